@@ -1,0 +1,140 @@
+"""The HTTP JSON API: every facilitator and participant action, documented at /api/openapi.json.
+
+Routes are thin: they read JSON and the bearer token, call a service command, and shape
+the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/errors.py.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from convene.domain.convening import normalise_join_code
+from convene.domain.errors import N_
+from convene.services import convenings, live
+from convene.services.commands import run_command, to_json
+from convene.web.api.openapi import openapi_document
+from convene.web.errors import BadRequest
+from convene.web.links import external_url, links_for
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _services():
+    return current_app.extensions["convene"]
+
+
+def _body() -> dict:
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest(N_("The request body must be JSON."))
+    if not isinstance(data, dict):
+        raise BadRequest(N_("The request body must be a JSON object."))
+    return data
+
+
+def _token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _run(code: str, name: str, args: dict):
+    return run_command(_services(), _token(), name, args, code=normalise_join_code(code))
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return openapi_document()
+
+
+@blueprint.post("/convenings")
+def create_convening():
+    body = _body()
+    allowed = {"title", "description", "place", "date", "passcode", "facilitator_name"}
+    created = convenings.create_convening(
+        _services(), **{k: v for k, v in body.items() if k in allowed}
+    )
+    return {**to_json(created), **links_for(created)}, 201
+
+
+@blueprint.get("/convenings/<code>")
+def get_convening(code: str):
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    return live.snapshot(_services(), actor)
+
+
+@blueprint.patch("/convenings/<code>")
+def update_convening(code: str):
+    return _run(code, "convening.update", _body())
+
+
+@blueprint.get("/convenings/<code>/events")
+def events(code: str):
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    after = request.args.get("after", "0")
+    return live.events_since(_services(), actor, int(after) if after.isdigit() else after)
+
+
+@blueprint.post("/convenings/<code>/participants")
+def join(code: str):
+    body = _body()
+    admission = convenings.join(
+        _services(),
+        code=code,
+        name=body.get("name"),
+        passcode=body.get("passcode"),
+        caucus=body.get("caucus"),
+    )
+    return {"id": admission.id, "token": admission.token}, 201
+
+
+@blueprint.get("/convenings/<code>/participants")
+def members(code: str):
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    return {"members": live.members(_services(), actor)}
+
+
+@blueprint.delete("/convenings/<code>/participants/<int:member_id>")
+def remove_member(code: str, member_id: int):
+    _run(code, "members.remove", {"member_id": member_id})
+    return "", 204
+
+
+@blueprint.post("/convenings/<code>/invitations")
+def invite(code: str):
+    admission = _run(code, "members.invite", _body())
+    return {**admission, "url": external_url("pages.enter", token=admission["token"])}, 201
+
+
+@blueprint.post("/convenings/<code>/agenda")
+def add_item(code: str):
+    return _run(code, "agenda.add", _body()), 201
+
+
+@blueprint.patch("/convenings/<code>/agenda/<int:item_id>")
+def edit_item(code: str, item_id: int):
+    return _run(code, "agenda.edit", {**_body(), "item_id": item_id})
+
+
+@blueprint.delete("/convenings/<code>/agenda/<int:item_id>")
+def remove_item(code: str, item_id: int):
+    _run(code, "agenda.remove", {"item_id": item_id})
+    return "", 204
+
+
+@blueprint.post("/convenings/<code>/agenda/<int:item_id>/start")
+def start_item(code: str, item_id: int):
+    return _run(code, "agenda.start", {"item_id": item_id})
+
+
+@blueprint.post("/convenings/<code>/agenda/<int:item_id>/end")
+def end_item(code: str, item_id: int):
+    return _run(code, "agenda.end", {"item_id": item_id})
+
+
+@blueprint.post("/convenings/<code>/agenda/reorder")
+def reorder(code: str):
+    body = _body()
+    return {"order": _run(code, "agenda.reorder", {"order": body.get("order")})}

@@ -1,0 +1,39 @@
+"""Convene's default settings. Every one can be overridden by an environment variable of the
+same name (DATABASE_URL, SECRET_KEY, ...); tests pass their overrides last."""
+
+# SQLAlchemy URL. Empty: SQLite (WAL) at instance/convene.db. PostgreSQL: postgresql://...
+DATABASE_URL = ""
+
+# Signs the cookies that keep a phone's identity. Empty: generated once and kept in
+# instance/secret_key, so a restart does not log everyone out.
+SECRET_KEY = ""
+
+# Redis URL (redis://127.0.0.1:6379/0) when several server processes serve one convening.
+SOCKETIO_MESSAGE_QUEUE = ""
+
+HOST = "127.0.0.1"
+PORT = 5000
+
+# Socket.IO async mode. The development server (`make run`) uses "threading"; the production
+# server (`make serve`) uses an eventlet or gevent worker and sets this to match.
+ASYNC_MODE = "threading"
+
+# Connections one worker accepts (eventlet's and gunicorn's defaults stop near 1,000).
+WORKER_CONNECTIONS = 5000
+
+# SQLite durability: FULL (default) survives a power cut; NORMAL survives a process crash.
+SQLITE_SYNCHRONOUS = "FULL"
+
+# Base URL printed in links and QR codes, when the server sits behind a proxy.
+PUBLIC_URL = ""
+
+# Largest request body accepted (bytes).
+MAX_CONTENT_LENGTH = 64 * 1024
+
+BABEL_DEFAULT_LOCALE = "en"
+LANGUAGES = ["en"]
+
+# Browser sessions (a phone's identity) last a week.
+PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True

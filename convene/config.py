@@ -1,0 +1,41 @@
+"""Settings: config/default.py, then environment variables, then test overrides."""
+
+from __future__ import annotations
+
+import os
+import runpy
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULTS = ROOT / "config" / "default.py"
+INSTANCE = ROOT / "instance"
+
+_INT_SETTINGS = {"PORT", "WORKER_CONNECTIONS", "MAX_CONTENT_LENGTH", "PERMANENT_SESSION_LIFETIME"}
+
+
+def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    environ = os.environ if environ is None else environ
+    settings = {key: value for key, value in runpy.run_path(str(DEFAULTS)).items() if key.isupper()}
+    for key in settings:
+        if key in environ and key != "LANGUAGES":
+            value = environ[key]
+            settings[key] = int(value) if key in _INT_SETTINGS else value
+    settings.update(overrides or {})
+    instance = Path(settings.get("INSTANCE_PATH") or INSTANCE)
+    settings["INSTANCE_PATH"] = str(instance)
+    if not settings["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        settings["DATABASE_URL"] = f"sqlite:///{instance / 'convene.db'}"
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _instance_secret(instance)
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

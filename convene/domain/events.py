@@ -1,0 +1,27 @@
+"""Domain events: what happened, recorded in a convening's log and sent to every screen.
+
+Every event has one audience rule, here and nowhere else: facilitators see the full data;
+everyone else (participants, projector, observers) sees :func:`public_view` of it. Both
+audiences receive every sequence number, so nobody sees a gap that is not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Event types whose data names people; the public sees only the member id (so a removed
+#: participant's own screen knows it was removed) and the new participant count.
+_MEMBER_EVENTS = {"participant.joined", "participant.removed", "member.invited"}
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    type: str
+    data: dict
+
+
+def public_view(event_type: str, data: dict) -> dict:
+    """What a non-facilitator may see of an event's data."""
+    if event_type in _MEMBER_EVENTS:
+        return {"id": data.get("id"), "participants": data.get("participants")}
+    return data

@@ -1,0 +1,98 @@
+"""The tally engine: pure-Python counting for every decision method Convene offers.
+
+One entry point::
+
+    from convene.domain.tally import count
+    result = count("stv", {("Alice", "Bob"): 28, ("Bob",): 26}, ["Alice", "Bob", "Chris"],
+                   seats=2)
+    result.winners, result.to_dict()
+
+Standard library only; counts are ``int`` / ``Fraction`` (never floats). Methods,
+ballot shapes, the tie rule and the result structure are documented in
+``docs/voting-methods.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+
+from convene.domain.tally.consent import count_consent, count_gradients, count_yes_no
+from convene.domain.tally.irv import count_irv
+from convene.domain.tally.profile import BallotError, group_ballots
+from convene.domain.tally.result import Number, Result, Round, TieBreak, Transfer
+from convene.domain.tally.schulze import count_schulze
+from convene.domain.tally.scored import count_approval, count_score
+from convene.domain.tally.stv import count_stv
+
+METHODS = ("irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients")
+RANKED = ("irv", "stv", "schulze")
+
+__all__ = [
+    "METHODS",
+    "RANKED",
+    "BallotError",
+    "Number",
+    "Result",
+    "Round",
+    "TieBreak",
+    "Transfer",
+    "count",
+    "group_ballots",
+]
+
+
+def count(
+    method: str,
+    ballots: Mapping | Iterable,
+    candidates: Sequence[str] | None = None,
+    *,
+    seats: int = 1,
+    rule: str | None = None,
+    threshold: str | Fraction | None = None,
+    quorum: Number | None = None,
+    seed: int | str | None = None,
+    withdrawn: Iterable[str] = (),
+    stand_aside_limit: str | Fraction | None = None,
+    support_levels: int = 3,
+    max_score: int = 5,
+) -> Result:
+    """Count ``ballots`` with ``method`` (one of :data:`METHODS`).
+
+    ``ballots`` is either a mapping ``ballot → weight`` (grouped; weights positive
+    ``int`` or ``Fraction``) or an iterable of ballots, each of weight 1. A ballot is:
+    a sequence of candidate ids in order of preference (irv, stv, schulze); a
+    collection of approved ids (approval); a mapping id → score 0–5 (score);
+    ``"yes"``/``"no"``/``"abstain"`` (yes_no); ``"agree"``/``"stand_aside"``/
+    ``"block"`` (consent); an integer 1–5 (gradients).
+
+    ``candidates`` is required for the candidate methods and ignored by the
+    single-proposal ones. ``rule`` selects the STV rule (``"scottish"`` default,
+    ``"meek"``). ``seed`` seeds the lot used when looking back cannot break a tie.
+    Raises :class:`BallotError` (a ``ValueError``) on anything that cannot be counted.
+    """
+    if method in ("irv", "stv", "schulze", "approval", "score") and candidates is None:
+        raise BallotError(f"{method} needs the list of candidates")
+    if method == "irv":
+        if seats != 1:
+            raise BallotError("IRV elects one candidate; use stv for more seats")
+        return count_irv(ballots, candidates, seed=seed, withdrawn=withdrawn)
+    if method == "stv":
+        return count_stv(
+            ballots, candidates, seats=seats, rule=rule, seed=seed, withdrawn=withdrawn
+        )
+    if method == "schulze":
+        return count_schulze(ballots, candidates, seed=seed, withdrawn=withdrawn)
+    if method == "approval":
+        return count_approval(ballots, candidates, seats=seats, seed=seed)
+    if method == "score":
+        return count_score(ballots, candidates, seats=seats, seed=seed, max_score=max_score)
+    if method == "yes_no":
+        return count_yes_no(ballots, threshold=threshold, quorum=quorum)
+    if method == "consent":
+        return count_consent(ballots, stand_aside_limit=stand_aside_limit, quorum=quorum)
+    if method == "gradients":
+        return count_gradients(
+            ballots, threshold=threshold, quorum=quorum, support_levels=support_levels
+        )
+    raise BallotError(f"unknown method {method!r} (use one of: {', '.join(METHODS)})")

@@ -1,0 +1,440 @@
+"""Single transferable vote (multi-winner): the Scottish rule and Meek.
+
+Scottish STV (``rule="scottish"``, the default)
+    As in the Scottish Local Government Elections Order 2007, so that counts
+    reproduce Scottish council results:
+
+    * quota (Droop) = floor(valid votes / (seats + 1)) + 1, fixed for the count;
+    * a candidate whose votes reach the quota is elected; the largest surplus is
+      transferred first, one surplus per round;
+    * a surplus moves *every* ballot the candidate holds (weighted inclusive
+      Gregory method): each ballot's new value is
+      ``value × surplus / candidate's votes``, truncated to 5 decimal places; the
+      fractions cut off are recorded as ``lost``; the elected candidate keeps
+      exactly the quota;
+    * with no surplus to transfer, the continuing candidate with the fewest votes
+      is excluded and each of their ballots moves at its current value;
+    * ballots skip elected and excluded candidates; a ballot with no continuing
+      choice left is exhausted (non-transferable);
+    * when the continuing candidates are no more than the seats left, they are
+      all elected.
+
+    Values are integers counting 1/100000 of a vote, so the arithmetic is exact.
+
+Meek STV (``rule="meek"``)
+    Meek's method as used by OpenSTV/OpaVote and New Zealand: each elected
+    candidate keeps only a fraction (keep factor) of every vote that reaches them
+    and passes the rest on, and keep factors are recomputed until every elected
+    candidate holds the quota. The quota is recomputed from the votes still in
+    play: ``(valid − exhausted) / (seats + 1)``, plus one unit of the fixed point.
+    Arithmetic is integer fixed point with 9 decimals, each share rounded up (as in
+    the NZ rules); iteration stops when the total surplus is below 0.00001 vote.
+    Exclusion is one candidate at a time; excluded candidates keep nothing, so
+    their votes flow on at full value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+
+from convene.domain.tally.profile import BallotError, prepare_ranked
+from convene.domain.tally.result import Number, Result, Round, Transfer, fmt, plural
+from convene.domain.tally.ties import TieBreaker
+
+SCOTTISH_SCALE = 100_000
+MEEK_SCALE = 10**9
+MEEK_OMEGA = 10**4  # 0.00001 vote in Meek units
+MEEK_MAX_ITERATIONS = 1000
+RULES = ("scottish", "meek")
+
+
+def count_stv(
+    ballots: Mapping[Sequence[str], Number] | Iterable[Sequence[str]],
+    candidates: Sequence[str],
+    *,
+    seats: int = 1,
+    rule: str | None = None,
+    seed: int | str | None = None,
+    withdrawn: Iterable[str] = (),
+) -> Result:
+    rule = rule or "scottish"
+    if rule not in RULES:
+        raise BallotError(f"unknown STV rule {rule!r} (use one of: {', '.join(RULES)})")
+    if not isinstance(seats, int) or seats < 1:
+        raise BallotError("seats must be a positive whole number")
+    candidates = list(candidates)
+    withdrawn = set(withdrawn)
+    running = [c for c in candidates if c not in withdrawn]
+    keys, weights = prepare_ranked(ballots, candidates, withdrawn)
+    if rule == "scottish":
+        return _scottish(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
+    return _meek(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
+
+
+def _units(value: Number, scale: int) -> tuple[int, int]:
+    """(number of papers, value of each paper in units) for a ballot weight."""
+    if type(value) is int:
+        return value, scale
+    scaled = Fraction(value) * scale
+    if scaled.denominator != 1:
+        raise BallotError(
+            f"weight {value} is not a whole number of 1/{scale} votes, which this rule needs"
+        )
+    return 1, scaled.numerator
+
+
+def _v(units: int, scale: int) -> Number:
+    f = Fraction(units, scale)
+    return f.numerator if f.denominator == 1 else f
+
+
+def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
+    scale = SCOTTISH_SCALE
+    n_groups = len(keys)
+    papers = [0] * n_groups
+    value = [0] * n_groups
+    pos = [0] * n_groups
+    hopeful = dict.fromkeys(running, True)
+    piles: dict[str, list[int]] = {c: [] for c in running}
+    totals: dict[str, int] = dict.fromkeys(running, 0)
+    exhausted = 0
+    valid = 0
+    for g, key in enumerate(keys):
+        n, v = _units(weights[g], scale)
+        papers[g] = n
+        value[g] = v
+        if key:
+            valid += n * v
+            piles[key[0]].append(g)
+            totals[key[0]] += n * v
+    quota_votes = Fraction(valid, scale) // (seats + 1) + 1
+    quota = quota_votes * scale
+    lost = 0
+    elected: list[str] = []
+    pending: list[str] = []  # elected, surplus not yet transferred
+    rounds: list[Round] = []
+    history: list[dict[str, Number]] = []
+    number = 0
+
+    def move(pile: list[int], source: str, new_value) -> dict[str | None, int]:
+        nonlocal exhausted
+        moved: dict[str | None, int] = {}
+        for g in pile:
+            key = keys[g]
+            p = pos[g] + 1
+            n = len(key)
+            while p < n and key[p] not in hopeful:
+                p += 1
+            pos[g] = p
+            v = new_value(value[g])
+            value[g] = v
+            amount = papers[g] * v
+            if p < n:
+                c = key[p]
+                piles[c].append(g)
+                totals[c] += amount
+                moved[c] = moved.get(c, 0) + amount
+            else:
+                exhausted += amount
+                moved[None] = moved.get(None, 0) + amount
+        return moved
+
+    while True:
+        number += 1
+        shown = {c: totals[c] for c in candidates if c in totals}
+        rnd = Round(
+            number=number,
+            tallies={c: _v(u, scale) for c, u in shown.items()},
+            exhausted=_v(exhausted, scale),
+            lost=_v(lost, scale),
+            quota=quota_votes,
+        )
+        rounds.append(rnd)
+        sentences: list[str] = []
+        reached = [c for c in hopeful if totals[c] >= quota]
+        if reached:
+            order = ties.order(
+                reached,
+                {c: totals[c] for c in reached},
+                descending=True,
+                history=history,
+                round_number=number,
+                purpose="elect",
+            )
+            order = order[: seats - len(elected)]
+            for c in order:
+                del hopeful[c]
+                elected.append(c)
+                pending.append(c)
+            rnd.elected = list(order)
+            sentences.append(
+                _join(order)
+                + (" is" if len(order) == 1 else " are")
+                + f" elected, reaching the quota of {plural(quota_votes)}"
+            )
+        if len(elected) < seats and len(hopeful) <= seats - len(elected):
+            rest = ties.order(
+                list(hopeful),
+                {c: totals[c] for c in hopeful},
+                descending=True,
+                history=history,
+                round_number=number,
+                purpose="elect",
+            )
+            for c in rest:
+                del hopeful[c]
+                elected.append(c)
+            rnd.elected += rest
+            if rest:
+                sentences.append(
+                    f"{_join(rest)} {'is' if len(rest) == 1 else 'are'} elected as the "
+                    "continuing candidates fill the remaining seats"
+                )
+        if len(elected) >= seats or not hopeful:
+            rnd.explanation = "; ".join(sentences) + "."
+            break
+        if pending:
+            surpluses = {c: totals[c] - quota for c in pending}
+            biggest = max(surpluses.values())
+            source = ties.choose(
+                [c for c in pending if surpluses[c] == biggest],
+                lowest=False,
+                history=history,
+                round_number=number,
+                purpose="surplus",
+            )
+            pending.remove(source)
+            surplus = surpluses[source]
+            held = totals[source]
+            before_exhausted = exhausted
+            if surplus > 0:
+                moved = move(piles[source], source, lambda v, s=surplus, t=held: v * s // t)
+            else:
+                moved = {}
+            piles[source] = []
+            passed = sum(moved.values())
+            lost += surplus - passed
+            totals[source] = quota
+            del before_exhausted
+            rnd.transfers = _transfers(source, moved, scale)
+            sentences.append(
+                f"{source}'s surplus of {plural(_v(surplus, scale))} is transferred"
+                + _where(rnd.transfers)
+            )
+        else:
+            low = min(totals[c] for c in hopeful)
+            loser = ties.choose(
+                [c for c in hopeful if totals[c] == low],
+                lowest=True,
+                history=history,
+                round_number=number,
+                purpose="exclude",
+            )
+            del hopeful[loser]
+            moved = move(piles.pop(loser), loser, lambda v: v)
+            del totals[loser]
+            rnd.eliminated = [loser]
+            rnd.transfers = _transfers(loser, moved, scale)
+            sentences.append(
+                f"{loser} is excluded with {plural(_v(low, scale))}" + _where(rnd.transfers)
+            )
+        history.append(shown)
+        rnd.explanation = "; ".join(sentences) + "."
+
+    return Result(
+        method="stv",
+        rule="scottish",
+        candidates=candidates,
+        winners=elected,
+        seats=seats,
+        quota=quota_votes,
+        total=_v(valid, scale),
+        tie_breaks=ties.breaks,
+        rounds=rounds,
+        seed=ties.seed,
+        explanation=f"Elected: {_join(elected)}." if elected else "No one was elected.",
+        details={"withdrawn": sorted(withdrawn), "exhausted": _v(exhausted, scale)},
+    )
+
+
+def _transfers(source: str, moved: dict[str | None, int], scale: int) -> list[Transfer]:
+    items = sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1]))
+    return [Transfer(source, target, _v(units, scale)) for target, units in items if units]
+
+
+def _where(transfers: list[Transfer]) -> str:
+    if not transfers:
+        return ""
+    parts = []
+    for t in transfers[:3]:
+        if t.target is None:
+            parts.append(f"{plural(t.votes)} exhaust")
+        else:
+            parts.append(f"{plural(t.votes)} to {t.target}")
+    if len(transfers) > 3:
+        parts.append(f"the rest to {len(transfers) - 3} others")
+    return ": " + ", ".join(parts)
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
+    scale = MEEK_SCALE
+    # Meek distributes every ballot afresh each iteration; weights stay exact.
+    groups = [(key, w) for key, w in zip(keys, weights, strict=True) if key]
+    valid_w = sum(w for _, w in groups)
+    state = dict.fromkeys(running, "hopeful")
+    keep = dict.fromkeys(running, scale)
+    elected: list[str] = []
+    rounds: list[Round] = []
+    history: list[dict[str, Number]] = []
+    previous: dict[str, Number] | None = None
+    number = 0
+
+    def distribute() -> tuple[dict[str, Number], Number]:
+        votes: dict[str, Number] = dict.fromkeys(running, 0)
+        excess: Number = 0
+        for key, w in groups:
+            rem = scale
+            for c in key:
+                k = keep[c]
+                if k == 0:
+                    continue
+                if k == scale:
+                    votes[c] += rem * w
+                    rem = 0
+                    break
+                share = -((-rem * k) // scale)  # rounded up
+                votes[c] += share * w
+                rem -= share
+                if rem <= 0:
+                    break
+            if rem > 0:
+                excess += rem * w
+        return votes, excess
+
+    iterations_total = 0
+    while True:
+        number += 1
+        newly: list[str] = []
+        for _ in range(MEEK_MAX_ITERATIONS):
+            iterations_total += 1
+            votes, excess = distribute()
+            quota = (valid_w * scale - excess) / (seats + 1)
+            quota = Fraction(quota) // 1 + 1
+            reached = [c for c in running if state[c] == "hopeful" and votes[c] >= quota]
+            if reached:
+                newly = reached
+                break
+            surplus = sum(votes[c] - quota for c in running if state[c] == "elected")
+            if surplus < MEEK_OMEGA or not elected:
+                break
+            for c in elected:
+                if votes[c] > 0:
+                    keep[c] = min(scale, -((-keep[c] * quota) // votes[c]))
+        tallies = {c: _v_any(votes[c], scale) for c in running if state[c] != "excluded"}
+        rnd = Round(
+            number=number,
+            tallies=tallies,
+            exhausted=_v_any(excess, scale),
+            quota=_v_any(quota, scale),
+        )
+        rounds.append(rnd)
+        if previous is not None:
+            # Meek moves votes globally: a stage's transfers are the net gains of the
+            # other candidates, attributed to the one candidate excluded or elected.
+            last = rounds[-2]
+            source = last.eliminated + last.elected
+            if len(source) == 1:
+                last.transfers = [
+                    Transfer(source[0], c, tallies[c] - previous.get(c, 0))
+                    for c in tallies
+                    if c != source[0] and tallies[c] > previous.get(c, 0)
+                ]
+        sentences: list[str] = []
+        if newly:
+            order = ties.order(
+                newly,
+                {c: votes[c] for c in newly},
+                descending=True,
+                history=history,
+                round_number=number,
+                purpose="elect",
+            )[: seats - len(elected)]
+            for c in order:
+                state[c] = "elected"
+                elected.append(c)
+            rnd.elected = list(order)
+            sentences.append(
+                f"{_join(order)} {'is' if len(order) == 1 else 'are'} elected, reaching the "
+                f"quota of {fmt(rnd.quota)} votes"
+            )
+        hopefuls = [c for c in running if state[c] == "hopeful"]
+        if len(elected) < seats and len(hopefuls) <= seats - len(elected):
+            rest = ties.order(
+                hopefuls,
+                {c: votes[c] for c in hopefuls},
+                descending=True,
+                history=history,
+                round_number=number,
+                purpose="elect",
+            )
+            for c in rest:
+                state[c] = "elected"
+                elected.append(c)
+            rnd.elected += rest
+            if rest:
+                sentences.append(
+                    f"{_join(rest)} {'is' if len(rest) == 1 else 'are'} elected as the "
+                    "continuing candidates fill the remaining seats"
+                )
+            hopefuls = []
+        if len(elected) >= seats or not hopefuls:
+            rnd.explanation = "; ".join(sentences) + "."
+            break
+        if not newly:
+            low = min(votes[c] for c in hopefuls)
+            loser = ties.choose(
+                [c for c in hopefuls if votes[c] == low],
+                lowest=True,
+                history=history,
+                round_number=number,
+                purpose="exclude",
+            )
+            state[loser] = "excluded"
+            keep[loser] = 0
+            rnd.eliminated = [loser]
+            sentences.append(f"{loser} is excluded with {plural(_v_any(low, scale))}")
+        history.append(tallies)
+        previous = tallies
+        rnd.explanation = "; ".join(sentences) + "."
+
+    return Result(
+        method="stv",
+        rule="meek",
+        candidates=candidates,
+        winners=elected,
+        seats=seats,
+        quota=rounds[-1].quota,
+        total=valid_w,
+        tie_breaks=ties.breaks,
+        rounds=rounds,
+        seed=ties.seed,
+        explanation=f"Elected: {_join(elected)}." if elected else "No one was elected.",
+        details={
+            "withdrawn": sorted(withdrawn),
+            "keep_factors": {c: _v_any(keep[c], scale) for c in elected},
+            "iterations": iterations_total,
+        },
+    )
+
+
+def _v_any(units: Number, scale: int) -> Number:
+    f = Fraction(units) / scale
+    return f.numerator if f.denominator == 1 else f

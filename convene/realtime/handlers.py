@@ -1,0 +1,88 @@
+"""Socket.IO handlers: thin adapters from messages to service commands.
+
+Protocol (docs/realtime.md):
+- connect with ``auth={"token": ...}``; refused without a valid token.
+- the server sends ``snapshot`` (state with ``seq``), then ``event`` ``{seq, type, data, at}``
+  for each change, and ``presence`` (who is connected) whenever that changes.
+- ``resync`` ``{seq}`` → ack with ``{events, seq}`` or ``{snapshot}``.
+- ``command`` ``{name, args}`` → ack with ``{ok: true, result}`` or ``{ok: false, error}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+from convene.domain.errors import DomainError
+from convene.realtime.rooms import member_room, public_room, staff_room
+from convene.services import live
+from convene.services.commands import run_command
+from convene.services.presence import presence_views
+from convene.web.errors import error_body
+
+log = logging.getLogger(__name__)
+
+# sid → token of each connection this process holds. Commands re-check the token every
+# time, so a participant removed mid-meeting is refused at once.
+_tokens: dict[str, str] = {}
+
+
+def _services():
+    return current_app.extensions["convene"]
+
+
+def _broadcast_presence(services, convening_id: int) -> None:
+    staff, public = presence_views(services.presence.connected(convening_id))
+    services.publisher.presence(convening_id, staff, public)
+
+
+def register(socketio: SocketIO) -> None:
+    @socketio.on("connect")
+    def on_connect(auth=None):
+        services = _services()
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            actor = services.authenticate(token)
+        except DomainError as error:
+            raise ConnectionRefusedError(error_body(error)["error"]) from None
+        # Join the room before reading the snapshot: an event committed in between is then
+        # both in the snapshot and delivered, and the client drops it by its seq.
+        join_room(
+            staff_room(actor.convening_id) if actor.is_staff else public_room(actor.convening_id)
+        )
+        join_room(member_room(actor.member_id))
+        _tokens[request.sid] = token
+        services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
+        emit("snapshot", live.snapshot(services, actor))
+        _broadcast_presence(services, actor.convening_id)
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_args):
+        services = _services()
+        _tokens.pop(request.sid, None)
+        convening_id = services.presence.disconnect(request.sid)
+        if convening_id is not None:
+            _broadcast_presence(services, convening_id)
+
+    @socketio.on("resync")
+    def on_resync(message=None):
+        try:
+            actor = _services().authenticate(_tokens.get(request.sid))
+            after = message.get("seq") if isinstance(message, dict) else None
+            return live.events_since(_services(), actor, after)
+        except DomainError as error:
+            return error_body(error)
+
+    @socketio.on("command")
+    def on_command(message=None):
+        if not isinstance(message, dict):
+            message = {}
+        try:
+            result = run_command(
+                _services(), _tokens.get(request.sid), message.get("name"), message.get("args")
+            )
+        except DomainError as error:
+            return {"ok": False, **error_body(error)}
+        return {"ok": True, "result": result}

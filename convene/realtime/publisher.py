@@ -1,0 +1,39 @@
+"""The one publisher: turns committed events into Socket.IO messages to the right rooms.
+
+With SOCKETIO_MESSAGE_QUEUE set, Flask-SocketIO relays every emit through Redis, so a
+command handled by one server process reaches screens connected to any other.
+"""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+from convene.realtime.rooms import member_room, public_room, staff_room
+from convene.store.eventlog import LoggedEvent
+
+
+class SocketIOPublisher:
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+
+    def publish(self, events: list[LoggedEvent]) -> None:
+        for event in events:
+            self.socketio.emit(
+                "event", event.message(staff=True), to=staff_room(event.convening_id)
+            )
+            self.socketio.emit(
+                "event", event.message(staff=False), to=public_room(event.convening_id)
+            )
+
+    def presence(self, convening_id: int, staff: dict, public: dict) -> None:
+        self.socketio.emit("presence", staff, to=staff_room(convening_id))
+        self.socketio.emit("presence", public, to=public_room(convening_id))
+
+    def member_removed(self, member_id: int) -> None:
+        # Every screen of the member (on any server process) shows "you were removed"; this
+        # process closes the connections it holds. Their token no longer works anywhere, so a
+        # reconnect or a command elsewhere is refused as well.
+        room = member_room(member_id)
+        self.socketio.emit("removed", {}, to=room)
+        for sid, _ in list(self.socketio.server.manager.get_participants("/", room)):
+            self.socketio.server.disconnect(sid, namespace="/")

@@ -1,0 +1,81 @@
+"""Agenda commands: the facilitator adds, edits, reorders, removes, starts and ends items."""
+
+from __future__ import annotations
+
+from convene.domain.convening import Actor, Role
+from convene.domain.errors import N_, InvalidInput
+from convene.domain.events import DomainEvent
+from convene.services.core import Services
+
+
+def _item_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(N_("The agenda item id must be a number."), field="item_id")
+    return value
+
+
+def add_item(
+    svc: Services,
+    actor: Actor,
+    *,
+    title: object,
+    notes: object = "",
+    timebox_minutes: object = None,
+) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item = convening.add_item(title=title, notes=notes, timebox_minutes=timebox_minutes)
+        uow.session.flush()
+        uow.record(convening, actor, [DomainEvent("agenda.item_added", item.public())])
+        uow.commit()
+        return item.public()
+
+
+def edit_item(svc: Services, actor: Actor, *, item_id: object, **changes: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.edit_item(_item_id(item_id), changes)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return convening.item(item_id).public()
+
+
+def remove_item(svc: Services, actor: Actor, *, item_id: object) -> None:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.remove_item(_item_id(item_id))
+        uow.record(convening, actor, events)
+        uow.commit()
+
+
+def reorder(svc: Services, actor: Actor, *, order: object) -> list[int]:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.reorder(order)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return convening.order()
+
+
+def start_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.start_item(_item_id(item_id), uow.now)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return convening.item(item_id).public()
+
+
+def end_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.end_item(_item_id(item_id), uow.now)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return convening.item(item_id).public()

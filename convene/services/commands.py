@@ -1,0 +1,76 @@
+"""The catalogue of commands that a token holder can run, by name.
+
+The Socket.IO ``command`` message and every token-authenticated HTTP API route go through
+:func:`run_command`, so both adapters validate, authorise and record in exactly one way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable
+
+from convene.domain.errors import N_, InvalidInput
+from convene.services import agenda, convenings
+from convene.services.core import Services
+
+COMMANDS: dict[str, Callable] = {
+    "convening.update": convenings.update_convening,
+    "members.invite": convenings.invite,
+    "members.remove": convenings.remove_member,
+    "agenda.add": agenda.add_item,
+    "agenda.edit": agenda.edit_item,
+    "agenda.remove": agenda.remove_item,
+    "agenda.reorder": agenda.reorder,
+    "agenda.start": agenda.start_item,
+    "agenda.end": agenda.end_item,
+}
+
+#: Fields a command accepts through ``**changes`` (edits of several optional fields).
+_CHANGE_FIELDS = {
+    "convening.update": {"title", "description", "place", "date", "passcode"},
+    "agenda.edit": {"title", "notes", "timebox_minutes"},
+}
+
+
+def run_command(
+    services: Services, token: object, name: object, args: object, *, code: str | None = None
+) -> object:
+    """Authenticate ``token`` (for convening ``code`` if given), check ``args``, run ``name``.
+
+    Returns a JSON-ready result. Raises a DomainError for anything refused; nothing changes.
+    """
+    if not isinstance(name, str) or name not in COMMANDS:
+        raise InvalidInput(N_("Unknown command: %(name)s."), field="name", name=str(name)[:60])
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise InvalidInput(N_("The arguments must be a JSON object."), field="args")
+    actor = services.authenticate(token, code)
+    command = COMMANDS[name]
+    _check_arguments(name, command, args)
+    return to_json(command(services, actor, **args))
+
+
+def _check_arguments(name: str, command: Callable, args: dict) -> None:
+    parameters = inspect.signature(command).parameters
+    accepted = {
+        p.name for p in parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY
+    } | _CHANGE_FIELDS.get(name, set())
+    for key in args:
+        if key not in accepted:
+            raise InvalidInput(
+                N_("Unknown field: %(name)s."), field=str(key)[:60], name=str(key)[:60]
+            )
+    for p in parameters.values():
+        required = p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is p.empty
+        if required and p.name not in args:
+            raise InvalidInput(N_("%(field)s is required."), field=p.name)
+
+
+def to_json(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_json(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, str):  # StrEnum included
+        return str(value)
+    return value

@@ -1,0 +1,187 @@
+"""Commands on a convening and its members: create, update, join, invite, remove."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from convene.domain.convening import (
+    NAME_MAX,
+    Actor,
+    Convening,
+    Member,
+    Role,
+    hash_token,
+    new_join_code,
+    new_token,
+    normalise_join_code,
+)
+from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
+from convene.domain.events import DomainEvent
+from convene.domain.text import clean_line
+from convene.services.core import Services, convening_id_for_code, count_participants
+from convene.store import tables
+
+_CODE_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class CreatedConvening:
+    code: str
+    facilitator_token: str
+    projector_token: str
+
+
+@dataclass(frozen=True)
+class Admission:
+    id: int
+    token: str
+    role: Role
+
+
+def create_convening(
+    svc: Services,
+    *,
+    title: object,
+    description: object = "",
+    place: object = "",
+    date: object = None,
+    passcode: object = None,
+    facilitator_name: object = None,
+) -> CreatedConvening:
+    """Anyone may create a convening; they receive its facilitator and projector tokens."""
+    facilitator_token, projector_token = new_token(), new_token()
+    for _ in range(_CODE_ATTEMPTS):
+        with svc.write() as uow:
+            convening = Convening.create(
+                code=new_join_code(),
+                title=title,
+                description=description,
+                place=place,
+                date=date,
+                passcode=passcode,
+                now=uow.now,
+            )
+            if uow.session.execute(
+                select(tables.convenings.c.id).where(tables.convenings.c.code == convening.code)
+            ).first():
+                continue  # code already taken: draw another
+            uow.session.add(convening)
+            uow.session.flush()
+            name = clean_line(facilitator_name, "facilitator_name", NAME_MAX, required=False)
+            facilitator = Member(
+                convening_id=convening.id,
+                role=Role.FACILITATOR,
+                name=name or "Facilitator",
+                token_hash=hash_token(facilitator_token),
+                joined_at=uow.now,
+            )
+            projector = Member(
+                convening_id=convening.id,
+                role=Role.PROJECTOR,
+                name="Projector",
+                token_hash=hash_token(projector_token),
+                joined_at=uow.now,
+            )
+            uow.session.add_all([facilitator, projector])
+            uow.session.flush()
+            uow.record(convening, None, [DomainEvent("convening.created", convening.public())])
+            try:
+                uow.commit()
+            except IntegrityError:
+                continue  # a concurrent creation took the same code
+            return CreatedConvening(convening.code, facilitator_token, projector_token)
+    raise Conflict(N_("Could not find a free join code; please try again."))
+
+
+def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = convening.update_settings(changes)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return convening.public()
+
+
+def join(
+    svc: Services,
+    *,
+    code: object,
+    name: object,
+    passcode: object = None,
+    caucus: object = None,
+) -> Admission:
+    """A person joins a convening by its code. No account: the token is their identity."""
+    token = new_token()
+    with svc.write() as uow:
+        convening = uow.convening(convening_id_for_code(uow.session, normalise_join_code(code)))
+        member = convening.admit(
+            name=name, passcode=passcode, caucus=caucus, token_hash=hash_token(token), now=uow.now
+        )
+        uow.session.add(member)
+        uow.session.flush()
+        data = {**member.public(), "participants": count_participants(uow.session, convening.id)}
+        uow.record(convening, None, [DomainEvent("participant.joined", data)])
+        uow.commit()
+        return Admission(member.id, token, member.role)
+
+
+def invite(svc: Services, actor: Actor, *, role: object, name: object = None) -> Admission:
+    """A facilitator hands out a link for a co-facilitator, an observer or another projector."""
+    actor.require(Role.FACILITATOR)
+    try:
+        invited_role = Role(role)
+    except ValueError:
+        invited_role = None
+    if invited_role not in (Role.FACILITATOR, Role.OBSERVER, Role.PROJECTOR):
+        raise InvalidInput(
+            N_("An invitation is for a facilitator, an observer or a projector."), field="role"
+        )
+    default_names = {
+        Role.FACILITATOR: "Co-facilitator",
+        Role.OBSERVER: "Observer",
+        Role.PROJECTOR: "Projector",
+    }
+    token = new_token()
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        member = Member(
+            convening_id=convening.id,
+            role=invited_role,
+            name=clean_line(name, "name", NAME_MAX, required=False) or default_names[invited_role],
+            token_hash=hash_token(token),
+            joined_at=uow.now,
+        )
+        uow.session.add(member)
+        uow.session.flush()
+        uow.record(convening, actor, [DomainEvent("member.invited", member.public())])
+        uow.commit()
+        return Admission(member.id, token, invited_role)
+
+
+def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
+    """A facilitator removes someone: their token stops working at once."""
+    actor.require(Role.FACILITATOR)
+    if isinstance(member_id, bool) or not isinstance(member_id, int):
+        raise InvalidInput(N_("The participant id must be a number."), field="member_id")
+    if member_id == actor.member_id:
+        raise Conflict(N_("You cannot remove yourself."))
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        member = uow.session.get(Member, member_id)
+        if member is None or member.convening_id != convening.id or not member.active:
+            raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
+        member.removed_at = uow.now
+        uow.session.flush()
+        data = {
+            "id": member.id,
+            "name": member.name,
+            "role": str(member.role),
+            "participants": count_participants(uow.session, convening.id),
+        }
+        uow.record(convening, actor, [DomainEvent("participant.removed", data)])
+        uow.after_commit(lambda: svc.publisher.member_removed(member_id))
+        uow.commit()

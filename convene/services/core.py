@@ -1,0 +1,182 @@
+"""The application service: transactions, the event log, and publishing after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from convene.domain.convening import Actor, Convening, Member, Role, hash_token
+from convene.domain.errors import N_, NotAuthenticated, NotFound
+from convene.domain.events import DomainEvent
+from convene.services.presence import LocalPresence, Presence
+from convene.store import eventlog, tables
+from convene.store.database import begin_consistent_read, begin_write
+from convene.store.eventlog import LoggedEvent
+
+TOKEN_MAX = 200
+
+
+class Publisher(Protocol):
+    """Sends committed events to the screens of a convening (see convene/realtime)."""
+
+    def publish(self, events: list[LoggedEvent]) -> None: ...
+
+    def presence(self, convening_id: int, staff: dict, public: dict) -> None: ...
+
+    def member_removed(self, member_id: int) -> None: ...
+
+
+class NullPublisher:
+    """For scripts and tests that do not watch the live stream."""
+
+    def publish(self, events: list[LoggedEvent]) -> None:
+        pass
+
+    def presence(self, convening_id: int, staff: dict, public: dict) -> None:
+        pass
+
+    def member_removed(self, member_id: int) -> None:
+        pass
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    """One command's transaction. Rolls back unless :meth:`commit` ran; publishes after commit."""
+
+    def __init__(self, session: Session, publisher: Publisher, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._publisher = publisher
+        self._logged: list[LoggedEvent] = []
+        self._after_commit: list[Callable[[], None]] = []
+
+    def convening(self, convening_id: int) -> Convening:
+        """The convening, locked for this transaction (PostgreSQL: FOR UPDATE)."""
+        convening = self.session.execute(
+            select(Convening).where(tables.convenings.c.id == convening_id).with_for_update()
+        ).scalar_one_or_none()
+        if convening is None:
+            raise NotFound(N_("There is no convening with that code."))
+        return convening
+
+    def record(self, convening: Convening, actor: Actor | None, events: list[DomainEvent]) -> None:
+        actor_id = actor.member_id if actor else None
+        self._logged += eventlog.append(self.session, convening.id, actor_id, events, self.now)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def commit(self) -> list[LoggedEvent]:
+        self.session.commit()
+        logged, self._logged = self._logged, []
+        self._publisher.publish(logged)
+        for callback in self._after_commit:
+            callback()
+        self._after_commit.clear()
+        return logged
+
+
+class Services:
+    """Everything a command needs: sessions, the publisher, presence, and the clock."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        publisher: Publisher | None = None,
+        presence: Presence | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.session_factory = session_factory
+        self.publisher: Publisher = publisher or NullPublisher()
+        self.presence: Presence = presence or LocalPresence()
+        self.clock = clock
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        with self.session_factory() as session:
+            begin_write(session)
+            uow = UnitOfWork(session, self.publisher, self.clock())
+            try:
+                yield uow
+            finally:
+                if session.in_transaction():
+                    session.rollback()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing (not rolling back) ends the read transaction without expiring what was
+        # loaded, so callers may use the objects after the block.
+        with self.session_factory() as session:
+            begin_consistent_read(session)
+            yield session
+
+    # -- who is asking ---------------------------------------------------------------------
+
+    def authenticate(self, token: object, code: str | None = None) -> Actor:
+        """The actor holding ``token``; with ``code``, the token must belong to that convening.
+
+        Raises NotAuthenticated for a missing, unknown or removed token, NotFound when the
+        token belongs to another convening than ``code``.
+        """
+        if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
+            raise NotAuthenticated(N_("A valid access token is needed."))
+        with self.read() as session:
+            row = session.execute(
+                select(Member, tables.convenings.c.code)
+                .join(tables.convenings, tables.convenings.c.id == tables.members.c.convening_id)
+                .where(tables.members.c.token_hash == hash_token(token))
+            ).one_or_none()
+        if row is None or not row[0].active:
+            raise NotAuthenticated(N_("This access link is not valid (any more)."))
+        member, member_code = row
+        if code is not None and member_code != code:
+            raise NotFound(N_("There is no convening with that code."))
+        return Actor(member.id, member.convening_id, member.role, member.name)
+
+    def code_of(self, actor: Actor) -> str:
+        with self.read() as session:
+            return session.execute(
+                select(tables.convenings.c.code).where(tables.convenings.c.id == actor.convening_id)
+            ).scalar_one()
+
+
+def convening_id_for_code(session: Session, code: str) -> int:
+    convening_id = session.execute(
+        select(tables.convenings.c.id).where(tables.convenings.c.code == code)
+    ).scalar_one_or_none()
+    if convening_id is None:
+        raise NotFound(N_("There is no convening with that code."))
+    return convening_id
+
+
+def count_participants(session: Session, convening_id: int) -> int:
+    return session.execute(
+        select(func.count())
+        .select_from(tables.members)
+        .where(
+            tables.members.c.convening_id == convening_id,
+            tables.members.c.role == Role.PARTICIPANT,
+            tables.members.c.removed_at.is_(None),
+        )
+    ).scalar_one()
+
+
+def active_members(session: Session, convening_id: int) -> list[Member]:
+    return list(
+        session.execute(
+            select(Member)
+            .where(
+                tables.members.c.convening_id == convening_id,
+                tables.members.c.removed_at.is_(None),
+            )
+            .order_by(tables.members.c.id)
+        ).scalars()
+    )

@@ -1,0 +1,65 @@
+"""Engines and sessions for SQLite (default, WAL) and PostgreSQL (DATABASE_URL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from convene.store.orm import start_mappers
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> Engine:
+    """Create an engine for ``url``.
+
+    SQLite: WAL journal (readers never block the writer), foreign keys on, and write
+    transactions opened with ``BEGIN IMMEDIATE`` so two writers queue instead of failing
+    with "database is locked" halfway through. ``sqlite_synchronous`` is FULL by default
+    (an acknowledged command survives a power cut); NORMAL survives a process crash only.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith("sqlite"):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+
+    if sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {sqlite_synchronous!r}"
+        )
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own transaction handling is not enough).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={sqlite_synchronous.upper()}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get("convene_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    start_mappers()
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def begin_write(session: Session) -> None:
+    """Open the session's transaction as a writer (SQLite: BEGIN IMMEDIATE)."""
+    session.connection(execution_options={"convene_write": True})
+
+
+def begin_consistent_read(session: Session) -> None:
+    """Open a transaction that sees one consistent state across several queries."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        session.connection()  # SQLite in WAL: a read transaction is already a snapshot

@@ -1,0 +1,34 @@
+"""Imperative mapping: the domain's plain classes are persisted without knowing it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry, relationship
+
+from convene.domain.convening import AgendaItem, Convening, Member
+from convene.store import tables
+
+mapper_registry = registry(metadata=tables.metadata)
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Member, tables.members)
+    mapper_registry.map_imperatively(AgendaItem, tables.agenda_items)
+    mapper_registry.map_imperatively(
+        Convening,
+        tables.convenings,
+        # The sequence counter belongs to the event log, which bumps it with one atomic UPDATE.
+        exclude_properties=["last_seq"],
+        properties={
+            "agenda": relationship(
+                AgendaItem,
+                order_by=tables.agenda_items.c.position,
+                cascade="all, delete-orphan",
+            )
+        },
+    )
+    _mapped = True

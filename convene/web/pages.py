@@ -1,0 +1,223 @@
+"""HTML pages: landing, join, participant phone view, facilitator console, projector.
+
+A device keeps its identity in the signed session cookie: for each convening code, the
+token of each role it holds (a facilitator's laptop often holds the projector's too).
+Pages hand the token to their script, which talks to the server over Socket.IO.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+
+from convene.domain.convening import Role, normalise_join_code
+from convene.domain.errors import DomainError, NotAuthenticated
+from convene.services import convenings
+from convene.web.errors import error_body, status_of
+from convene.web.links import external_url, links_for
+
+blueprint = Blueprint("pages", __name__)
+
+_ROLE_PAGE = {
+    Role.FACILITATOR: "pages.console",
+    Role.PROJECTOR: "pages.projector",
+    Role.PARTICIPANT: "pages.convening",
+    Role.OBSERVER: "pages.convening",
+}
+
+
+def _services():
+    return current_app.extensions["convene"]
+
+
+# -- device identity ---------------------------------------------------------------------------
+
+
+def _remember(code: str, role: Role, token: str) -> None:
+    tokens = dict(session.get("tokens", {}))
+    tokens[code] = {**tokens.get(code, {}), str(role): token}
+    session["tokens"] = tokens
+    session.permanent = True
+
+
+def _forget(code: str, role: Role) -> None:
+    tokens = dict(session.get("tokens", {}))
+    roles = dict(tokens.get(code, {}))
+    roles.pop(str(role), None)
+    tokens[code] = roles
+    session["tokens"] = tokens
+
+
+def _actor_for(code: str, *roles: Role):
+    """The first still-valid token this device holds for ``code`` in one of ``roles``."""
+    for role in roles:
+        token = session.get("tokens", {}).get(code, {}).get(str(role))
+        if not token:
+            continue
+        try:
+            return _services().authenticate(token, code), token
+        except NotAuthenticated:
+            _forget(code, role)  # removed, or the convening is gone
+    return None, None
+
+
+# -- CSRF for the few HTML forms (the JSON API uses bearer tokens, not cookies) ---------------
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(16)
+    return session["csrf"]
+
+
+@blueprint.app_context_processor
+def _inject():
+    return {"csrf_token": csrf_token}
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, gettext("This form has expired. Please reload the page and try again."))
+
+
+def _render_refusal(template: str, error: DomainError, **context):
+    return render_template(template, error=error_body(error)["error"], **context), status_of(error)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@blueprint.get("/")
+def index():
+    return render_template("index.html")
+
+
+@blueprint.post("/convenings")
+def create():
+    _check_csrf()
+    form = request.form
+    try:
+        created = convenings.create_convening(
+            _services(),
+            title=form.get("title"),
+            description=form.get("description", ""),
+            place=form.get("place", ""),
+            date=form.get("date") or None,
+            passcode=form.get("passcode") or None,
+            facilitator_name=form.get("facilitator_name") or None,
+        )
+    except DomainError as error:
+        return _render_refusal("index.html", error, form=form)
+    _remember(created.code, Role.FACILITATOR, created.facilitator_token)
+    _remember(created.code, Role.PROJECTOR, created.projector_token)
+    return render_template("created.html", code=created.code, links=links_for(created))
+
+
+@blueprint.get("/join")
+def join_by_code():
+    try:
+        code = normalise_join_code(request.args.get("code", ""))
+    except DomainError as error:
+        return _render_refusal("index.html", error, join_code=request.args.get("code", ""))
+    return redirect(url_for("pages.convening", code=code))
+
+
+@blueprint.get("/c/<code>")
+def convening(code: str):
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.PARTICIPANT, Role.OBSERVER)
+    if actor is None:
+        return render_template("join.html", code=code)
+    return render_template("participant.html", code=code, token=token, role=str(actor.role))
+
+
+@blueprint.post("/c/<code>/join")
+def join(code: str):
+    _check_csrf()
+    code = normalise_join_code(code)
+    try:
+        admission = convenings.join(
+            _services(),
+            code=code,
+            name=request.form.get("name"),
+            passcode=request.form.get("passcode") or None,
+            caucus=request.form.get("caucus") or None,
+        )
+    except DomainError as error:
+        return _render_refusal("join.html", error, code=code, form=request.form)
+    _remember(code, Role.PARTICIPANT, admission.token)
+    return redirect(url_for("pages.convening", code=code))
+
+
+@blueprint.post("/c/<code>/leave")
+def leave(code: str):
+    """Forget this device's participant identity (the participant stays in the record)."""
+    _check_csrf()
+    code = normalise_join_code(code)
+    _forget(code, Role.PARTICIPANT)
+    return redirect(url_for("pages.index"))
+
+
+@blueprint.get("/t/<token>")
+def enter(token: str):
+    """A private link (facilitator, co-facilitator, projector, observer): remember, go on."""
+    try:
+        actor = _services().authenticate(token)
+    except DomainError as error:
+        return render_template("error.html", message=error_body(error)["error"]["message"]), 404
+    code = _services().code_of(actor)
+    _remember(code, actor.role, token)
+    return redirect(url_for(_ROLE_PAGE[actor.role], code=code))
+
+
+@blueprint.get("/c/<code>/console")
+def console(code: str):
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.FACILITATOR)
+    if actor is None:
+        message = gettext("Open your private facilitator link to run this convening.")
+        return render_template("error.html", message=message), 403
+    return render_template(
+        "console.html",
+        code=code,
+        token=token,
+        join_url=external_url("pages.convening", code=code),
+    )
+
+
+@blueprint.get("/c/<code>/projector")
+def projector(code: str):
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.PROJECTOR)
+    if actor is None:
+        message = gettext("Open the projector link from the facilitator console.")
+        return render_template("error.html", message=message), 403
+    return render_template(
+        "projector.html",
+        code=code,
+        token=token,
+        join_url=external_url("pages.convening", code=code),
+    )
+
+
+@blueprint.get("/c/<code>/qr.svg")
+def qr(code: str):
+    code = normalise_join_code(code)
+    qr_code = segno.make(external_url("pages.convening", code=code), error="m")
+    svg = qr_code.svg_inline(scale=10, border=2, dark="#000", light="#fff")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
