@@ -138,5 +138,5 @@ def _elimination_sentence(loser: str, votes: Number, transfers: list[Transfer]) 
             parts.append(f"{plural(t.votes)} transfer to {t.target}")
     if len(parts) > 4:
         rest = len(parts) - 3
-        parts = [*parts[:3], f"the rest go to {rest} others"]
+        parts = [*parts[:3], f"the rest go to {rest} more"]
     return head + "; " + ", ".join(parts) + "."

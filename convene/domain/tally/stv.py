@@ -273,7 +273,7 @@ def _where(transfers: list[Transfer]) -> str:
         else:
             parts.append(f"{plural(t.votes)} to {t.target}")
     if len(transfers) > 3:
-        parts.append(f"the rest to {len(transfers) - 3} others")
+        parts.append(f"the rest to {len(transfers) - 3} more")
     return ": " + ", ".join(parts)
 
 
@@ -297,10 +297,27 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
     previous: dict[str, Number] | None = None
     number = 0
 
-    def distribute() -> tuple[dict[str, Number], Number]:
+    def reduce() -> list[tuple[tuple[str, ...], Number]]:
+        # A ballot's flow depends only on its non-excluded choices up to and including
+        # its first hopeful one (who keeps everything): regroup on that prefix.
+        reduced: dict[tuple[str, ...], Number] = {}
+        for key, w in groups:
+            prefix = []
+            for c in key:
+                st = state[c]
+                if st == "excluded" or c in prefix:
+                    continue
+                prefix.append(c)
+                if st == "hopeful":
+                    break
+            k = tuple(prefix)
+            reduced[k] = reduced.get(k, 0) + w
+        return list(reduced.items())
+
+    def distribute(flows) -> tuple[dict[str, Number], Number]:
         votes: dict[str, Number] = dict.fromkeys(running, 0)
         excess: Number = 0
-        for key, w in groups:
+        for key, w in flows:
             rem = scale
             for c in key:
                 k = keep[c]
@@ -323,9 +340,10 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
     while True:
         number += 1
         newly: list[str] = []
+        flows = reduce()
         for _ in range(MEEK_MAX_ITERATIONS):
             iterations_total += 1
-            votes, excess = distribute()
+            votes, excess = distribute(flows)
             quota = (valid_w * scale - excess) / (seats + 1)
             quota = Fraction(quota) // 1 + 1
             reached = [c for c in running if state[c] == "hopeful" and votes[c] >= quota]
