@@ -194,6 +194,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
         if len(elected) >= seats or not hopeful:
             rnd.explanation = "; ".join(sentences) + "."
             break
+        pending = [c for c in pending if totals[c] > quota]  # an exact quota moves nothing
         if pending:
             surpluses = {c: totals[c] - quota for c in pending}
             biggest = max(surpluses.values())
@@ -207,16 +208,11 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             pending.remove(source)
             surplus = surpluses[source]
             held = totals[source]
-            before_exhausted = exhausted
-            if surplus > 0:
-                moved = move(piles[source], source, lambda v, s=surplus, t=held: v * s // t)
-            else:
-                moved = {}
+            moved = move(piles[source], source, lambda v, s=surplus, t=held: v * s // t)
             piles[source] = []
             passed = sum(moved.values())
             lost += surplus - passed
             totals[source] = quota
-            del before_exhausted
             rnd.transfers = _transfers(source, moved, scale)
             sentences.append(
                 f"{source}'s surplus of {plural(_v(surplus, scale))} is transferred"
