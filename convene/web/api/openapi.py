@@ -1,5 +1,463 @@
-"""The OpenAPI 3.1 document of the JSON API (served at /api/openapi.json). Placeholder."""
+"""The OpenAPI 3.1 document of the JSON API, served at /api/openapi.json.
+
+Kept beside the routes and checked by tests: every route is documented, every documented
+path exists, and the replies of the API tests validate against these schemas.
+"""
+
+from __future__ import annotations
+
+from functools import cache
 
 
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    text = {
+        400: "Malformed request (not JSON, not an object).",
+        401: "Missing, unknown or revoked token.",
+        403: "The token's role may not do this (or a wrong passcode).",
+        404: "No such convening, agenda item or participant.",
+        409: "The request does not fit the current state.",
+        413: "A field or the body is too large.",
+        422: "A field is missing or invalid; `field` names it.",
+    }
+    return {str(s): _json(_ref("Error"), text[s]) for s in statuses}
+
+
+def _body(schema: dict, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+CODE = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "description": "The convening's 6-character join code.",
+    "schema": {"type": "string"},
+}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MEMBER_ID = {"name": "member_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+FACILITATOR = [{"token": []}]
+ANY_TOKEN = [{"token": []}]
+COMMAND_ERRORS = (400, 401, 403, 404, 409, 413, 422)
+
+_nullable_string = {"type": ["string", "null"]}
+_timestamp = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "examples": ["invalid_input", "forbidden"]},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    },
+    "ConveningInput": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "description": {"type": "string", "maxLength": 4000},
+            "place": {"type": "string", "maxLength": 200},
+            "date": {"type": ["string", "null"], "format": "date"},
+            "passcode": {
+                "type": ["string", "null"],
+                "maxLength": 64,
+                "description": "Participants must give it to join; empty removes it.",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "Convening": {
+        "type": "object",
+        "required": ["code", "title", "description", "place", "date", "requires_passcode"],
+        "properties": {
+            "code": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "place": {"type": "string"},
+            "date": {"type": ["string", "null"], "format": "date"},
+            "requires_passcode": {"type": "boolean"},
+            "started_at": _timestamp,
+        },
+    },
+    "CreatedConvening": {
+        "type": "object",
+        "required": [
+            "code",
+            "facilitator_token",
+            "projector_token",
+            "join_url",
+            "facilitator_url",
+            "projector_url",
+            "qr_url",
+        ],
+        "properties": {
+            "code": {"type": "string"},
+            "facilitator_token": {
+                "type": "string",
+                "description": "Secret. Shown once: only its hash is stored.",
+            },
+            "projector_token": {"type": "string"},
+            "join_url": {"type": "string", "format": "uri"},
+            "facilitator_url": {"type": "string", "format": "uri"},
+            "projector_url": {"type": "string", "format": "uri"},
+            "qr_url": {"type": "string", "format": "uri"},
+        },
+    },
+    "AgendaItem": {
+        "type": "object",
+        "required": ["id", "title", "notes", "timebox_minutes", "position", "state"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "notes": {"type": "string"},
+            "timebox_minutes": {"type": ["integer", "null"]},
+            "position": {"type": "integer"},
+            "state": {"enum": ["pending", "active", "done"]},
+            "started_at": _timestamp,
+            "ended_at": _timestamp,
+        },
+    },
+    "AgendaItemInput": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "notes": {"type": "string", "maxLength": 4000},
+            "timebox_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 1440},
+        },
+        "additionalProperties": False,
+    },
+    "Member": {
+        "type": "object",
+        "required": ["id", "name", "role"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "role": {"enum": ["facilitator", "participant", "projector", "observer"]},
+            "caucus": _nullable_string,
+            "joined_at": _timestamp,
+        },
+    },
+    "Presence": {
+        "type": "object",
+        "required": ["participants_connected"],
+        "properties": {
+            "participants_connected": {"type": "integer"},
+            "connected": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Member ids connected now (facilitators only).",
+            },
+        },
+    },
+    "Snapshot": {
+        "type": "object",
+        "required": [
+            "seq",
+            "server_time",
+            "me",
+            "convening",
+            "agenda",
+            "current_item_id",
+            "participants",
+            "presence",
+        ],
+        "properties": {
+            "seq": {"type": "integer", "description": "The last event this state includes."},
+            "server_time": {"type": "string", "format": "date-time"},
+            "me": _ref("Member"),
+            "convening": _ref("Convening"),
+            "agenda": {"type": "array", "items": _ref("AgendaItem")},
+            "current_item_id": {"type": ["integer", "null"]},
+            "participants": {"type": "integer"},
+            "presence": _ref("Presence"),
+            "members": {
+                "type": "array",
+                "items": _ref("Member"),
+                "description": "Facilitators only.",
+            },
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["seq", "type", "data", "at"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "type": {"type": "string", "examples": ["agenda.item_started"]},
+            "data": {"type": "object"},
+            "at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "CatchUp": {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["events", "seq"],
+                "properties": {
+                    "events": {"type": "array", "items": _ref("Event")},
+                    "seq": {"type": "integer"},
+                },
+            },
+            {
+                "type": "object",
+                "required": ["snapshot"],
+                "properties": {"snapshot": _ref("Snapshot")},
+            },
+        ]
+    },
+    "Admission": {
+        "type": "object",
+        "required": ["id", "token"],
+        "properties": {
+            "id": {"type": "integer"},
+            "token": {"type": "string", "description": "The participant's secret identity."},
+        },
+    },
+    "Invitation": {
+        "type": "object",
+        "required": ["id", "token", "role", "url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "token": {"type": "string"},
+            "role": {"enum": ["facilitator", "observer", "projector"]},
+            "url": {"type": "string", "format": "uri"},
+        },
+    },
+}
+
+
+def _operation(summary: str, *, security=None, body=None, responses=None, params=()) -> dict:
+    operation = {"summary": summary, "responses": responses or {}}
+    if security is not None:
+        operation["security"] = security
+    if body is not None:
+        operation["requestBody"] = body
+    if params:
+        operation["parameters"] = list(params)
+    return operation
+
+
+PATHS = {
+    "/api/convenings": {
+        "post": _operation(
+            "Create a convening. Anyone may; the reply holds the facilitator's secret link.",
+            security=[],
+            body=_body(
+                {
+                    "allOf": [_ref("ConveningInput")],
+                    "required": ["title"],
+                    "properties": {"facilitator_name": {"type": "string", "maxLength": 60}},
+                }
+            ),
+            responses={
+                "201": _json(_ref("CreatedConvening"), "Created."),
+                **_errors(400, 413, 422),
+            },
+        )
+    },
+    "/api/convenings/{code}": {
+        "get": _operation(
+            "The current state the caller's role may see, with its sequence number.",
+            security=ANY_TOKEN,
+            params=[CODE],
+            responses={"200": _json(_ref("Snapshot"), "Snapshot."), **_errors(401, 404)},
+        ),
+        "patch": _operation(
+            "Change the convening's settings (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(_ref("ConveningInput")),
+            responses={"200": _json(_ref("Convening"), "Updated."), **_errors(*COMMAND_ERRORS)},
+        ),
+    },
+    "/api/convenings/{code}/events": {
+        "get": _operation(
+            "Events after `after` (catch up after a reconnect), or a fresh snapshot.",
+            security=ANY_TOKEN,
+            params=[
+                CODE,
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            ],
+            responses={"200": _json(_ref("CatchUp"), "Missed events."), **_errors(401, 404, 422)},
+        )
+    },
+    "/api/convenings/{code}/participants": {
+        "post": _operation(
+            "Join as a participant: no account, the token is the identity.",
+            security=[],
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 60},
+                        "passcode": {"type": "string"},
+                        "caucus": {"type": "string", "maxLength": 60},
+                    },
+                }
+            ),
+            responses={
+                "201": _json(_ref("Admission"), "Joined."),
+                **_errors(400, 403, 404, 413, 422),
+            },
+        ),
+        "get": _operation(
+            "Everyone holding a token for the convening (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["members"],
+                        "properties": {"members": {"type": "array", "items": _ref("Member")}},
+                    },
+                    "Members.",
+                ),
+                **_errors(401, 403, 404),
+            },
+        ),
+    },
+    "/api/convenings/{code}/participants/{member_id}": {
+        "delete": _operation(
+            "Remove a participant (facilitator): their token stops working at once.",
+            security=FACILITATOR,
+            params=[CODE, MEMBER_ID],
+            responses={"204": {"description": "Removed."}, **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/invitations": {
+        "post": _operation(
+            "A link for a co-facilitator, an observer or another projector (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["role"],
+                    "properties": {
+                        "role": {"enum": ["facilitator", "observer", "projector"]},
+                        "name": {"type": "string", "maxLength": 60},
+                    },
+                }
+            ),
+            responses={"201": _json(_ref("Invitation"), "Invited."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/agenda": {
+        "post": _operation(
+            "Add an agenda item at the end (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body({"allOf": [_ref("AgendaItemInput")], "required": ["title"]}),
+            responses={"201": _json(_ref("AgendaItem"), "Added."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/agenda/{item_id}": {
+        "patch": _operation(
+            "Edit an agenda item (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ITEM_ID],
+            body=_body(_ref("AgendaItemInput")),
+            responses={"200": _json(_ref("AgendaItem"), "Edited."), **_errors(*COMMAND_ERRORS)},
+        ),
+        "delete": _operation(
+            "Remove an agenda item that is not running (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ITEM_ID],
+            responses={"204": {"description": "Removed."}, **_errors(401, 403, 404, 409)},
+        ),
+    },
+    "/api/convenings/{code}/agenda/{item_id}/start": {
+        "post": _operation(
+            "Start an agenda item; a running one is ended first (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ITEM_ID],
+            responses={"200": _json(_ref("AgendaItem"), "Started."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/agenda/{item_id}/end": {
+        "post": _operation(
+            "End the running agenda item (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ITEM_ID],
+            responses={"200": _json(_ref("AgendaItem"), "Ended."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/agenda/reorder": {
+        "post": _operation(
+            "Put the agenda in a new order: every item id exactly once (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["order"],
+                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["order"],
+                        "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+                    },
+                    "Reordered.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/openapi.json": {
+        "get": _operation(
+            "This document.",
+            security=[],
+            responses={"200": {"description": "The OpenAPI document."}},
+        )
+    },
+}
+
+
+@cache
 def openapi_document() -> dict:
-    return {"openapi": "3.1.0", "info": {"title": "Convene API", "version": "0.1.0"}, "paths": {}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Convene API",
+            "version": "0.1.0",
+            "description": (
+                "Every facilitator and participant action of Convene, for scripts and "
+                "integrations. Authenticate with `Authorization: Bearer <token>`: the "
+                "facilitator, projector, observer or participant token. Live updates come "
+                "over Socket.IO (docs/realtime.md); the same commands are available there."
+            ),
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A facilitator, participant, projector or observer token.",
+                }
+            },
+        },
+        "security": ANY_TOKEN,
+        "paths": PATHS,
+    }

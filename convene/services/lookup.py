@@ -1,0 +1,21 @@
+"""Public lookups for pages that anyone with a join code may open (no token needed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from convene.services.core import Services
+from convene.store import tables
+
+
+def join_info(svc: Services, code: str) -> dict | None:
+    """What the join form shows before someone joins: the title and whether a passcode is asked.
+
+    ``code`` must already be normalised. Returns None when no convening has that code.
+    """
+    c = tables.convenings.c
+    with svc.read() as session:
+        row = session.execute(select(c.title, c.passcode_hash).where(c.code == code)).one_or_none()
+    if row is None:
+        return None
+    return {"code": code, "title": row.title, "requires_passcode": row.passcode_hash is not None}

@@ -1,0 +1,152 @@
+"""The live protocol through Flask-SocketIO's test client: snapshot, events, resync, commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from convene.extensions import socketio
+
+
+@pytest.fixture
+def convening(client):
+    body = client.post("/api/convenings", json={"title": "Assembly"}).get_json()
+    body["headers"] = {"Authorization": f"Bearer {body['facilitator_token']}"}
+    return body
+
+
+def join(client, convening, name="Ana") -> dict:
+    return client.post(
+        f"/api/convenings/{convening['code']}/participants", json={"name": name}
+    ).get_json()
+
+
+def connect(app, client, token):
+    return socketio.test_client(app, auth={"token": token}, flask_test_client=client)
+
+
+def received(socket_client, name: str) -> list:
+    return [m["args"][0] for m in socket_client.get_received() if m["name"] == name]
+
+
+def test_connect_sends_a_snapshot_with_seq(app, client, convening):
+    phone_token = join(client, convening)["token"]
+    phone = connect(app, client, phone_token)
+    assert phone.is_connected()
+    [snapshot] = received(phone, "snapshot")
+    assert snapshot["me"]["name"] == "Ana"
+    assert snapshot["seq"] == 2  # convening.created, participant.joined
+    assert snapshot["convening"]["code"] == convening["code"]
+    assert snapshot["presence"]["participants_connected"] == 1
+
+
+@pytest.mark.parametrize("auth", [None, {}, {"token": "forged"}, {"token": 42}, "token"])
+def test_a_bad_token_is_refused(app, client, auth):
+    refused = socketio.test_client(app, auth=auth, flask_test_client=client)
+    assert not refused.is_connected()
+
+
+def test_events_arrive_in_order_after_the_snapshot(app, client, convening):
+    phone = connect(app, client, join(client, convening)["token"])
+    start = received(phone, "snapshot")[0]["seq"]
+    headers = convening["headers"]
+    code = convening["code"]
+    item = client.post(
+        f"/api/convenings/{code}/agenda", json={"title": "Welcome"}, headers=headers
+    ).get_json()
+    client.post(f"/api/convenings/{code}/agenda/{item['id']}/start", headers=headers)
+    events = received(phone, "event")
+    assert [e["seq"] for e in events] == [start + 1, start + 2, start + 3]
+    assert [e["type"] for e in events] == [
+        "agenda.item_added",
+        "convening.started",
+        "agenda.item_started",
+    ]
+    assert events[-1]["data"]["title"] == "Welcome"
+
+
+def test_staff_and_public_see_their_own_view_of_the_same_event(app, client, convening):
+    staff = connect(app, client, convening["facilitator_token"])
+    projector = connect(app, client, convening["projector_token"])
+    staff.get_received(), projector.get_received()
+    joined = join(client, convening, name="Ben")
+    [staff_event] = received(staff, "event")
+    [public_event] = received(projector, "event")
+    assert staff_event["seq"] == public_event["seq"]
+    assert staff_event["data"]["name"] == "Ben"
+    assert public_event["data"] == {"id": joined["id"], "participants": 1}
+
+
+def test_resync_returns_exactly_what_was_missed(app, client, convening):
+    token = join(client, convening)["token"]
+    phone = connect(app, client, token)
+    seen = received(phone, "snapshot")[0]["seq"]
+    phone.disconnect()
+    headers, code = convening["headers"], convening["code"]
+    for title in ("One", "Two", "Three"):
+        client.post(f"/api/convenings/{code}/agenda", json={"title": title}, headers=headers)
+    phone = connect(app, client, token)
+    phone.get_received()
+    reply = phone.emit("resync", {"seq": seen}, callback=True)
+    assert [e["seq"] for e in reply["events"]] == [seen + 1, seen + 2, seen + 3]
+    assert [e["data"]["title"] for e in reply["events"]] == ["One", "Two", "Three"]
+    assert reply["seq"] == seen + 3
+
+
+def test_resync_from_too_far_ahead_gets_a_snapshot(app, client, convening):
+    phone = connect(app, client, join(client, convening)["token"])
+    reply = phone.emit("resync", {"seq": 10_000}, callback=True)
+    assert reply["snapshot"]["seq"] == 2
+    bad = phone.emit("resync", {"seq": "latest"}, callback=True)
+    assert bad["error"]["code"] == "invalid_input"
+
+
+def test_commands_over_the_socket_share_the_api_rules(app, client, convening):
+    staff = connect(app, client, convening["facilitator_token"])
+    phone = connect(app, client, join(client, convening)["token"])
+    reply = staff.emit(
+        "command", {"name": "agenda.add", "args": {"title": "Budget"}}, callback=True
+    )
+    assert reply["ok"] is True
+    assert reply["result"]["title"] == "Budget"
+    refused = phone.emit(
+        "command", {"name": "agenda.add", "args": {"title": "Mine"}}, callback=True
+    )
+    assert refused == {
+        "ok": False,
+        "error": {"code": "forbidden", "message": "Only a facilitator may do that."},
+    }
+    for message in (None, "agenda.add", {"name": "agenda.add", "args": []}, {"name": "x"}):
+        reply = staff.emit("command", message, callback=True)
+        assert reply["ok"] is False
+        assert reply["error"]["code"] == "invalid_input"
+    state = client.get(
+        f"/api/convenings/{convening['code']}", headers=convening["headers"]
+    ).get_json()
+    assert [i["title"] for i in state["agenda"]] == ["Budget"]
+
+
+def test_presence_tells_facilitators_who_and_everyone_how_many(app, client, convening):
+    staff = connect(app, client, convening["facilitator_token"])
+    staff.get_received()
+    ana = join(client, convening, "Ana")
+    phone = connect(app, client, ana["token"])
+    staff_presence = received(staff, "presence")[-1]
+    assert staff_presence["participants_connected"] == 1
+    assert ana["id"] in staff_presence["connected"]
+    phone_presence = received(phone, "presence")[-1]
+    assert phone_presence == {"participants_connected": 1}
+    phone.disconnect()
+    assert received(staff, "presence")[-1]["participants_connected"] == 0
+
+
+def test_a_removed_participant_is_told_and_disconnected(app, client, convening):
+    ana = join(client, convening)
+    phone = connect(app, client, ana["token"])
+    assert phone.is_connected()
+    response = client.delete(
+        f"/api/convenings/{convening['code']}/participants/{ana['id']}",
+        headers=convening["headers"],
+    )
+    assert response.status_code == 204
+    assert not phone.is_connected()
+    assert not connect(app, client, ana["token"]).is_connected()

@@ -1,0 +1,120 @@
+"""Test helpers: SQLite and PostgreSQL databases, a fake clock, a recording publisher."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from convene.store.database import make_engine
+from convene.store.migrate import upgrade
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip with ``reason`` when a service is missing; in CI (CI=true), fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class RecordingPublisher:
+    """Records what would be sent to screens, to assert what is published and when."""
+
+    def __init__(self) -> None:
+        self.events = []
+        self.presences = []
+        self.removed = []
+
+    def publish(self, events) -> None:
+        self.events.extend(events)
+
+    def presence(self, convening_id, staff, public) -> None:
+        self.presences.append((convening_id, staff, public))
+
+    def member_removed(self, member_id) -> None:
+        self.removed.append(member_id)
+
+
+class PostgresDatabases:
+    """One fresh database per test session, emptied between tests."""
+
+    def __init__(self) -> None:
+        self.name = f"convene_test_{uuid.uuid4().hex[:10]}"
+        self.url = None
+        self.error = None
+
+    def start(self) -> str | None:
+        if self.url or self.error:
+            return self.url
+        try:
+            admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            admin.dispose()
+        except Exception as error:
+            self.error = (
+                f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({error.__class__.__name__})"
+            )
+            return None
+        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+        self.url = f"{base}/{self.name}"
+        engine = make_engine(self.url)
+        upgrade(engine)
+        engine.dispose()
+        return self.url
+
+    def empty(self) -> None:
+        engine = create_engine(self.url)
+        with engine.begin() as connection:
+            connection.execute(
+                text("TRUNCATE convenings, members, agenda_items, events RESTART IDENTITY CASCADE")
+            )
+        engine.dispose()
+
+    def stop(self) -> None:
+        if not self.url:
+            return
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class SqliteTemplate:
+    """Migrate once, copy the file for each test (fresh database, no migration cost)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "template.db"
+        engine = make_engine(f"sqlite:///{self.path}")
+        upgrade(engine)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+
+    def fresh(self, folder: Path) -> str:
+        target = folder / "convene.db"
+        shutil.copyfile(self.path, target)
+        return f"sqlite:///{target}"
