@@ -36,6 +36,7 @@ def count_irv(
     ties = TieBreaker(seed)
 
     continuing = dict.fromkeys(running, True)
+    position = {c: i for i, c in enumerate(candidates)}
     piles: dict[str, list[int]] = {c: [] for c in running}
     totals: dict[str, Number] = dict.fromkeys(running, 0)
     pos = [0] * len(keys)
@@ -105,7 +106,9 @@ def count_irv(
         rnd.eliminated = [loser]
         rnd.transfers = [
             Transfer(loser, target, votes)
-            for target, votes in sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1]))
+            for target, votes in sorted(
+                moved.items(), key=lambda kv: (kv[0] is None, -kv[1], position.get(kv[0], 0))
+            )
         ]
         rnd.explanation = _elimination_sentence(loser, low, rnd.transfers)
 

@@ -91,6 +91,7 @@ def _v(units: int, scale: int) -> Number:
 
 def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
     scale = SCOTTISH_SCALE
+    position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
     papers = [0] * n_groups
     value = [0] * n_groups
@@ -213,7 +214,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             passed = sum(moved.values())
             lost += surplus - passed
             totals[source] = quota
-            rnd.transfers = _transfers(source, moved, scale)
+            rnd.transfers = _transfers(source, moved, scale, position)
             sentences.append(
                 f"{source}'s surplus of {plural(_v(surplus, scale))} is transferred"
                 + _where(rnd.transfers)
@@ -231,7 +232,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             moved = move(piles.pop(loser), loser, lambda v: v)
             del totals[loser]
             rnd.eliminated = [loser]
-            rnd.transfers = _transfers(loser, moved, scale)
+            rnd.transfers = _transfers(loser, moved, scale, position)
             sentences.append(
                 f"{loser} is excluded with {plural(_v(low, scale))}" + _where(rnd.transfers)
             )
@@ -254,8 +255,10 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     )
 
 
-def _transfers(source: str, moved: dict[str | None, int], scale: int) -> list[Transfer]:
-    items = sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1]))
+def _transfers(
+    source: str, moved: dict[str | None, int], scale: int, order: dict[str, int]
+) -> list[Transfer]:
+    items = sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1], order.get(kv[0], 0)))
     return [Transfer(source, target, _v(units, scale)) for target, units in items if units]
 
 
