@@ -22,7 +22,7 @@ migrate: install  ## create instance/ and bring the database schema up to date
 run: migrate  ## development server on SQLite, prints the links to start with
 	$(BIN)/python -m convene run
 
-serve: migrate  ## production server: gunicorn with one async worker (ASYNC_MODE=eventlet|gevent)
+serve: migrate  ## production server: gunicorn + gevent (default) or ASYNC_MODE=eventlet
 	$(BIN)/python -m convene serve
 
 lint: install

@@ -10,6 +10,8 @@ SECRET_KEY = ""
 
 # Redis URL (redis://127.0.0.1:6379/0) when several server processes serve one convening.
 SOCKETIO_MESSAGE_QUEUE = ""
+# The Redis channel those processes share (separate installations on one Redis need their own).
+SOCKETIO_CHANNEL = "convene"
 
 HOST = "127.0.0.1"
 PORT = 5000

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from flask import Flask, current_app, request
 
 from convene.config import ROOT, load_config
 from convene.extensions import babel, socketio
 from convene.services.core import Services
+from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,7 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from convene.realtime.publisher import SocketIOPublisher
 
-    services = Services(make_session_factory(engine), publisher=SocketIOPublisher(socketio))
+    services = Services(
+        make_session_factory(engine),
+        publisher=SocketIOPublisher(socketio),
+        presence=_presence(app.config),
+    )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine
 
@@ -35,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
+        channel=app.config["SOCKETIO_CHANNEL"],
         ping_interval=10,
         ping_timeout=10,
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
@@ -44,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from convene.web import api, errors, pages
 
     handlers.register(socketio)
+    if isinstance(services.presence, RedisPresence):
+        socketio.start_background_task(_presence_heartbeat, services.presence)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     errors.register(app)
@@ -61,6 +74,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+def _presence(config: dict) -> Presence:
+    """Presence in this process, or in Redis when several processes share a message queue."""
+    if not config["SOCKETIO_MESSAGE_QUEUE"]:
+        return LocalPresence()
+    import redis
+
+    client = redis.Redis.from_url(config["SOCKETIO_MESSAGE_QUEUE"])
+    return RedisPresence(client, server_id=uuid.uuid4().hex, prefix=config["SOCKETIO_CHANNEL"])
+
+
+def _presence_heartbeat(presence: RedisPresence) -> None:
+    while True:
+        socketio.sleep(presence.HEARTBEAT_SECONDS)
+        try:
+            presence.heartbeat()
+        except Exception:  # Redis unreachable for a moment: try again at the next beat
+            log.warning("Could not renew presence in Redis", exc_info=True)
 
 
 def _select_locale() -> str | None:

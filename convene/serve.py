@@ -1,4 +1,14 @@
-"""`convene run` (development server) and `convene serve` (gunicorn with an async worker)."""
+"""`convene run` (development server) and `convene serve` (production, async worker).
+
+Production async modes (ASYNC_MODE):
+- ``gevent`` (default): gunicorn with its gevent worker; WebSocket through simple-websocket.
+- ``eventlet``: eventlet's own WSGI server through ``socketio.run``. gunicorn dropped its
+  eventlet worker in 26.0, and eventlet itself is in maintenance only; we keep it working
+  as a switch. Its server accepts 1,024 connections unless told otherwise: we pass
+  WORKER_CONNECTIONS as its ``max_size``.
+Both run one process; serve more with several processes behind a proxy with sticky
+sessions, sharing PostgreSQL (DATABASE_URL) and Redis (SOCKETIO_MESSAGE_QUEUE).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +16,13 @@ import os
 import shutil
 import sys
 
-WORKERS = {"eventlet": "eventlet", "gevent": "gevent"}
+PRODUCTION_MODES = ("gevent", "eventlet")
 
 
-def _banner(host: str, port: int) -> str:
+def _banner(host: str, port: int, mode: str) -> str:
     base = f"http://{host}:{port}"
     return (
-        f"\nConvene is running at {base}/\n"
+        f"\nConvene is running at {base}/ ({mode})\n"
         f"  1. Open {base}/ and create a convening: you get the facilitator link.\n"
         "  2. Open the projector link on the big screen; people join with the code or QR.\n"
         "  Press Ctrl+C to stop.\n"
@@ -25,33 +35,56 @@ def run_dev(argv: list[str]) -> int:
 
     app = create_app({"ASYNC_MODE": "threading"})
     host, port = app.config["HOST"], int(app.config["PORT"])
-    print(_banner(host, port), flush=True)
+    print(_banner(host, port, "development server"), flush=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
     return 0
 
 
 def run_production(argv: list[str]) -> int:
+    mode = os.environ.get("ASYNC_MODE", "gevent")
+    if mode not in PRODUCTION_MODES:
+        print(
+            f"ASYNC_MODE must be one of {', '.join(PRODUCTION_MODES)} for `serve`, not {mode!r}",
+            file=sys.stderr,
+        )
+        return 2
+    os.environ["ASYNC_MODE"] = mode
+    return _serve_eventlet() if mode == "eventlet" else _serve_gevent()
+
+
+def _serve_gevent() -> int:
     from convene.config import load_config
 
     settings = load_config()
-    mode = os.environ.get("ASYNC_MODE", "eventlet")
-    if mode not in WORKERS:
-        print(f"ASYNC_MODE must be eventlet or gevent for `serve`, not {mode!r}", file=sys.stderr)
-        return 2
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    env = {**os.environ, "ASYNC_MODE": mode}
     args = [
         gunicorn,
         "--worker-class",
-        WORKERS[mode],
+        "gevent",
         "--workers",
-        "1",  # Socket.IO needs sticky sessions: scale out with processes behind a proxy + Redis
+        "1",
         "--worker-connections",
         str(settings["WORKER_CONNECTIONS"]),
         "--bind",
         f"{settings['HOST']}:{settings['PORT']}",
+        "--graceful-timeout",
+        "5",
         "wsgi:app",
     ]
-    print(_banner(settings["HOST"], settings["PORT"]), flush=True)
-    os.execve(gunicorn, args, env)  # noqa: S606 - fixed argv, no shell
+    print(_banner(settings["HOST"], settings["PORT"], "gunicorn, gevent worker"), flush=True)
+    os.execve(gunicorn, args, dict(os.environ))  # noqa: S606 - fixed argv, no shell
     return 0  # not reached
+
+
+def _serve_eventlet() -> int:
+    import eventlet
+
+    eventlet.monkey_patch()
+    from convene.app import create_app
+    from convene.extensions import socketio
+
+    app = create_app({"ASYNC_MODE": "eventlet"})
+    host, port = app.config["HOST"], int(app.config["PORT"])
+    print(_banner(host, port, "eventlet server"), flush=True)
+    socketio.run(app, host=host, port=port, max_size=int(app.config["WORKER_CONNECTIONS"]))
+    return 0

@@ -52,6 +52,11 @@ class LocalPresence:
         with self._lock:
             return {m: self._roles[m] for m in self._counts.get(convening_id, {})}
 
+    def convenings(self) -> list[int]:
+        """Convenings with at least one connection to this process."""
+        with self._lock:
+            return [c for c, counts in self._counts.items() if counts]
+
 
 def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
     """(what facilitators see, what everyone else sees) of who is connected."""
@@ -59,3 +64,56 @@ def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
     public = {"participants_connected": len(participants)}
     staff = {**public, "connected": sorted(connected)}
     return staff, public
+
+
+class RedisPresence:
+    """Presence shared by several server processes through Redis.
+
+    Each process keeps one hash per convening (``sid → member:role``) under its own key,
+    with a time-to-live that :meth:`heartbeat` renews. If a process dies, its connections
+    disappear from the count when the key expires, instead of staying "connected" forever.
+    """
+
+    TTL_SECONDS = 45
+    HEARTBEAT_SECONDS = 15
+
+    def __init__(self, redis_client, server_id: str, prefix: str = "convene") -> None:
+        self._redis = redis_client
+        self._server = server_id
+        self._prefix = prefix
+        self._local = LocalPresence()
+
+    def _key(self, convening_id: int) -> str:
+        return f"{self._prefix}:presence:{convening_id}:{self._server}"
+
+    def connect(self, convening_id: int, member_id: int, role: str, sid: str) -> None:
+        self._local.connect(convening_id, member_id, role, sid)
+        key = self._key(convening_id)
+        pipe = self._redis.pipeline()
+        pipe.hset(key, sid, f"{member_id}:{role}")
+        pipe.expire(key, self.TTL_SECONDS)
+        pipe.execute()
+
+    def disconnect(self, sid: str) -> int | None:
+        convening_id = self._local.disconnect(sid)
+        if convening_id is not None:
+            self._redis.hdel(self._key(convening_id), sid)
+        return convening_id
+
+    def connected(self, convening_id: int) -> dict[int, str]:
+        result: dict[int, str] = {}
+        pattern = f"{self._prefix}:presence:{convening_id}:*"
+        for key in self._redis.scan_iter(match=pattern, count=100):
+            for value in self._redis.hvals(key):
+                member, _, role = (value.decode() if isinstance(value, bytes) else value).partition(
+                    ":"
+                )
+                result[int(member)] = role
+        return result
+
+    def heartbeat(self) -> None:
+        """Renew this process's keys (call every HEARTBEAT_SECONDS)."""
+        pipe = self._redis.pipeline()
+        for convening_id in self._local.convenings():
+            pipe.expire(self._key(convening_id), self.TTL_SECONDS)
+        pipe.execute()
