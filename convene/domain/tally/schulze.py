@@ -6,9 +6,10 @@
    votes), else 0.
 3. Strongest paths: ``p[a][b]`` is the strength of the strongest path from ``a`` to
    ``b``, where a path is as strong as its weakest link (Floyd–Warshall).
-4. ``a`` ranks above ``b`` when ``p[a][b] > p[b][a]``. This relation is transitive,
-   so candidates are ordered by how many others they beat; candidates that tie
-   (``p[a][b] == p[b][a]``) are ordered by the seeded lot and the tie is recorded.
+4. ``a`` beats ``b`` when ``p[a][b] > p[b][a]`` (a transitive relation). The
+   winners are the candidates nobody beats; the ranking repeatedly takes the
+   unbeaten candidates among those left. When several are unbeaten at once (a
+   tie), the seeded lot orders them and the tie is recorded.
 """
 
 from __future__ import annotations
@@ -38,32 +39,28 @@ def count_schulze(
     ties = TieBreaker(seed)
     wins = {a: sum(1 for b in running if b != a and p[a][b] > p[b][a]) for a in running}
     ranking: list[str] = []
-    for level in sorted(set(wins.values()), reverse=True):
-        group = [c for c in running if wins[c] == level]
-        if len(group) > 1:
-            group = ties.order(
-                group,
-                dict.fromkeys(group, 0),
-                descending=True,
-                history=[],
-                round_number=1,
-                purpose="rank",
-            )
-        ranking.extend(group)
+    remaining = list(running)
+    while remaining:
+        # the unbeaten candidates among those left; more than one is a tie
+        top = [a for a in remaining if not any(p[b][a] > p[a][b] for b in remaining if b != a)]
+        pick = ties.choose(top, lowest=False, history=[], round_number=1, purpose="rank")
+        ranking.append(pick)
+        remaining.remove(pick)
     winner = ranking[0]
     total = sum(weights)
-    beaten = [b for b in running if b != winner and p[winner][b] > p[b][winner]]
     condorcet = all(d[winner][b] > d[b][winner] for b in running if b != winner)
-    if len(beaten) == len(running) - 1:
-        if condorcet:
-            why = f"{winner} beats every other candidate head to head (a Condorcet winner)."
-        else:
-            why = (
-                f"{winner} wins: there is no Condorcet winner, but {winner}'s strongest path "
-                "to every other candidate is stronger than theirs back."
-            )
+    if any(t.chosen == winner for t in ties.breaks):
+        why = (
+            f"{winner} wins after a tie among unbeaten candidates was broken by lot "
+            f"(seed {ties.seed!r})."
+        )
+    elif condorcet:
+        why = f"{winner} beats every other candidate head to head (a Condorcet winner)."
     else:
-        why = f"{winner} wins after a tie among the strongest candidates was broken by lot."
+        why = (
+            f"{winner} wins: there is no Condorcet winner, but no candidate has a stronger "
+            f"path to {winner} than {winner} has back."
+        )
     why += " Ranking: " + " > ".join(ranking) + "."
     rnd = Round(number=1, tallies=wins, elected=[winner], explanation=why)
     return Result(
