@@ -1,0 +1,226 @@
+"""`python -m convene tally FILE`: count a ballot file and explain the result.
+
+Reads BLT, CSV or ``count: A>B>C`` text (optionally gzipped; a ``.blt`` name is
+read as BLT, any other file's format is detected from its content, and
+``--input-format`` overrides both), counts it with
+:func:`convene.domain.tally.count`, and prints a round-by-round table (``text``) or
+the result structure (``json``). A file that cannot be read or counted gives one
+line on stderr naming the file, the line and the problem, and exit code 2.
+
+Imports only the standard library and ``convene.domain.tally`` so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from convene.domain.tally import BallotError, Result, count
+from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
+from convene.domain.tally.result import fmt
+
+FILE_METHODS = ("irv", "stv", "schulze", "approval", "score")
+PROG = "convene tally"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m convene tally",
+        description="Count a ballot file (BLT, CSV or 'count: A>B>C' text; .gz is fine).",
+    )
+    p.add_argument("file", help="ballot file")
+    p.add_argument(
+        "--method",
+        choices=FILE_METHODS,
+        help="counting method (default: stv if the file or --seats asks for more than one "
+        "seat, else irv)",
+    )
+    p.add_argument("--seats", type=int, help="seats to fill (default: the BLT header, or 1)")
+    p.add_argument("--rule", choices=("scottish", "meek"), help="STV rule (default scottish)")
+    p.add_argument("--format", choices=("text", "json"), default="text", dest="output")
+    p.add_argument("--seed", help="seed for the lot that breaks ties looking back cannot")
+    p.add_argument("--input-format", choices=FORMATS, help="override format detection")
+    p.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="MARK",
+        help="CSV cell value to ignore, e.g. --skip overvote --skip undervote (repeatable)",
+    )
+    return p
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8")
+    return text.removeprefix("\ufeff")
+
+
+def _seed(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _score_ballots(bf: BallotFile) -> tuple[dict, list[str]]:
+    """CSV cells ``name:score`` (or ``name=score``) for score voting."""
+    ballots: dict = {}
+    names: dict[str, None] = {}
+    for key, w in bf.ballots.items():
+        scores = {}
+        for cell in key:
+            sep = max(cell.rfind(":"), cell.rfind("="))
+            if sep < 0 or not cell[sep + 1 :].strip().isdigit():
+                raise BallotError(f"score cells are 'name:score', got {cell!r}")
+            name = cell[:sep].strip()
+            scores[name] = int(cell[sep + 1 :])
+            names.setdefault(name)
+        k = tuple(sorted(scores.items()))
+        ballots[k] = ballots.get(k, 0) + w
+    return ballots, list(names)
+
+
+def run(args: argparse.Namespace) -> Result:
+    path = Path(args.file)
+    fmt_hint = args.input_format
+    suffixes = [x.lower() for x in path.suffixes if x.lower() != ".gz"]
+    if fmt_hint is None and suffixes and suffixes[-1] == ".blt":
+        fmt_hint = "blt"  # other names are detected from the content
+    bf = parse(read_text(path), fmt_hint, skip=tuple(args.skip))
+    seats = args.seats if args.seats is not None else (bf.seats or 1)
+    if seats < 1:
+        raise BallotError("--seats must be at least 1")
+    method = args.method or ("stv" if seats > 1 else "irv")
+    if method in ("irv", "schulze"):
+        if args.seats is not None and args.seats > 1:
+            raise BallotError(f"{method} elects one candidate; use --method stv for more seats")
+        seats = 1
+    if args.rule and method != "stv":
+        raise BallotError("--rule applies to --method stv only")
+    ballots, candidates = bf.ballots, bf.candidates
+    if method == "score":
+        ballots, candidates = _score_ballots(bf)
+    elif method == "approval":
+        ballots = {tuple(dict.fromkeys(k)): w for k, w in ballots.items()}
+    kwargs = {"seed": _seed(args.seed)}
+    if method in ("irv", "stv", "schulze"):
+        kwargs["withdrawn"] = bf.withdrawn
+    if method != "irv" and method != "schulze":
+        kwargs["seats"] = seats
+    if method == "stv":
+        kwargs["rule"] = args.rule
+    result = count(method, ballots, candidates, **kwargs)
+    result.details["title"] = bf.title
+    return result
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        result = run(args)
+    except BallotFileError as exc:
+        return _fail(f"{args.file}: {exc}")
+    except BallotError as exc:
+        return _fail(f"{args.file}: {exc}")
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except IsADirectoryError:
+        return _fail(f"{args.file}: is a directory")
+    except (OSError, EOFError, zlib.error) as exc:
+        return _fail(f"{args.file}: cannot read: {exc}")
+    except UnicodeDecodeError as exc:
+        return _fail(f"{args.file}: not UTF-8 text (byte {exc.start})")
+    text = (
+        json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        if args.output == "json"
+        else render_text(result)
+    )
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def render_text(result: Result, width: int = 110) -> str:
+    out: list[str] = []
+    title = result.details.get("title")
+    if title:
+        out.append(title)
+    head = f"Method: {result.method}"
+    if result.rule and result.rule != result.method:
+        head += f" ({result.rule})"
+    head += f"; seats: {result.seats}; ballots: {fmt(result.total)}"
+    if result.quota is not None:
+        head += f"; quota: {fmt(result.quota)}"
+    out.append(head)
+    out.append("")
+    names = [c for c in result.candidates if any(c in r.tallies for r in result.rounds)]
+    label_w = min(max((len(c) for c in names), default=10), 32)
+    label_w = max(label_w, len("Exhausted"))
+    rows = [*names, "Exhausted"]
+    has_lost = any(r.lost for r in result.rounds)
+    if has_lost:
+        rows.append("Lost")
+
+    def cell(rnd, row) -> str:
+        if row == "Exhausted":
+            return fmt(rnd.exhausted)
+        if row == "Lost":
+            return fmt(rnd.lost)
+        if row not in rnd.tallies:
+            return ""
+        mark = "*" if row in rnd.elected else ("x" if row in rnd.eliminated else " ")
+        return fmt(rnd.tallies[row]) + mark
+
+    col_w = max([len(cell(r, row)) for r in result.rounds for row in rows] + [len("Round 10")])
+    per_line = max(1, (width - label_w - 2) // (col_w + 2))
+    for start in range(0, len(result.rounds), per_line):
+        chunk = result.rounds[start : start + per_line]
+        header = " " * label_w + "".join(f"  {'Round ' + str(r.number):>{col_w}}" for r in chunk)
+        out.append(header)
+        for row in rows:
+            label = row if len(row) <= label_w else row[: label_w - 1] + "…"
+            out.append(f"{label:<{label_w}}" + "".join(f"  {cell(r, row):>{col_w}}" for r in chunk))
+        out.append("")
+    out.append("* elected   x eliminated")
+    out.append("")
+    for rnd in result.rounds:
+        out.append(f"Round {rnd.number}: {rnd.explanation}")
+    if result.tie_breaks:
+        out.append("")
+        out.append("Ties broken:")
+        for t in result.tie_breaks:
+            out.append(f"  round {t.round} ({t.how}): {t.explanation}")
+    out.append("")
+    if result.ranking and result.method in ("schulze", "approval", "score"):
+        out.append("Ranking: " + " > ".join(result.ranking))
+    out.append("Elected: " + (", ".join(result.winners) if result.winners else "nobody"))
+    return "\n".join(out) + "\n"
