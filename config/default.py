@@ -1,6 +1,10 @@
 """Convene's default settings. Every one can be overridden by an environment variable of the
 same name (DATABASE_URL, SECRET_KEY, ...); tests pass their overrides last."""
 
+# Folder for the SQLite database, the generated secret key and the first convening's link.
+# Empty: instance/ beside the code.
+INSTANCE_PATH = ""
+
 # SQLAlchemy URL. Empty: SQLite (WAL) at instance/convene.db. PostgreSQL: postgresql://...
 DATABASE_URL = ""
 

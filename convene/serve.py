@@ -32,12 +32,39 @@ def _banner(host: str, port: int, mode: str) -> str:
 def run_dev(argv: list[str]) -> int:
     from convene.app import create_app
     from convene.extensions import socketio
+    from convene.store.migrate import upgrade
 
     app = create_app({"ASYNC_MODE": "threading"})
+    upgrade(app.extensions["convene.engine"])  # idempotent: the development server stands alone
     host, port = app.config["HOST"], int(app.config["PORT"])
     print(_banner(host, port, "development server"), flush=True)
+    print(_first_convening(app, f"http://{host}:{port}"), flush=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
     return 0
+
+
+def _first_convening(app, base: str) -> str:
+    """A ready convening for a first look: its facilitator link is kept in instance/.
+
+    The link is created once (and again if that convening was deleted), so every
+    `make run` prints a facilitator link that works.
+    """
+    from pathlib import Path
+
+    from convene.domain.errors import DomainError
+    from convene.services.convenings import create_convening
+
+    services = app.extensions["convene"]
+    saved = Path(app.instance_path) / "facilitator-link.txt"
+    token = saved.read_text().strip() if saved.exists() else ""
+    try:
+        services.authenticate(token)
+    except DomainError:
+        created = create_convening(services, title="My first convening")
+        token = created.facilitator_token
+        saved.write_text(token + "\n")
+        saved.chmod(0o600)
+    return f"  Facilitator link of your first convening (keep it private): {base}/t/{token}\n"
 
 
 def run_production(argv: list[str]) -> int:
