@@ -8,6 +8,7 @@ Pages hand the token to their script, which talks to the server over Socket.IO.
 from __future__ import annotations
 
 import hmac
+import io
 import secrets
 
 import segno
@@ -22,11 +23,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from convene.domain.convening import Role, normalise_join_code
-from convene.domain.errors import DomainError, NotAuthenticated
-from convene.services import convenings
+from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
+from convene.services import convenings, lookup
 from convene.web.errors import error_body, status_of
 from convene.web.links import external_url, links_for
 
@@ -86,7 +87,7 @@ def csrf_token() -> str:
 
 @blueprint.app_context_processor
 def _inject():
-    return {"csrf_token": csrf_token}
+    return {"csrf_token": csrf_token, "get_locale": get_locale}
 
 
 def _check_csrf() -> None:
@@ -137,12 +138,21 @@ def join_by_code():
     return redirect(url_for("pages.convening", code=code))
 
 
+def _join_form(code: str, **context):
+    """The join form, or the landing page with "no such code" when nothing has that code."""
+    info = lookup.join_info(_services(), code)
+    if info is None:
+        unknown = NotFound(N_("There is no convening with that code."))
+        return _render_refusal("index.html", unknown, join_code=code)
+    return render_template("join.html", code=code, info=info, **context)
+
+
 @blueprint.get("/c/<code>")
 def convening(code: str):
     code = normalise_join_code(code)
     actor, token = _actor_for(code, Role.PARTICIPANT, Role.OBSERVER)
     if actor is None:
-        return render_template("join.html", code=code)
+        return _join_form(code)
     return render_template("participant.html", code=code, token=token, role=str(actor.role))
 
 
@@ -159,7 +169,8 @@ def join(code: str):
             caucus=request.form.get("caucus") or None,
         )
     except DomainError as error:
-        return _render_refusal("join.html", error, code=code, form=request.form)
+        info = lookup.join_info(_services(), code) or {"code": code, "title": ""}
+        return _render_refusal("join.html", error, code=code, info=info, form=request.form)
     _remember(code, Role.PARTICIPANT, admission.token)
     return redirect(url_for("pages.convening", code=code))
 
@@ -192,11 +203,16 @@ def console(code: str):
     if actor is None:
         message = gettext("Open your private facilitator link to run this convening.")
         return render_template("error.html", message=message), 403
+    projector_actor, _ = _actor_for(code, Role.PROJECTOR)
     return render_template(
         "console.html",
         code=code,
         token=token,
         join_url=external_url("pages.convening", code=code),
+        qr_url=url_for("pages.qr", code=code),
+        has_projector=projector_actor is not None,
+        # The console builds private links from invitation tokens with this pattern.
+        enter_url_pattern=external_url("pages.enter", token="TOKEN"),  # noqa: S106 - a placeholder
     )
 
 
@@ -212,6 +228,8 @@ def projector(code: str):
         code=code,
         token=token,
         join_url=external_url("pages.convening", code=code),
+        site_url=external_url("pages.index"),
+        qr_url=url_for("pages.qr", code=code),
     )
 
 
@@ -219,5 +237,21 @@ def projector(code: str):
 def qr(code: str):
     code = normalise_join_code(code)
     qr_code = segno.make(external_url("pages.convening", code=code), error="m")
-    svg = qr_code.svg_inline(scale=10, border=2, dark="#000", light="#fff")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace, or <img> will not draw it) that scales
+    # to whatever size the page gives it, with the standard four-module quiet zone.
+    qr_code.save(
+        buffer,
+        kind="svg",
+        scale=10,
+        border=4,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        omitsize=True,
+        svgclass=None,
+        lineclass=None,
+    )
+    return Response(
+        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+    )

@@ -1,0 +1,105 @@
+// Safe DOM building: text always goes through textContent, never innerHTML.
+
+/**
+ * h("li", {class: "item", dataset: {id: 3}, onclick: fn, hidden: true}, "text", child, [more])
+ * Attributes: `class`, `dataset`, `on<event>` handlers, booleans (true → present, false/null → absent),
+ * anything else through setAttribute. Children: strings (as text), nodes, arrays, null/false (skipped).
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (key === "value") el.value = value;
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/** Replace every child of `el` with `children`, keeping focus on the element with the same data-key. */
+export function replaceChildren(el, ...children) {
+  const active = document.activeElement;
+  const inside = active && el.contains(active);
+  const keys = inside ? [active.dataset.key, active.dataset.fallback].filter(Boolean) : [];
+  el.replaceChildren();
+  append(el, children);
+  for (const key of keys) {
+    const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again && !again.disabled && !again.hidden) {
+      again.focus();
+      break;
+    }
+  }
+}
+
+export function $(selector, root = document) {
+  return root.querySelector(selector);
+}
+
+export function setText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+/** Notes are plain text; keep the author's line breaks as separate paragraphs. */
+export function paragraphs(text, className = "notes") {
+  if (!text) return null;
+  return h(
+    "div",
+    { class: className },
+    text.split(/\n{2,}/).map((block) => h("p", {}, ...lines(block))),
+  );
+}
+
+function lines(block) {
+  const out = [];
+  block.split("\n").forEach((line, i) => {
+    if (i) out.push(h("br"));
+    out.push(line);
+  });
+  return out;
+}
+
+/** Copy the value of an input to the clipboard, selecting it as a fallback. */
+export async function copyFrom(input) {
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch {
+    try {
+      return document.execCommand("copy");
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Wire every [data-copy=inputId] button on the page (or in `root`). */
+export function wireCopyButtons(t, status, root = document) {
+  for (const button of root.querySelectorAll("[data-copy]")) {
+    if (button.dataset.wired) continue;
+    button.dataset.wired = "1";
+    button.addEventListener("click", async () => {
+      const input = document.getElementById(button.dataset.copy);
+      const ok = await copyFrom(input);
+      const label = button.textContent;
+      button.textContent = ok ? t("copied") : label;
+      if (status) status.textContent = ok ? t("copied") : t("copy_failed");
+      if (ok) setTimeout(() => (button.textContent = label), 2000);
+    });
+  }
+}

@@ -1,0 +1,289 @@
+// One live connection per screen: snapshot, then events strictly in seq order (docs/realtime.md).
+
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+
+const COMMAND_TIMEOUT_MS = 10_000;
+const RESYNC_TIMEOUT_MS = 10_000;
+
+/** Apply one event to the state (the same rules for every screen; facilitators get more data). */
+export function applyEvent(state, event) {
+  const { type, data } = event;
+  const byId = (id) => state.agenda.findIndex((item) => item.id === id);
+  const putItem = (item) => {
+    const i = byId(item.id);
+    if (i >= 0) state.agenda[i] = item;
+    else state.agenda.push(item);
+    state.agenda.sort((a, b) => a.position - b.position);
+  };
+  const order = (ids) => {
+    const items = new Map(state.agenda.map((item) => [item.id, item]));
+    state.agenda = ids.filter((id) => items.has(id)).map((id, position) => ({ ...items.get(id), position }));
+  };
+  switch (type) {
+    case "convening.created":
+    case "convening.updated":
+      state.convening = { ...state.convening, ...data };
+      break;
+    case "convening.started":
+      state.convening = { ...state.convening, started_at: data.started_at };
+      break;
+    case "participant.joined":
+      if (typeof data.participants === "number") state.participants = data.participants;
+      if (state.members && data.name !== undefined && !state.members.some((m) => m.id === data.id)) {
+        state.members.push({ id: data.id, name: data.name, role: data.role, caucus: data.caucus, joined_at: event.at });
+      }
+      break;
+    case "member.invited":
+      if (state.members && data.name !== undefined && !state.members.some((m) => m.id === data.id)) {
+        state.members.push({ id: data.id, name: data.name, role: data.role, caucus: data.caucus, joined_at: event.at });
+      }
+      break;
+    case "participant.removed":
+      if (typeof data.participants === "number") state.participants = data.participants;
+      if (state.me && data.id === state.me.id) state.removed_me = true;
+      if (state.members) state.members = state.members.filter((m) => m.id !== data.id);
+      break;
+    case "agenda.item_added":
+    case "agenda.item_updated":
+      putItem(data);
+      break;
+    case "agenda.item_started":
+      putItem(data);
+      state.current_item_id = data.id;
+      break;
+    case "agenda.item_ended":
+      putItem(data);
+      if (state.current_item_id === data.id) state.current_item_id = null;
+      break;
+    case "agenda.item_removed":
+      state.agenda = state.agenda.filter((item) => item.id !== data.id);
+      order(data.order);
+      break;
+    case "agenda.reordered":
+      order(data.order);
+      break;
+    default:
+      break; // an event this screen does not show (newer server): its seq still counts
+  }
+}
+
+export class LiveConnection {
+  /**
+   * @param {object} options
+   * @param {string} options.token  the bearer token of this screen
+   * @param {function} options.t    translations (i18n.js)
+   * @param {HTMLElement} [options.statusEl]  gets data-state and text: connecting/connected/reconnecting/offline
+   * @param {function} [options.onFatal]  ({kind: "removed"|"invalid", message}) when this screen can no longer follow
+   */
+  constructor({ token, t, statusEl = null, onFatal = () => {} }) {
+    this.token = token;
+    this.t = t;
+    this.statusEl = statusEl;
+    this.onFatal = onFatal;
+    this.state = null;
+    this.seq = 0;
+    this.clockOffset = 0; // server time − local time, in ms
+    this.pending = new Map(); // seq → event received ahead of a gap
+    this.listeners = new Set();
+    this.resyncing = false;
+    this.resyncAgain = false;
+    this.fatal = false;
+    this.status = "connecting";
+  }
+
+  connect() {
+    const socket = io({
+      auth: { token: this.token },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      timeout: 8000,
+    });
+    this.socket = socket;
+    let everConnected = false;
+
+    socket.on("connect", () => {
+      this.setStatus("connected");
+      // The server sends a fresh snapshot on every connect; after a reconnect also ask for
+      // what was missed straight away (docs/realtime.md). Either path is idempotent by seq.
+      if (everConnected && this.state) this.resync();
+      everConnected = true;
+    });
+    socket.on("snapshot", (snapshot) => this.applySnapshot(snapshot));
+    socket.on("event", (event) => this.receive(event));
+    socket.on("presence", (presence) => {
+      if (this.state) {
+        this.state.presence = presence;
+        this.notify();
+      } else {
+        this.earlyPresence = presence;
+      }
+    });
+    socket.on("removed", () => this.die("removed", this.t("removed_body")));
+    socket.on("disconnect", (reason) => {
+      if (this.fatal) return;
+      // "io server disconnect": the server closed us on purpose (removed); no auto-reconnect.
+      if (reason === "io server disconnect") socket.connect();
+      this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    });
+    socket.on("connect_error", (err) => {
+      if (this.fatal) return;
+      // socket.active is false when the server itself refused us (a bad, revoked or
+      // removed token): retrying will not help. Otherwise the client retries on its own.
+      if (!socket.active) {
+        const data = (err && err.data) || {};
+        this.die(this.state?.removed_me ? "removed" : "invalid", this.state?.removed_me ? this.t("removed_body") : data.message || this.t("invalid_link"));
+        return;
+      }
+      this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    });
+    socket.io.on("reconnect_attempt", () => {
+      if (!this.fatal) this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    });
+
+    // Phones drop Wi-Fi and sleep: on coming back, reconnect at once and catch up.
+    window.addEventListener("offline", () => this.setStatus("offline"));
+    window.addEventListener("online", () => this.wake());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.wake();
+    });
+    return this;
+  }
+
+  wake() {
+    if (this.fatal || !this.socket) return;
+    if (this.socket.connected) {
+      this.setStatus("connected");
+      this.resync();
+    } else {
+      this.setStatus("reconnecting");
+      this.socket.connect();
+    }
+  }
+
+  die(kind, message) {
+    if (this.fatal) return;
+    this.fatal = true;
+    this.setStatus("offline");
+    this.socket.disconnect();
+    this.onFatal({ kind, message });
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+    if (this.state) fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  notify() {
+    for (const fn of this.listeners) {
+      try {
+        fn(this.state);
+      } catch (error) {
+        console.error(error); // one broken view must not stop the others
+      }
+    }
+  }
+
+  /** Local clock corrected to the server's, in ms since the epoch. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
+  }
+
+  setStatus(status) {
+    this.status = status;
+    const el = this.statusEl;
+    if (!el) return;
+    el.dataset.state = status;
+    const text = this.t(`status_${status}`);
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  applySnapshot(snapshot) {
+    if (!snapshot || typeof snapshot.seq !== "number") return;
+    this.state = snapshot;
+    if (!this.state.presence && this.earlyPresence) this.state.presence = this.earlyPresence;
+    this.seq = snapshot.seq;
+    const serverTime = Date.parse(snapshot.server_time);
+    if (!Number.isNaN(serverTime)) this.clockOffset = serverTime - Date.now();
+    this.drain();
+    this.notify();
+  }
+
+  receive(event) {
+    if (!event || typeof event.seq !== "number") return;
+    if (!this.state) {
+      this.pending.set(event.seq, event); // before the first snapshot: keep, sort out later
+      return;
+    }
+    if (event.seq <= this.seq) return; // already applied
+    this.pending.set(event.seq, event);
+    const applied = this.drain();
+    if (this.pending.size) this.resync(); // a gap: something is missing
+    if (applied) this.notify();
+    if (this.state.removed_me) this.die("removed", this.t("removed_body"));
+  }
+
+  /** Apply kept events that are next in line; drop the stale ones. Returns how many applied. */
+  drain() {
+    let applied = 0;
+    for (const seq of [...this.pending.keys()]) if (seq <= this.seq) this.pending.delete(seq);
+    while (this.pending.has(this.seq + 1)) {
+      const event = this.pending.get(this.seq + 1);
+      this.pending.delete(this.seq + 1);
+      applyEvent(this.state, event);
+      this.seq = event.seq;
+      applied += 1;
+    }
+    return applied;
+  }
+
+  resync() {
+    if (!this.socket || !this.state || this.fatal) return;
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = true;
+    this.socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { seq: this.seq }, (err, reply) => {
+      this.resyncing = false;
+      if (!err && reply) {
+        if (reply.snapshot) {
+          this.applySnapshot(reply.snapshot);
+        } else if (Array.isArray(reply.events)) {
+          for (const event of reply.events) if (event.seq > this.seq) this.pending.set(event.seq, event);
+          if (this.drain()) this.notify();
+        }
+      }
+      const again = this.resyncAgain || this.pending.size > 0;
+      this.resyncAgain = false;
+      if (again && this.socket.connected) setTimeout(() => this.resync(), err ? 1000 : 0);
+    });
+  }
+
+  /** Run a command; resolves with its result, rejects with {code, message, field?}. */
+  command(name, args = {}) {
+    return new Promise((resolve, reject) => {
+      if (this.fatal || !this.socket || !this.socket.connected) {
+        reject({ code: "offline", message: this.t("command_offline") });
+        return;
+      }
+      this.socket.timeout(COMMAND_TIMEOUT_MS).emit("command", { name, args }, (err, reply) => {
+        if (err) reject({ code: "timeout", message: this.t("command_timeout") });
+        else if (reply && reply.ok) resolve(reply.result);
+        else reject((reply && reply.error) || { code: "server_error", message: this.t("command_timeout") });
+      });
+    });
+  }
+}
+
+/** Show the "this screen can no longer follow" panel instead of the live view. */
+export function showFatal({ kind, message }, t) {
+  const live = document.getElementById("live");
+  const panel = document.getElementById("fatal");
+  if (live) live.hidden = true;
+  if (!panel) return;
+  panel.querySelector("#fatal-title").textContent = kind === "removed" ? t("removed_title") : t("invalid_link");
+  panel.querySelector("#fatal-body").textContent = message;
+  panel.hidden = false;
+  panel.focus?.();
+}
