@@ -41,16 +41,14 @@ def count_irv(
     totals: dict[str, Number] = dict.fromkeys(running, 0)
     pos = [0] * len(keys)
     exhausted: Number = 0
-    total: Number = 0
+    total: Number = sum(weights)
     for g, key in enumerate(keys):
-        w = weights[g]
-        total += w
         if key:
-            c = key[0]
-            piles[c].append(g)
-            totals[c] += w
+            piles[key[0]].append(g)
         else:
-            exhausted += w
+            exhausted += weights[g]
+    for c, pile in piles.items():
+        totals[c] = sum([weights[g] for g in pile])
 
     rounds: list[Round] = []
     history: list[dict[str, Number]] = []

@@ -65,9 +65,11 @@ def prepare_ranked(
     if len(set(candidates)) != len(candidates):
         raise BallotError("candidate ids must be unique")
     if isinstance(ballots, Mapping):
-        keys = [tuple(k) for k in ballots]
+        keys = list(ballots)
+        if set(map(type, keys)) - {tuple}:
+            keys = [tuple(k) for k in keys]
         weights = list(ballots.values())
-        if not all(type(w) is int and w > 0 for w in weights):
+        if set(map(type, weights)) - {int} or (weights and min(weights) <= 0):
             check_weights(weights)
     else:
         grouped = group_ballots(ballots)

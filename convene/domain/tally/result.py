@@ -185,6 +185,8 @@ def _jsonable(value: Any) -> Any:
 
 def fmt(value: Number, places: int = 5) -> str:
     """Human form of a count for explanations: integers plain, others to ``places`` decimals."""
+    if type(value) is int:
+        return f"{value:,}"
     value = Fraction(value)
     if value.denominator == 1:
         return f"{value.numerator:,}"

@@ -93,7 +93,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     scale = SCOTTISH_SCALE
     position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
-    papers = [0] * n_groups
+    papers = list(weights)  # papers per group (ints); Fraction weights become one paper
     value = [0] * n_groups
     pos = [0] * n_groups
     hopeful = dict.fromkeys(running, True)
@@ -102,13 +102,18 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     exhausted = 0
     valid = 0
     for g, key in enumerate(keys):
-        n, v = _units(weights[g], scale)
-        papers[g] = n
+        n = weights[g]
+        if type(n) is int:
+            v = scale
+        else:
+            n, v = _units(n, scale)
+            papers[g] = n
         value[g] = v
         if key:
+            c = key[0]
             valid += n * v
-            piles[key[0]].append(g)
-            totals[key[0]] += n * v
+            piles[c].append(g)
+            totals[c] += n * v
     quota_votes = Fraction(valid, scale) // (seats + 1) + 1
     quota = quota_votes * scale
     lost = 0
