@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from convene.store.database import make_engine
 from convene.store.migrate import upgrade
+from convene.store.tables import metadata
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -47,6 +48,7 @@ class RecordingPublisher:
         self.events = []
         self.presences = []
         self.removed = []
+        self.signals = []
 
     def publish(self, events) -> None:
         self.events.extend(events)
@@ -56,6 +58,9 @@ class RecordingPublisher:
 
     def member_removed(self, member_id) -> None:
         self.removed.append(member_id)
+
+    def signal(self, convening_id, data) -> None:
+        self.signals.append((convening_id, data))
 
 
 class PostgresDatabases:
@@ -89,9 +94,8 @@ class PostgresDatabases:
     def empty(self) -> None:
         engine = create_engine(self.url)
         with engine.begin() as connection:
-            connection.execute(
-                text("TRUNCATE convenings, members, agenda_items, events RESTART IDENTITY CASCADE")
-            )
+            names = ", ".join(table.name for table in metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         engine.dispose()
 
     def stop(self) -> None:

@@ -16,7 +16,14 @@ from datetime import date, datetime
 
 from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
+from convene.domain.floor import (
+    FloorSettings,
+    Progressive,
+    parse_progressive,
+    parse_speaker_limit,
+)
 from convene.domain.text import clean_block, clean_line
+from convene.domain.times import iso
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
@@ -26,6 +33,7 @@ CAUCUS_MAX = 60
 NOTES_MAX = 4000
 PASSCODE_MAX = 64
 TIMEBOX_MAX_MINUTES = 24 * 60
+FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
 AGENDA_MAX_ITEMS = 200
 
 # Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
@@ -113,10 +121,6 @@ def parse_timebox(value: object) -> int | None:
     return minutes
 
 
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
 @dataclass(eq=False)
 class Member:
     """Anyone holding a token for a convening: facilitator, participant, projector or observer."""
@@ -165,6 +169,11 @@ class AgendaItem:
     state: ItemState = ItemState.PENDING
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    #: the speaker list of this item takes new hands (points of order always)
+    queue_open: bool = True
+    #: floor rules for this item only; None: the convening's
+    progressive: str | None = None
+    speaker_limit_seconds: int | None = None
     id: int | None = None
     convening_id: int | None = None
 
@@ -178,6 +187,9 @@ class AgendaItem:
             "state": str(self.state),
             "started_at": iso(self.started_at),
             "ended_at": iso(self.ended_at),
+            "queue_open": self.queue_open,
+            "progressive": self.progressive,
+            "speaker_limit_seconds": self.speaker_limit_seconds,
         }
 
 
@@ -191,6 +203,10 @@ class Convening:
     starts_on: date | None = None
     passcode_hash: str | None = None
     started_at: datetime | None = None
+    #: floor rules for every item that does not set its own
+    progressive: str = "off"
+    speaker_limit_seconds: int | None = None
+    allow_direct_responses: bool = True
     agenda: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 
@@ -221,7 +237,7 @@ class Convening:
         return convening
 
     def update_settings(self, changes: dict) -> list[DomainEvent]:
-        allowed = {"title", "description", "place", "date", "passcode"}
+        allowed = {"title", "description", "place", "date", "passcode", *FLOOR_SETTINGS}
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput(
@@ -246,6 +262,17 @@ class Convening:
         if "passcode" in changes:
             passcode = clean_line(changes["passcode"], "passcode", PASSCODE_MAX, required=False)
             cleaned["passcode_hash"] = hash_passcode(passcode) if passcode else None
+        if "progressive" in changes:
+            cleaned["progressive"] = str(parse_progressive(changes["progressive"]))
+        if "speaker_limit_seconds" in changes:
+            cleaned["speaker_limit_seconds"] = parse_speaker_limit(changes["speaker_limit_seconds"])
+        if "allow_direct_responses" in changes:
+            if not isinstance(changes["allow_direct_responses"], bool):
+                raise InvalidInput(
+                    N_("allow_direct_responses must be true or false."),
+                    field="allow_direct_responses",
+                )
+            cleaned["allow_direct_responses"] = changes["allow_direct_responses"]
         for name, value in cleaned.items():
             setattr(self, name, value)
 
@@ -262,7 +289,18 @@ class Convening:
             "date": self.starts_on.isoformat() if self.starts_on else None,
             "requires_passcode": self.requires_passcode,
             "started_at": iso(self.started_at),
+            "progressive": self.progressive,
+            "speaker_limit_seconds": self.speaker_limit_seconds,
+            "allow_direct_responses": self.allow_direct_responses,
         }
+
+    def floor_settings(self, item: AgendaItem) -> FloorSettings:
+        """The floor rules in force on ``item``: its own where it sets them, else ours."""
+        return FloorSettings(
+            progressive=Progressive(item.progressive or self.progressive),
+            speaker_limit_seconds=item.speaker_limit_seconds or self.speaker_limit_seconds,
+            allow_direct_responses=self.allow_direct_responses,
+        )
 
     # -- members ---------------------------------------------------------------------------
 
@@ -324,7 +362,7 @@ class Convening:
 
     def edit_item(self, item_id: object, changes: dict) -> list[DomainEvent]:
         item = self.item(item_id)
-        allowed = {"title", "notes", "timebox_minutes"}
+        allowed = {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"}
         unknown = set(changes) - allowed
         if unknown:
             name = sorted(unknown)[0]
@@ -336,6 +374,11 @@ class Convening:
             cleaned["notes"] = clean_block(changes["notes"], "notes", NOTES_MAX)
         if "timebox_minutes" in changes:
             cleaned["timebox_minutes"] = parse_timebox(changes["timebox_minutes"])
+        if "progressive" in changes:
+            value = changes["progressive"]
+            cleaned["progressive"] = None if value in (None, "") else str(parse_progressive(value))
+        if "speaker_limit_seconds" in changes:
+            cleaned["speaker_limit_seconds"] = parse_speaker_limit(changes["speaker_limit_seconds"])
         for name, value in cleaned.items():
             setattr(item, name, value)
         return [DomainEvent("agenda.item_updated", item.public())]

@@ -15,8 +15,9 @@ import logging
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
+from convene.domain.convening import Role
 from convene.domain.errors import DomainError
-from convene.realtime.rooms import member_room, public_room, staff_room
+from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
 from convene.services.commands import run_command
 from convene.services.presence import presence_views
@@ -46,13 +47,17 @@ def register(socketio: SocketIO) -> None:
         try:
             actor = services.authenticate(token)
         except DomainError as error:
-            raise ConnectionRefusedError(error_body(error)["error"]) from None
+            body = error_body(error)["error"]
+            # Two arguments: the client's err.message is the text, err.data is {code, message}.
+            raise ConnectionRefusedError(body["message"], body) from None
         # Join the room before reading the snapshot: an event committed in between is then
         # both in the snapshot and delivered, and the client drops it by its seq.
         join_room(
             staff_room(actor.convening_id) if actor.is_staff else public_room(actor.convening_id)
         )
         join_room(member_room(actor.member_id))
+        if actor.role is Role.PROJECTOR:
+            join_room(projector_room(actor.convening_id))
         _tokens[request.sid] = token
         services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
         emit("snapshot", live.snapshot(services, actor))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
-from convene.realtime.rooms import member_room, public_room, staff_room
+from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.store.eventlog import LoggedEvent
 
 
@@ -28,6 +28,12 @@ class SocketIOPublisher:
     def presence(self, convening_id: int, staff: dict, public: dict) -> None:
         self.socketio.emit("presence", staff, to=staff_room(convening_id))
         self.socketio.emit("presence", public, to=public_room(convening_id))
+
+    def signal(self, convening_id: int, data: dict) -> None:
+        # Hand signals go to the big screen and the facilitators, not to every phone: they
+        # are frequent, and the room sees them on the projector.
+        self.socketio.emit("signal", data, to=staff_room(convening_id))
+        self.socketio.emit("signal", data, to=projector_room(convening_id))
 
     def member_removed(self, member_id: int) -> None:
         # Every screen of the member (on any server process) shows "you were removed"; this

@@ -5,6 +5,7 @@ from __future__ import annotations
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.events import DomainEvent
+from convene.services import floor
 from convene.services.core import Services
 
 
@@ -67,8 +68,19 @@ def start_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
         convening = uow.convening(actor.convening_id)
         events = convening.start_item(_item_id(item_id), uow.now)
         uow.record(convening, actor, events)
+        _after_items_ended(uow, convening, actor, events)
+        item = convening.item(item_id)
+        uow.record(
+            convening,
+            actor,
+            [
+                DomainEvent(
+                    "floor.changed", {"floor": floor.floor_state(uow.session, convening, item)}
+                )
+            ],
+        )
         uow.commit()
-        return convening.item(item_id).public()
+        return item.public()
 
 
 def end_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
@@ -77,5 +89,12 @@ def end_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
         convening = uow.convening(actor.convening_id)
         events = convening.end_item(_item_id(item_id), uow.now)
         uow.record(convening, actor, events)
+        _after_items_ended(uow, convening, actor, events)
         uow.commit()
         return convening.item(item_id).public()
+
+
+def _after_items_ended(uow, convening, actor: Actor, events: list[DomainEvent]) -> None:
+    for event in events:
+        if event.type == "agenda.item_ended":
+            floor.item_ended(uow, convening, actor, convening.item(event.data["id"]))

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable
 
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings
+from convene.services import agenda, convenings, floor
 from convene.services.core import Services
 
 COMMANDS: dict[str, Callable] = {
@@ -24,12 +24,29 @@ COMMANDS: dict[str, Callable] = {
     "agenda.reorder": agenda.reorder,
     "agenda.start": agenda.start_item,
     "agenda.end": agenda.end_item,
+    "floor.raise": floor.raise_hand,
+    "floor.lower": floor.lower_hand,
+    "floor.next": floor.next_speaker,
+    "floor.reorder": floor.reorder_queue,
+    "floor.close": floor.close_queue,
+    "floor.open": floor.open_queue,
+    "floor.signal": floor.send_signal,
+    "floor.stats": floor.speaking_statistics,
 }
 
 #: Fields a command accepts through ``**changes`` (edits of several optional fields).
 _CHANGE_FIELDS = {
-    "convening.update": {"title", "description", "place", "date", "passcode"},
-    "agenda.edit": {"title", "notes", "timebox_minutes"},
+    "convening.update": {
+        "title",
+        "description",
+        "place",
+        "date",
+        "passcode",
+        "progressive",
+        "speaker_limit_seconds",
+        "allow_direct_responses",
+    },
+    "agenda.edit": {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"},
 }
 
 

@@ -21,6 +21,7 @@ from convene.domain.convening import (
 from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.text import clean_line
+from convene.services import floor
 from convene.services.core import Services, convening_id_for_code, count_participants
 from convene.store import tables
 
@@ -175,6 +176,7 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
         if member is None or member.convening_id != convening.id or not member.active:
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
         member.removed_at = uow.now
+        floor.member_removed(uow, member)
         uow.session.flush()
         data = {
             "id": member.id,
@@ -182,6 +184,10 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
             "role": str(member.role),
             "participants": count_participants(uow.session, convening.id),
         }
-        uow.record(convening, actor, [DomainEvent("participant.removed", data)])
+        events = [DomainEvent("participant.removed", data)]
+        if convening.current_item is not None:
+            state = floor.floor_state(uow.session, convening, convening.current_item)
+            events.append(DomainEvent("floor.changed", {"floor": state}))
+        uow.record(convening, actor, events)
         uow.after_commit(lambda: svc.publisher.member_removed(member_id))
         uow.commit()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
+from convene.domain.floor import SignalLimiter
 from convene.services.presence import LocalPresence, Presence
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write
@@ -30,6 +31,8 @@ class Publisher(Protocol):
 
     def member_removed(self, member_id: int) -> None: ...
 
+    def signal(self, convening_id: int, data: dict) -> None: ...
+
 
 class NullPublisher:
     """For scripts and tests that do not watch the live stream."""
@@ -41,6 +44,9 @@ class NullPublisher:
         pass
 
     def member_removed(self, member_id: int) -> None:
+        pass
+
+    def signal(self, convening_id: int, data: dict) -> None:
         pass
 
 
@@ -98,6 +104,9 @@ class Services:
         self.publisher: Publisher = publisher or NullPublisher()
         self.presence: Presence = presence or LocalPresence()
         self.clock = clock
+        # Per process: a signal is a mood, so a flood spread over several processes is
+        # harmless; it only needs to stop one phone from drowning the projector.
+        self.signal_limiter = SignalLimiter()
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:

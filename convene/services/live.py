@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from convene.domain.convening import Actor, Convening, Member, iso
+from convene.domain.convening import Actor, Convening, Member
 from convene.domain.errors import N_, InvalidInput
+from convene.domain.times import iso
 from convene.services.core import Services, active_members, count_participants
+from convene.services.floor import floor_state
 from convene.services.presence import presence_views
 from convene.store import eventlog, tables
 
@@ -31,6 +33,7 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             "agenda": [item.public() for item in convening.agenda],
             "current_item_id": current.id if current else None,
             "participants": count_participants(session, convening.id),
+            "floor": floor_state(session, convening, current),
         }
         if actor.is_staff:
             state["members"] = [

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from convene.domain.convening import iso
 from convene.domain.events import DomainEvent, public_view
+from convene.domain.times import iso
 from convene.store import tables
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry, relationship
 
 from convene.domain.convening import AgendaItem, Convening, Member
+from convene.domain.floor import FloorRequest
 from convene.store import tables
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -18,6 +19,7 @@ def start_mappers() -> None:
         return
     mapper_registry.map_imperatively(Member, tables.members)
     mapper_registry.map_imperatively(AgendaItem, tables.agenda_items)
+    mapper_registry.map_imperatively(FloorRequest, tables.floor_requests)
     mapper_registry.map_imperatively(
         Convening,
         tables.convenings,

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 )
 
 from convene.domain.convening import ItemState, Role
+from convene.domain.floor import RequestKind, RequestState
 
 
 class UTCDateTime(TypeDecorator):
@@ -74,6 +76,10 @@ convenings = Table(
     Column("started_at", UTCDateTime(), nullable=True),
     # The last sequence number handed out in this convening's event log.
     Column("last_seq", Integer, nullable=False, default=0),
+    # Floor rules for every agenda item that does not set its own.
+    Column("progressive", String(10), nullable=False, default="off"),
+    Column("speaker_limit_seconds", Integer, nullable=True),
+    Column("allow_direct_responses", Boolean, nullable=False, default=True),
 )
 
 members = Table(
@@ -106,7 +112,30 @@ agenda_items = Table(
     Column("state", _enum(ItemState, 10), nullable=False),
     Column("started_at", UTCDateTime(), nullable=True),
     Column("ended_at", UTCDateTime(), nullable=True),
+    Column("queue_open", Boolean, nullable=False, default=True),
+    Column("progressive", String(10), nullable=True),
+    Column("speaker_limit_seconds", Integer, nullable=True),
     Index("ix_agenda_items_convening", "convening_id", "position"),
+)
+
+floor_requests = Table(
+    "floor_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("item_id", Integer, ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", _enum(RequestKind, 24), nullable=False),
+    Column("state", _enum(RequestState, 12), nullable=False),
+    Column("raised_at", UTCDateTime(), nullable=False),
+    Column("manual_rank", Integer, nullable=True),
+    Column("started_at", UTCDateTime(), nullable=True),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("limit_seconds", Integer, nullable=True),
+    Index("ix_floor_requests_item_state", "item_id", "state"),
+    Index("ix_floor_requests_convening", "convening_id", "member_id"),
 )
 
 events = Table(

@@ -211,11 +211,13 @@ def test_agenda_flow_records_ordered_events(services, publisher, clock, meeting)
     agenda.edit_item(services, facilitator, item_id=welcome, notes="Say hello")
     agenda.remove_item(services, facilitator, item_id=budget)
     types = [e.type for e in publisher.events]
-    assert types[-8:] == [
+    assert types[-10:] == [
         "convening.started",
         "agenda.item_started",
+        "floor.changed",
         "agenda.item_ended",
         "agenda.item_started",
+        "floor.changed",
         "agenda.item_ended",
         "agenda.reordered",
         "agenda.item_updated",
@@ -302,8 +304,9 @@ def test_events_since_returns_what_was_missed_redacted_by_role(services, meeting
         "participant.joined",
         "convening.started",
         "agenda.item_started",
+        "floor.changed",
     ]
-    assert [e["seq"] for e in missed["events"]] == [seq + 1, seq + 2, seq + 3]
+    assert [e["seq"] for e in missed["events"]] == [seq + 1, seq + 2, seq + 3, seq + 4]
     assert "name" not in missed["events"][0]["data"]
     staff = live.events_since(services, meeting["facilitator"], seq)
     assert staff["events"][0]["data"]["name"] == "Ben"

@@ -55,13 +55,15 @@ def test_events_arrive_in_order_after_the_snapshot(app, client, convening):
     ).get_json()
     client.post(f"/api/convenings/{code}/agenda/{item['id']}/start", headers=headers)
     events = received(phone, "event")
-    assert [e["seq"] for e in events] == [start + 1, start + 2, start + 3]
+    assert [e["seq"] for e in events] == [start + 1, start + 2, start + 3, start + 4]
     assert [e["type"] for e in events] == [
         "agenda.item_added",
         "convening.started",
         "agenda.item_started",
+        "floor.changed",
     ]
-    assert events[-1]["data"]["title"] == "Welcome"
+    assert events[2]["data"]["title"] == "Welcome"
+    assert events[3]["data"]["floor"]["item_id"] == item["id"]
 
 
 def test_staff_and_public_see_their_own_view_of_the_same_event(app, client, convening):
@@ -150,3 +152,29 @@ def test_a_removed_participant_is_told_and_disconnected(app, client, convening):
     assert response.status_code == 204
     assert not phone.is_connected()
     assert not connect(app, client, ana["token"]).is_connected()
+
+
+def test_hand_signals_reach_the_projector_and_facilitators_but_not_phones(app, client, convening):
+    ana = join(client, convening, "Ana")
+    ben = join(client, convening, "Ben")
+    staff = connect(app, client, convening["facilitator_token"])
+    projector = connect(app, client, convening["projector_token"])
+    phone = connect(app, client, ana["token"])
+    sender = connect(app, client, ben["token"])
+    for screen in (staff, projector, phone, sender):
+        screen.get_received()
+    reply = sender.emit(
+        "command", {"name": "floor.signal", "args": {"signal": "twinkle"}}, callback=True
+    )
+    assert reply["ok"] is False
+    assert reply["error"]["field"] == "signal"
+    reply = sender.emit(
+        "command", {"name": "floor.signal", "args": {"signal": "agree"}}, callback=True
+    )
+    assert reply == {"ok": True, "result": {"accepted": True}}
+    [shown] = received(projector, "signal")
+    assert shown["signal"] == "agree"
+    assert "Ben" not in str(shown)
+    assert str(ben["id"]) not in str(shown.get("member_id", ""))
+    assert received(staff, "signal") == [shown]
+    assert received(phone, "signal") == []

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, request
 
 from convene.domain.convening import normalise_join_code
 from convene.domain.errors import N_
-from convene.services import convenings, live
+from convene.services import convenings, floor, live
 from convene.services.commands import run_command, to_json
 from convene.web.api.openapi import openapi_document
 from convene.web.errors import BadRequest
@@ -138,3 +138,53 @@ def end_item(code: str, item_id: int):
 def reorder(code: str):
     body = _body()
     return {"order": _run(code, "agenda.reorder", {"order": body.get("order")})}
+
+
+# -- the floor ----------------------------------------------------------------------------------
+
+
+@blueprint.get("/convenings/<code>/queue")
+def queue(code: str):
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    return floor.current_floor(_services(), actor)
+
+
+@blueprint.post("/convenings/<code>/queue")
+def raise_hand(code: str):
+    return _run(code, "floor.raise", _body()), 201
+
+
+@blueprint.delete("/convenings/<code>/queue/<int:request_id>")
+def lower_hand(code: str, request_id: int):
+    _run(code, "floor.lower", {"request_id": request_id})
+    return "", 204
+
+
+@blueprint.post("/convenings/<code>/queue/next")
+def next_speaker(code: str):
+    return _run(code, "floor.next", {})
+
+
+@blueprint.post("/convenings/<code>/queue/reorder")
+def reorder_queue(code: str):
+    return _run(code, "floor.reorder", {"order": _body().get("order")})
+
+
+@blueprint.post("/convenings/<code>/queue/close")
+def close_queue(code: str):
+    return _run(code, "floor.close", {})
+
+
+@blueprint.post("/convenings/<code>/queue/open")
+def open_queue(code: str):
+    return _run(code, "floor.open", {})
+
+
+@blueprint.post("/convenings/<code>/signals")
+def signal(code: str):
+    return _run(code, "floor.signal", _body())
+
+
+@blueprint.get("/convenings/<code>/speaking-stats")
+def speaking_stats(code: str):
+    return _run(code, "floor.stats", {})

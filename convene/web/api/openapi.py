@@ -48,6 +48,21 @@ ANY_TOKEN = [{"token": []}]
 COMMAND_ERRORS = (400, 401, 403, 404, 409, 413, 422)
 
 _nullable_string = {"type": ["string", "null"]}
+PROGRESSIVE = ["off", "item", "convening"]
+KINDS = ["speak", "point_of_order", "point_of_process", "clarifying_question", "direct_response"]
+FLOOR_SETTINGS = {
+    "progressive": {
+        "enum": PROGRESSIVE,
+        "description": "Progressive stack: off; item (first-time speakers on the item first); "
+        "convening (then those who spoke least in the convening).",
+    },
+    "speaker_limit_seconds": {"type": ["integer", "null"], "minimum": 10, "maximum": 3600},
+}
+_floor_reply = {
+    "type": "object",
+    "required": ["floor"],
+    "properties": {"floor": {"oneOf": [{"$ref": "#/components/schemas/Floor"}, {"type": "null"}]}},
+}
 _timestamp = {"type": ["string", "null"], "format": "date-time"}
 
 SCHEMAS = {
@@ -78,6 +93,8 @@ SCHEMAS = {
                 "maxLength": 64,
                 "description": "Participants must give it to join; empty removes it.",
             },
+            **FLOOR_SETTINGS,
+            "allow_direct_responses": {"type": "boolean"},
         },
         "additionalProperties": False,
     },
@@ -92,6 +109,9 @@ SCHEMAS = {
             "date": {"type": ["string", "null"], "format": "date"},
             "requires_passcode": {"type": "boolean"},
             "started_at": _timestamp,
+            "progressive": {"enum": PROGRESSIVE},
+            "speaker_limit_seconds": {"type": ["integer", "null"]},
+            "allow_direct_responses": {"type": "boolean"},
         },
     },
     "CreatedConvening": {
@@ -130,6 +150,9 @@ SCHEMAS = {
             "state": {"enum": ["pending", "active", "done"]},
             "started_at": _timestamp,
             "ended_at": _timestamp,
+            "queue_open": {"type": "boolean"},
+            "progressive": {"enum": [*PROGRESSIVE, None], "description": "None: the convening's"},
+            "speaker_limit_seconds": {"type": ["integer", "null"]},
         },
     },
     "AgendaItemInput": {
@@ -138,6 +161,7 @@ SCHEMAS = {
             "title": {"type": "string", "maxLength": 200},
             "notes": {"type": "string", "maxLength": 4000},
             "timebox_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 1440},
+            **FLOOR_SETTINGS,
         },
         "additionalProperties": False,
     },
@@ -185,6 +209,7 @@ SCHEMAS = {
             "current_item_id": {"type": ["integer", "null"]},
             "participants": {"type": "integer"},
             "presence": _ref("Presence"),
+            "floor": {"oneOf": [_ref("Floor"), {"type": "null"}]},
             "members": {
                 "type": "array",
                 "items": _ref("Member"),
@@ -218,6 +243,77 @@ SCHEMAS = {
                 "properties": {"snapshot": _ref("Snapshot")},
             },
         ]
+    },
+    "FloorRequest": {
+        "type": "object",
+        "required": ["id", "item_id", "member_id", "kind", "state", "raised_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "item_id": {"type": "integer"},
+            "member_id": {"type": "integer"},
+            "kind": {"enum": KINDS},
+            "state": {"enum": ["waiting", "speaking", "done", "withdrawn", "removed"]},
+            "raised_at": {"type": "string", "format": "date-time"},
+            "started_at": _timestamp,
+            "ended_at": _timestamp,
+            "limit_seconds": {"type": ["integer", "null"]},
+            "name": {"type": "string"},
+            "reason": {
+                "enum": [
+                    "point_of_order",
+                    "point_of_process",
+                    "direct_response",
+                    "clarifying_question",
+                    "moved_by_facilitator",
+                    "first_time_speaking",
+                    "spoke_less",
+                    "in_order_raised",
+                ],
+                "description": "Why this request stands where it does (queue entries).",
+            },
+            "position": {"type": "integer", "description": "1 is next (queue entries)."},
+        },
+    },
+    "Floor": {
+        "type": "object",
+        "required": ["item_id", "queue_open", "settings", "speaker", "queue"],
+        "properties": {
+            "item_id": {"type": "integer"},
+            "queue_open": {"type": "boolean"},
+            "settings": {
+                "type": "object",
+                "properties": {
+                    "progressive": {"enum": PROGRESSIVE},
+                    "speaker_limit_seconds": {"type": ["integer", "null"]},
+                    "allow_direct_responses": {"type": "boolean"},
+                },
+            },
+            "speaker": {"oneOf": [_ref("FloorRequest"), {"type": "null"}]},
+            "queue": {"type": "array", "items": _ref("FloorRequest")},
+        },
+    },
+    "SpeakingStats": {
+        "type": "object",
+        "required": ["speakers", "speeches", "total_seconds", "first_time_speakers", "per_person"],
+        "properties": {
+            "item_id": {"type": "integer"},
+            "title": {"type": "string"},
+            "speakers": {"type": "integer"},
+            "speeches": {"type": "integer"},
+            "total_seconds": {"type": "number"},
+            "first_time_speakers": {"type": "integer"},
+            "per_person": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "member_id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "seconds": {"type": "number"},
+                    },
+                },
+            },
+        },
     },
     "Admission": {
         "type": "object",
@@ -421,6 +517,136 @@ PATHS = {
                     "Reordered.",
                 ),
                 **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/queue": {
+        "get": _operation(
+            "The speaker list of the running agenda item.",
+            security=ANY_TOKEN,
+            params=[CODE],
+            responses={"200": _json(_floor_reply, "The floor."), **_errors(401, 404)},
+        ),
+        "post": _operation(
+            "Raise a hand on the running item (participant or facilitator).",
+            security=ANY_TOKEN,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "properties": {"kind": {"enum": KINDS, "default": "speak"}},
+                    "additionalProperties": False,
+                },
+                required=False,
+            ),
+            responses={
+                "201": _json(_ref("FloorRequest"), "Raised."),
+                **_errors(*COMMAND_ERRORS),
+            },
+        ),
+    },
+    "/api/convenings/{code}/queue/{request_id}": {
+        "delete": _operation(
+            "Lower one's own hand, or (facilitator) take a request off the list.",
+            security=ANY_TOKEN,
+            params=[
+                CODE,
+                {
+                    "name": "request_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                },
+            ],
+            responses={"204": {"description": "Lowered."}, **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/queue/next": {
+        "post": _operation(
+            "The current speaker finishes; the front of the list gets the floor (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={"200": _json(_ref("Floor"), "The floor."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/queue/reorder": {
+        "post": _operation(
+            "Put the waiting requests in a chosen order, listing each once (facilitator). "
+            "Points of order and process, direct responses and clarifying questions stay first.",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["order"],
+                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+                }
+            ),
+            responses={"200": _json(_ref("Floor"), "The floor."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/queue/close": {
+        "post": _operation(
+            "Close the speaker list: only points of order and process may still be raised.",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={"200": _json(_ref("Floor"), "The floor."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/queue/open": {
+        "post": _operation(
+            "Reopen the speaker list (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={"200": _json(_ref("Floor"), "The floor."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/signals": {
+        "post": _operation(
+            "Send a silent hand signal (participant). Never stored with a name; more than a few "
+            "per second from one person are dropped quietly (`accepted: false`).",
+            security=ANY_TOKEN,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["signal"],
+                    "properties": {
+                        "signal": {"enum": ["agree", "disagree", "clarify", "louder", "slower"]}
+                    },
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["accepted"],
+                        "properties": {"accepted": {"type": "boolean"}},
+                    },
+                    "Sent (or dropped by the rate limit).",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/speaking-stats": {
+        "get": _operation(
+            "Who spoke and for how long, per agenda item and for the convening (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["convening", "items"],
+                        "properties": {
+                            "convening": _ref("SpeakingStats"),
+                            "items": {"type": "array", "items": _ref("SpeakingStats")},
+                        },
+                    },
+                    "Statistics.",
+                ),
+                **_errors(401, 403, 404),
             },
         )
     },

@@ -1,0 +1,374 @@
+"""Floor commands: raise and lower hands, call the next speaker, reorder, close and open the
+speaker list, hand signals, and speaking statistics."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from convene.domain.convening import Actor, AgendaItem, Convening, Member, Role
+from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
+from convene.domain.events import DomainEvent
+from convene.domain.floor import (
+    FloorRequest,
+    RequestKind,
+    RequestState,
+    check_can_raise,
+    parse_kind,
+    parse_signal,
+    queue_order,
+    speaking_stats,
+)
+from convene.domain.times import iso
+from convene.services.core import Services, UnitOfWork
+from convene.store import tables
+
+_OPEN = (RequestState.WAITING, RequestState.SPEAKING)
+
+
+# -- reading the floor ---------------------------------------------------------------------
+
+
+def _requests(session: Session, item_id: int, states) -> list[FloorRequest]:
+    return list(
+        session.execute(
+            select(FloorRequest)
+            .where(
+                tables.floor_requests.c.item_id == item_id,
+                tables.floor_requests.c.state.in_(states),
+            )
+            .order_by(tables.floor_requests.c.id)
+        ).scalars()
+    )
+
+
+def _history(session: Session, convening_id: int) -> list[FloorRequest]:
+    """Every speech given or under way in the convening."""
+    return list(
+        session.execute(
+            select(FloorRequest).where(
+                tables.floor_requests.c.convening_id == convening_id,
+                tables.floor_requests.c.started_at.is_not(None),
+            )
+        ).scalars()
+    )
+
+
+def _names(session: Session, member_ids: set[int]) -> dict[int, str]:
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(tables.members.c.id, tables.members.c.name).where(
+            tables.members.c.id.in_(member_ids)
+        )
+    ).all()
+    return dict(rows)
+
+
+def floor_state(session: Session, convening: Convening, item: AgendaItem | None) -> dict | None:
+    """The speaker list of ``item`` as every screen shows it (None without an item)."""
+    if item is None:
+        return None
+    settings = convening.floor_settings(item)
+    open_requests = _requests(session, item.id, _OPEN)
+    history = _history(session, convening.id)
+    spoke_on_item = {s.member_id for s in history if s.item_id == item.id}
+    seconds = {}
+    for speech in history:
+        if speech.state is RequestState.DONE:
+            seconds[speech.member_id] = seconds.get(speech.member_id, 0.0) + speech.seconds_spoken
+    places = queue_order(open_requests, settings, spoke_on_item, seconds)
+    speaker = next((r for r in open_requests if r.state is RequestState.SPEAKING), None)
+    names = _names(session, {r.member_id for r in open_requests})
+    return {
+        "item_id": item.id,
+        "queue_open": item.queue_open,
+        "settings": settings.public(),
+        "speaker": None
+        if speaker is None
+        else {**speaker.public(), "name": names.get(speaker.member_id, "")},
+        "queue": [
+            {
+                **place.request.public(),
+                "name": names.get(place.request.member_id, ""),
+                "reason": str(place.reason),
+                "position": index + 1,
+            }
+            for index, place in enumerate(places)
+        ],
+    }
+
+
+def _current_item(convening: Convening) -> AgendaItem:
+    item = convening.current_item
+    if item is None:
+        raise Conflict(N_("No agenda item is running, so there is no speaker list."))
+    return item
+
+
+def _record(
+    uow: UnitOfWork, convening: Convening, actor: Actor | None, item, type_: str, data: dict
+) -> dict:
+    uow.session.flush()
+    state = floor_state(uow.session, convening, item)
+    uow.record(convening, actor, [DomainEvent(type_, {**data, "floor": state})])
+    return state
+
+
+def _own_or_staff(actor: Actor, request: FloorRequest) -> None:
+    if actor.role is not Role.FACILITATOR and request.member_id != actor.member_id:
+        raise Forbidden(N_("You can only lower your own hand."))
+
+
+def _request_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(N_("The request id must be a number."), field="request_id")
+    return value
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def raise_hand(svc: Services, actor: Actor, *, kind: object = "speak") -> dict:
+    """A participant (or a facilitator) asks for the floor on the running item."""
+    actor.require(Role.PARTICIPANT, Role.FACILITATOR)
+    request_kind = parse_kind(kind)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item = _current_item(convening)
+        open_requests = _requests(uow.session, item.id, _OPEN)
+        check_can_raise(
+            request_kind,
+            actor.member_id,
+            open_requests,
+            convening.floor_settings(item),
+            item.queue_open,
+            any(r.state is RequestState.SPEAKING for r in open_requests),
+        )
+        request = FloorRequest(
+            convening_id=convening.id,
+            item_id=item.id,
+            member_id=actor.member_id,
+            kind=request_kind,
+            raised_at=uow.now,
+        )
+        uow.session.add(request)
+        uow.session.flush()
+        _record(uow, convening, actor, item, "floor.hand_raised", {"request": request.public()})
+        uow.commit()
+        return request.public()
+
+
+def lower_hand(svc: Services, actor: Actor, *, request_id: object) -> None:
+    """Lower one's own hand, or (facilitator) take anyone's request off the list."""
+    request_id = _request_id(request_id)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        request = uow.session.get(FloorRequest, request_id)
+        if request is None or request.convening_id != convening.id:
+            raise NotFound(N_("There is no such request on the speaker list."))
+        _own_or_staff(actor, request)
+        if request.state is not RequestState.WAITING:
+            raise Conflict(N_("This request is no longer waiting."))
+        mine = request.member_id == actor.member_id
+        request.state = RequestState.WITHDRAWN if mine else RequestState.REMOVED
+        request.ended_at = uow.now
+        event = "floor.hand_lowered" if mine else "floor.request_removed"
+        _record(
+            uow,
+            convening,
+            actor,
+            convening.item(request.item_id),
+            event,
+            {"request": request.public()},
+        )
+        uow.commit()
+
+
+def next_speaker(svc: Services, actor: Actor) -> dict:
+    """The current speaker finishes; the front of the list gets the floor."""
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item = _current_item(convening)
+        finished = _finish_speaker(uow, item)
+        state = floor_state(uow.session, convening, item)
+        called = None
+        if state["queue"]:
+            called = uow.session.get(FloorRequest, state["queue"][0]["id"])
+            called.state = RequestState.SPEAKING
+            called.started_at = uow.now
+            called.limit_seconds = convening.floor_settings(item).speaker_limit_seconds
+        if finished is None and called is None:
+            raise Conflict(N_("Nobody is speaking and nobody is waiting."))
+        state = _record(
+            uow,
+            convening,
+            actor,
+            item,
+            "floor.speaker_called",
+            {
+                "finished": finished.public() if finished else None,
+                "called": called.public() if called else None,
+            },
+        )
+        uow.commit()
+        return state
+
+
+def reorder_queue(svc: Services, actor: Actor, *, order: object) -> dict:
+    """The facilitator puts the waiting requests in an order of their choosing.
+
+    ``order`` lists every waiting request once. Points of order and of process, direct
+    responses and clarifying questions keep their place at the front; the others follow in
+    the given order, ahead of anyone who raises a hand later.
+    """
+    actor.require(Role.FACILITATOR)
+    if not isinstance(order, list) or any(
+        isinstance(i, bool) or not isinstance(i, int) for i in order
+    ):
+        raise InvalidInput(N_("The order must be a list of request ids."), field="order")
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item = _current_item(convening)
+        waiting = {r.id: r for r in _requests(uow.session, item.id, (RequestState.WAITING,))}
+        if sorted(order) != sorted(waiting):
+            raise InvalidInput(
+                N_("The order must list every waiting request exactly once."), field="order"
+            )
+        for rank, request_id in enumerate(order):
+            if waiting[request_id].kind is RequestKind.SPEAK:
+                waiting[request_id].manual_rank = rank
+        state = _record(uow, convening, actor, item, "floor.reordered", {"order": order})
+        uow.commit()
+        return state
+
+
+def close_queue(svc: Services, actor: Actor) -> dict:
+    return _set_queue_open(svc, actor, False)
+
+
+def open_queue(svc: Services, actor: Actor) -> dict:
+    return _set_queue_open(svc, actor, True)
+
+
+def _set_queue_open(svc: Services, actor: Actor, is_open: bool) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item = _current_item(convening)
+        if item.queue_open == is_open:
+            raise Conflict(
+                N_("The speaker list is already open.")
+                if is_open
+                else N_("The speaker list is already closed.")
+            )
+        item.queue_open = is_open
+        event = "floor.queue_opened" if is_open else "floor.queue_closed"
+        state = _record(uow, convening, actor, item, event, {"item_id": item.id})
+        uow.commit()
+        return state
+
+
+def send_signal(svc: Services, actor: Actor, *, signal: object) -> dict:
+    """A silent hand signal. Never recorded with a name; too many per second are dropped."""
+    actor.require(Role.PARTICIPANT)
+    kind = parse_signal(signal)
+    if not svc.signal_limiter.allow(actor.member_id, time.monotonic()):
+        return {"accepted": False}
+    with svc.read() as session:
+        speaker = session.execute(
+            select(tables.floor_requests.c.id).where(
+                tables.floor_requests.c.convening_id == actor.convening_id,
+                tables.floor_requests.c.state == RequestState.SPEAKING,
+            )
+        ).scalar_one_or_none()
+    svc.publisher.signal(
+        actor.convening_id,
+        {"signal": str(kind), "speaker_request_id": speaker, "at": iso(svc.clock())},
+    )
+    return {"accepted": True}
+
+
+def speaking_statistics(svc: Services, actor: Actor) -> dict:
+    """Who spoke, for how long, per agenda item and for the convening (facilitators)."""
+    actor.require(Role.FACILITATOR)
+    with svc.read() as session:
+        history = _history(session, actor.convening_id)
+        names = _names(session, {s.member_id for s in history})
+        items = dict(
+            session.execute(
+                select(tables.agenda_items.c.id, tables.agenda_items.c.title).where(
+                    tables.agenda_items.c.convening_id == actor.convening_id
+                )
+            ).all()
+        )
+    now = svc.clock()
+    for speech in history:  # a speech under way counts up to now
+        if speech.state is RequestState.SPEAKING:
+            speech.ended_at = now
+    overall, per_item = speaking_stats(history)
+
+    def named(stats) -> dict:
+        public = stats.public()
+        for entry in public["per_person"]:
+            entry["name"] = names.get(entry["member_id"], "")
+        return public
+
+    return {
+        "convening": named(overall),
+        "items": [
+            {"item_id": item_id, "title": items.get(item_id, ""), **named(stats)}
+            for item_id, stats in per_item.items()
+        ],
+    }
+
+
+# -- when the agenda moves on ----------------------------------------------------------------
+
+
+def _finish_speaker(uow: UnitOfWork, item: AgendaItem) -> FloorRequest | None:
+    speaker = next((r for r in _requests(uow.session, item.id, (RequestState.SPEAKING,))), None)
+    if speaker is not None:
+        speaker.state = RequestState.DONE
+        speaker.ended_at = uow.now
+    return speaker
+
+
+def item_ended(uow: UnitOfWork, convening: Convening, actor: Actor, item: AgendaItem) -> None:
+    """An item ended: whoever had the floor on it has finished speaking."""
+    finished = _finish_speaker(uow, item)
+    if finished is not None:
+        uow.session.flush()
+        uow.record(
+            convening,
+            actor,
+            [
+                DomainEvent(
+                    "floor.speaker_finished", {"request": finished.public(), "item_id": item.id}
+                )
+            ],
+        )
+
+
+def member_removed(uow: UnitOfWork, member: Member) -> None:
+    """A removed participant's waiting requests leave the list with them."""
+    for request in uow.session.execute(
+        select(FloorRequest).where(
+            tables.floor_requests.c.member_id == member.id,
+            tables.floor_requests.c.state == RequestState.WAITING,
+        )
+    ).scalars():
+        request.state = RequestState.REMOVED
+        request.ended_at = uow.now
+
+
+def current_floor(svc: Services, actor: Actor) -> dict:
+    """The speaker list of the running item (``floor: null`` when no item runs)."""
+    with svc.read() as session:
+        convening = session.execute(
+            select(Convening).where(tables.convenings.c.id == actor.convening_id)
+        ).scalar_one()
+        return {"floor": floor_state(session, convening, convening.current_item)}
