@@ -296,8 +296,9 @@ $("#add-item").addEventListener("submit", async (event) => {
       if (form.elements[name].value === value) form.elements[name].value = "";
     }
     say(t("added", { title: item.title }));
-    const focused = document.activeElement;
-    if (!form.contains(focused) || focused === button) form.elements.title.focus();
+    // Ready for the next item, unless the facilitator has already started typing it.
+    const title = form.elements.title;
+    if (!(document.activeElement === title && title.value)) title.focus();
   } else {
     const field = form.elements[lastErrorField === "timebox" ? "timebox_minutes" : lastErrorField];
     if (field) {

@@ -155,8 +155,9 @@ export class LiveConnection {
       this.setStatus("connected");
       this.resync();
     } else {
+      // Back online: try now rather than at the end of the reconnection back-off.
       this.setStatus("reconnecting");
-      this.socket.connect();
+      this.socket.disconnect().connect();
     }
   }
 

@@ -3,8 +3,10 @@
 /** Milliseconds left of a running item, negative when over time; null without a timebox. */
 export function remainingMs(item, serverNow) {
   if (!item || !item.timebox_minutes || !item.started_at) return null;
-  const end = Date.parse(item.started_at) + item.timebox_minutes * 60_000;
-  return end - serverNow;
+  const timebox = item.timebox_minutes * 60_000;
+  const end = Date.parse(item.started_at) + timebox;
+  // The clock offset is measured to within the network delay: never show more than the timebox.
+  return Math.min(end - serverNow, timebox);
 }
 
 /** 754_000 → "12:34", 3_723_000 → "1:02:03"; always of the absolute value. */

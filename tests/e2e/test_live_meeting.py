@@ -1,0 +1,253 @@
+"""A meeting seen in three places at once: the facilitator's console, phones and the projector.
+
+Each test drives the real server (SQLite and PostgreSQL) with Debian chromium.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PROJECTOR
+from tests.e2e.flows import (
+    add_item,
+    console_for,
+    create_convening,
+    expect_live,
+    join_by_code,
+    join_direct,
+    phone_context,
+    start_item,
+)
+
+pytestmark = pytest.mark.browser
+
+COUNTDOWN = re.compile(r"^\+?\d+:\d\d$")
+
+
+def test_agenda_item_appears_live_on_phones_and_projector(server, new_context, shoot):
+    facilitator = new_context()
+    console = facilitator.new_page()
+    code = create_convening(
+        console, server.url, "North chapter general meeting", place="Community hall", name="Sam"
+    )
+    expect(console.get_by_test_id("facilitator-link")).to_have_value(re.compile(r"/t/[\w-]+$"))
+    shoot(console, "created", full_page=True)
+
+    # The projector, opened from the projector link in the facilitator's browser. (In its own
+    # window rather than a tab: a background tab is throttled and would slow the test down.)
+    link = console.get_by_test_id("projector-link")
+    expect(link).to_have_attribute("href", f"/c/{code}/projector")
+    projector = facilitator.new_page()
+    projector.set_viewport_size(PROJECTOR)
+    projector.goto(server.url + link.get_attribute("href"))
+    expect_live(projector)
+    expect(projector.get_by_test_id("projector-code")).to_have_text(code)
+    expect(projector.get_by_test_id("projector-code")).to_be_visible()
+    expect(projector.locator("#live")).to_have_attribute("data-phase", "before")
+    shoot(projector, "projector-before")
+
+    console.bring_to_front()
+    console.get_by_role("link", name="Open the console").click()
+    expect_live(console)
+
+    alex = join_by_code(phone_context(new_context), server.url, code, "Alex", caucus="North")
+    robin = join_by_code(phone_context(new_context), server.url, code, "Robin")
+    expect(console.get_by_test_id("presence")).to_have_text("2 connected")
+    expect(projector.get_by_test_id("presence")).to_have_text("2 connected")
+    expect(alex.get_by_test_id("presence")).to_have_text("2 connected")
+    expect(console.get_by_test_id("members").get_by_text("Robin")).to_be_visible()
+
+    add_item(console, "Welcome and introductions", 10, "Name and one hope for tonight.")
+    add_item(console, "Spring campaign: leaflets or door-knocking?", 25)
+    expect(alex.get_by_test_id("agenda")).to_contain_text("Spring campaign")
+    start_item(console, "Welcome and introductions")
+
+    for screen in (alex, robin, projector):
+        expect(screen.get_by_test_id("current-title")).to_have_text("Welcome and introductions")
+        countdown = screen.get_by_test_id("countdown").locator(".countdown-time")
+        expect(countdown).to_be_visible()
+        expect(countdown).to_have_text(COUNTDOWN)
+        assert countdown.inner_text() in {"10:00", "9:59", "9:58", "9:57"}, countdown.inner_text()
+    expect(alex.get_by_text("Name and one hope for tonight.")).to_be_visible()
+    expect(projector.locator("#live")).to_have_attribute("data-phase", "during")
+    expect(projector.get_by_test_id("projector-code")).to_be_visible()  # now small, in a corner
+    expect(projector.locator("#next-up")).to_have_text(
+        "Next: Spring campaign: leaflets or door-knocking?"
+    )
+    shoot(console, "console", full_page=True)
+    shoot(projector, "projector-during")
+    shoot(alex, "phone", full_page=True)
+
+    # A reload keeps the phone's identity: same name, no join form, still live.
+    alex.reload()
+    expect(alex.get_by_test_id("me-name")).to_have_text("Alex")
+    expect(alex.get_by_label("Your name")).to_have_count(0)
+    expect(alex.get_by_test_id("current-title")).to_have_text("Welcome and introductions")
+    expect_live(alex)
+    expect(console.get_by_test_id("presence")).to_have_text("2 connected")
+
+
+def test_phone_catches_up_after_being_offline(server, new_context):
+    console, code = console_for(new_context(), server.url, "Neighbourhood assembly")
+    add_item(console, "Opening", 5)
+    phone_ctx = phone_context(new_context)
+    phone = join_direct(phone_ctx, server.url, code, "Kim")
+    expect(phone.get_by_test_id("agenda")).to_contain_text("Opening")
+
+    phone_ctx.set_offline(True)
+    expect(phone.locator("#conn-status")).to_have_attribute("data-state", "offline")
+    add_item(console, "Street party budget", 15)
+    start_item(console, "Street party budget")
+    console.get_by_role("button", name="Move “Street party budget” up").click()
+    expect(console.get_by_test_id("agenda-item").first).to_contain_text("Street party budget")
+    expect(phone.get_by_test_id("agenda")).not_to_contain_text("Street party budget")
+
+    phone_ctx.set_offline(False)
+    expect_live(phone)
+    expect(phone.get_by_test_id("current-title")).to_have_text("Street party budget")
+    expect(phone.get_by_test_id("agenda").locator("li").first).to_contain_text(
+        "Street party budget"
+    )
+    expect(phone.get_by_test_id("countdown").locator(".countdown-time")).to_have_text(COUNTDOWN)
+
+
+def test_removed_participant_sees_a_clear_message(server, new_context):
+    console, code = console_for(new_context(), server.url, "Chapter meeting")
+    phone = join_direct(phone_context(new_context), server.url, code, "Disruptor")
+    expect(console.get_by_test_id("presence")).to_have_text("1 connected")
+
+    console.get_by_role("button", name="Remove Disruptor").click()
+    confirm = console.get_by_role("button", name="Yes, remove")
+    expect(confirm).to_be_focused()
+    confirm.click()
+    expect(console.get_by_test_id("console-messages")).to_have_text("Disruptor was removed.")
+    expect(console.get_by_test_id("members")).not_to_contain_text("Disruptor")
+
+    expect(phone.get_by_role("heading", name="You were removed from this meeting")).to_be_visible()
+    expect(phone.get_by_test_id("fatal-message")).to_contain_text("The facilitator removed you")
+    expect(phone.locator("#live")).to_be_hidden()
+    expect(console.get_by_test_id("presence")).to_have_text("0 connected")
+
+    phone.reload()  # the device's identity no longer works: it is asked to join again
+    expect(phone.get_by_label("Your name")).to_be_visible()
+
+
+def test_bad_links_show_a_clear_error_page(server, new_context):
+    page = new_context().new_page()
+    response = page.goto(server.url + "/t/not-a-real-facilitator-link")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Something is not right")).to_be_visible()
+    expect(page.get_by_test_id("error-message")).to_have_text(
+        "This access link is not valid (any more)."
+    )
+    expect(page.get_by_role("link", name="Back to the start page")).to_be_visible()
+
+    response = page.goto(server.url + "/c/ACDEFG/console")
+    assert response.status == 403
+    expect(page.get_by_test_id("error-message")).to_contain_text("private facilitator link")
+
+    page.goto(server.url + "/")
+    page.get_by_label("Code shown on the screen").fill("nope")
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text("There is no convening with that code.")
+    expect(page.get_by_label("Code shown on the screen")).to_have_attribute("aria-invalid", "true")
+
+
+def test_refused_socket_connection_carries_code_and_message(server, new_context):
+    """docs/realtime.md: a refused client gets err.message and err.data = {code, message}."""
+    page = new_context().new_page()
+    page.goto(server.url + "/")
+    refusal = page.evaluate(
+        """async () => {
+            const { io } = await import("/static/vendor/socket.io/socket.io.esm.min.js");
+            return await new Promise((resolve) => {
+                const socket = io({ auth: { token: "forged" }, reconnection: false });
+                socket.on("connect_error", (err) =>
+                    resolve({ message: err.message, data: err.data, active: socket.active }));
+            });
+        }"""
+    )
+    assert refusal == {
+        "message": "This access link is not valid (any more).",
+        "data": {
+            "code": "not_authenticated",
+            "message": "This access link is not valid (any more).",
+        },
+        "active": False,
+    }
+
+
+def test_keyboard_only_agenda_editing(server, new_context):
+    console, _ = console_for(new_context(), server.url, "Keyboard meeting")
+    add_item(console, "First item")
+    keyboard = console.keyboard
+
+    def tab_to(selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            keyboard.press("Tab")
+            if console.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    console.reload()  # start from the top of the page, as someone arriving would
+    expect_live(console)
+    keyboard.press("Tab")
+    expect(console.get_by_role("link", name="Skip to content")).to_be_focused()
+    tab_to("#add-title")
+    keyboard.type("Second item")
+    keyboard.press("Tab")
+    expect(console.locator("#add-timebox")).to_be_focused()
+    keyboard.type("7")
+    keyboard.press("Enter")  # submits the form
+    items = console.get_by_test_id("agenda-item")
+    expect(items).to_have_count(2)
+    expect(items.nth(1)).to_contain_text("Second item")
+    expect(items.nth(1)).to_contain_text("7 min")
+    expect(console.locator("#add-title")).to_be_focused()  # ready for the next item
+    expect(console.locator("#add-title")).to_have_value("")
+
+    # Move it up with the keyboard: focus stays on the moved item.
+    tab_to('[aria-label="Move “Second item” up"]')
+    keyboard.press("Enter")
+    expect(items.first).to_contain_text("Second item")
+    expect(console.get_by_role("button", name="Move “Second item” down")).to_be_focused()
+
+    # Edit inline: Enter opens the form in place, Enter saves.
+    tab_to('[aria-label="Edit “Second item”"]')
+    keyboard.press("Enter")
+    title = console.get_by_role("textbox", name="Title").first
+    expect(title).to_be_focused()
+    keyboard.press("ControlOrMeta+a")
+    keyboard.type("Second item, renamed")
+    keyboard.press("Enter")
+    expect(items.first).to_contain_text("Second item, renamed")
+    expect(console.get_by_role("button", name="Edit “Second item, renamed”")).to_be_focused()
+
+    # Start it from the keyboard.
+    tab_to('[aria-label="Start “Second item, renamed”"]')
+    keyboard.press("Enter")
+    expect(console.get_by_test_id("current-title")).to_have_text("Second item, renamed")
+
+
+def test_agenda_titles_are_shown_as_text_never_as_html(server, new_context):
+    facilitator = new_context()
+    console, code = console_for(facilitator, server.url, "<b>Bold</b> assembly")
+    phone_ctx = phone_context(new_context)
+    phone = join_direct(phone_ctx, server.url, code, "<script>alert(2)</script>")
+    evil = "<img src=x onerror=alert(1)>"
+    add_item(console, evil, 3, notes='<a href="javascript:alert(3)">click</a>')
+    start_item(console, evil)
+
+    for page in (console, phone):
+        expect(page.get_by_test_id("current-title")).to_have_text(evil)
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator('a[href^="javascript"]').count() == 0
+    expect(phone.get_by_test_id("convening-title")).to_have_text("<b>Bold</b> assembly")
+    expect(phone.get_by_test_id("me-name")).to_have_text("<script>alert(2)</script>")
+    expect(console.get_by_test_id("members")).to_contain_text("<script>alert(2)</script>")
+    console.wait_for_timeout(300)
+    assert facilitator.dialogs == []
+    assert phone_ctx.dialogs == []
