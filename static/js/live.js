@@ -164,7 +164,7 @@ export class LiveConnection {
   die(kind, message) {
     if (this.fatal) return;
     this.fatal = true;
-    this.setStatus("offline");
+    if (this.statusEl) this.statusEl.hidden = true; // "reconnecting" would promise too much
     this.socket.disconnect();
     this.onFatal({ kind, message });
   }

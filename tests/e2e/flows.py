@@ -103,5 +103,8 @@ def start_item(console: Page, title: str) -> None:
     )
 
 
-def phone_context(new_context):
-    return new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+def phone_context(new_context, sharp: bool = False):
+    """A 360 px phone; ``sharp`` renders at 2x for screenshots worth keeping (slower)."""
+    return new_context(
+        viewport=PHONE, device_scale_factor=2 if sharp else 1, is_mobile=True, has_touch=True
+    )

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PROJECTOR
+from tests.e2e.conftest import PHONE, PROJECTOR
 from tests.e2e.flows import (
     add_item,
     console_for,
@@ -53,7 +53,13 @@ def test_agenda_item_appears_live_on_phones_and_projector(server, new_context, s
     console.get_by_role("link", name="Open the console").click()
     expect_live(console)
 
-    alex = join_by_code(phone_context(new_context), server.url, code, "Alex", caucus="North")
+    alex = join_by_code(
+        phone_context(new_context, sharp=server.backend == "sqlite"),
+        server.url,
+        code,
+        "Alex",
+        caucus="North",
+    )
     robin = join_by_code(phone_context(new_context), server.url, code, "Robin")
     expect(console.get_by_test_id("presence")).to_have_text("2 connected")
     expect(projector.get_by_test_id("presence")).to_have_text("2 connected")
@@ -89,6 +95,11 @@ def test_agenda_item_appears_live_on_phones_and_projector(server, new_context, s
     expect_live(alex)
     expect(console.get_by_test_id("presence")).to_have_text("2 connected")
 
+    # A facilitator may run the meeting from a phone too.
+    console.set_viewport_size(PHONE)
+    expect(console.get_by_test_id("current-title")).to_be_visible()
+    shoot(console, "console-phone", full_page=True)
+
 
 def test_phone_catches_up_after_being_offline(server, new_context):
     console, code = console_for(new_context(), server.url, "Neighbourhood assembly")
@@ -114,7 +125,7 @@ def test_phone_catches_up_after_being_offline(server, new_context):
     expect(phone.get_by_test_id("countdown").locator(".countdown-time")).to_have_text(COUNTDOWN)
 
 
-def test_removed_participant_sees_a_clear_message(server, new_context):
+def test_removed_participant_sees_a_clear_message(server, new_context, shoot):
     console, code = console_for(new_context(), server.url, "Chapter meeting")
     phone = join_direct(phone_context(new_context), server.url, code, "Disruptor")
     expect(console.get_by_test_id("presence")).to_have_text("1 connected")
@@ -130,13 +141,14 @@ def test_removed_participant_sees_a_clear_message(server, new_context):
     expect(phone.get_by_test_id("fatal-message")).to_contain_text("The facilitator removed you")
     expect(phone.locator("#live")).to_be_hidden()
     expect(console.get_by_test_id("presence")).to_have_text("0 connected")
+    shoot(phone, "phone-removed")
 
     phone.reload()  # the device's identity no longer works: it is asked to join again
     expect(phone.get_by_label("Your name")).to_be_visible()
 
 
-def test_bad_links_show_a_clear_error_page(server, new_context):
-    page = new_context().new_page()
+def test_bad_links_show_a_clear_error_page(server, new_context, shoot):
+    page = phone_context(new_context).new_page()
     response = page.goto(server.url + "/t/not-a-real-facilitator-link")
     assert response.status == 404
     expect(page.get_by_role("heading", name="Something is not right")).to_be_visible()
@@ -144,6 +156,7 @@ def test_bad_links_show_a_clear_error_page(server, new_context):
         "This access link is not valid (any more)."
     )
     expect(page.get_by_role("link", name="Back to the start page")).to_be_visible()
+    shoot(page, "error-bad-link")
 
     response = page.goto(server.url + "/c/ACDEFG/console")
     assert response.status == 403
@@ -154,6 +167,7 @@ def test_bad_links_show_a_clear_error_page(server, new_context):
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("There is no convening with that code.")
     expect(page.get_by_label("Code shown on the screen")).to_have_attribute("aria-invalid", "true")
+    shoot(page, "landing-phone-bad-code", full_page=True)
 
 
 def test_refused_socket_connection_carries_code_and_message(server, new_context):
@@ -251,3 +265,47 @@ def test_agenda_titles_are_shown_as_text_never_as_html(server, new_context):
     console.wait_for_timeout(300)
     assert facilitator.dialogs == []
     assert phone_ctx.dialogs == []
+
+
+def test_settings_passcode_and_co_facilitator(server, new_context):
+    console, code = console_for(new_context(), server.url, "Draft title")
+    phone = join_direct(phone_context(new_context), server.url, code, "Early bird")
+
+    console.locator("#settings-details summary").click()
+    settings = console.locator("#settings")
+    settings.get_by_label("Title").fill("Spring assembly")
+    settings.get_by_label("New passcode").fill("tulip")
+    settings.get_by_role("button", name="Save settings").click()
+    expect(console.get_by_test_id("console-messages")).to_have_text("Saved.")
+    expect(phone.get_by_test_id("convening-title")).to_have_text("Spring assembly")
+    expect(console.locator("#s-passcode-help")).to_contain_text("A passcode is set")
+
+    # Someone new now needs the passcode; a wrong one is refused with a clear message.
+    late = phone_context(new_context).new_page()
+    late.goto(f"{server.url}/c/{code}")
+    expect(late.get_by_test_id("convening-title")).to_have_text("Spring assembly")
+    late.get_by_label("Your name").fill("Late comer")
+    late.get_by_label("Passcode").fill("rose")
+    late.get_by_role("button", name="Join the meeting").click()
+    expect(late.get_by_role("alert")).to_have_text("That passcode is not right for this convening.")
+    late.get_by_label("Passcode").fill("tulip")
+    late.get_by_role("button", name="Join the meeting").click()
+    expect(late.get_by_test_id("me-name")).to_have_text("Late comer")
+
+    # A co-facilitator link, shown once; it opens the console on another laptop, which
+    # has no projector link of its own yet and makes one.
+    console.get_by_label("Their name").fill("Jo")
+    console.get_by_role("button", name="Create a private link").click()
+    invite = console.locator("#invite-result input")
+    expect(invite).to_be_focused()
+    co = new_context().new_page()
+    co.goto(invite.input_value())
+    expect(co).to_have_url(f"{server.url}/c/{code}/console")
+    expect_live(co)
+    expect(co.get_by_test_id("members")).to_contain_text("Late comer")
+    co.get_by_role("button", name="Create a projector link").click()
+    projector_url = co.locator("#projector-url").input_value()
+    projector = co.context.new_page()
+    projector.goto(projector_url)
+    expect(projector).to_have_url(f"{server.url}/c/{code}/projector")
+    expect(projector.get_by_test_id("presence")).to_have_text("2 connected")
