@@ -283,8 +283,9 @@ export function showFatal({ kind, message }, t) {
   const panel = document.getElementById("fatal");
   if (live) live.hidden = true;
   if (!panel) return;
-  panel.querySelector("#fatal-title").textContent = kind === "removed" ? t("removed_title") : t("invalid_link");
-  panel.querySelector("#fatal-body").textContent = message;
+  panel.querySelector("#fatal-title").textContent = kind === "removed" ? t("removed_title") : t("invalid_title");
+  panel.querySelector("#fatal-body").textContent =
+    kind === "removed" ? message : `${message} ${t("invalid_hint")}`;
   panel.hidden = false;
   panel.focus?.();
 }

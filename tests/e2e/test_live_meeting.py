@@ -146,6 +146,20 @@ def test_removed_participant_sees_a_clear_message(server, new_context, shoot):
     phone.reload()  # the device's identity no longer works: it is asked to join again
     expect(phone.get_by_label("Your name")).to_be_visible()
 
+    # Removed while its Wi-Fi was down: on coming back, the phone is refused and says so.
+    offline_ctx = phone_context(new_context)
+    offline = join_direct(offline_ctx, server.url, code, "Away")
+    offline_ctx.set_offline(True)
+    expect(offline.locator("#conn-status")).to_have_attribute("data-state", "offline")
+    console.get_by_role("button", name="Remove Away").click()
+    console.get_by_role("button", name="Yes, remove").click()
+    expect(console.get_by_test_id("members")).not_to_contain_text("Away")
+    offline_ctx.set_offline(False)
+    expect(offline.locator("#fatal")).to_be_visible()
+    expect(offline.get_by_test_id("fatal-message")).to_contain_text(
+        "This access link is not valid (any more). Reload the page to join again"
+    )
+
 
 def test_bad_links_show_a_clear_error_page(server, new_context, shoot):
     page = phone_context(new_context).new_page()
