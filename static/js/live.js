@@ -245,6 +245,7 @@ export class LiveConnection {
       return;
     }
     this.resyncing = true;
+    const before = this.seq;
     this.socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { seq: this.seq }, (err, reply) => {
       this.resyncing = false;
       if (!err && reply) {
@@ -255,9 +256,17 @@ export class LiveConnection {
           if (this.drain()) this.notify();
         }
       }
+      // Kept events the server does not know yet (should not happen): retry a few times
+      // with a pause, then drop them; the next event or reconnect snapshot heals the rest.
+      this.stalls = this.seq > before || this.pending.size === 0 ? 0 : (this.stalls || 0) + 1;
+      if (this.stalls >= 3) {
+        this.pending.clear();
+        this.stalls = 0;
+      }
       const again = this.resyncAgain || this.pending.size > 0;
       this.resyncAgain = false;
-      if (again && this.socket.connected) setTimeout(() => this.resync(), err ? 1000 : 0);
+      const pause = err ? 1000 : this.stalls * 1000;
+      if (again && this.socket.connected) setTimeout(() => this.resync(), pause);
     });
   }
 
