@@ -39,6 +39,8 @@ def test_agenda_item_appears_live_on_phones_and_projector(server, new_context, s
     )
     expect(console.get_by_test_id("facilitator-link")).to_have_value(re.compile(r"/t/[\w-]+$"))
     shoot(console, "created", full_page=True)
+    console.locator('[data-copy="facilitator-link"]').click()
+    expect(console.locator("#copy-status")).to_have_text("Copied")
 
     # The projector, opened from the projector link in the facilitator's browser. (In its own
     # window rather than a tab: a background tab is throttled and would slow the test down.)
