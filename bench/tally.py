@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                         previous_prv[method] = prev * 10
                     else:
                         fn = pyrankvote_runner(method, cands, raw)
-                        t_prv = best_time(fn, 1 if n >= 10_000 else 3)
+                        t_prv = best_time(fn, 3)
                         previous_prv[method] = t_prv
                         del fn
                 else:
@@ -196,7 +196,9 @@ def render(rows, full_rows, cli) -> str:
         "each voter ranks 1 to min(C, 10) candidates, weighted by candidate popularity. "
         "**count** = `count(method, grouped, candidates)` on ballots already grouped by "
         "ranking (validation included); **group** = `group_ballots()` from one tuple per "
-        "voter (the same for every method). Best of 3–5 runs; pyrankvote best of 1–3, on "
+        "voter (the same for every method). Best of 3–5 runs (CPU-contended shared machine: "
+        "expect ±30% between runs); pyrankvote best of 3 (before 2026-11 it was best of 1 "
+        "from 10k ballots, which flattered the speed-up), on "
         f"the same ballots, skipped when its previous size predicts more than "
         f"{PYRANKVOTE_LIMIT:.0f} s. Peak memory: tracemalloc during our count. STV is the "
         "Scottish rule with 3 seats; pyrankvote's STV is its own rule (see "

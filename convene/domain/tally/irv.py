@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from convene.domain.tally.profile import BallotError, prepare_ranked
+from convene.domain.tally.profile import (
+    BallotError,
+    first_choices,
+    prepare_ranked,
+    received,
+    spread,
+)
 from convene.domain.tally.result import Number, Result, Round, Transfer, plural
 from convene.domain.tally.ties import TieBreaker
 
@@ -37,18 +43,16 @@ def count_irv(
 
     continuing = dict.fromkeys(running, True)
     position = {c: i for i, c in enumerate(candidates)}
-    piles: dict[str, list[int]] = {c: [] for c in running}
-    totals: dict[str, Number] = dict.fromkeys(running, 0)
-    pos = [0] * len(keys)
-    exhausted: Number = 0
+    # piles[c]: indices of the groups c currently holds; piles[None]: exhausted groups
+    piles: dict[str | None, list[int]] = {c: [] for c in running}
+    piles[None] = exhausted_pile = []
+    place = {c: pile.append for c, pile in piles.items()}
+    weight_of = weights.__getitem__
+    spread(place, first_choices(keys), range(len(keys)))
+    totals: dict[str, Number] = {c: sum(map(weight_of, piles[c])) for c in running}
+    exhausted: Number = sum(map(weight_of, exhausted_pile))
     total: Number = sum(weights)
-    for g, key in enumerate(keys):
-        if key:
-            piles[key[0]].append(g)
-        else:
-            exhausted += weights[g]
-    for c, pile in piles.items():
-        totals[c] = sum([weights[g] for g in pile])
+    pos = [0] * len(keys)
 
     rounds: list[Round] = []
     history: list[dict[str, Number]] = []
@@ -83,24 +87,30 @@ def count_irv(
         )
         history.append(tallies)
         del continuing[loser]
-        moved: dict[str | None, Number] = {}
+        del totals[loser]
+        # Move each of the loser's groups to its next continuing choice. The loop only
+        # advances positions and files group indices; the weights that moved are summed
+        # afterwards, per receiving pile, from what was appended to it.
+        sizes = {c: len(piles[c]) for c in continuing}
+        sizes[None] = len(exhausted_pile)
+        exhaust = exhausted_pile.append
         for g in piles.pop(loser):
             key = keys[g]
             p = pos[g] + 1
             n = len(key)
             while p < n and key[p] not in continuing:
                 p += 1
-            pos[g] = p
-            w = weights[g]
             if p < n:
-                c = key[p]
-                piles[c].append(g)
-                totals[c] += w
-                moved[c] = moved.get(c, 0) + w
+                pos[g] = p
+                place[key[p]](g)
             else:
-                exhausted += w
-                moved[None] = moved.get(None, 0) + w
-        del totals[loser]
+                exhaust(g)
+        moved = received(piles, sizes, weight_of)
+        for c, votes in moved.items():
+            if c is None:
+                exhausted += votes
+            else:
+                totals[c] += votes
         rnd.eliminated = [loser]
         rnd.transfers = [
             Transfer(loser, target, votes)

@@ -12,10 +12,11 @@ Schulze keeps the first mention.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import chain
+from operator import call, itemgetter
 
 from convene.domain.tally.result import Number
 
@@ -76,10 +77,37 @@ def prepare_ranked(
         keys = list(grouped)
         weights = list(grouped.values())
     withdrawn = set(withdrawn)
-    names = set(chain.from_iterable(keys))
-    unknown = names - set(candidates) - withdrawn
-    if unknown:
-        raise BallotError(f"ballots rank unknown candidate(s): {', '.join(sorted(unknown))}")
-    if withdrawn & names:
-        keys = [tuple(c for c in k if c not in withdrawn) for k in keys]
+    # issuperset walks the names without building a set of them (the common, valid case)
+    if not set(candidates).difference(withdrawn).issuperset(chain.from_iterable(keys)):
+        names = set(chain.from_iterable(keys))
+        unknown = names - set(candidates) - withdrawn
+        if unknown:
+            raise BallotError(f"ballots rank unknown candidate(s): {', '.join(sorted(unknown))}")
+        if withdrawn & names:
+            keys = [tuple(c for c in k if c not in withdrawn) for k in keys]
     return keys, weights
+
+
+def first_choices(keys: Sequence[Sequence[str]]) -> list[str | None]:
+    """Each ranking's first name (``None`` for an empty ranking), computed in C."""
+    try:
+        return list(map(itemgetter(0), keys))
+    except IndexError:
+        return [k[0] if k else None for k in keys]
+
+
+def spread(place: Mapping[Hashable, Callable], targets: Iterable, items: Iterable) -> None:
+    """Call ``place[target](item)`` for each pair, in C (no Python loop per item)."""
+    deque(map(call, map(place.__getitem__, targets), items), maxlen=0)
+
+
+def received(
+    piles: Mapping[Hashable, list[int]], sizes: Mapping[Hashable, int], weight_of: Callable
+) -> dict:
+    """Weight appended to each pile since its length was ``sizes[pile]``; only piles that grew."""
+    moved = {}
+    for c, size in sizes.items():
+        pile = piles[c]
+        if len(pile) > size:
+            moved[c] = sum(map(weight_of, pile[size:]))
+    return moved

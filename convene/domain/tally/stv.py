@@ -35,10 +35,19 @@ Meek STV (``rule="meek"``)
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from itertools import repeat
+from operator import floordiv, mul
 
-from convene.domain.tally.profile import BallotError, prepare_ranked
+from convene.domain.tally.profile import (
+    BallotError,
+    first_choices,
+    prepare_ranked,
+    received,
+    spread,
+)
 from convene.domain.tally.result import Number, Result, Round, Transfer, fmt, plural
 from convene.domain.tally.ties import TieBreaker
 
@@ -85,8 +94,8 @@ def _units(value: Number, scale: int) -> tuple[int, int]:
 
 
 def _v(units: int, scale: int) -> Number:
-    f = Fraction(units, scale)
-    return f.numerator if f.denominator == 1 else f
+    whole, rest = divmod(units, scale)
+    return whole if not rest else Fraction(units, scale)
 
 
 def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
@@ -94,26 +103,26 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
     papers = list(weights)  # papers per group (ints); Fraction weights become one paper
-    value = [0] * n_groups
+    value = [scale] * n_groups  # value of each of the group's papers, in units
+    if set(map(type, weights)) - {int}:
+        for g, w in enumerate(weights):
+            if type(w) is not int:
+                papers[g], value[g] = _units(w, scale)
+        amount = list(map(mul, papers, value))
+    else:
+        amount = [w * scale for w in weights]
+    amount_of = amount.__getitem__  # votes (units) each group holds: papers × value
     pos = [0] * n_groups
     hopeful = dict.fromkeys(running, True)
-    piles: dict[str, list[int]] = {c: [] for c in running}
-    totals: dict[str, int] = dict.fromkeys(running, 0)
+    # piles[c]: indices of the groups c holds; piles[None]: exhausted groups
+    piles: dict[str | None, list[int]] = {c: [] for c in running}
+    piles[None] = exhausted_pile = []
+    place = {c: pile.append for c, pile in piles.items()}
+    spread(place, first_choices(keys), range(n_groups))
+    totals: dict[str, int] = {c: sum(map(amount_of, piles[c])) for c in running}
+    valid = sum(totals.values())
     exhausted = 0
-    valid = 0
-    for g, key in enumerate(keys):
-        n = weights[g]
-        if type(n) is int:
-            v = scale
-        else:
-            n, v = _units(n, scale)
-            papers[g] = n
-        value[g] = v
-        if key:
-            c = key[0]
-            valid += n * v
-            piles[c].append(g)
-            totals[c] += n * v
+    del exhausted_pile[:]  # empty rankings are not valid votes
     quota_votes = Fraction(valid, scale) // (seats + 1) + 1
     quota = quota_votes * scale
     lost = 0
@@ -123,27 +132,42 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     history: list[dict[str, Number]] = []
     number = 0
 
-    def move(pile: list[int], source: str, new_value) -> dict[str | None, int]:
+    def move(pile: list[int], surplus: int = 0, held: int = 0) -> dict[str | None, int]:
+        """Move ``pile``'s groups to their next hopeful choice (or exhaust them).
+
+        With ``surplus``, every paper's value becomes ``value × surplus // held``
+        (truncated), computed for the whole pile in C before the groups move.
+        """
         nonlocal exhausted
-        moved: dict[str | None, int] = {}
+        if surplus:
+            new = list(
+                map(floordiv, map(mul, map(value.__getitem__, pile), repeat(surplus)), repeat(held))
+            )
+            deque(map(value.__setitem__, pile, new), maxlen=0)
+            deque(
+                map(amount.__setitem__, pile, map(mul, map(papers.__getitem__, pile), new)),
+                maxlen=0,
+            )
+        sizes = {c: len(piles[c]) for c in hopeful}
+        sizes[None] = len(exhausted_pile)
+        exhaust = exhausted_pile.append
         for g in pile:
             key = keys[g]
             p = pos[g] + 1
             n = len(key)
             while p < n and key[p] not in hopeful:
                 p += 1
-            pos[g] = p
-            v = new_value(value[g])
-            value[g] = v
-            amount = papers[g] * v
             if p < n:
-                c = key[p]
-                piles[c].append(g)
-                totals[c] += amount
-                moved[c] = moved.get(c, 0) + amount
+                pos[g] = p
+                place[key[p]](g)
             else:
-                exhausted += amount
-                moved[None] = moved.get(None, 0) + amount
+                exhaust(g)
+        moved = received(piles, sizes, amount_of)
+        for c, units in moved.items():
+            if c is None:
+                exhausted += units
+            else:
+                totals[c] += units
         return moved
 
     while True:
@@ -214,7 +238,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             pending.remove(source)
             surplus = surpluses[source]
             held = totals[source]
-            moved = move(piles[source], source, lambda v, s=surplus, t=held: v * s // t)
+            moved = move(piles[source], surplus, held)
             piles[source] = []
             passed = sum(moved.values())
             lost += surplus - passed
@@ -234,7 +258,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
                 purpose="exclude",
             )
             del hopeful[loser]
-            moved = move(piles.pop(loser), loser, lambda v: v)
+            moved = move(piles.pop(loser))
             del totals[loser]
             rnd.eliminated = [loser]
             rnd.transfers = _transfers(loser, moved, scale, position)

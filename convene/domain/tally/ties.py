@@ -29,8 +29,9 @@ class TieBreaker:
 
     def __init__(self, seed: int | str | None = None) -> None:
         self.seed: int | str = DEFAULT_SEED if seed is None else seed
-        # A documented, repeatable lot from a stored seed: not a security use.
-        self._rng = random.Random(self.seed)  # noqa: S311
+        self._rng: random.Random | None = None  # seeded on the first lot drawn (it is rare)
+        if not isinstance(self.seed, int | float | str | bytes | bytearray):
+            random.Random(self.seed)  # noqa: S311 - raises the TypeError it always did
         self.breaks: list[TieBreak] = []
 
     def choose(
@@ -72,6 +73,9 @@ class TieBreaker:
             )
         else:
             pool = sorted(remaining)
+            if self._rng is None:
+                # A documented, repeatable lot from a stored seed: not a security use.
+                self._rng = random.Random(self.seed)  # noqa: S311
             chosen = self._rng.choice(pool)
             how = "lot"
             first = f"{_names(tied)} were tied"
