@@ -1,0 +1,425 @@
+"""Decision rounds: what a round is, its state machine, and what a valid ballot is.
+
+Pure Python. A round moves draft → open → closed, and a closed round never changes. Each
+method has one ballot shape; :meth:`Round.check_ballot` turns what a client sent into the
+canonical form that is stored, and :func:`profile_key` turns a stored ballot into the key
+the tally engine groups by (ballots with the same content are counted once, with their
+weights added).
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+
+from convene.domain.errors import N_, Conflict, InvalidInput
+from convene.domain.events import DomainEvent
+from convene.domain.tally import BallotError, Result, count
+from convene.domain.tally.consent import CONSENT, GRADIENTS, YES_NO, parse_threshold
+from convene.domain.text import clean_line
+from convene.domain.times import iso
+
+TITLE_MAX = 200
+LABEL_MAX = 200
+OPTIONS_MAX = 60
+QUORUM_MAX = 1_000_000
+MAX_SCORE = 5
+#: Receipt codes: 10 characters from an unambiguous alphabet (about 46 bits): unguessable,
+#: short enough to read back from a phone to check the published ballot list.
+RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+RECEIPT_LENGTH = 10
+
+
+class Method(enum.StrEnum):
+    IRV = "irv"
+    STV = "stv"
+    SCHULZE = "schulze"
+    APPROVAL = "approval"
+    SCORE = "score"
+    YES_NO = "yes_no"
+    CONSENT = "consent"
+    GRADIENTS = "gradients"
+
+    @property
+    def ranked(self) -> bool:
+        return self in (Method.IRV, Method.STV, Method.SCHULZE)
+
+    @property
+    def on_one_proposal(self) -> bool:
+        """yes/no, consent and gradients decide one proposal rather than choose options."""
+        return self in (Method.YES_NO, Method.CONSENT, Method.GRADIENTS)
+
+
+class RoundState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+CHOICES = {
+    Method.YES_NO: YES_NO,
+    Method.CONSENT: CONSENT,
+    Method.GRADIENTS: tuple(GRADIENTS),
+}
+
+
+def new_receipt() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def parse_method(value: object) -> Method:
+    try:
+        return Method(value)
+    except ValueError:
+        names = ", ".join(m.value for m in Method)
+        raise InvalidInput(
+            N_("The method must be one of: %(names)s."), field="method", names=names
+        ) from None
+
+
+def parse_fraction(value: object, field_name: str) -> str | None:
+    """A threshold or share written as a fraction string ("1/2", "2/3", "3/4", "1")."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) > 20:
+        raise InvalidInput(N_('%(field)s must be a fraction such as "2/3".'), field=field_name)
+    try:
+        parsed = parse_threshold(value.strip(), "1/2")
+    except BallotError:
+        raise InvalidInput(
+            N_('%(field)s must be a fraction above 0 and at most 1, such as "2/3".'),
+            field=field_name,
+        ) from None
+    return str(parsed)
+
+
+def _whole(value: object, field_name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(
+            N_("%(field)s must be a whole number from %(low)d to %(high)d."),
+            field=field_name,
+            low=low,
+            high=high,
+        )
+    return value
+
+
+@dataclass(eq=False)
+class RoundOption:
+    label: str
+    position: int
+    demand_id: int | None = None
+    amendment_id: int | None = None
+    id: int | None = None
+    round_id: int | None = None
+
+    def public(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "position": self.position,
+            "demand_id": self.demand_id,
+            "amendment_id": self.amendment_id,
+        }
+
+
+@dataclass(eq=False)
+class Round:
+    convening_id: int
+    title: str
+    method: Method
+    created_at: datetime
+    options: list[RoundOption] = field(default_factory=list)
+    seats: int = 1
+    rule: str | None = None
+    threshold: str | None = None
+    quorum: int | None = None
+    stand_aside_limit: str | None = None
+    secret: bool = True
+    live_results: bool = False
+    agenda_item_id: int | None = None
+    closes_at: datetime | None = None
+    state: RoundState = RoundState.DRAFT
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    present_at_open: int | None = None
+    present_at_close: int | None = None
+    #: the seed of the lot, drawn at close and stored with the result
+    seed: str | None = None
+    result: dict | None = None
+    id: int | None = None
+
+    # -- creation ------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        convening_id: int,
+        title: object,
+        method: object,
+        options: list[RoundOption],
+        now: datetime,
+        seats: object = None,
+        rule: object = None,
+        threshold: object = None,
+        quorum: object = None,
+        stand_aside_limit: object = None,
+        secret: object = True,
+        live_results: object = False,
+        agenda_item_id: int | None = None,
+        closes_at: datetime | None = None,
+    ) -> Round:
+        """A draft round, every setting checked. ``options`` are already labelled."""
+        the_method = parse_method(method)
+        round_ = cls(
+            convening_id=convening_id,
+            title=clean_line(title, "title", TITLE_MAX),
+            method=the_method,
+            created_at=now,
+            agenda_item_id=agenda_item_id,
+        )
+        count_ = len(options)
+        if the_method.on_one_proposal:
+            if count_ != 1:
+                raise InvalidInput(
+                    N_("A %(method)s round decides exactly one proposal: give one option."),
+                    field="options",
+                    method=the_method.value,
+                )
+        elif not 2 <= count_ <= OPTIONS_MAX:
+            raise InvalidInput(
+                N_("A round needs from 2 to %(max)d options."), field="options", max=OPTIONS_MAX
+            )
+        labels = [option.label.casefold() for option in options]
+        if len(set(labels)) != len(labels):
+            raise InvalidInput(N_("Two options have the same label."), field="options")
+        round_.options = options
+        for position, option in enumerate(options):
+            option.position = position
+
+        multi_seat = the_method in (Method.STV, Method.APPROVAL, Method.SCORE)
+        if not multi_seat and seats not in (None, 1):
+            raise InvalidInput(
+                N_("Only STV, approval and score rounds fill several seats."), field="seats"
+            )
+        if multi_seat:
+            round_.seats = _whole(1 if seats is None else seats, "seats", 1, max(1, count_ - 1))
+        if rule not in (None, ""):
+            if the_method is not Method.STV or rule not in ("scottish", "meek"):
+                raise InvalidInput(
+                    N_("The rule is scottish or meek, and only for STV rounds."), field="rule"
+                )
+            round_.rule = rule
+        elif the_method is Method.STV:
+            round_.rule = "scottish"
+        round_.threshold = parse_fraction(threshold, "threshold")
+        if round_.threshold and the_method not in (Method.YES_NO, Method.GRADIENTS):
+            raise InvalidInput(
+                N_("A threshold applies to yes/no and gradients rounds."), field="threshold"
+            )
+        round_.stand_aside_limit = parse_fraction(stand_aside_limit, "stand_aside_limit")
+        if round_.stand_aside_limit and the_method is not Method.CONSENT:
+            raise InvalidInput(
+                N_("A stand-aside limit applies to consent rounds."), field="stand_aside_limit"
+            )
+        if quorum not in (None, ""):
+            round_.quorum = _whole(quorum, "quorum", 0, QUORUM_MAX)
+        for name, value in (("secret", secret), ("live_results", live_results)):
+            if not isinstance(value, bool):
+                raise InvalidInput(N_("%(field)s must be true or false."), field=name)
+            setattr(round_, name, value)
+        if closes_at is not None and closes_at <= now:
+            raise InvalidInput(N_("The deadline must be in the future."), field="closes_at")
+        round_.closes_at = closes_at
+        return round_
+
+    # -- state machine ---------------------------------------------------------------------
+
+    def open(self, now: datetime, present: int) -> list[DomainEvent]:
+        if self.state is not RoundState.DRAFT:
+            raise Conflict(N_("This round has already been opened."))
+        if self.closes_at is not None and self.closes_at <= now:
+            raise Conflict(N_("The deadline of this round has already passed."))
+        self.state = RoundState.OPEN
+        self.opened_at = now
+        self.present_at_open = present
+        return [DomainEvent("round.opened", self.public())]
+
+    def require_open(self) -> None:
+        if self.state is RoundState.DRAFT:
+            raise Conflict(N_("This round is not open for voting yet."))
+        if self.state is RoundState.CLOSED:
+            raise Conflict(N_("This round is closed."))
+
+    def close(self, now: datetime, present: int, result: Result, seed: str) -> list[DomainEvent]:
+        self.require_open()
+        self.state = RoundState.CLOSED
+        self.closed_at = now
+        self.present_at_close = present
+        self.seed = seed
+        self.result = self.result_json(result)
+        return [DomainEvent("round.closed", self.public(with_result=True))]
+
+    def past_deadline(self, now: datetime) -> bool:
+        return (
+            self.state is RoundState.OPEN and self.closes_at is not None and now >= self.closes_at
+        )
+
+    # -- ballots ---------------------------------------------------------------------------
+
+    def option_ids(self) -> list[int]:
+        return [option.id for option in self.options]
+
+    def check_ballot(self, ballot: object) -> dict:
+        """The canonical stored form of a ballot, or InvalidInput naming what is wrong."""
+        if not isinstance(ballot, Mapping):
+            raise InvalidInput(N_("A ballot must be a JSON object."), field="ballot")
+        method = self.method
+        if method.ranked:
+            return {"ranking": self._ranking(ballot)}
+        if method is Method.APPROVAL:
+            return {"approve": sorted(self._option_list(ballot, "approve"))}
+        if method is Method.SCORE:
+            return {"scores": self._scores(ballot)}
+        return {"choice": self._choice(ballot)}
+
+    def _expect_only(self, ballot: Mapping, key: str) -> object:
+        if set(ballot) != {key}:
+            raise InvalidInput(
+                N_("A %(method)s ballot is {%(key)s: ...} and nothing else."),
+                field="ballot",
+                method=self.method.value,
+                key=key,
+            )
+        return ballot[key]
+
+    def _option_list(self, ballot: Mapping, key: str) -> list[int]:
+        value = self._expect_only(ballot, key)
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, int) for v in value
+        ):
+            raise InvalidInput(N_("%(field)s must be a list of option ids."), field=key)
+        valid = set(self.option_ids())
+        unknown = [v for v in value if v not in valid]
+        if unknown:
+            raise InvalidInput(N_("Option %(id)s is not in this round."), field=key, id=unknown[0])
+        if len(set(value)) != len(value):
+            raise InvalidInput(N_("An option appears twice in the ballot."), field=key)
+        return value
+
+    def _ranking(self, ballot: Mapping) -> list[int]:
+        ranking = self._option_list(ballot, "ranking")
+        if not ranking:
+            raise InvalidInput(N_("Rank at least one option."), field="ranking")
+        return ranking
+
+    def _scores(self, ballot: Mapping) -> dict[str, int]:
+        value = self._expect_only(ballot, "scores")
+        if not isinstance(value, Mapping):
+            raise InvalidInput(N_("scores must map option ids to scores."), field="scores")
+        valid = {str(i) for i in self.option_ids()}
+        scores = {}
+        for key, score in value.items():
+            if str(key) not in valid:
+                raise InvalidInput(
+                    N_("Option %(id)s is not in this round."), field="scores", id=str(key)[:20]
+                )
+            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
+                raise InvalidInput(
+                    N_("A score is a whole number from 0 to %(max)d."),
+                    field="scores",
+                    max=MAX_SCORE,
+                )
+            scores[str(key)] = score
+        # An option left out scores 0: the stored ballot says so explicitly.
+        return {str(i): scores.get(str(i), 0) for i in self.option_ids()}
+
+    def _choice(self, ballot: Mapping) -> str | int:
+        value = self._expect_only(ballot, "choice")
+        allowed = CHOICES[self.method]
+        if value not in allowed or isinstance(value, bool):
+            shown = ", ".join(str(a) for a in allowed)
+            raise InvalidInput(
+                N_("This round's choices are: %(choices)s."), field="choice", choices=shown
+            )
+        return value
+
+    # -- counting --------------------------------------------------------------------------
+
+    def tally(self, profile: Mapping, seed: str) -> Result:
+        """Count a profile of stored ballots (``profile_key(ballot) → weight``)."""
+        candidates = [str(i) for i in self.option_ids()]
+        threshold = Fraction(self.threshold) if self.threshold else None
+        return count(
+            self.method.value,
+            profile,
+            candidates,
+            seats=self.seats,
+            rule=self.rule,
+            threshold=threshold,
+            quorum=self.quorum,
+            stand_aside_limit=Fraction(self.stand_aside_limit) if self.stand_aside_limit else None,
+            seed=seed,
+        )
+
+    def result_json(self, result: Result) -> dict:
+        """The engine's result with option ids as numbers, and labels for reading it."""
+        data = result.to_dict()
+        data["winners"] = (
+            [int(w) for w in result.winners] if not self.method.on_one_proposal else []
+        )
+        data["labels"] = {str(o.id): o.label for o in self.options}
+        return data
+
+    # -- views -----------------------------------------------------------------------------
+
+    def public(self, *, with_result: bool = False) -> dict:
+        data = {
+            "id": self.id,
+            "title": self.title,
+            "method": self.method.value,
+            "options": [option.public() for option in self.options],
+            "seats": self.seats,
+            "rule": self.rule,
+            "threshold": self.threshold,
+            "quorum": self.quorum,
+            "stand_aside_limit": self.stand_aside_limit,
+            "secret": self.secret,
+            "live_results": self.live_results,
+            "agenda_item_id": self.agenda_item_id,
+            "closes_at": iso(self.closes_at),
+            "state": self.state.value,
+            "opened_at": iso(self.opened_at),
+            "closed_at": iso(self.closed_at),
+            "present_at_open": self.present_at_open,
+            "present_at_close": self.present_at_close,
+        }
+        if with_result and self.result is not None:
+            data["result"] = self.result
+            data["seed"] = self.seed
+        return data
+
+
+def profile_key(method: Method, ballot: Mapping) -> object:
+    """The hashable key the tally engine groups a stored ballot by."""
+    if method.ranked:
+        return tuple(str(i) for i in ballot["ranking"])
+    if method is Method.APPROVAL:
+        return frozenset(str(i) for i in ballot["approve"])
+    if method is Method.SCORE:
+        return tuple(sorted(ballot["scores"].items()))
+    return ballot["choice"]
+
+
+def make_profile(method: Method, ballots: Iterable[tuple[Mapping, int]]) -> dict:
+    """Group ``(stored ballot, weight)`` pairs into the engine's ``key → weight`` profile."""
+    profile: dict = {}
+    for ballot, weight in ballots:
+        key = profile_key(method, ballot)
+        profile[key] = profile.get(key, 0) + weight
+    return profile
