@@ -39,6 +39,7 @@ def edit_item(svc: Services, actor: Actor, *, item_id: object, **changes: object
         convening = uow.convening(actor.convening_id)
         events = convening.edit_item(_item_id(item_id), changes)
         uow.record(convening, actor, events)
+        floor.rules_changed(uow, convening, actor, set(changes), item_id=item_id)
         uow.commit()
         return convening.item(item_id).public()
 

@@ -103,6 +103,7 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
         convening = uow.convening(actor.convening_id)
         events = convening.update_settings(changes)
         uow.record(convening, actor, events)
+        floor.rules_changed(uow, convening, actor, set(changes))
         uow.commit()
         return convening.public()
 

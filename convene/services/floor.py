@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from convene.domain.convening import Actor, AgendaItem, Convening, Member, Role
+from convene.domain.convening import FLOOR_SETTINGS, Actor, AgendaItem, Convening, Member, Role
 from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import (
@@ -351,6 +351,21 @@ def item_ended(uow: UnitOfWork, convening: Convening, actor: Actor, item: Agenda
                 )
             ],
         )
+
+
+def rules_changed(
+    uow: UnitOfWork, convening: Convening, actor: Actor, changed: set[str], item_id=None
+) -> None:
+    """The floor rules of the running item changed (convening-wide, or that item's own):
+    every screen gets the new settings and the queue in its new order."""
+    item = convening.current_item
+    if item is None or not changed & set(FLOOR_SETTINGS):
+        return
+    if item_id is not None and item_id != item.id:
+        return
+    uow.session.flush()
+    state = floor_state(uow.session, convening, item)
+    uow.record(convening, actor, [DomainEvent("floor.changed", {"floor": state})])
 
 
 def member_removed(uow: UnitOfWork, member: Member) -> None:

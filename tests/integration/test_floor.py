@@ -98,6 +98,20 @@ def test_progressive_stack_and_speaker_limit_from_settings(services, clock, room
     assert floor.current_floor(services, facilitator)["floor"]["settings"]["progressive"] == "off"
 
 
+def test_changing_the_rules_sends_the_new_floor(services, publisher, clock, room):
+    """Every screen learns new floor rules at once (e.g. the phones hide direct responses)."""
+    facilitator = room["facilitator"]
+    floor.raise_hand(services, room["Ana"])
+    convenings.update_convening(services, facilitator, allow_direct_responses=False)
+    assert publisher.events[-1].type == "floor.changed"
+    assert publisher.events[-1].data["floor"]["settings"]["allow_direct_responses"] is False
+    agenda.edit_item(services, facilitator, item_id=room["item"]["id"], speaker_limit_seconds=60)
+    assert publisher.events[-1].type == "floor.changed"
+    assert publisher.events[-1].data["floor"]["settings"]["speaker_limit_seconds"] == 60
+    convenings.update_convening(services, facilitator, title="Assembly (spring)")
+    assert publisher.events[-1].type == "convening.updated"
+
+
 def test_facilitator_reorders_and_removes(services, publisher, clock, room):
     facilitator = room["facilitator"]
     requests = {}
