@@ -219,6 +219,24 @@ def render(rows, full_rows, cli) -> str:
         )
     out.append("")
     out.extend(goals(rows))
+    out.append(
+        "Why the ≥10× and IRV < 0.1 s goals are not met in pure Python (2026-11 profile, "
+        "100,000 × 40): the count is dominated by moving ballot groups. IRV makes 168,627 "
+        "group moves over 38 eliminations (79,602 groups; STV more, as surpluses move the "
+        "largest piles), each a handful of bytecodes (~0.5–0.7 µs on this machine), plus "
+        "~15 ms validating 516,478 ranked names and ~10 ms filing the groups. Measured and "
+        "rejected: per-group `filter` iterators and `map(operator.call, ...)` partitions "
+        "(1.5–2× slower: object creation and C-call overhead beat the 3.11 interpreter "
+        "loop); a lazy trie over sorted rankings (sorting 80k tuples alone ≈ 100 ms, and "
+        "only 1.5× fewer moves: 113,769 distinct prefixes moved); merging groups on equal "
+        "remaining suffix (137k moves instead of 169k); encoding rankings as strings for "
+        "`str.lstrip` (conversion alone ≈ 40–80 ms). Kept: no per-ballot dict updates "
+        "(weights moved are summed per receiving pile afterwards), surplus values computed "
+        "for the whole pile in C, cheaper name validation, the lot's RNG seeded only when "
+        "a lot is drawn: 0–30% faster, identical results (tests/unit/tally/"
+        "test_reference.py checks every field against the previous engine)."
+    )
+    out.append("")
     out.append("Worst case, 100,000 full rankings of 40 candidates (every ballot distinct):")
     out.append("")
     out.append("| method | distinct rankings | count | peak memory |")

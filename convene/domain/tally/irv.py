@@ -17,10 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from convene.domain.tally.profile import (
     BallotError,
-    first_choices,
+    file_groups,
     prepare_ranked,
     received,
-    spread,
 )
 from convene.domain.tally.result import Number, Result, Round, Transfer, plural
 from convene.domain.tally.ties import TieBreaker
@@ -48,7 +47,7 @@ def count_irv(
     piles[None] = exhausted_pile = []
     place = {c: pile.append for c, pile in piles.items()}
     weight_of = weights.__getitem__
-    spread(place, first_choices(keys), range(len(keys)))
+    file_groups(keys, place)
     totals: dict[str, Number] = {c: sum(map(weight_of, piles[c])) for c in running}
     exhausted: Number = sum(map(weight_of, exhausted_pile))
     total: Number = sum(weights)

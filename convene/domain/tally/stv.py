@@ -43,10 +43,9 @@ from operator import floordiv, mul
 
 from convene.domain.tally.profile import (
     BallotError,
-    first_choices,
+    file_groups,
     prepare_ranked,
     received,
-    spread,
 )
 from convene.domain.tally.result import Number, Result, Round, Transfer, fmt, plural
 from convene.domain.tally.ties import TieBreaker
@@ -118,7 +117,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
     piles: dict[str | None, list[int]] = {c: [] for c in running}
     piles[None] = exhausted_pile = []
     place = {c: pile.append for c, pile in piles.items()}
-    spread(place, first_choices(keys), range(n_groups))
+    file_groups(keys, place)
     totals: dict[str, int] = {c: sum(map(amount_of, piles[c])) for c in running}
     valid = sum(totals.values())
     exhausted = 0
