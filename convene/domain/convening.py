@@ -34,6 +34,8 @@ NOTES_MAX = 4000
 PASSCODE_MAX = 64
 TIMEBOX_MAX_MINUTES = 24 * 60
 FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
+DEMAND_SETTINGS = ("anonymous", "support_required")
+SUPPORT_REQUIRED_MAX = 1000
 AGENDA_MAX_ITEMS = 200
 
 # Join codes avoid characters people confuse when reading a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
@@ -207,6 +209,9 @@ class Convening:
     progressive: str = "off"
     speaker_limit_seconds: int | None = None
     allow_direct_responses: bool = True
+    #: demands: supporters are not named; supporters a demand needs to go to a vote
+    anonymous: bool = False
+    support_required: int = 1
     agenda: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 
@@ -237,7 +242,15 @@ class Convening:
         return convening
 
     def update_settings(self, changes: dict) -> list[DomainEvent]:
-        allowed = {"title", "description", "place", "date", "passcode", *FLOOR_SETTINGS}
+        allowed = {
+            "title",
+            "description",
+            "place",
+            "date",
+            "passcode",
+            *FLOOR_SETTINGS,
+            *DEMAND_SETTINGS,
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput(
@@ -273,6 +286,23 @@ class Convening:
                     field="allow_direct_responses",
                 )
             cleaned["allow_direct_responses"] = changes["allow_direct_responses"]
+        if "anonymous" in changes:
+            if not isinstance(changes["anonymous"], bool):
+                raise InvalidInput(N_("anonymous must be true or false."), field="anonymous")
+            cleaned["anonymous"] = changes["anonymous"]
+        if "support_required" in changes:
+            value = changes["support_required"]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 0 <= value <= SUPPORT_REQUIRED_MAX
+            ):
+                raise InvalidInput(
+                    N_("support_required must be a whole number from 0 to %(max)d."),
+                    field="support_required",
+                    max=SUPPORT_REQUIRED_MAX,
+                )
+            cleaned["support_required"] = value
         for name, value in cleaned.items():
             setattr(self, name, value)
 
@@ -292,6 +322,8 @@ class Convening:
             "progressive": self.progressive,
             "speaker_limit_seconds": self.speaker_limit_seconds,
             "allow_direct_responses": self.allow_direct_responses,
+            "anonymous": self.anonymous,
+            "support_required": self.support_required,
         }
 
     def floor_settings(self, item: AgendaItem) -> FloorSettings:

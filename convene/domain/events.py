@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 #: Event types whose data names people; the public sees only the member id (so a removed
 #: participant's own screen knows it was removed) and the new participant count.
-_MEMBER_EVENTS = {"participant.joined", "participant.removed", "member.invited"}
+_MEMBER_EVENTS = {
+    "participant.joined",
+    "participant.removed",
+    "member.invited",
+    "participant.updated",
+}
 
 
 @dataclass(frozen=True)
@@ -24,4 +29,12 @@ def public_view(event_type: str, data: dict) -> dict:
     """What a non-facilitator may see of an event's data."""
     if event_type in _MEMBER_EVENTS:
         return {"id": data.get("id"), "participants": data.get("participants")}
+    if event_type.startswith(("demand.", "amendment.")) and data.get("hidden"):
+        # A hidden demand does not exist outside the facilitators' screens: drop it.
+        return {"demand_id": data.get("demand_id"), "hidden": True}
+    if event_type == "demands.reordered":
+        hidden = set(data.get("hidden_ids", ()))
+        return {"order": [i for i in data.get("order", ()) if i not in hidden]}
+    if event_type == "demands.recounted":
+        return {"demands": [d for d in data.get("demands", ()) if not d.get("hidden")]}
     return data

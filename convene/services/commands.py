@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable
 
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, floor
+from convene.services import agenda, convenings, demands, floor
 from convene.services.core import Services
 
 COMMANDS: dict[str, Callable] = {
@@ -32,6 +32,26 @@ COMMANDS: dict[str, Callable] = {
     "floor.open": floor.open_queue,
     "floor.signal": floor.send_signal,
     "floor.stats": floor.speaking_statistics,
+    "members.set_caucus": demands.set_caucus,
+    "demands.list": demands.list_demands,
+    "demands.get": demands.get_demand,
+    "demands.versions": demands.versions,
+    "demands.compare": demands.compare,
+    "demands.propose": demands.propose,
+    "demands.edit": demands.edit,
+    "demands.withdraw": demands.withdraw,
+    "demands.open": demands.open_demand,
+    "demands.hide": demands.hide,
+    "demands.unhide": demands.unhide,
+    "demands.merge": demands.merge,
+    "demands.reorder": demands.reorder,
+    "demands.support": demands.support,
+    "demands.unsupport": demands.unsupport,
+    "demands.agree": demands.agree,
+    "demands.amend": demands.amend,
+    "amendments.accept": demands.accept,
+    "amendments.decide": demands.decide,
+    "amendments.withdraw": demands.withdraw_amendment,
 }
 
 #: Fields a command accepts through ``**changes`` (edits of several optional fields).
@@ -45,7 +65,11 @@ _CHANGE_FIELDS = {
         "progressive",
         "speaker_limit_seconds",
         "allow_direct_responses",
+        "anonymous",
+        "support_required",
     },
+    "demands.edit": {"title", "body", "typo"},
+    "demands.compare": {"from", "to"},
     "agenda.edit": {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"},
 }
 

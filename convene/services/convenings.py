@@ -21,7 +21,7 @@ from convene.domain.convening import (
 from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.text import clean_line
-from convene.services import floor
+from convene.services import demands, floor
 from convene.services.core import Services, convening_id_for_code, count_participants
 from convene.store import tables
 
@@ -102,6 +102,7 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         events = convening.update_settings(changes)
+        events += demands.settings_changed(uow, convening, changes)
         uow.record(convening, actor, events)
         floor.rules_changed(uow, convening, actor, set(changes))
         uow.commit()
@@ -186,6 +187,7 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
             "participants": count_participants(uow.session, convening.id),
         }
         events = [DomainEvent("participant.removed", data)]
+        events += demands.member_removed(uow, convening, member)
         if convening.current_item is not None:
             state = floor.floor_state(uow.session, convening, convening.current_item)
             events.append(DomainEvent("floor.changed", {"floor": state}))

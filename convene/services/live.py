@@ -7,6 +7,7 @@ from sqlalchemy import select
 from convene.domain.convening import Actor, Convening, Member
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.times import iso
+from convene.services import demands
 from convene.services.core import Services, active_members, count_participants
 from convene.services.floor import floor_state
 from convene.services.presence import presence_views
@@ -34,7 +35,9 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             "current_item_id": current.id if current else None,
             "participants": count_participants(session, convening.id),
             "floor": floor_state(session, convening, current),
+            "demands": demands.demand_list(session, convening, actor),
         }
+        state["me"].update(demands.my_state(session, actor))
         if actor.is_staff:
             state["members"] = [
                 {**m.public(), "joined_at": iso(m.joined_at)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry, relationship
 
 from convene.domain.convening import AgendaItem, Convening, Member
+from convene.domain.demands import Agreement, Amendment, Demand, DemandVersion, Support
 from convene.domain.floor import FloorRequest
 from convene.store import tables
 
@@ -20,6 +21,11 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Member, tables.members)
     mapper_registry.map_imperatively(AgendaItem, tables.agenda_items)
     mapper_registry.map_imperatively(FloorRequest, tables.floor_requests)
+    mapper_registry.map_imperatively(Demand, tables.demands)
+    mapper_registry.map_imperatively(DemandVersion, tables.demand_versions)
+    mapper_registry.map_imperatively(Amendment, tables.amendments)
+    mapper_registry.map_imperatively(Support, tables.demand_supports)
+    mapper_registry.map_imperatively(Agreement, tables.demand_agreements)
     mapper_registry.map_imperatively(
         Convening,
         tables.convenings,

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from convene.domain.convening import ItemState, Role
+from convene.domain.demands import AmendmentStatus, DemandStatus, Stance, VersionKind
 from convene.domain.floor import RequestKind, RequestState
 
 
@@ -80,6 +81,9 @@ convenings = Table(
     Column("progressive", String(10), nullable=False, default="off"),
     Column("speaker_limit_seconds", Integer, nullable=True),
     Column("allow_direct_responses", Boolean, nullable=False, default=True),
+    # Demands: supporters are not named; how many supporters a demand needs for a vote.
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("support_required", Integer, nullable=False, default=1),
 )
 
 members = Table(
@@ -138,6 +142,93 @@ floor_requests = Table(
     Index("ix_floor_requests_convening", "convening_id", "member_id"),
 )
 
+demands = Table(
+    "demands",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("item_id", Integer, ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True),
+    Column("author_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", _enum(DemandStatus, 12), nullable=False),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("hidden_reason", String(500), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("coauthor_ids", JSON, nullable=False),
+    Column("merged_into_id", Integer, ForeignKey("demands.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Index("ix_demands_convening", "convening_id", "position"),
+)
+
+amendments = Table(
+    "amendments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("passage", Text, nullable=True),
+    Column("body", Text, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("status", _enum(AmendmentStatus, 12), nullable=False),
+    Column("note", String(300), nullable=False, default=""),
+    Column("friendly", Boolean, nullable=False, default=False),
+    Column("base_version", Integer, nullable=False),
+    Column("old_text", Text, nullable=False),
+    Column("new_text", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decided_by", Integer, nullable=True),
+    Column("result_version", Integer, nullable=True),
+    Index("ix_amendments_demand", "demand_id", "status"),
+)
+
+demand_versions = Table(
+    "demand_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("kind", _enum(VersionKind, 12), nullable=False),
+    Column("author_id", Integer, nullable=True),
+    Column("amendment_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("demand_id", "number", name="uq_demand_versions_demand_number"),
+)
+
+demand_supports = Table(
+    "demand_supports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    # One support per member and demand.
+    UniqueConstraint("demand_id", "member_id", name="uq_demand_supports_demand_member"),
+    Index("ix_demand_supports_member", "member_id"),
+)
+
+demand_agreements = Table(
+    "demand_agreements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("stance", _enum(Stance, 10), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    # One stance per member and demand.
+    UniqueConstraint("demand_id", "member_id", name="uq_demand_agreements_demand_member"),
+    Index("ix_demand_agreements_member", "member_id"),
+)
 events = Table(
     "events",
     metadata,

@@ -188,3 +188,107 @@ def signal(code: str):
 @blueprint.get("/convenings/<code>/speaking-stats")
 def speaking_stats(code: str):
     return _run(code, "floor.stats", {})
+
+
+# -- demands and amendments ---------------------------------------------------------------------
+
+
+@blueprint.get("/convenings/<code>/demands")
+def list_demands(code: str):
+    return _run(code, "demands.list", {"sort": request.args.get("sort")})
+
+
+@blueprint.post("/convenings/<code>/demands")
+def propose_demand(code: str):
+    return _run(code, "demands.propose", _body()), 201
+
+
+@blueprint.post("/convenings/<code>/demands/reorder")
+def reorder_demands(code: str):
+    return _run(code, "demands.reorder", {"order": _body().get("order")})
+
+
+@blueprint.get("/convenings/<code>/demands/<int:demand_id>")
+def get_demand(code: str, demand_id: int):
+    return _run(code, "demands.get", {"demand_id": demand_id})
+
+
+@blueprint.patch("/convenings/<code>/demands/<int:demand_id>")
+def edit_demand(code: str, demand_id: int):
+    return _run(code, "demands.edit", {**_body(), "demand_id": demand_id})
+
+
+@blueprint.delete("/convenings/<code>/demands/<int:demand_id>")
+def withdraw_demand(code: str, demand_id: int):
+    return _run(code, "demands.withdraw", {"demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/open")
+def open_demand(code: str, demand_id: int):
+    return _run(code, "demands.open", {"demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/hide")
+def hide_demand(code: str, demand_id: int):
+    return _run(code, "demands.hide", {**_body(), "demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/unhide")
+def unhide_demand(code: str, demand_id: int):
+    return _run(code, "demands.unhide", {"demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/merge")
+def merge_demand(code: str, demand_id: int):
+    return _run(code, "demands.merge", {**_body(), "demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/support")
+def support_demand(code: str, demand_id: int):
+    return _run(code, "demands.support", {"demand_id": demand_id})
+
+
+@blueprint.delete("/convenings/<code>/demands/<int:demand_id>/support")
+def unsupport_demand(code: str, demand_id: int):
+    return _run(code, "demands.unsupport", {"demand_id": demand_id})
+
+
+@blueprint.put("/convenings/<code>/demands/<int:demand_id>/agreement")
+def agree_demand(code: str, demand_id: int):
+    return _run(code, "demands.agree", {**_body(), "demand_id": demand_id})
+
+
+@blueprint.get("/convenings/<code>/demands/<int:demand_id>/versions")
+def demand_versions(code: str, demand_id: int):
+    return _run(code, "demands.versions", {"demand_id": demand_id})
+
+
+@blueprint.get("/convenings/<code>/demands/<int:demand_id>/compare")
+def compare_versions(code: str, demand_id: int):
+    numbers = {k: request.args[k] for k in ("from", "to") if k in request.args}
+    return _run(code, "demands.compare", {**numbers, "demand_id": demand_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/amendments")
+def amend_demand(code: str, demand_id: int):
+    return _run(code, "demands.amend", {**_body(), "demand_id": demand_id}), 201
+
+
+@blueprint.post("/convenings/<code>/amendments/<int:amendment_id>/accept")
+def accept_amendment(code: str, amendment_id: int):
+    return _run(code, "amendments.accept", {"amendment_id": amendment_id})
+
+
+@blueprint.post("/convenings/<code>/amendments/<int:amendment_id>/decide")
+def decide_amendment(code: str, amendment_id: int):
+    return _run(code, "amendments.decide", {**_body(), "amendment_id": amendment_id})
+
+
+@blueprint.delete("/convenings/<code>/amendments/<int:amendment_id>")
+def withdraw_amendment(code: str, amendment_id: int):
+    return _run(code, "amendments.withdraw", {"amendment_id": amendment_id})
+
+
+@blueprint.patch("/convenings/<code>/participants/<int:member_id>")
+def set_caucus(code: str, member_id: int):
+    return _run(code, "members.set_caucus", {**_body(), "member_id": member_id})

@@ -64,6 +64,49 @@ _floor_reply = {
     "properties": {"floor": {"oneOf": [{"$ref": "#/components/schemas/Floor"}, {"type": "null"}]}},
 }
 _timestamp = {"type": ["string", "null"], "format": "date-time"}
+STANCES = ["agree", "disagree", "pass"]
+DEMAND_STATUSES = ["draft", "open", "under_vote", "adopted", "rejected", "withdrawn", "merged"]
+AMENDMENT_STATUSES = ["pending", "adopted", "rejected", "withdrawn", "outdated"]
+DEMAND_SETTINGS = {
+    "anonymous": {
+        "type": "boolean",
+        "description": "Demands do not name their supporters (stances are never named).",
+    },
+    "support_required": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 1000,
+        "description": "Supporters (besides its authors) a demand needs to go to a vote.",
+    },
+}
+DEMAND_ID = {"name": "demand_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+AMENDMENT_ID = {
+    "name": "amendment_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+_person = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+}
+_share = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+_diff = {"type": "array", "items": {"$ref": "#/components/schemas/DiffOp"}}
+_support_properties = {
+    "supporters": {"type": "integer", "description": "Members supporting it (not its authors)."},
+    "support_required": {"type": "integer"},
+    "can_go_to_vote": {
+        "type": "boolean",
+        "description": "open, not hidden, and supporters >= support_required.",
+    },
+    "supported_by": {
+        "type": ["array", "null"],
+        "items": _person,
+        "description": "Who supports it, in order; null when the convening is anonymous.",
+    },
+}
+_SUPPORT_REQUIRED = ["supporters", "support_required", "can_go_to_vote", "supported_by"]
 
 SCHEMAS = {
     "Error": {
@@ -95,6 +138,7 @@ SCHEMAS = {
             },
             **FLOOR_SETTINGS,
             "allow_direct_responses": {"type": "boolean"},
+            **DEMAND_SETTINGS,
         },
         "additionalProperties": False,
     },
@@ -112,6 +156,7 @@ SCHEMAS = {
             "progressive": {"enum": PROGRESSIVE},
             "speaker_limit_seconds": {"type": ["integer", "null"]},
             "allow_direct_responses": {"type": "boolean"},
+            **DEMAND_SETTINGS,
         },
     },
     "CreatedConvening": {
@@ -174,6 +219,16 @@ SCHEMAS = {
             "role": {"enum": ["facilitator", "participant", "projector", "observer"]},
             "caucus": _nullable_string,
             "joined_at": _timestamp,
+            "supports": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "`me` only: the ids of the demands I support.",
+            },
+            "stances": {
+                "type": "object",
+                "additionalProperties": {"enum": STANCES},
+                "description": "`me` only: my stance per demand id (never shown to others).",
+            },
         },
     },
     "Presence": {
@@ -210,6 +265,11 @@ SCHEMAS = {
             "participants": {"type": "integer"},
             "presence": _ref("Presence"),
             "floor": {"oneOf": [_ref("Floor"), {"type": "null"}]},
+            "demands": {
+                "type": "array",
+                "items": _ref("Demand"),
+                "description": "In the facilitator's order; hidden ones for facilitators only.",
+            },
             "members": {
                 "type": "array",
                 "items": _ref("Member"),
@@ -315,6 +375,191 @@ SCHEMAS = {
             },
         },
     },
+    "DiffOp": {
+        "type": "object",
+        "required": ["op", "text"],
+        "properties": {"op": {"enum": ["equal", "insert", "delete"]}, "text": {"type": "string"}},
+        "description": "equal+delete texts joined are the old text; equal+insert the new one.",
+    },
+    "Agreement": {
+        "type": "object",
+        "required": [
+            "agree",
+            "disagree",
+            "pass",
+            "responses",
+            "share",
+            "bridging",
+            "caucuses_counted",
+            "caucuses",
+        ],
+        "description": "Counts only, never names. share = agree / (agree + disagree); bridging "
+        "= the lowest share among caucus groups with at least one agree or disagree.",
+        "properties": {
+            "agree": {"type": "integer"},
+            "disagree": {"type": "integer"},
+            "pass": {"type": "integer"},
+            "responses": {"type": "integer"},
+            "share": _share,
+            "bridging": _share,
+            "caucuses_counted": {"type": "integer"},
+            "caucuses": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["caucus", "agree", "disagree", "pass", "share", "counted"],
+                    "properties": {
+                        "caucus": {
+                            "type": ["string", "null"],
+                            "description": "null: participants without a caucus.",
+                        },
+                        "agree": {"type": "integer"},
+                        "disagree": {"type": "integer"},
+                        "pass": {"type": "integer"},
+                        "share": _share,
+                        "counted": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+    "Amendment": {
+        "type": "object",
+        "required": [
+            "id",
+            "demand_id",
+            "author",
+            "passage",
+            "body",
+            "rationale",
+            "status",
+            "note",
+            "friendly",
+            "base_version",
+            "result_version",
+            "new_text",
+            "diff",
+            "conflicts_with",
+            "created_at",
+            "decided_at",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "demand_id": {"type": "integer"},
+            "author_id": {"type": "integer"},
+            "author": _person,
+            "passage": {
+                "type": ["string", "null"],
+                "description": "The passage it replaces; null: the whole body.",
+            },
+            "body": {"type": "string", "description": "The replacement text."},
+            "rationale": {"type": "string"},
+            "status": {"enum": AMENDMENT_STATUSES},
+            "note": {"type": "string", "description": "Why it is outdated, if it is."},
+            "friendly": {"type": "boolean", "description": "Accepted by the demand's author."},
+            "base_version": {
+                "type": "integer",
+                "description": "The version its diff is against (pending: the current one).",
+            },
+            "result_version": {"type": ["integer", "null"]},
+            "new_text": {"type": "string", "description": "The whole body it proposes."},
+            "diff": _diff,
+            "conflicts_with": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Pending amendments whose span overlaps this one's.",
+            },
+            "created_at": {"type": "string", "format": "date-time"},
+            "decided_at": _timestamp,
+        },
+    },
+    "Demand": {
+        "type": "object",
+        "required": [
+            "id",
+            "item_id",
+            "title",
+            "body",
+            "body_html",
+            "status",
+            "hidden",
+            "position",
+            "version",
+            "versions",
+            "author",
+            "authors",
+            *_SUPPORT_REQUIRED,
+            "agreement",
+            "amendments",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "item_id": {"type": ["integer", "null"], "description": "Its agenda item, if any."},
+            "title": {"type": "string"},
+            "body": {"type": "string", "description": "Markdown."},
+            "body_html": {"type": "string", "description": "The body rendered and sanitized."},
+            "status": {"enum": DEMAND_STATUSES},
+            "hidden": {"type": "boolean"},
+            "hidden_reason": {"type": ["string", "null"]},
+            "position": {"type": "integer"},
+            "version": {"type": "integer", "description": "The current version's number."},
+            "versions": {"type": "integer", "description": "How many versions it has."},
+            "author_id": {"type": "integer"},
+            "coauthor_ids": {"type": "array", "items": {"type": "integer"}},
+            "author": _person,
+            "authors": {
+                "type": "array",
+                "items": _person,
+                "description": "The author, then those of demands merged into it.",
+            },
+            "merged_into": {"type": ["integer", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": _timestamp,
+            **_support_properties,
+            "agreement": _ref("Agreement"),
+            "amendments": {"type": "array", "items": _ref("Amendment")},
+        },
+    },
+    "DemandInput": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "body": {"type": "string", "maxLength": 5000, "description": "Markdown."},
+            "agenda_item_id": {"type": ["integer", "null"]},
+            "version": {
+                "type": ["integer", "null"],
+                "description": "Edit: the version being edited; 409 if it is not current.",
+            },
+            "typo": {
+                "type": "boolean",
+                "description": "Edit: record it as a typo correction (facilitators).",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "SupportReply": {
+        "type": "object",
+        "required": ["demand_id", "hidden", *_SUPPORT_REQUIRED, "supported"],
+        "properties": {
+            "demand_id": {"type": "integer"},
+            "hidden": {"type": "boolean"},
+            **_support_properties,
+            "supported": {"type": "boolean", "description": "Whether I support it now."},
+        },
+    },
+    "DemandVersion": {
+        "type": "object",
+        "required": ["number", "title", "body", "kind", "created_at"],
+        "properties": {
+            "number": {"type": "integer"},
+            "title": {"type": "string"},
+            "body": {"type": "string"},
+            "kind": {"enum": ["original", "edit", "typo", "amendment"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "author_id": {"type": ["integer", "null"]},
+            "amendment_id": {"type": ["integer", "null"]},
+        },
+    },
     "Admission": {
         "type": "object",
         "required": ["id", "token"],
@@ -346,6 +591,15 @@ def _operation(summary: str, *, security=None, body=None, responses=None, params
         operation["parameters"] = list(params)
     return operation
 
+
+_REMOVE_MEMBER = {
+    "delete": _operation(
+        "Remove a participant (facilitator): their token stops working at once.",
+        security=FACILITATOR,
+        params=[CODE, MEMBER_ID],
+        responses={"204": {"description": "Removed."}, **_errors(401, 403, 404, 409)},
+    )
+}
 
 PATHS = {
     "/api/convenings": {
@@ -428,14 +682,6 @@ PATHS = {
                 **_errors(401, 403, 404),
             },
         ),
-    },
-    "/api/convenings/{code}/participants/{member_id}": {
-        "delete": _operation(
-            "Remove a participant (facilitator): their token stops working at once.",
-            security=FACILITATOR,
-            params=[CODE, MEMBER_ID],
-            responses={"204": {"description": "Removed."}, **_errors(401, 403, 404, 409)},
-        )
     },
     "/api/convenings/{code}/invitations": {
         "post": _operation(
@@ -648,6 +894,328 @@ PATHS = {
                 ),
                 **_errors(401, 403, 404),
             },
+        )
+    },
+    "/api/convenings/{code}/participants/{member_id}": {
+        **_REMOVE_MEMBER,
+        "patch": _operation(
+            "Set or clear (null or empty) a member's caucus (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, MEMBER_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["caucus"],
+                    "properties": {"caucus": {"type": ["string", "null"], "maxLength": 60}},
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"200": _json(_ref("Member"), "Updated."), **_errors(*COMMAND_ERRORS)},
+        ),
+    },
+    "/api/convenings/{code}/demands": {
+        "get": _operation(
+            "The demands the caller may see with support and agreement figures, and the "
+            "caller's own supports and stances.",
+            security=ANY_TOKEN,
+            params=[
+                CODE,
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "schema": {"enum": ["position", "agreement", "bridging"]},
+                    "description": "position (default): the facilitator's order; agreement or "
+                    "bridging: highest share first, demands without responses last.",
+                },
+            ],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["sort", "demands", "me"],
+                        "properties": {
+                            "sort": {"enum": ["position", "agreement", "bridging"]},
+                            "demands": {"type": "array", "items": _ref("Demand")},
+                            "me": {
+                                "type": "object",
+                                "required": ["supports", "stances"],
+                                "properties": {
+                                    "supports": {"type": "array", "items": {"type": "integer"}},
+                                    "stances": {
+                                        "type": "object",
+                                        "additionalProperties": {"enum": STANCES},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "Demands.",
+                ),
+                **_errors(401, 404, 422),
+            },
+        ),
+        "post": _operation(
+            "Propose a demand (participant or facilitator). It starts as a draft.",
+            security=ANY_TOKEN,
+            params=[CODE],
+            body=_body({"allOf": [_ref("DemandInput")], "required": ["title", "body"]}),
+            responses={"201": _json(_ref("Demand"), "Proposed."), **_errors(*COMMAND_ERRORS)},
+        ),
+    },
+    "/api/convenings/{code}/demands/reorder": {
+        "post": _operation(
+            "Put the demands in a new order: every demand id exactly once (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["order"],
+                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["order"],
+                        "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+                    },
+                    "Reordered.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}": {
+        "get": _operation(
+            "One demand.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            responses={"200": _json(_ref("Demand"), "The demand."), **_errors(401, 404)},
+        ),
+        "patch": _operation(
+            "Edit a demand: its author while it is a draft, or a facilitator (recorded as a "
+            "typo correction) while it is draft or open. Makes a new version.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            body=_body(_ref("DemandInput")),
+            responses={"200": _json(_ref("Demand"), "Edited."), **_errors(*COMMAND_ERRORS)},
+        ),
+        "delete": _operation(
+            "Withdraw a draft (its author). The demand is kept with status withdrawn.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            responses={"200": _json(_ref("Demand"), "Withdrawn."), **_errors(*COMMAND_ERRORS)},
+        ),
+    },
+    "/api/convenings/{code}/demands/{demand_id}/open": {
+        "post": _operation(
+            "Put a draft before the room (facilitator): status open.",
+            security=FACILITATOR,
+            params=[CODE, DEMAND_ID],
+            responses={"200": _json(_ref("Demand"), "Opened."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/hide": {
+        "post": _operation(
+            "Hide abusive content (facilitator): kept with the reason, shown only to facilitators.",
+            security=FACILITATOR,
+            params=[CODE, DEMAND_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {"reason": {"type": "string", "maxLength": 500}},
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"200": _json(_ref("Demand"), "Hidden."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/unhide": {
+        "post": _operation(
+            "Show a hidden demand again (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, DEMAND_ID],
+            responses={"200": _json(_ref("Demand"), "Shown."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/merge": {
+        "post": _operation(
+            "Merge this duplicate into another demand (facilitator): supporters carry over, "
+            "its authors are credited, it becomes merged. Returns the demand merged into.",
+            security=FACILITATOR,
+            params=[CODE, DEMAND_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["into"],
+                    "properties": {"into": {"type": "integer"}},
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"200": _json(_ref("Demand"), "Merged."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/support": {
+        "post": _operation(
+            "Support (second) a demand, once (participant or facilitator; not its authors).",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            responses={
+                "200": _json(_ref("SupportReply"), "Supported."),
+                **_errors(*COMMAND_ERRORS),
+            },
+        ),
+        "delete": _operation(
+            "Withdraw one's support.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            responses={
+                "200": _json(_ref("SupportReply"), "Unsupported."),
+                **_errors(*COMMAND_ERRORS),
+            },
+        ),
+    },
+    "/api/convenings/{code}/demands/{demand_id}/agreement": {
+        "put": _operation(
+            "Mark a demand agree, disagree or pass. Counted, never shown with a name.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["stance"],
+                    "properties": {"stance": {"enum": STANCES}},
+                    "additionalProperties": False,
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["demand_id", "stance", "agreement"],
+                        "properties": {
+                            "demand_id": {"type": "integer"},
+                            "stance": {"enum": STANCES},
+                            "agreement": _ref("Agreement"),
+                        },
+                    },
+                    "My stance and the new figures.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/versions": {
+        "get": _operation(
+            "Every version of a demand, oldest first.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["demand_id", "current", "versions"],
+                        "properties": {
+                            "demand_id": {"type": "integer"},
+                            "current": {"type": "integer"},
+                            "versions": {"type": "array", "items": _ref("DemandVersion")},
+                        },
+                    },
+                    "Versions.",
+                ),
+                **_errors(401, 404),
+            },
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/compare": {
+        "get": _operation(
+            "The word-level difference between two versions of a demand.",
+            security=ANY_TOKEN,
+            params=[
+                CODE,
+                DEMAND_ID,
+                {"name": "from", "in": "query", "required": True, "schema": {"type": "integer"}},
+                {"name": "to", "in": "query", "required": True, "schema": {"type": "integer"}},
+            ],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["demand_id", "from", "to", "title", "diff"],
+                        "properties": {
+                            "demand_id": {"type": "integer"},
+                            "from": {"type": "integer"},
+                            "to": {"type": "integer"},
+                            "title": _diff,
+                            "diff": _diff,
+                        },
+                    },
+                    "The difference.",
+                ),
+                **_errors(401, 404, 422),
+            },
+        )
+    },
+    "/api/convenings/{code}/demands/{demand_id}/amendments": {
+        "post": _operation(
+            "Propose an amendment: the whole body, or `passage` (which must occur exactly once "
+            "in the current body) replaced by `body`. `version`: the version it was written "
+            "against; 409 when the demand has moved on.",
+            security=ANY_TOKEN,
+            params=[CODE, DEMAND_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["body"],
+                    "properties": {
+                        "body": {"type": "string", "maxLength": 5000},
+                        "rationale": {"type": "string", "maxLength": 2000},
+                        "passage": {"type": ["string", "null"], "maxLength": 5000},
+                        "version": {"type": ["integer", "null"]},
+                    },
+                    "additionalProperties": False,
+                }
+            ),
+            responses={
+                "201": _json(_ref("Amendment"), "Proposed."),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/amendments/{amendment_id}": {
+        "delete": _operation(
+            "Withdraw one's pending amendment. Returns its demand.",
+            security=ANY_TOKEN,
+            params=[CODE, AMENDMENT_ID],
+            responses={"200": _json(_ref("Demand"), "Withdrawn."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/amendments/{amendment_id}/accept": {
+        "post": _operation(
+            "Accept an amendment as friendly (the demand's author): applied at once as a new "
+            "version. Returns the demand.",
+            security=ANY_TOKEN,
+            params=[CODE, AMENDMENT_ID],
+            responses={"200": _json(_ref("Demand"), "Adopted."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/amendments/{amendment_id}/decide": {
+        "post": _operation(
+            "Record the room's decision on an amendment (facilitator). Returns the demand.",
+            security=FACILITATOR,
+            params=[CODE, AMENDMENT_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["outcome"],
+                    "properties": {"outcome": {"enum": ["adopted", "rejected"]}},
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"200": _json(_ref("Demand"), "Decided."), **_errors(*COMMAND_ERRORS)},
         )
     },
     "/api/openapi.json": {

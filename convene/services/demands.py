@@ -1,0 +1,761 @@
+"""Demand commands: propose, edit, withdraw, open, support, amend, accept and decide
+amendments, agreement stances, screening (hide, merge, reorder) and caucuses.
+
+Every command locks the convening row (``uow.convening``), so checks such as "supports
+once" cannot race; it records its events and publishes them after commit. What a demand
+looks like on every screen is :func:`demand_views`; events carry the changed demand (or
+only its changed figures, for support and agreement clicks) and a top-level ``demand_id``
+and ``hidden``, from which :func:`convene.domain.events.public_view` redacts hidden
+demands for non-facilitators. Stances are never published with member ids or names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from convene.domain import demands as rules
+from convene.domain.convening import CAUCUS_MAX, Actor, Convening, Member, Role
+from convene.domain.demands import (
+    ACTIVE,
+    Agreement,
+    Amendment,
+    Demand,
+    DemandVersion,
+    Outcome,
+    Support,
+)
+from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
+from convene.domain.events import DomainEvent
+from convene.domain.text import clean_line
+from convene.rendering import render_markdown
+from convene.services.core import Services, UnitOfWork
+from convene.store import tables
+
+_d = tables.demands
+_m = tables.members
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _names(session: Session, member_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(member_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(_m.c.id, _m.c.name).where(_m.c.id.in_(ids))).all())
+
+
+def _supporters(session: Session, demand_ids: list[int]) -> dict[int, list[int]]:
+    """Active members supporting each demand, in the order they gave their support."""
+    if not demand_ids:
+        return {}
+    s = tables.demand_supports
+    rows = session.execute(
+        select(s.c.demand_id, s.c.member_id)
+        .join(_m, _m.c.id == s.c.member_id)
+        .where(s.c.demand_id.in_(demand_ids), _m.c.removed_at.is_(None))
+        .order_by(s.c.id)
+    ).all()
+    result: dict[int, list[int]] = {i: [] for i in demand_ids}
+    for demand_id, member_id in rows:
+        result[demand_id].append(member_id)
+    return result
+
+
+def _agreement(session: Session, demand_ids: list[int]) -> dict[int, dict]:
+    """Agreement figures of each demand from one grouped query (active members only)."""
+    if not demand_ids:
+        return {}
+    a = tables.demand_agreements
+    rows = session.execute(
+        select(a.c.demand_id, _m.c.caucus, a.c.stance, func.count())
+        .join(_m, _m.c.id == a.c.member_id)
+        .where(a.c.demand_id.in_(demand_ids), _m.c.removed_at.is_(None))
+        .group_by(a.c.demand_id, _m.c.caucus, a.c.stance)
+    ).all()
+    grouped: dict[int, list] = {i: [] for i in demand_ids}
+    for demand_id, caucus, stance, number in rows:
+        grouped[demand_id].append((caucus, str(stance), number))
+    return {i: rules.agreement_figures(r) for i, r in grouped.items()}
+
+
+def _support_figures(
+    convening: Convening, demand: Demand, supporters: list[int], names: dict[int, str]
+) -> dict:
+    return {
+        "supporters": len(supporters),
+        "support_required": convening.support_required,
+        "can_go_to_vote": rules.can_go_to_vote(demand, len(supporters), convening.support_required),
+        "supported_by": None
+        if convening.anonymous
+        else [{"id": m, "name": names.get(m, "")} for m in supporters],
+    }
+
+
+def demand_views(session: Session, convening: Convening, demands: list[Demand]) -> list[dict]:
+    """Every screen's picture of ``demands``, with a fixed number of queries for all."""
+    ids = [d.id for d in demands]
+    supporters = _supporters(session, ids)
+    agreement = _agreement(session, ids)
+    amendments: dict[int, list[Amendment]] = {i: [] for i in ids}
+    if ids:
+        for amendment in session.execute(
+            select(Amendment)
+            .where(tables.amendments.c.demand_id.in_(ids))
+            .order_by(tables.amendments.c.id)
+        ).scalars():
+            amendments[amendment.demand_id].append(amendment)
+    people = {m for d in demands for m in d.authors}
+    people |= {m for ms in supporters.values() for m in ms}
+    people |= {a.author_id for ams in amendments.values() for a in ams}
+    names = _names(session, people)
+    views = []
+    for demand in demands:
+        conflicts = rules.conflicts(amendments[demand.id])
+        views.append(
+            {
+                **demand.core(),
+                "body_html": render_markdown(demand.body),
+                "author": {"id": demand.author_id, "name": names.get(demand.author_id, "")},
+                "authors": [{"id": m, "name": names.get(m, "")} for m in demand.authors],
+                **_support_figures(convening, demand, supporters[demand.id], names),
+                "agreement": agreement[demand.id],
+                "amendments": [
+                    _amendment_view(a, names, conflicts.get(a.id, []))
+                    for a in amendments[demand.id]
+                ],
+            }
+        )
+    return views
+
+
+def _amendment_view(amendment: Amendment, names: dict[int, str], conflicts: list[int]) -> dict:
+    return {
+        **amendment.core(),
+        "author": {"id": amendment.author_id, "name": names.get(amendment.author_id, "")},
+        "conflicts_with": conflicts,
+    }
+
+
+def _view(session: Session, convening: Convening, demand: Demand) -> dict:
+    session.flush()
+    return demand_views(session, convening, [demand])[0]
+
+
+def _all(session: Session, convening_id: int) -> list[Demand]:
+    return list(
+        session.execute(
+            select(Demand).where(_d.c.convening_id == convening_id).order_by(_d.c.position, _d.c.id)
+        ).scalars()
+    )
+
+
+def demand_list(session: Session, convening: Convening, actor: Actor, sort: object = None) -> list:
+    """The demands ``actor`` may see (hidden ones for facilitators only), sorted."""
+    visible = [d for d in _all(session, convening.id) if d.visible_to(actor)]
+    return rules.sort_views(demand_views(session, convening, visible), sort)
+
+
+def my_state(session: Session, actor: Actor) -> dict:
+    """The actor's own supports and stances (``me.supports``, ``me.stances``)."""
+    s, a = tables.demand_supports, tables.demand_agreements
+    supports = session.execute(
+        select(s.c.demand_id).where(s.c.member_id == actor.member_id).order_by(s.c.demand_id)
+    ).scalars()
+    stances = session.execute(
+        select(a.c.demand_id, a.c.stance).where(a.c.member_id == actor.member_id)
+    ).all()
+    return {
+        "supports": list(supports),
+        "stances": {str(demand_id): str(stance) for demand_id, stance in stances},
+    }
+
+
+def _demand(session: Session, convening: Convening, demand_id: object, actor: Actor) -> Demand:
+    demand_id = rules.parse_id(demand_id, "demand_id")
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.convening_id != convening.id or not demand.visible_to(actor):
+        raise NotFound(N_("There is no demand %(id)s in this convening."), id=demand_id)
+    return demand
+
+
+def _amendment(
+    session: Session, convening: Convening, amendment_id: object, actor: Actor
+) -> tuple[Amendment, Demand]:
+    amendment_id = rules.parse_id(amendment_id, "amendment_id")
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None or amendment.convening_id != convening.id:
+        raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
+    demand = session.get(Demand, amendment.demand_id)
+    if not demand.visible_to(actor):
+        raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
+    return amendment, demand
+
+
+def _amendments_of(session: Session, demand: Demand) -> list[Amendment]:
+    return list(
+        session.execute(
+            select(Amendment)
+            .where(tables.amendments.c.demand_id == demand.id)
+            .order_by(tables.amendments.c.id)
+        ).scalars()
+    )
+
+
+def _versions(session: Session, demand: Demand) -> dict[int, DemandVersion]:
+    return {
+        v.number: v
+        for v in session.execute(
+            select(DemandVersion)
+            .where(tables.demand_versions.c.demand_id == demand.id)
+            .order_by(tables.demand_versions.c.number)
+        ).scalars()
+    }
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+def _event(type_: str, view: dict, **extra: object) -> DomainEvent:
+    return DomainEvent(
+        type_, {"demand_id": view["id"], "hidden": view["hidden"], **extra, "demand": view}
+    )
+
+
+def _open_convening(uow: UnitOfWork, actor: Actor) -> Convening:
+    return uow.convening(actor.convening_id)
+
+
+def _record_text_change(
+    uow: UnitOfWork,
+    convening: Convening,
+    actor: Actor,
+    demand: Demand,
+    version: DemandVersion,
+) -> dict:
+    """A new version was made: store it and carry pending amendments over to it."""
+    uow.session.add(version)
+    moved = rules.rebase(demand, _amendments_of(uow.session, demand), uow.now)
+    return moved
+
+
+# -- commands: demands -----------------------------------------------------------------------
+
+
+def propose(
+    svc: Services, actor: Actor, *, title: object, body: object, agenda_item_id: object = None
+) -> dict:
+    """A participant (or facilitator) proposes a demand, optionally under an agenda item."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        item_id = None
+        if agenda_item_id is not None:
+            item_id = convening.item(rules.parse_id(agenda_item_id, "agenda_item_id")).id
+        count, last = uow.session.execute(
+            select(func.count(), func.max(_d.c.position)).where(_d.c.convening_id == convening.id)
+        ).one()
+        if count >= rules.DEMANDS_MAX:
+            raise Conflict(N_("A convening has at most %(max)d demands."), max=rules.DEMANDS_MAX)
+        demand = Demand.propose(
+            convening_id=convening.id,
+            actor=actor,
+            title=title,
+            body=body,
+            position=0 if last is None else last + 1,
+            item_id=item_id,
+            now=uow.now,
+        )
+        uow.session.add(demand)
+        uow.session.flush()
+        uow.session.add(demand.first_version())
+        view = _view(uow.session, convening, demand)
+        uow.record(convening, actor, [_event("demand.proposed", view)])
+        uow.commit()
+        return view
+
+
+def edit(
+    svc: Services, actor: Actor, *, demand_id: object, version: object = None, **changes: object
+) -> dict:
+    """The author edits a draft (``edit``); a facilitator fixes typos (``typo``) while it is
+    active. Either way a new version; pending amendments are rebased or outdated."""
+    rules.require_participant(actor)
+    expected = rules.parse_optional_version(version)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        new = demand.edit(actor, changes, uow.now, version=expected)
+        moved = _record_text_change(uow, convening, actor, demand, new)
+        view = _view(uow.session, convening, demand)
+        change = str(new.kind)
+        uow.record(
+            convening,
+            actor,
+            [
+                _event(
+                    "demand.updated", view, change="typo" if change == "typo" else "edited", **moved
+                )
+            ],
+        )
+        uow.commit()
+        return view
+
+
+def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    """The author withdraws a draft; its pending amendments are outdated."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        demand.withdraw(actor, uow.now)
+        outdated = rules.close_amendments(
+            _amendments_of(uow.session, demand), N_("The demand was withdrawn."), uow.now
+        )
+        view = _view(uow.session, convening, demand)
+        uow.record(
+            convening,
+            actor,
+            [_event("demand.updated", view, change="withdrawn", rebased=[], outdated=outdated)],
+        )
+        uow.commit()
+        return view
+
+
+def open_demand(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    """A facilitator puts a draft before the room: its author can no longer edit it."""
+    actor.require(Role.FACILITATOR)
+    return _simple_change(svc, actor, demand_id, "opened", lambda d, now: d.open(actor, now))
+
+
+def hide(svc: Services, actor: Actor, *, demand_id: object, reason: object) -> dict:
+    """A facilitator hides abusive content: kept (and logged with the reason), shown only to
+    facilitators."""
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        demand.hide(actor, reason, uow.now)
+        view = _view(uow.session, convening, demand)
+        uow.record(convening, actor, [_event("demand.hidden", view, reason=demand.hidden_reason)])
+        uow.commit()
+        return view
+
+
+def unhide(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    return _simple_change(svc, actor, demand_id, "unhidden", lambda d, now: d.unhide(actor, now))
+
+
+def _simple_change(svc: Services, actor: Actor, demand_id: object, change: str, apply) -> dict:
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        apply(demand, uow.now)
+        view = _view(uow.session, convening, demand)
+        uow.record(convening, actor, [_event("demand.updated", view, change=change)])
+        uow.commit()
+        return view
+
+
+def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> dict:
+    """A facilitator merges a duplicate into another demand: its supporters carry over and
+    its authors are credited; the duplicate becomes ``merged``. Returns the target."""
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        source = _demand(uow.session, convening, demand_id, actor)
+        try:
+            target = _demand(uow.session, convening, into, actor)
+        except NotFound:
+            raise NotFound(
+                N_("There is no demand %(id)s in this convening."), id=str(into)[:20]
+            ) from None
+        except InvalidInput:
+            raise InvalidInput(N_("into must be a demand id."), field="into") from None
+        source.merge_into(actor, target, uow.now)
+        supporters = _supporters(uow.session, [source.id, target.id])
+        keep = rules.merged_support(supporters[source.id], supporters[target.id], target)
+        s = tables.demand_supports
+        uow.session.execute(
+            delete(s).where(s.c.demand_id == target.id, s.c.member_id.not_in(keep or {0}))
+        )
+        for member_id in supporters[source.id]:
+            if member_id in keep and member_id not in supporters[target.id]:
+                uow.session.add(Support(target.id, member_id, uow.now))
+        outdated = rules.close_amendments(
+            _amendments_of(uow.session, source),
+            N_("The demand was merged into another one."),
+            uow.now,
+        )
+        source_view = _view(uow.session, convening, source)
+        target_view = _view(uow.session, convening, target)
+        uow.record(
+            convening,
+            actor,
+            [
+                _event(
+                    "demand.updated",
+                    source_view,
+                    change="merged",
+                    into=target.id,
+                    rebased=[],
+                    outdated=outdated,
+                ),
+                _event("demand.updated", target_view, change="merged_in", merged=source.id),
+            ],
+        )
+        uow.commit()
+        return target_view
+
+
+def reorder(svc: Services, actor: Actor, *, order: object) -> dict:
+    """A facilitator orders the list: ``order`` lists every demand id once."""
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        everything = _all(uow.session, convening.id)
+        new_order = rules.reorder(everything, order)
+        hidden = [d.id for d in everything if d.hidden]
+        uow.record(
+            convening,
+            actor,
+            [DomainEvent("demands.reordered", {"order": new_order, "hidden_ids": hidden})],
+        )
+        uow.commit()
+        return {"order": new_order}
+
+
+# -- commands: support and agreement ---------------------------------------------------------
+
+
+def _support_change(uow: UnitOfWork, convening: Convening, demand: Demand) -> dict:
+    uow.session.flush()
+    supporters = _supporters(uow.session, [demand.id])[demand.id]
+    names = {} if convening.anonymous else _names(uow.session, supporters)
+    return {
+        "demand_id": demand.id,
+        "hidden": demand.hidden,
+        **_support_figures(convening, demand, supporters, names),
+    }
+
+
+def support(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    """Second a demand (once). Its author's support is implied and not counted."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        s = tables.demand_supports
+        already = uow.session.execute(
+            select(s.c.id).where(s.c.demand_id == demand.id, s.c.member_id == actor.member_id)
+        ).first()
+        rules.check_can_support(demand, actor, already is not None)
+        uow.session.add(Support(demand.id, actor.member_id, uow.now))
+        figures = _support_change(uow, convening, demand)
+        uow.record(convening, actor, [DomainEvent("demand.support_changed", figures)])
+        uow.commit()
+        return {**figures, "supported": True}
+
+
+def unsupport(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        s = tables.demand_supports
+        row = uow.session.execute(
+            select(Support).where(s.c.demand_id == demand.id, s.c.member_id == actor.member_id)
+        ).scalar_one_or_none()
+        rules.check_can_unsupport(demand, actor, row is not None)
+        uow.session.delete(row)
+        figures = _support_change(uow, convening, demand)
+        uow.record(convening, actor, [DomainEvent("demand.support_changed", figures)])
+        uow.commit()
+        return {**figures, "supported": False}
+
+
+def agree(svc: Services, actor: Actor, *, demand_id: object, stance: object) -> dict:
+    """Mark a demand agree, disagree or pass. Counted, never shown with a name. Giving the
+    same stance again changes nothing and publishes nothing."""
+    rules.require_participant(actor)
+    chosen = rules.parse_stance(stance)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        rules.check_can_take_stance(demand, actor)
+        a = tables.demand_agreements
+        row = uow.session.execute(
+            select(Agreement).where(a.c.demand_id == demand.id, a.c.member_id == actor.member_id)
+        ).scalar_one_or_none()
+        changed = row is None or row.stance is not chosen
+        if row is None:
+            uow.session.add(Agreement(demand.id, actor.member_id, chosen, uow.now))
+        elif changed:
+            row.stance, row.updated_at = chosen, uow.now
+        uow.session.flush()
+        figures = _agreement(uow.session, [demand.id])[demand.id]
+        if changed:
+            data = {"demand_id": demand.id, "hidden": demand.hidden, "agreement": figures}
+            # No actor id in the log either: a stance is anonymous even to facilitators.
+            uow.record(convening, None, [DomainEvent("demand.agreement_changed", data)])
+        uow.commit()
+        return {"demand_id": demand.id, "stance": str(chosen), "agreement": figures}
+
+
+def recount(session: Session, convening: Convening, demands: list[Demand]) -> DomainEvent | None:
+    """One ``demands.recounted`` event with the support and agreement figures of ``demands``
+    (after a caucus change, a removal, or a change of the demand settings)."""
+    if not demands:
+        return None
+    session.flush()
+    ids = [d.id for d in demands]
+    supporters = _supporters(session, ids)
+    agreement = _agreement(session, ids)
+    names = (
+        {} if convening.anonymous else _names(session, {m for v in supporters.values() for m in v})
+    )
+    entries = [
+        {
+            "demand_id": d.id,
+            "hidden": d.hidden,
+            **_support_figures(convening, d, supporters[d.id], names),
+            "agreement": agreement[d.id],
+        }
+        for d in demands
+    ]
+    return DomainEvent("demands.recounted", {"demands": entries})
+
+
+def _touched_by(session: Session, member_id: int) -> list[Demand]:
+    s, a = tables.demand_supports, tables.demand_agreements
+    ids = (
+        select(s.c.demand_id)
+        .where(s.c.member_id == member_id)
+        .union(select(a.c.demand_id).where(a.c.member_id == member_id))
+    )
+    return list(session.execute(select(Demand).where(_d.c.id.in_(ids)).order_by(_d.c.id)).scalars())
+
+
+def member_removed(uow: UnitOfWork, convening: Convening, member: Member) -> list[DomainEvent]:
+    """A removed member's supports and stances stop counting: recount what they touched."""
+    event = recount(uow.session, convening, _touched_by(uow.session, member.id))
+    return [event] if event else []
+
+
+def settings_changed(uow: UnitOfWork, convening: Convening, changes: dict) -> list[DomainEvent]:
+    """``support_required`` or ``anonymous`` changed: every active demand's support figures."""
+    if not {"support_required", "anonymous"} & set(changes):
+        return []
+    active = [d for d in _all(uow.session, convening.id) if d.status in ACTIVE]
+    event = recount(uow.session, convening, active)
+    return [event] if event else []
+
+
+def set_caucus(svc: Services, actor: Actor, *, member_id: object, caucus: object) -> dict:
+    """A facilitator sets (or clears, with null or "") a member's caucus."""
+    actor.require(Role.FACILITATOR)
+    member_id = rules.parse_id(member_id, "member_id")
+    value = clean_line(caucus, "caucus", CAUCUS_MAX, required=False) or None
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        member = uow.session.get(Member, member_id)
+        if member is None or member.convening_id != convening.id or not member.active:
+            raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
+        if member.caucus == value:
+            raise Conflict(N_("That is already their caucus."))
+        member.caucus = value
+        events = [DomainEvent("participant.updated", member.public())]
+        a = tables.demand_agreements
+        stanced = list(
+            uow.session.execute(
+                select(Demand)
+                .where(_d.c.id.in_(select(a.c.demand_id).where(a.c.member_id == member.id)))
+                .order_by(_d.c.id)
+            ).scalars()
+        )
+        recounted = recount(uow.session, convening, stanced)
+        if recounted:
+            events.append(recounted)
+        uow.record(convening, actor, events)
+        uow.commit()
+        return member.public()
+
+
+# -- commands: amendments --------------------------------------------------------------------
+
+
+def amend(
+    svc: Services,
+    actor: Actor,
+    *,
+    demand_id: object,
+    body: object,
+    rationale: object = "",
+    passage: object = None,
+    version: object = None,
+) -> dict:
+    """Propose an amendment: the whole body, or ``passage`` (occurring exactly once in the
+    current body) replaced by ``body``. ``version``: the version it was written against;
+    a stale one is refused (409)."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        demand = _demand(uow.session, convening, demand_id, actor)
+        existing = _amendments_of(uow.session, demand)
+        if len(existing) >= rules.AMENDMENTS_MAX:
+            raise Conflict(N_("A demand has at most %(max)d amendments."), max=rules.AMENDMENTS_MAX)
+        amendment = rules.propose_amendment(
+            demand,
+            actor,
+            body=body,
+            rationale=rationale,
+            passage=passage,
+            version=version,
+            now=uow.now,
+        )
+        uow.session.add(amendment)
+        view = _view(uow.session, convening, demand)
+        mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
+        uow.record(
+            convening,
+            actor,
+            [_event("amendment.proposed", view, amendment_id=amendment.id, amendment=mine)],
+        )
+        uow.commit()
+        return mine
+
+
+def _adopt(uow: UnitOfWork, convening, actor, demand, amendment, friendly: bool) -> dict:
+    version = rules.adopt_amendment(demand, amendment, actor, uow.now, friendly=friendly)
+    moved = _record_text_change(uow, convening, actor, demand, version)
+    view = _view(uow.session, convening, demand)
+    mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
+    uow.record(
+        convening,
+        actor,
+        [
+            _event(
+                "amendment.adopted",
+                view,
+                amendment_id=amendment.id,
+                amendment=mine,
+                friendly=friendly,
+                version=version.number,
+                **moved,
+            )
+        ],
+    )
+    return view
+
+
+def accept(svc: Services, actor: Actor, *, amendment_id: object) -> dict:
+    """The demand's author accepts an amendment as friendly: applied at once."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        rules.check_can_accept(demand, amendment, actor)
+        view = _adopt(uow, convening, actor, demand, amendment, friendly=True)
+        uow.commit()
+        return view
+
+
+def decide(svc: Services, actor: Actor, *, amendment_id: object, outcome: object) -> dict:
+    """A facilitator records the room's decision on an amendment: adopted or rejected."""
+    actor.require(Role.FACILITATOR)
+    result = rules.parse_outcome(outcome)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        rules.check_can_decide(demand, amendment, actor)
+        if result is Outcome.ADOPTED:
+            view = _adopt(uow, convening, actor, demand, amendment, friendly=False)
+        else:
+            rules.reject_amendment(amendment, actor, uow.now)
+            view = _view(uow.session, convening, demand)
+            mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
+            uow.record(
+                convening,
+                actor,
+                [_event("amendment.rejected", view, amendment_id=amendment.id, amendment=mine)],
+            )
+        uow.commit()
+        return view
+
+
+def withdraw_amendment(svc: Services, actor: Actor, *, amendment_id: object) -> dict:
+    """The author of a pending amendment withdraws it."""
+    rules.require_participant(actor)
+    with svc.write() as uow:
+        convening = _open_convening(uow, actor)
+        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        rules.check_can_withdraw_amendment(demand, amendment, actor)
+        rules.withdraw_amendment(amendment, uow.now)
+        view = _view(uow.session, convening, demand)
+        mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
+        uow.record(
+            convening,
+            actor,
+            [_event("amendment.withdrawn", view, amendment_id=amendment.id, amendment=mine)],
+        )
+        uow.commit()
+        return view
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+def _read_convening(session: Session, actor: Actor) -> Convening:
+    return session.execute(
+        select(Convening).where(tables.convenings.c.id == actor.convening_id)
+    ).scalar_one()
+
+
+def list_demands(svc: Services, actor: Actor, *, sort: object = None) -> dict:
+    """The demands the caller may see, sorted by ``position`` (default), ``agreement`` or
+    ``bridging``, with the caller's own supports and stances."""
+    if sort not in (None, "") and sort not in rules.SORTS:
+        raise InvalidInput(N_("sort is position, agreement or bridging."), field="sort")
+    with svc.read() as session:
+        convening = _read_convening(session, actor)
+        return {
+            "sort": sort or "position",
+            "demands": demand_list(session, convening, actor, sort),
+            "me": my_state(session, actor),
+        }
+
+
+def get_demand(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    with svc.read() as session:
+        convening = _read_convening(session, actor)
+        return _view(session, convening, _demand(session, convening, demand_id, actor))
+
+
+def versions(svc: Services, actor: Actor, *, demand_id: object) -> dict:
+    """Every version of a demand, oldest first."""
+    with svc.read() as session:
+        convening = _read_convening(session, actor)
+        demand = _demand(session, convening, demand_id, actor)
+        return {
+            "demand_id": demand.id,
+            "current": demand.version,
+            "versions": [v.public() for v in _versions(session, demand).values()],
+        }
+
+
+def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object) -> dict:
+    """The word-level difference between versions ``from`` and ``to`` of a demand."""
+    for name in ("from", "to"):
+        if name not in numbers:
+            raise InvalidInput(N_("%(field)s is required."), field=name)
+    with svc.read() as session:
+        convening = _read_convening(session, actor)
+        demand = _demand(session, convening, demand_id, actor)
+        return {
+            "demand_id": demand.id,
+            **rules.compare(_versions(session, demand), numbers["from"], numbers["to"]),
+        }
