@@ -2,6 +2,7 @@
 
 import { $, h, replaceChildren, setText, wireCopyButtons } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
+import { mountConsoleFloor } from "./floor-console.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { currentItem, nextItem, nowBody, timeboxText } from "./views.js";
@@ -489,6 +490,7 @@ function tick() {
 
 wireCopyButtons(t, messages);
 live.subscribe(render);
+mountConsoleFloor(live, t, run, say);
 live.connect();
 everySecond(tick);
 window.convene = live;

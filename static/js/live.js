@@ -54,6 +54,7 @@ export function applyEvent(state, event) {
     case "agenda.item_ended":
       putItem(data);
       if (state.current_item_id === data.id) state.current_item_id = null;
+      if (state.floor && state.floor.item_id === data.id) state.floor = null;
       break;
     case "agenda.item_removed":
       state.agenda = state.agenda.filter((item) => item.id !== data.id);
@@ -62,7 +63,14 @@ export function applyEvent(state, event) {
     case "agenda.reordered":
       order(data.order);
       break;
+    case "floor.speaker_finished":
+      if (state.floor && state.floor.speaker && state.floor.speaker.id === data.request.id) {
+        state.floor = { ...state.floor, speaker: null };
+      }
+      break;
     default:
+      // Every other floor.* event carries the whole new speaker list: replace ours.
+      if (type.startsWith("floor.") && data && "floor" in data) state.floor = data.floor;
       break; // an event this screen does not show (newer server): its seq still counts
   }
 }
@@ -85,6 +93,7 @@ export class LiveConnection {
     this.clockOffset = 0; // server time − local time, in ms
     this.pending = new Map(); // seq → event received ahead of a gap
     this.listeners = new Set();
+    this.signalListeners = new Set();
     this.resyncing = false;
     this.resyncAgain = false;
     this.fatal = false;
@@ -117,6 +126,9 @@ export class LiveConnection {
       } else {
         this.earlyPresence = presence;
       }
+    });
+    socket.on("signal", (signal) => {
+      for (const fn of this.signalListeners) fn(signal);
     });
     socket.on("removed", () => this.die("removed", this.t("removed_body")));
     socket.on("disconnect", (reason) => {
@@ -173,6 +185,12 @@ export class LiveConnection {
     this.listeners.add(fn);
     if (this.state) fn(this.state);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Hand signals (projector and facilitators only): fn({signal, speaker_request_id, at}). */
+  onSignal(fn) {
+    this.signalListeners.add(fn);
+    return () => this.signalListeners.delete(fn);
   }
 
   notify() {

@@ -2,6 +2,7 @@
 
 import { $, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
+import { mountPhoneFloor } from "./floor.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { renderCountdown, everySecond } from "./timer.js";
 import { agendaList, currentItem, metaLine, nowBody } from "./views.js";
@@ -50,6 +51,7 @@ function tick() {
 }
 
 live.subscribe(render);
+mountPhoneFloor(live, t, locale, { card: $("#floor"), body: $("#floor-body"), status: $("#floor-status"), announce: $("#floor-announce") });
 live.connect();
 everySecond(tick);
 window.convene = live; // for debugging from the console, and for the browser tests

@@ -2,6 +2,7 @@
 
 import { $, h, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
+import { mountProjectorFloor } from "./floor.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { countdownEl, currentItem, metaLine, nextItem } from "./views.js";
@@ -60,6 +61,7 @@ function tick() {
 }
 
 live.subscribe(render);
+mountProjectorFloor(live, t, $("#projector-floor"));
 live.connect();
 everySecond(tick);
 window.convene = live;
