@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         make_session_factory(engine),
         publisher=SocketIOPublisher(socketio),
         presence=_presence(app.config),
+        publish_lock=_publish_lock(app.config),
     )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine
@@ -51,10 +52,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
     )
 
-    from convene.realtime import handlers
+    from convene.realtime import handlers, ticker
     from convene.web import api, errors, pages
 
     handlers.register(socketio)
+    ticker.attach(socketio, services)
     if isinstance(services.presence, RedisPresence):
         socketio.start_background_task(_presence_heartbeat, services.presence)
     app.register_blueprint(api.blueprint)
@@ -84,6 +86,18 @@ def _presence(config: dict) -> Presence:
 
     client = redis.Redis.from_url(config["SOCKETIO_MESSAGE_QUEUE"])
     return RedisPresence(client, server_id=uuid.uuid4().hex, prefix=config["SOCKETIO_CHANNEL"])
+
+
+def _publish_lock(config: dict):
+    """Several processes: one publishes each round's live count at a time (Redis lock)."""
+    if not config["SOCKETIO_MESSAGE_QUEUE"]:
+        return None
+    import redis
+
+    from convene.services.live_rounds import RedisLock
+
+    client = redis.Redis.from_url(config["SOCKETIO_MESSAGE_QUEUE"])
+    return RedisLock(client, prefix=config["SOCKETIO_CHANNEL"])
 
 
 def _presence_heartbeat(presence: RedisPresence) -> None:

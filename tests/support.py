@@ -49,6 +49,7 @@ class RecordingPublisher:
         self.presences = []
         self.removed = []
         self.signals = []
+        self.lives = []
 
     def publish(self, events) -> None:
         self.events.extend(events)
@@ -61,6 +62,9 @@ class RecordingPublisher:
 
     def signal(self, convening_id, data) -> None:
         self.signals.append((convening_id, data))
+
+    def live(self, convening_id, name, data, *, audience) -> None:
+        self.lives.append((convening_id, name, data, audience))
 
 
 class PostgresDatabases:

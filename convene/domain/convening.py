@@ -22,6 +22,7 @@ from convene.domain.floor import (
     parse_progressive,
     parse_speaker_limit,
 )
+from convene.domain.rounds import parse_fraction
 from convene.domain.text import clean_block, clean_line
 from convene.domain.times import iso
 
@@ -35,6 +36,7 @@ PASSCODE_MAX = 64
 TIMEBOX_MAX_MINUTES = 24 * 60
 FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
 DEMAND_SETTINGS = ("anonymous", "support_required")
+ROUND_SETTINGS = ("fallback_threshold",)
 SUPPORT_REQUIRED_MAX = 1000
 AGENDA_MAX_ITEMS = 200
 
@@ -134,6 +136,10 @@ class Member:
     joined_at: datetime
     caucus: str | None = None
     removed_at: datetime | None = None
+    #: votes this member casts (a delegate for 12 members has 12)
+    vote_weight: int = 1
+    #: the member who carries this member's vote (a proxy); this member then does not vote
+    carried_by_id: int | None = None
     id: int | None = None
 
     @property
@@ -141,7 +147,14 @@ class Member:
         return self.removed_at is None
 
     def public(self) -> dict:
-        return {"id": self.id, "name": self.name, "role": str(self.role), "caucus": self.caucus}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": str(self.role),
+            "caucus": self.caucus,
+            "vote_weight": self.vote_weight,
+            "carried_by_id": self.carried_by_id,
+        }
 
 
 @dataclass(eq=False)
@@ -212,6 +225,8 @@ class Convening:
     #: demands: supporters are not named; supporters a demand needs to go to a vote
     anonymous: bool = False
     support_required: int = 1
+    #: consensus with fallback: the supermajority a fallback vote needs
+    fallback_threshold: str = "3/4"
     agenda: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 
@@ -250,6 +265,7 @@ class Convening:
             "passcode",
             *FLOOR_SETTINGS,
             *DEMAND_SETTINGS,
+            *ROUND_SETTINGS,
         }
         unknown = set(changes) - allowed
         if unknown:
@@ -303,6 +319,13 @@ class Convening:
                     max=SUPPORT_REQUIRED_MAX,
                 )
             cleaned["support_required"] = value
+        if "fallback_threshold" in changes:
+            threshold = parse_fraction(changes["fallback_threshold"], "fallback_threshold")
+            if threshold is None:
+                raise InvalidInput(
+                    N_("fallback_threshold must not be empty."), field="fallback_threshold"
+                )
+            cleaned["fallback_threshold"] = threshold
         for name, value in cleaned.items():
             setattr(self, name, value)
 
@@ -324,6 +347,7 @@ class Convening:
             "allow_direct_responses": self.allow_direct_responses,
             "anonymous": self.anonymous,
             "support_required": self.support_required,
+            "fallback_threshold": self.fallback_threshold,
         }
 
     def floor_settings(self, item: AgendaItem) -> FloorSettings:

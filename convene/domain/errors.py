@@ -60,3 +60,9 @@ class Conflict(DomainError):
     """The command does not fit the current state (e.g. ending an item that is not running)."""
 
     code = "conflict"
+
+
+class TooMany(DomainError):
+    """The same person sent too many requests too fast; nothing changed."""
+
+    code = "too_many_requests"

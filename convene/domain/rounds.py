@@ -151,6 +151,9 @@ class Round:
     #: the seed of the lot, drawn at close and stored with the result
     seed: str | None = None
     result: dict | None = None
+    #: consensus with fallback: the blocked consent round this one follows, and the path taken
+    follows_round_id: int | None = None
+    path: str | None = None
     id: int | None = None
 
     # -- creation ------------------------------------------------------------------------------
@@ -263,7 +266,26 @@ class Round:
         self.present_at_close = present
         self.seed = seed
         self.result = self.result_json(result)
-        return [DomainEvent("round.closed", self.public(with_result=True))]
+        return [
+            DomainEvent(
+                "round.closed", {**self.public(with_result=True), "decision": self.decision()}
+            )
+        ]
+
+    def decision(self) -> str:
+        """The outcome in one plain sentence, for the agenda item and the minutes."""
+        if self.result is None:
+            return ""
+        labels = {o.id: o.label for o in self.options}
+        if self.method.on_one_proposal:
+            proposal = self.options[0].label
+            return f"{proposal}: {'passed' if self.result.get('passed') else 'not passed'}."
+        winners = [labels.get(w, str(w)) for w in self.result.get("winners", [])]
+        if not winners:
+            return "No option was chosen."
+        if len(winners) == 1:
+            return f"Chosen: {winners[0]}."
+        return f"Chosen, in order: {', '.join(winners)}."
 
     def past_deadline(self, now: datetime) -> bool:
         return (
@@ -398,6 +420,8 @@ class Round:
             "closed_at": iso(self.closed_at),
             "present_at_open": self.present_at_open,
             "present_at_close": self.present_at_close,
+            "follows_round_id": self.follows_round_id,
+            "path": self.path,
         }
         if with_result and self.result is not None:
             data["result"] = self.result

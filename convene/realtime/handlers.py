@@ -61,6 +61,7 @@ def register(socketio: SocketIO) -> None:
         _tokens[request.sid] = token
         services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
         emit("snapshot", live.snapshot(services, actor))
+        services.round_ticker.ensure_running()
         _broadcast_presence(services, actor.convening_id)
 
     @socketio.on("disconnect")

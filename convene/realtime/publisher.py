@@ -35,6 +35,16 @@ class SocketIOPublisher:
         self.socketio.emit("signal", data, to=staff_room(convening_id))
         self.socketio.emit("signal", data, to=projector_room(convening_id))
 
+    def live(self, convening_id: int, name: str, data: dict, *, audience: str) -> None:
+        """Ephemeral messages (turnout, live tally): no seq; the next one replaces them."""
+        rooms = {
+            "staff": [staff_room(convening_id)],
+            "public": [public_room(convening_id)],
+            "screens": [staff_room(convening_id), projector_room(convening_id)],
+        }[audience]
+        for room in rooms:
+            self.socketio.emit(name, data, to=room)
+
     def member_removed(self, member_id: int) -> None:
         # Every screen of the member (on any server process) shows "you were removed"; this
         # process closes the connections it holds. Their token no longer works anywhere, so a

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Callable
 
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, demands, floor
+from convene.services import agenda, convenings, demands, floor, rounds
 from convene.services.core import Services
 
 COMMANDS: dict[str, Callable] = {
@@ -32,6 +32,14 @@ COMMANDS: dict[str, Callable] = {
     "floor.open": floor.open_queue,
     "floor.signal": floor.send_signal,
     "floor.stats": floor.speaking_statistics,
+    "rounds.create": rounds.create_round,
+    "rounds.open": rounds.open_round,
+    "rounds.cast": rounds.cast_ballot,
+    "rounds.close": rounds.close_round,
+    "rounds.follow_up": rounds.follow_up,
+    "rounds.get": rounds.get_round,
+    "rounds.ballots": rounds.published_ballots,
+    "members.set_weight": convenings.set_vote_weight,
     "members.set_caucus": demands.set_caucus,
     "demands.list": demands.list_demands,
     "demands.get": demands.get_demand,
@@ -67,10 +75,12 @@ _CHANGE_FIELDS = {
         "allow_direct_responses",
         "anonymous",
         "support_required",
+        "fallback_threshold",
     },
     "demands.edit": {"title", "body", "typo"},
     "demands.compare": {"from", "to"},
     "agenda.edit": {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"},
+    "rounds.cast": {"ranking", "approve", "scores", "choice"},
 }
 
 

@@ -194,3 +194,74 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
         uow.record(convening, actor, events)
         uow.after_commit(lambda: svc.publisher.member_removed(member_id))
         uow.commit()
+
+
+_UNSET = object()
+VOTE_WEIGHT_MAX = 10_000
+
+
+def set_vote_weight(
+    svc: Services,
+    actor: Actor,
+    *,
+    member_id: object,
+    vote_weight: object = _UNSET,
+    carried_by_id: object = _UNSET,
+) -> dict:
+    """Delegates and proxies (facilitator): a participant's vote weight (a delegate for 12
+    members votes with weight 12), or who carries their vote (a proxy votes for them)."""
+    actor.require(Role.FACILITATOR)
+    if isinstance(member_id, bool) or not isinstance(member_id, int):
+        raise InvalidInput(N_("The participant id must be a number."), field="member_id")
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        member = _participant(uow, convening, member_id)
+        if vote_weight is not _UNSET:
+            if (
+                isinstance(vote_weight, bool)
+                or not isinstance(vote_weight, int)
+                or not 1 <= vote_weight <= VOTE_WEIGHT_MAX
+            ):
+                raise InvalidInput(
+                    N_("The vote weight must be a whole number from 1 to %(max)d."),
+                    field="vote_weight",
+                    max=VOTE_WEIGHT_MAX,
+                )
+            member.vote_weight = vote_weight
+        if carried_by_id is not _UNSET:
+            if carried_by_id is None:
+                member.carried_by_id = None
+            else:
+                if isinstance(carried_by_id, bool) or not isinstance(carried_by_id, int):
+                    raise InvalidInput(
+                        N_("The proxy must be a participant id."), field="carried_by_id"
+                    )
+                if carried_by_id == member.id:
+                    raise Conflict(N_("Nobody carries their own vote."))
+                proxy = _participant(uow, convening, carried_by_id)
+                if proxy.carried_by_id is not None:
+                    raise Conflict(N_("That proxy's own vote is carried by someone else."))
+                carrying = uow.session.execute(
+                    select(tables.members.c.id).where(tables.members.c.carried_by_id == member.id)
+                ).first()
+                if carrying:
+                    raise Conflict(
+                        N_("This participant carries others' votes: they cannot give theirs away.")
+                    )
+                member.carried_by_id = proxy.id
+        uow.session.flush()
+        uow.record(convening, actor, [DomainEvent("participant.updated", member.public())])
+        uow.commit()
+        return member.public()
+
+
+def _participant(uow, convening: Convening, member_id: int) -> Member:
+    member = uow.session.get(Member, member_id)
+    if (
+        member is None
+        or member.convening_id != convening.id
+        or not member.active
+        or member.role is not Role.PARTICIPANT
+    ):
+        raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
+    return member

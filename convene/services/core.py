@@ -14,6 +14,7 @@ from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
+from convene.services.live_rounds import PublishLock, RoundTicker
 from convene.services.presence import LocalPresence, Presence
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write
@@ -33,6 +34,9 @@ class Publisher(Protocol):
 
     def signal(self, convening_id: int, data: dict) -> None: ...
 
+    def live(self, convening_id: int, name: str, data: dict, *, audience: str) -> None:
+        """An ephemeral message (no seq): ``audience`` is staff, public or screens."""
+
 
 class NullPublisher:
     """For scripts and tests that do not watch the live stream."""
@@ -47,6 +51,9 @@ class NullPublisher:
         pass
 
     def signal(self, convening_id: int, data: dict) -> None:
+        pass
+
+    def live(self, convening_id: int, name: str, data: dict, *, audience: str) -> None:
         pass
 
 
@@ -99,6 +106,7 @@ class Services:
         publisher: Publisher | None = None,
         presence: Presence | None = None,
         clock: Callable[[], datetime] = utcnow,
+        publish_lock: PublishLock | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.publisher: Publisher = publisher or NullPublisher()
@@ -107,6 +115,9 @@ class Services:
         # Per process: a signal is a mood, so a flood spread over several processes is
         # harmless; it only needs to stop one phone from drowning the projector.
         self.signal_limiter = SignalLimiter()
+        # A person may send a few ballots a second (changing their mind), not a flood.
+        self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
+        self.round_ticker = RoundTicker(self, publish_lock)
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from convene.domain.convening import Actor, Convening, Member
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.times import iso
-from convene.services import demands
+from convene.services import demands, rounds
 from convene.services.core import Services, active_members, count_participants
 from convene.services.floor import floor_state
 from convene.services.presence import presence_views
@@ -38,6 +38,9 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             "demands": demands.demand_list(session, convening, actor),
         }
         state["me"].update(demands.my_state(session, actor))
+        state["rounds"], state["me"]["voted_rounds"] = rounds.rounds_for_snapshot(
+            session, svc, actor
+        )
         if actor.is_staff:
             state["members"] = [
                 {**m.public(), "joined_at": iso(m.joined_at)}

@@ -7,6 +7,7 @@ from sqlalchemy.orm import registry, relationship
 from convene.domain.convening import AgendaItem, Convening, Member
 from convene.domain.demands import Agreement, Amendment, Demand, DemandVersion, Support
 from convene.domain.floor import FloorRequest
+from convene.domain.rounds import Round, RoundOption
 from convene.store import tables
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -26,6 +27,18 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Amendment, tables.amendments)
     mapper_registry.map_imperatively(Support, tables.demand_supports)
     mapper_registry.map_imperatively(Agreement, tables.demand_agreements)
+    mapper_registry.map_imperatively(RoundOption, tables.round_options)
+    mapper_registry.map_imperatively(
+        Round,
+        tables.rounds,
+        properties={
+            "options": relationship(
+                RoundOption,
+                order_by=tables.round_options.c.position,
+                cascade="all, delete-orphan",
+            )
+        },
+    )
     mapper_registry.map_imperatively(
         Convening,
         tables.convenings,

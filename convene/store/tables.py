@@ -25,6 +25,7 @@ from sqlalchemy import (
 from convene.domain.convening import ItemState, Role
 from convene.domain.demands import AmendmentStatus, DemandStatus, Stance, VersionKind
 from convene.domain.floor import RequestKind, RequestState
+from convene.domain.rounds import Method, RoundState
 
 
 class UTCDateTime(TypeDecorator):
@@ -84,6 +85,7 @@ convenings = Table(
     # Demands: supporters are not named; how many supporters a demand needs for a vote.
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("support_required", Integer, nullable=False, default=1),
+    Column("fallback_threshold", String(20), nullable=False, default="3/4"),
 )
 
 members = Table(
@@ -99,6 +101,8 @@ members = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("joined_at", UTCDateTime(), nullable=False),
     Column("removed_at", UTCDateTime(), nullable=True),
+    Column("vote_weight", Integer, nullable=False, default=1),
+    Column("carried_by_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
     Index("ix_members_convening_role", "convening_id", "role"),
 )
 
@@ -229,6 +233,79 @@ demand_agreements = Table(
     UniqueConstraint("demand_id", "member_id", name="uq_demand_agreements_demand_member"),
     Index("ix_demand_agreements_member", "member_id"),
 )
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "agenda_item_id", Integer, ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("title", String(200), nullable=False),
+    Column("method", _enum(Method, 12), nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("rule", String(12), nullable=True),
+    Column("threshold", String(20), nullable=True),
+    Column("quorum", Integer, nullable=True),
+    Column("stand_aside_limit", String(20), nullable=True),
+    Column("secret", Boolean, nullable=False),
+    Column("live_results", Boolean, nullable=False),
+    Column("closes_at", UTCDateTime(), nullable=True),
+    Column("state", _enum(RoundState, 8), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("opened_at", UTCDateTime(), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("present_at_open", Integer, nullable=True),
+    Column("present_at_close", Integer, nullable=True),
+    Column("seed", String(40), nullable=True),
+    Column("result", JSON, nullable=True),
+    # Consensus with fallback: the round this one follows, and why.
+    Column(
+        "follows_round_id", Integer, ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("path", String(20), nullable=True),
+    Index("ix_rounds_convening", "convening_id", "state"),
+)
+
+round_options = Table(
+    "round_options",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="SET NULL"), nullable=True),
+    Column(
+        "amendment_id", Integer, ForeignKey("amendments.id", ondelete="SET NULL"), nullable=True
+    ),
+    Index("ix_round_options_round", "round_id", "position"),
+)
+
+# Who has voted, kept apart from what they voted: no timestamp, no link to a ballot.
+round_voters = Table(
+    "round_voters",
+    metadata,
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("weight", Integer, nullable=False),
+)
+
+# The ballots. Keyed by their random receipt, without a row id (SQLite) or a timestamp, so
+# nothing orders them by arrival; `member_id` is set only in named (non-secret) rounds.
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("receipt", String(16), primary_key=True),
+    Column("content", Text, nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    sqlite_with_rowid=False,
+)
+
 events = Table(
     "events",
     metadata,

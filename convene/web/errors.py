@@ -16,6 +16,7 @@ from convene.domain.errors import (
     NotAuthenticated,
     NotFound,
     TooLarge,
+    TooMany,
 )
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ STATUS: dict[type[DomainError], int] = {
     NotAuthenticated: 401,
     Forbidden: 403,
     Conflict: 409,
+    TooMany: 429,
 }
 
 

@@ -178,3 +178,55 @@ def test_hand_signals_reach_the_projector_and_facilitators_but_not_phones(app, c
     assert str(ben["id"]) not in str(shown.get("member_id", ""))
     assert received(staff, "signal") == [shown]
     assert received(phone, "signal") == []
+
+
+def test_a_ballot_reaches_the_projector_as_turnout_and_a_live_count(app, client, convening):
+    import time
+
+    staff = connect(app, client, convening["facilitator_token"])
+    projector = connect(app, client, convening["projector_token"])
+    ana = join(client, convening, "Ana")
+    phone = connect(app, client, ana["token"])
+    created = staff.emit(
+        "command",
+        {
+            "name": "rounds.create",
+            "args": {
+                "title": "Next campaign",
+                "method": "irv",
+                "options": [{"label": "Rent"}, {"label": "Transit"}],
+                "live_results": True,
+            },
+        },
+        callback=True,
+    )
+    assert created["ok"], created
+    round_id = created["result"]["id"]
+    rent = created["result"]["options"][0]["id"]
+    assert staff.emit(
+        "command", {"name": "rounds.open", "args": {"round_id": round_id}}, callback=True
+    )["ok"]
+    for screen in (staff, projector, phone):
+        screen.get_received()
+    reply = phone.emit(
+        "command",
+        {"name": "rounds.cast", "args": {"round_id": round_id, "ranking": [rent]}},
+        callback=True,
+    )
+    assert reply["ok"]
+    assert reply["result"]["receipt"]
+    seen = {"projector": [], "phone": []}
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not (
+        any(m["name"] == "round.tally" for m in seen["projector"])
+        and any(m["name"] == "round.turnout" for m in seen["phone"])
+    ):
+        time.sleep(0.1)
+        seen["projector"] += projector.get_received()
+        seen["phone"] += phone.get_received()
+    tally = next(m["args"][0] for m in seen["projector"] if m["name"] == "round.tally")
+    assert tally["round_id"] == round_id
+    assert tally["result"]["winners"] == [rent]
+    turnout = next(m["args"][0] for m in seen["phone"] if m["name"] == "round.turnout")
+    assert turnout["voted"] == 1
+    assert not any(m["name"] == "round.tally" for m in seen["phone"]), "phones get turnout only"

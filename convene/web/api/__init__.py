@@ -292,3 +292,46 @@ def withdraw_amendment(code: str, amendment_id: int):
 @blueprint.patch("/convenings/<code>/participants/<int:member_id>")
 def set_caucus(code: str, member_id: int):
     return _run(code, "members.set_caucus", {**_body(), "member_id": member_id})
+
+
+# -- decision rounds ----------------------------------------------------------------------------
+
+
+@blueprint.post("/convenings/<code>/rounds")
+def create_round(code: str):
+    return _run(code, "rounds.create", _body()), 201
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>")
+def get_round(code: str, round_id: int):
+    return _run(code, "rounds.get", {"round_id": round_id})
+
+
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/open")
+def open_round(code: str, round_id: int):
+    return _run(code, "rounds.open", {"round_id": round_id})
+
+
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/ballots")
+def cast_ballot(code: str, round_id: int):
+    return _run(code, "rounds.cast", {**_body(), "round_id": round_id})
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots")
+def published_ballots(code: str, round_id: int):
+    return _run(code, "rounds.ballots", {"round_id": round_id})
+
+
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/close")
+def close_round(code: str, round_id: int):
+    return _run(code, "rounds.close", {"round_id": round_id})
+
+
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/follow-up")
+def follow_up(code: str, round_id: int):
+    return _run(code, "rounds.follow_up", {**_body(), "round_id": round_id})
+
+
+@blueprint.patch("/convenings/<code>/participants/<int:member_id>/vote")
+def set_vote_weight(code: str, member_id: int):
+    return _run(code, "members.set_weight", {**_body(), "member_id": member_id})

@@ -43,6 +43,13 @@ CODE = {
 }
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 MEMBER_ID = {"name": "member_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+METHODS = ["irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients"]
+FRACTION = {
+    "type": ["string", "null"],
+    "examples": ["1/2", "2/3", "3/4", "1"],
+    "description": '"1/2" means more than half; any other fraction means at least that share.',
+}
 FACILITATOR = [{"token": []}]
 ANY_TOKEN = [{"token": []}]
 COMMAND_ERRORS = (400, 401, 403, 404, 409, 413, 422)
@@ -558,6 +565,135 @@ SCHEMAS = {
             "created_at": {"type": "string", "format": "date-time"},
             "author_id": {"type": ["integer", "null"]},
             "amendment_id": {"type": ["integer", "null"]},
+        },
+    },
+    "RoundInput": {
+        "type": "object",
+        "required": ["title", "method", "options"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "method": {"enum": METHODS},
+            "options": {
+                "type": "array",
+                "description": "yes_no, consent and gradients: exactly one (the proposal).",
+                "items": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["label"],
+                            "properties": {"label": {"type": "string", "maxLength": 200}},
+                            "additionalProperties": False,
+                        },
+                        {
+                            "type": "object",
+                            "required": ["demand_id"],
+                            "properties": {"demand_id": {"type": "integer"}},
+                            "additionalProperties": False,
+                        },
+                        {
+                            "type": "object",
+                            "required": ["amendment_id"],
+                            "properties": {"amendment_id": {"type": "integer"}},
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+            },
+            "seats": {"type": ["integer", "null"], "minimum": 1},
+            "rule": {"enum": ["scottish", "meek", None]},
+            "threshold": FRACTION,
+            "quorum": {"type": ["integer", "null"], "minimum": 0},
+            "stand_aside_limit": FRACTION,
+            "secret": {"type": "boolean", "default": True},
+            "live_results": {"type": "boolean", "default": False},
+            "agenda_item_id": {"type": ["integer", "null"]},
+            "closes_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "additionalProperties": False,
+    },
+    "Round": {
+        "type": "object",
+        "required": ["id", "title", "method", "options", "state", "secret", "live_results"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "method": {"enum": METHODS},
+            "options": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "label"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "label": {"type": "string"},
+                        "position": {"type": "integer"},
+                        "demand_id": {"type": ["integer", "null"]},
+                        "amendment_id": {"type": ["integer", "null"]},
+                    },
+                },
+            },
+            "seats": {"type": "integer"},
+            "rule": {"type": ["string", "null"]},
+            "threshold": {"type": ["string", "null"]},
+            "quorum": {"type": ["integer", "null"]},
+            "stand_aside_limit": {"type": ["string", "null"]},
+            "secret": {"type": "boolean"},
+            "live_results": {"type": "boolean"},
+            "agenda_item_id": {"type": ["integer", "null"]},
+            "closes_at": _timestamp,
+            "state": {"enum": ["draft", "open", "closed"]},
+            "opened_at": _timestamp,
+            "closed_at": _timestamp,
+            "present_at_open": {"type": ["integer", "null"]},
+            "present_at_close": {"type": ["integer", "null"]},
+            "follows_round_id": {"type": ["integer", "null"]},
+            "path": {"enum": ["retry", "fallback", None]},
+            "result": {
+                "type": "object",
+                "description": "Once closed: the tally engine's result (docs/voting-methods.md) "
+                "with `winners` as option ids, `passed`, `rounds`, `labels`.",
+            },
+            "seed": {"type": "string"},
+            "decision": {"type": "string"},
+            "turnout": _ref("Turnout"),
+            "tally": {
+                "type": ["object", "null"],
+                "description": "While open, when live_results: the count so far "
+                "(facilitators and projectors).",
+            },
+        },
+    },
+    "Turnout": {
+        "type": "object",
+        "required": ["round_id", "voted", "voted_weight", "present"],
+        "properties": {
+            "round_id": {"type": "integer"},
+            "voted": {"type": "integer"},
+            "voted_weight": {"type": "integer"},
+            "present": {"type": "integer"},
+            "present_at_open": {"type": ["integer", "null"]},
+            "not_voted": {
+                "type": "array",
+                "description": "Named rounds, facilitators only.",
+                "items": {"type": "object"},
+            },
+        },
+    },
+    "Ballot": {
+        "description": "One of these, by method; `replaces` (the receipt of your last ballot) "
+        "changes a ballot in a secret round.",
+        "type": "object",
+        "properties": {
+            "ranking": {"type": "array", "items": {"type": "integer"}},
+            "approve": {"type": "array", "items": {"type": "integer"}},
+            "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "choice": {
+                "oneOf": [
+                    {"enum": ["yes", "no", "abstain", "agree", "stand_aside", "block"]},
+                    {"type": "integer", "minimum": 1, "maximum": 5},
+                ]
+            },
+            "replaces": {"type": "string"},
         },
     },
     "Admission": {
@@ -1216,6 +1352,132 @@ PATHS = {
                 }
             ),
             responses={"200": _json(_ref("Demand"), "Decided."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/rounds": {
+        "post": _operation(
+            "Create a decision round as a draft (facilitator).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(_ref("RoundInput")),
+            responses={"201": _json(_ref("Round"), "Created."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/rounds/{round_id}": {
+        "get": _operation(
+            "A round: settings, turnout, the live tally while open (if shown), the result once "
+            "closed.",
+            security=ANY_TOKEN,
+            params=[CODE, ROUND_ID],
+            responses={"200": _json(_ref("Round"), "The round."), **_errors(401, 404, 422)},
+        )
+    },
+    "/api/convenings/{code}/rounds/{round_id}/open": {
+        "post": _operation(
+            "Open the round for voting (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ROUND_ID],
+            responses={"200": _json(_ref("Round"), "Opened."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/rounds/{round_id}/ballots": {
+        "post": _operation(
+            "Cast (or change) a ballot (participant). Answered only after it is committed.",
+            security=ANY_TOKEN,
+            params=[CODE, ROUND_ID],
+            body=_body(_ref("Ballot")),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["receipt", "round_id", "weight"],
+                        "properties": {
+                            "receipt": {"type": "string"},
+                            "round_id": {"type": "integer"},
+                            "weight": {"type": "integer"},
+                        },
+                    },
+                    "Recorded.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+                "429": _json(_ref("Error"), "Too many ballots too fast from one person."),
+            },
+        ),
+        "get": _operation(
+            "After the close: every ballot with its receipt (and names in named rounds).",
+            security=ANY_TOKEN,
+            params=[CODE, ROUND_ID],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["round_id", "secret", "ballots"],
+                        "properties": {
+                            "round_id": {"type": "integer"},
+                            "secret": {"type": "boolean"},
+                            "ballots": {"type": "array", "items": {"type": "object"}},
+                        },
+                    },
+                    "The published ballot list.",
+                ),
+                **_errors(401, 404, 409),
+            },
+        ),
+    },
+    "/api/convenings/{code}/rounds/{round_id}/close": {
+        "post": _operation(
+            "Close the round: count the stored ballots and record the decision (facilitator).",
+            security=FACILITATOR,
+            params=[CODE, ROUND_ID],
+            responses={"200": _json(_ref("Round"), "Closed."), **_errors(401, 403, 404, 409)},
+        )
+    },
+    "/api/convenings/{code}/rounds/{round_id}/follow-up": {
+        "post": _operation(
+            "After a blocked consent round: `amend` (back to amendments), `retry` (a new "
+            "consent round) or `fallback` (a yes/no vote at the convening's supermajority).",
+            security=FACILITATOR,
+            params=[CODE, ROUND_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["path"],
+                    "properties": {"path": {"enum": ["amend", "retry", "fallback"]}},
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["round_id", "path"],
+                        "properties": {
+                            "round_id": {"type": "integer"},
+                            "path": {"type": "string"},
+                            "new_round": _ref("Round"),
+                        },
+                    },
+                    "Recorded.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/participants/{member_id}/vote": {
+        "patch": _operation(
+            "A participant's vote weight (delegates) or who carries their vote (proxies).",
+            security=FACILITATOR,
+            params=[CODE, MEMBER_ID],
+            body=_body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "vote_weight": {"type": "integer", "minimum": 1, "maximum": 10000},
+                        "carried_by_id": {"type": ["integer", "null"]},
+                    },
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"200": _json(_ref("Member"), "Updated."), **_errors(*COMMAND_ERRORS)},
         )
     },
     "/api/openapi.json": {

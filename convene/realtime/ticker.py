@@ -1,0 +1,18 @@
+"""Runs the live-round ticker as a Socket.IO background task (a greenlet under gevent or
+eventlet, a thread under the development server).
+
+It starts on first use: a round opened, a ballot cast, or a screen connecting. After a
+restart the screens reconnect within seconds, so rounds whose deadline passes still close.
+"""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+from convene.services.core import Services
+
+
+def attach(socketio: SocketIO, services: Services) -> None:
+    ticker = services.round_ticker
+    ticker.sleep = socketio.sleep
+    ticker.starter = socketio.start_background_task

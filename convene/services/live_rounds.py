@@ -1,0 +1,159 @@
+"""The live tally and turnout, coalesced.
+
+A ballot only marks its round dirty. A ticker (one background task per process, see
+convene/realtime/ticker.py) recounts each dirty round from the stored ballots, grouped by
+content, at most every 250 ms, and sends the count to the projector and the facilitators;
+turnout goes to everyone at most once a second. It also closes rounds whose deadline passed.
+
+With several processes, each marks the rounds its own ballots touched; a short lock per
+round (Redis SET NX PX) lets one process publish at a time, so screens get one stream.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from typing import Protocol
+
+from convene.domain.errors import DomainError
+from convene.domain.rounds import Round, RoundState
+
+log = logging.getLogger(__name__)
+
+TALLY_INTERVAL = 0.25
+TURNOUT_INTERVAL = 1.0
+DEADLINE_INTERVAL = 1.0
+
+
+class PublishLock(Protocol):
+    def acquire(self, round_id: int) -> bool: ...
+
+
+class LocalLock:
+    """One process: it always publishes."""
+
+    def acquire(self, round_id: int) -> bool:
+        return True
+
+
+class RedisLock:
+    """Several processes: the first to take the round's key for one interval publishes."""
+
+    def __init__(self, redis_client, prefix: str) -> None:
+        self._redis = redis_client
+        self._prefix = prefix
+
+    def acquire(self, round_id: int) -> bool:
+        key = f"{self._prefix}:tally-lock:{round_id}"
+        return bool(self._redis.set(key, "1", nx=True, px=int(TALLY_INTERVAL * 1000)))
+
+
+class RoundTicker:
+    def __init__(self, services, lock: PublishLock | None = None) -> None:
+        self.services = services
+        self.lock = lock or LocalLock()
+        self._dirty: dict[int, int] = {}  # round id → convening id
+        self._last_turnout: dict[int, float] = {}
+        self._mutex = threading.Lock()
+        self._finished = threading.Event()
+        self._last_deadline_check = float("-inf")
+        self.ticks = 0
+
+    def mark(self, convening_id: int, round_id: int) -> None:
+        with self._mutex:
+            self._dirty[round_id] = convening_id
+        self.ensure_running()
+
+    # -- the background loop (started by the realtime layer, on first use) ----------------
+
+    starter = None  # set by convene/realtime/ticker.py: starts `run` as a background task
+    sleep = staticmethod(time.sleep)
+    _running = False
+    _stopped = False
+
+    def ensure_running(self) -> None:
+        if self.starter is None or self._running or self._stopped:
+            return
+        with self._mutex:
+            if self._running:
+                return
+            self._running = True
+        self.starter(self.run)
+
+    def run(self) -> None:
+        try:
+            while not self._stopped:
+                self.sleep(TALLY_INTERVAL)
+                if self._stopped:
+                    break
+                try:
+                    self.tick()
+                except Exception:
+                    log.exception("The live-round ticker failed; it goes on")
+        finally:
+            self._finished.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the loop and wait until it has let go of its database connection."""
+        self._stopped = True
+        if self._running:
+            self._finished.wait(timeout)
+
+    def tick(self, now: float | None = None) -> None:
+        """Publish what changed since the last tick (and close rounds past their deadline)."""
+        from convene.services import rounds as round_service
+
+        now = time.monotonic() if now is None else now
+        self.ticks += 1
+        with self._mutex:
+            dirty, self._dirty = self._dirty, {}
+        keep: dict[int, int] = {}
+        for round_id, convening_id in dirty.items():
+            if not self.lock.acquire(round_id):
+                keep[round_id] = convening_id  # another process publishes this interval
+                continue
+            try:
+                if not self._publish(round_service, round_id, convening_id, now):
+                    keep[round_id] = convening_id
+            except Exception:  # one broken round must not stop the others
+                log.exception("Could not publish the live count of round %s", round_id)
+        if keep:
+            with self._mutex:
+                for round_id, convening_id in keep.items():
+                    self._dirty.setdefault(round_id, convening_id)
+        if now - self._last_deadline_check >= DEADLINE_INTERVAL:
+            self._last_deadline_check = now
+            self._close_due(round_service)
+
+    def _publish(self, round_service, round_id: int, convening_id: int, now: float) -> bool:
+        """Returns False when turnout is still owed (rate-limited): keep the round dirty."""
+        services = self.services
+        with services.read() as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None:
+                return True
+            staff_turnout = round_service.turnout(session, services, round_, staff=True)
+            tally = round_service.live_tally(session, round_)
+        if tally is not None:
+            services.publisher.live(convening_id, "round.tally", tally, audience="screens")
+        due = now - self._last_turnout.get(round_id, float("-inf")) >= TURNOUT_INTERVAL
+        closed = round_.state is RoundState.CLOSED
+        if due or closed:
+            public = {k: v for k, v in staff_turnout.items() if k != "not_voted"}
+            services.publisher.live(convening_id, "round.turnout", staff_turnout, audience="staff")
+            services.publisher.live(convening_id, "round.turnout", public, audience="public")
+            self._last_turnout[round_id] = now
+            if closed:
+                self._last_turnout.pop(round_id, None)
+            return True
+        return False
+
+    def _close_due(self, round_service) -> None:
+        services = self.services
+        for convening_id, round_id in round_service.due_for_closing(services, services.clock()):
+            with contextlib.suppress(DomainError):  # closed by someone else meanwhile
+                round_service.close_round(
+                    services, None, round_id=round_id, convening_id=convening_id
+                )

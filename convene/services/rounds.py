@@ -1,0 +1,467 @@
+"""Decision rounds: create, open, cast a ballot, close; turnout; the published ballot list.
+
+Secret ballots: who has voted (``round_voters``) is stored apart from what was voted
+(``ballots``); a ballot row carries no member id, no timestamp and no row id, only a random
+receipt. To change a secret ballot, the phone sends the receipt of its last one (it keeps
+it); nothing in the database links a voter to a receipt.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from convene.domain.convening import Actor, Convening, Member, Role
+from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, TooMany
+from convene.domain.events import DomainEvent
+from convene.domain.rounds import (
+    LABEL_MAX,
+    Method,
+    Round,
+    RoundOption,
+    RoundState,
+    make_profile,
+    new_receipt,
+)
+from convene.domain.text import clean_line
+from convene.services import decisions as demand_service
+from convene.services.core import Services, UnitOfWork
+from convene.services.presence import presence_views
+from convene.store import tables
+
+FOLLOW_UP_PATHS = ("amend", "retry", "fallback")
+
+
+def _id(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(N_("%(field)s must be a number."), field=field)
+    return value
+
+
+def _load(
+    session: Session, convening_id: int, round_id: object, *, lock: str | None = None
+) -> Round:
+    query = select(Round).where(
+        tables.rounds.c.id == _id(round_id, "round_id"),
+        tables.rounds.c.convening_id == convening_id,
+    )
+    if lock == "share":
+        query = query.with_for_update(read=True)
+    elif lock == "update":
+        query = query.with_for_update()
+    round_ = session.execute(query).scalar_one_or_none()
+    if round_ is None:
+        raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
+    return round_
+
+
+def _present(svc: Services, convening_id: int) -> int:
+    """Participants connected right now (the quorum's 'present')."""
+    _, public = presence_views(svc.presence.connected(convening_id))
+    return public["participants_connected"]
+
+
+def _parse_deadline(value: object, now: datetime) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise InvalidInput(N_("The deadline must be an ISO 8601 time."), field="closes_at")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            N_("The deadline must be an ISO 8601 time."), field="closes_at"
+        ) from None
+    if moment.tzinfo is None:
+        raise InvalidInput(N_("The deadline must name its time zone (e.g. Z)."), field="closes_at")
+    return moment
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+def _options(uow: UnitOfWork, convening: Convening, specs: object) -> list[RoundOption]:
+    if not isinstance(specs, list):
+        raise InvalidInput(N_("options must be a list."), field="options")
+    options = []
+    for spec in specs:
+        if not isinstance(spec, dict) or len(spec) != 1:
+            raise InvalidInput(
+                N_("Each option is {label}, {demand_id} or {amendment_id}."), field="options"
+            )
+        ((kind, value),) = spec.items()
+        if kind == "label":
+            options.append(RoundOption(label=clean_line(value, "label", LABEL_MAX), position=0))
+        elif kind == "demand_id":
+            demand = demand_service.demand_for_vote(uow, convening, _id(value, "demand_id"))
+            options.append(RoundOption(label=demand.title, position=0, demand_id=demand.id))
+        elif kind == "amendment_id":
+            amendment, demand = demand_service.amendment_for_vote(
+                uow, convening, _id(value, "amendment_id")
+            )
+            label = f"Amendment {amendment.id} to “{demand.title}”"
+            options.append(
+                RoundOption(label=label[:LABEL_MAX], position=0, amendment_id=amendment.id)
+            )
+        else:
+            raise InvalidInput(
+                N_("Each option is {label}, {demand_id} or {amendment_id}."), field="options"
+            )
+    return options
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def create_round(
+    svc: Services,
+    actor: Actor,
+    *,
+    title: object,
+    method: object,
+    options: object,
+    seats: object = None,
+    rule: object = None,
+    threshold: object = None,
+    quorum: object = None,
+    stand_aside_limit: object = None,
+    secret: object = True,
+    live_results: object = False,
+    agenda_item_id: object = None,
+    closes_at: object = None,
+) -> dict:
+    """A draft round (facilitator). Open it to start the vote."""
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        item_id = None
+        if agenda_item_id is not None:
+            item_id = convening.item(_id(agenda_item_id, "agenda_item_id")).id
+        round_ = Round.create(
+            convening_id=convening.id,
+            title=title,
+            method=method,
+            options=_options(uow, convening, options),
+            now=uow.now,
+            seats=seats,
+            rule=rule,
+            threshold=threshold,
+            quorum=quorum,
+            stand_aside_limit=stand_aside_limit,
+            secret=secret,
+            live_results=live_results,
+            agenda_item_id=item_id,
+            closes_at=_parse_deadline(closes_at, uow.now),
+        )
+        uow.session.add(round_)
+        uow.session.flush()
+        uow.record(convening, actor, [DomainEvent("round.created", round_.public())])
+        uow.commit()
+        return round_.public()
+
+
+def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
+    actor.require(Role.FACILITATOR)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        round_ = _load(uow.session, convening.id, round_id, lock="update")
+        events = round_.open(uow.now, _present(svc, convening.id))
+        uow.record(convening, actor, events)
+        uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
+        uow.after_commit(lambda: svc.round_ticker.mark(convening.id, round_.id))
+        uow.commit()
+        return round_.public()
+
+
+def _weight(session: Session, actor: Actor) -> int:
+    member = session.get(Member, actor.member_id)
+    if member.carried_by_id is not None:
+        raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
+    carried = session.execute(
+        select(func.coalesce(func.sum(tables.members.c.vote_weight), 0)).where(
+            tables.members.c.carried_by_id == member.id, tables.members.c.removed_at.is_(None)
+        )
+    ).scalar_one()
+    return member.vote_weight + carried
+
+
+def cast_ballot(
+    svc: Services, actor: Actor, *, round_id: object, replaces: object = None, **ballot: object
+) -> dict:
+    """Record a participant's ballot; the last one counts. Returns its receipt."""
+    actor.require(Role.PARTICIPANT)
+    if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
+        raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
+    with svc.write() as uow:
+        # Shared lock: ballots go in side by side; closing takes the round exclusively and so
+        # waits for them (no acknowledged ballot is left out of the count).
+        round_ = _load(uow.session, actor.convening_id, round_id, lock="share")
+        round_.require_open()
+        content = round_.check_ballot(ballot)
+        weight = _weight(uow.session, actor)
+        voted = uow.session.execute(
+            select(tables.round_voters.c.member_id).where(
+                tables.round_voters.c.round_id == round_.id,
+                tables.round_voters.c.member_id == actor.member_id,
+            )
+        ).first()
+        if voted:
+            _drop_previous(uow.session, round_, actor, replaces)
+            uow.session.execute(
+                update(tables.round_voters)
+                .where(
+                    tables.round_voters.c.round_id == round_.id,
+                    tables.round_voters.c.member_id == actor.member_id,
+                )
+                .values(weight=weight)
+            )
+        else:
+            uow.session.execute(
+                insert(tables.round_voters).values(
+                    round_id=round_.id, member_id=actor.member_id, weight=weight
+                )
+            )
+        receipt = new_receipt()
+        uow.session.execute(
+            insert(tables.ballots).values(
+                round_id=round_.id,
+                receipt=receipt,
+                content=json.dumps(content, sort_keys=True, separators=(",", ":")),
+                weight=weight,
+                member_id=None if round_.secret else actor.member_id,
+            )
+        )
+        convening_id = actor.convening_id
+        uow.after_commit(lambda: svc.round_ticker.mark(convening_id, round_.id))
+        uow.commit()
+        return {"round_id": round_.id, "receipt": receipt, "weight": weight}
+
+
+def _drop_previous(session: Session, round_: Round, actor: Actor, replaces: object) -> None:
+    if not round_.secret:
+        session.execute(
+            delete(tables.ballots).where(
+                tables.ballots.c.round_id == round_.id,
+                tables.ballots.c.member_id == actor.member_id,
+            )
+        )
+        return
+    if not isinstance(replaces, str) or not replaces:
+        raise Conflict(
+            N_(
+                "You have already voted. To change your ballot, send the receipt of your last "
+                "ballot (the phone you voted with keeps it)."
+            )
+        )
+    gone = session.execute(
+        delete(tables.ballots).where(
+            tables.ballots.c.round_id == round_.id, tables.ballots.c.receipt == replaces[:16]
+        )
+    ).rowcount
+    if gone != 1:
+        raise Conflict(N_("That receipt is not a ballot of yours in this round."))
+
+
+def profile_of(session: Session, round_: Round) -> dict:
+    """The stored ballots grouped by content, as the tally engine counts them."""
+    rows = session.execute(
+        select(tables.ballots.c.content, func.sum(tables.ballots.c.weight))
+        .where(tables.ballots.c.round_id == round_.id)
+        .group_by(tables.ballots.c.content)
+    ).all()
+    return make_profile(round_.method, ((json.loads(c), int(w)) for c, w in rows))
+
+
+def close_round(
+    svc: Services, actor: Actor | None, *, round_id: object, convening_id: int | None = None
+) -> dict:
+    """Close a round (facilitator, or the deadline): count the stored ballots once more."""
+    if actor is not None:
+        actor.require(Role.FACILITATOR)
+        convening_id = actor.convening_id
+    with svc.write() as uow:
+        convening = uow.convening(convening_id)
+        round_ = _load(uow.session, convening.id, round_id, lock="update")
+        round_.require_open()
+        seed = secrets.token_hex(8)
+        result = round_.tally(profile_of(uow.session, round_), seed)
+        events = round_.close(uow.now, _present(svc, convening.id), result, seed)
+        uow.record(convening, actor, events)
+        uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
+        uow.after_commit(lambda: svc.round_ticker.mark(convening.id, round_.id))
+        uow.commit()
+        return round_.public(with_result=True)
+
+
+def follow_up(svc: Services, actor: Actor, *, round_id: object, path: object) -> dict:
+    """After a blocked consent round: back to amendments, a new consent round, or a fallback
+    vote by the convening's supermajority. The path is recorded for the minutes."""
+    actor.require(Role.FACILITATOR)
+    if path not in FOLLOW_UP_PATHS:
+        raise InvalidInput(N_("The path is amend, retry or fallback."), field="path")
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        blocked = _load(uow.session, convening.id, round_id)
+        if blocked.method is not Method.CONSENT or blocked.state is not RoundState.CLOSED:
+            raise Conflict(N_("Only a closed consent round has a follow-up."))
+        if blocked.result and blocked.result.get("passed"):
+            raise Conflict(N_("This consent round passed: there is nothing to follow up."))
+        data = {"round_id": blocked.id, "path": path}
+        if path != "amend":
+            option = blocked.options[0]
+            spec = (
+                {"demand_id": option.demand_id}
+                if option.demand_id
+                else {"amendment_id": option.amendment_id}
+                if option.amendment_id
+                else {"label": option.label}
+            )
+            fallback = path == "fallback"
+            follow = Round.create(
+                convening_id=convening.id,
+                title=blocked.title,
+                method=Method.YES_NO if fallback else Method.CONSENT,
+                options=_options(uow, convening, [spec]),
+                now=uow.now,
+                threshold=convening.fallback_threshold if fallback else None,
+                stand_aside_limit=None if fallback else blocked.stand_aside_limit,
+                quorum=blocked.quorum,
+                secret=blocked.secret,
+                live_results=blocked.live_results,
+                agenda_item_id=blocked.agenda_item_id,
+            )
+            follow.follows_round_id, follow.path = blocked.id, path
+            uow.session.add(follow)
+            uow.session.flush()
+            data["new_round"] = follow.public()
+            uow.record(convening, actor, [DomainEvent("round.created", follow.public())])
+        uow.record(convening, actor, [DomainEvent("round.followed_up", data)])
+        uow.commit()
+        return data
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def turnout(session: Session, svc: Services, round_: Round, *, staff: bool) -> dict:
+    voters, weight = session.execute(
+        select(func.count(), func.coalesce(func.sum(tables.round_voters.c.weight), 0)).where(
+            tables.round_voters.c.round_id == round_.id
+        )
+    ).one()
+    present = _present(svc, round_.convening_id)
+    data = {
+        "round_id": round_.id,
+        "voted": voters,
+        "voted_weight": int(weight),
+        "present": present,
+        "present_at_open": round_.present_at_open,
+    }
+    if staff and not round_.secret and round_.state is RoundState.OPEN:
+        # Named rounds only: the facilitator may see who has not voted yet.
+        rows = session.execute(
+            select(tables.members.c.id, tables.members.c.name)
+            .where(
+                tables.members.c.convening_id == round_.convening_id,
+                tables.members.c.role == Role.PARTICIPANT,
+                tables.members.c.removed_at.is_(None),
+                tables.members.c.carried_by_id.is_(None),
+                tables.members.c.id.not_in(
+                    select(tables.round_voters.c.member_id).where(
+                        tables.round_voters.c.round_id == round_.id
+                    )
+                ),
+            )
+            .order_by(tables.members.c.name)
+        ).all()
+        data["not_voted"] = [{"id": i, "name": n} for i, n in rows]
+    return data
+
+
+def live_tally(session: Session, round_: Round) -> dict | None:
+    """The count so far, when the round shows it while voting."""
+    if round_.state is not RoundState.OPEN or not round_.live_results:
+        return None
+    result = round_.tally(profile_of(session, round_), seed="live")
+    return {"round_id": round_.id, "result": round_.result_json(result)}
+
+
+def round_view(session: Session, svc: Services, round_: Round, actor: Actor) -> dict:
+    view = round_.public(with_result=True)
+    if round_.state is RoundState.CLOSED:
+        view["decision"] = round_.decision()
+    view["turnout"] = turnout(session, svc, round_, staff=actor.is_staff)
+    if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
+        view["tally"] = live_tally(session, round_)
+    return view
+
+
+def rounds_for_snapshot(
+    session: Session, svc: Services, actor: Actor
+) -> tuple[list[dict], list[int]]:
+    """Every round of the convening, and the rounds the actor has voted in."""
+    rounds = session.execute(
+        select(Round)
+        .where(tables.rounds.c.convening_id == actor.convening_id)
+        .order_by(tables.rounds.c.id)
+    ).scalars()
+    views = [round_view(session, svc, r, actor) for r in rounds]
+    voted = (
+        session.execute(
+            select(tables.round_voters.c.round_id).where(
+                tables.round_voters.c.member_id == actor.member_id
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return views, list(voted)
+
+
+def get_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
+    with svc.read() as session:
+        return round_view(session, svc, _load(session, actor.convening_id, round_id), actor)
+
+
+def published_ballots(svc: Services, actor: Actor, *, round_id: object) -> dict:
+    """After the close: every ballot with its receipt, so each voter can check theirs."""
+    with svc.read() as session:
+        round_ = _load(session, actor.convening_id, round_id)
+        if round_.state is not RoundState.CLOSED:
+            raise Conflict(N_("The ballots are published when the round closes."))
+        rows = session.execute(
+            select(
+                tables.ballots.c.receipt,
+                tables.ballots.c.content,
+                tables.ballots.c.weight,
+                tables.members.c.name,
+            )
+            .outerjoin(tables.members, tables.members.c.id == tables.ballots.c.member_id)
+            .where(tables.ballots.c.round_id == round_.id)
+            .order_by(tables.ballots.c.receipt)
+        ).all()
+    ballots = []
+    for receipt, content, weight, name in rows:
+        entry = {"receipt": receipt, "ballot": json.loads(content), "weight": weight}
+        if not round_.secret:
+            entry["name"] = name
+        ballots.append(entry)
+    return {"round_id": round_.id, "secret": round_.secret, "ballots": ballots}
+
+
+def due_for_closing(svc: Services, now: datetime) -> list[tuple[int, int]]:
+    """(convening id, round id) of open rounds whose deadline has passed."""
+    with svc.read() as session:
+        rows = session.execute(
+            select(tables.rounds.c.convening_id, tables.rounds.c.id).where(
+                tables.rounds.c.state == RoundState.OPEN,
+                tables.rounds.c.closes_at.is_not(None),
+                tables.rounds.c.closes_at <= now,
+            )
+        ).all()
+    return [(c, r) for c, r in rows]
