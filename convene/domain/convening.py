@@ -37,6 +37,17 @@ TIMEBOX_MAX_MINUTES = 24 * 60
 FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
 DEMAND_SETTINGS = ("anonymous", "support_required")
 ROUND_SETTINGS = ("fallback_threshold",)
+#: Every setting a facilitator may change with `convening.update`.
+SETTINGS = (
+    "title",
+    "description",
+    "place",
+    "date",
+    "passcode",
+    *FLOOR_SETTINGS,
+    *DEMAND_SETTINGS,
+    *ROUND_SETTINGS,
+)
 SUPPORT_REQUIRED_MAX = 1000
 AGENDA_MAX_ITEMS = 200
 
@@ -257,17 +268,7 @@ class Convening:
         return convening
 
     def update_settings(self, changes: dict) -> list[DomainEvent]:
-        allowed = {
-            "title",
-            "description",
-            "place",
-            "date",
-            "passcode",
-            *FLOOR_SETTINGS,
-            *DEMAND_SETTINGS,
-            *ROUND_SETTINGS,
-        }
-        unknown = set(changes) - allowed
+        unknown = set(changes) - set(SETTINGS)
         if unknown:
             raise InvalidInput(
                 N_("Unknown field: %(name)s."), field=sorted(unknown)[0], name=sorted(unknown)[0]

@@ -10,6 +10,7 @@ import dataclasses
 import inspect
 from collections.abc import Callable
 
+from convene.domain.convening import SETTINGS
 from convene.domain.errors import N_, InvalidInput
 from convene.services import agenda, convenings, demands, floor, rounds
 from convene.services.core import Services
@@ -64,19 +65,7 @@ COMMANDS: dict[str, Callable] = {
 
 #: Fields a command accepts through ``**changes`` (edits of several optional fields).
 _CHANGE_FIELDS = {
-    "convening.update": {
-        "title",
-        "description",
-        "place",
-        "date",
-        "passcode",
-        "progressive",
-        "speaker_limit_seconds",
-        "allow_direct_responses",
-        "anonymous",
-        "support_required",
-        "fallback_threshold",
-    },
+    "convening.update": set(SETTINGS),
     "demands.edit": {"title", "body", "typo"},
     "demands.compare": {"from", "to"},
     "agenda.edit": {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"},
