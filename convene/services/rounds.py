@@ -29,7 +29,7 @@ from convene.domain.rounds import (
     new_receipt,
 )
 from convene.domain.text import clean_line
-from convene.services import decisions as demand_service
+from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
 from convene.services.presence import presence_views
 from convene.store import tables
