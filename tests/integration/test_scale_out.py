@@ -53,6 +53,9 @@ class Screen:
         self.client.on("snapshot", self._on("snapshot"))
         self.client.on("event", self._on("event"))
         self.client.on("presence", self._on("presence"))
+        self.live: list[tuple[str, dict]] = []
+        for name in ("round.tally", "round.turnout"):
+            self.client.on(name, self._on_live(name))
         self.client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
 
     def _on(self, kind: str):
@@ -64,6 +67,14 @@ class Screen:
                     self.events.append(data)
                 else:
                     self.presence.append(data)
+                self.changed.notify_all()
+
+        return handler
+
+    def _on_live(self, name: str):
+        def handler(data):
+            with self.changed:
+                self.live.append((name, data))
                 self.changed.notify_all()
 
         return handler
@@ -117,3 +128,70 @@ def test_a_command_on_one_process_reaches_a_screen_on_the_other(two_servers):
     finally:
         staff.close()
         phone.close()
+
+
+def test_a_ballot_cast_on_one_process_reaches_the_projector_on_the_other(two_servers):
+    first, second = two_servers
+    created = requests.post(
+        f"{first.url}/api/convenings", json={"title": "Regional"}, timeout=10
+    ).json()
+    code = created["code"]
+    staff = {"Authorization": f"Bearer {created['facilitator_token']}"}
+    round_ = requests.post(
+        f"{first.url}/api/convenings/{code}/rounds",
+        json={
+            "title": "Campaign",
+            "method": "irv",
+            "options": [{"label": "Rent"}, {"label": "Transit"}],
+            "live_results": True,
+        },
+        headers=staff,
+        timeout=10,
+    ).json()
+    requests.post(
+        f"{first.url}/api/convenings/{code}/rounds/{round_['id']}/open", headers=staff, timeout=10
+    )
+    projector = Screen(first.url, created["projector_token"])
+    tokens = [
+        requests.post(
+            f"{second.url}/api/convenings/{code}/participants", json={"name": f"P{n}"}, timeout=10
+        ).json()["token"]
+        for n in range(3)
+    ]
+    phones = [Screen(second.url, token) for token in tokens]
+    try:
+        rent = round_["options"][0]["id"]
+        for phone in phones:
+            reply = phone.client.call(
+                "command",
+                {"name": "rounds.cast", "args": {"round_id": round_["id"], "ranking": [rent]}},
+                timeout=10,
+            )
+            assert reply["ok"], reply
+
+        def counted_all() -> bool:
+            return any(
+                name == "round.tally" and data["result"]["total"]["exact"] == "3"
+                for name, data in projector.live
+            )
+
+        projector.wait_for(counted_all)
+        projector.wait_for(
+            lambda: any(n == "round.turnout" and d["voted"] == 3 for n, d in projector.live)
+        )
+        closed = requests.post(
+            f"{first.url}/api/convenings/{code}/rounds/{round_['id']}/close",
+            headers=staff,
+            timeout=10,
+        ).json()
+        assert closed["result"]["winners"] == [rent]
+        published = requests.get(
+            f"{first.url}/api/convenings/{code}/rounds/{round_['id']}/ballots",
+            headers=staff,
+            timeout=10,
+        ).json()
+        assert len(published["ballots"]) == 3, "no ballot lost between processes"
+    finally:
+        projector.close()
+        for phone in phones:
+            phone.close()
