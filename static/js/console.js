@@ -3,6 +3,8 @@
 import { $, h, replaceChildren, setText, wireCopyButtons } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountConsoleFloor } from "./floor-console.js";
+import { mountConsoleRounds } from "./rounds-console.js";
+import { itemDecisions } from "./tally-view.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { currentItem, nextItem, nowBody, timeboxText } from "./views.js";
@@ -122,6 +124,7 @@ function itemRow(state, item, index) {
           h("span", { class: "muted" }, item.timebox_minutes ? timeboxText(item, t) : t("no_timebox")),
         ),
         item.notes ? h("span", { class: "editor-notes muted" }, item.notes) : null,
+        itemDecisions(state, item, t),
       ),
       h(
         "div",
@@ -491,6 +494,7 @@ function tick() {
 wireCopyButtons(t, messages);
 live.subscribe(render);
 mountConsoleFloor(live, t, run, say);
+mountConsoleRounds(live, t, run, say, locale);
 live.connect();
 everySecond(tick);
 window.convene = live;

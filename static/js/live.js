@@ -1,6 +1,7 @@
 // One live connection per screen: snapshot, then events strictly in seq order (docs/realtime.md).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { applyRoundEvent, applyRoundMessage } from "./rounds-state.js";
 
 const COMMAND_TIMEOUT_MS = 10_000;
 const RESYNC_TIMEOUT_MS = 10_000;
@@ -69,6 +70,7 @@ export function applyEvent(state, event) {
       }
       break;
     default:
+      if (applyRoundEvent(state, event)) break; // round.* (rounds-state.js)
       // Every other floor.* event carries the whole new speaker list: replace ours.
       if (type.startsWith("floor.") && data && "floor" in data) state.floor = data.floor;
       break; // an event this screen does not show (newer server): its seq still counts
@@ -127,6 +129,12 @@ export class LiveConnection {
         this.earlyPresence = presence;
       }
     });
+    // Live turnout and count of a decision round: no seq, each replaces the last (rounds-state.js).
+    for (const name of ["round.turnout", "round.tally"]) {
+      socket.on(name, (message) => {
+        if (applyRoundMessage(this.state, name, message)) this.notify();
+      });
+    }
     socket.on("signal", (signal) => {
       for (const fn of this.signalListeners) fn(signal);
     });

@@ -3,6 +3,7 @@
 import { $, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountPhoneFloor } from "./floor.js";
+import { mountPhoneRounds } from "./rounds.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { renderCountdown, everySecond } from "./timer.js";
 import { agendaList, currentItem, metaLine, nowBody } from "./views.js";
@@ -52,6 +53,7 @@ function tick() {
 
 live.subscribe(render);
 mountPhoneFloor(live, t, locale, { card: $("#floor"), body: $("#floor-body"), status: $("#floor-status"), announce: $("#floor-announce") });
+mountPhoneRounds(live, t, locale, { card: $("#rounds"), body: $("#rounds-body"), announce: $("#rounds-announce") });
 live.connect();
 everySecond(tick);
 window.convene = live; // for debugging from the console, and for the browser tests

@@ -3,6 +3,7 @@
 import { $, h, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountProjectorFloor } from "./floor.js";
+import { mountProjectorRounds } from "./rounds.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { countdownEl, currentItem, metaLine, nextItem } from "./views.js";
@@ -62,6 +63,7 @@ function tick() {
 
 live.subscribe(render);
 mountProjectorFloor(live, t, $("#projector-floor"));
+mountProjectorRounds(live, t, locale, $("#projector-round"));
 live.connect();
 everySecond(tick);
 window.convene = live;

@@ -2,6 +2,7 @@
 
 import { h, paragraphs } from "./dom.js";
 import { clockTime } from "./timer.js";
+import { itemDecisions } from "./tally-view.js";
 
 export function currentItem(state) {
   if (state.current_item_id == null) return null;
@@ -65,6 +66,7 @@ export function agendaList(state, t) {
         { class: "agenda-text" },
         h("span", { class: "agenda-title" }, item.title),
         item.timebox_minutes ? h("span", { class: "agenda-timebox muted" }, timeboxText(item, t)) : null,
+        itemDecisions(state, item, t),
       ),
       h("span", { class: `badge badge-${item.state}` }, t(`state_${item.state}`)),
     ),

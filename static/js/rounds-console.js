@@ -1,0 +1,326 @@
+// The facilitator's decision rounds: create (method, options or demands, settings), open,
+// close, turnout and who has not voted (named rounds), the live count, the result, the
+// follow-up of a blocked consent round, and vote weights and proxies.
+
+import { $, h, replaceChildren, setText } from "./dom.js";
+import { currentItem } from "./views.js";
+import { turnoutText } from "./rounds.js";
+import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, roundTable, ruleText, storyList, thresholdText } from "./tally-view.js";
+
+/**
+ * @param {LiveConnection} live
+ * @param {function} t  translations
+ * @param {function} run  (name, args) → result or undefined (the console shows the error)
+ * @param {function} say  (text, kind) → a message in the console's live region
+ */
+export function mountConsoleRounds(live, t, run, say, locale = "en") {
+  const list = $("#rounds-list");
+  const form = $("#round-new");
+  let shownKey = null;
+  const bars = new Map();
+  let weightsKey = null;
+
+  // -- the list of rounds ---------------------------------------------------------------------
+
+  function followedPath(state, round) {
+    if (round.followed_up) return round.followed_up;
+    const next = (state.rounds || []).find((r) => r.follows_round_id === round.id);
+    return next ? next.path : null;
+  }
+
+  function followUp(state, round) {
+    if (round.method !== "consent" || round.state !== "closed" || !round.result || round.result.passed) return null;
+    const done = followedPath(state, round);
+    if (done) return h("p", { class: "hint", "data-testid": "followed-up" }, t(`followed_${done}`));
+    const threshold = thresholdText(state.convening.fallback_threshold || "3/4", t);
+    const button = (path, text) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: `button button-small ${path === "fallback" ? "button-primary" : ""}`.trim(),
+          "data-key": `follow-${path}-${round.id}`,
+          onclick: async () => {
+            const result = await run("rounds.follow_up", { round_id: round.id, path });
+            if (result !== undefined) say(t(`followed_${path}`));
+          },
+        },
+        text,
+      );
+    return h(
+      "div",
+      { class: "follow-up", role: "group", "aria-labelledby": `follow-title-${round.id}`, "data-testid": "follow-up" },
+      h("p", { class: "follow-up-title", id: `follow-title-${round.id}` }, t("follow_up_title")),
+      h("div", { class: "form-actions" }, button("amend", t("follow_amend")), button("retry", t("follow_retry")), button("fallback", t("follow_fallback", { threshold }))),
+    );
+  }
+
+  function roundRow(state, round) {
+    const title = round.title;
+    const actions = [];
+    if (round.state === "draft") {
+      actions.push(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button button-small button-primary",
+            "data-key": `open-round-${round.id}`,
+            "aria-label": t("open_round_label", { title }),
+            onclick: async () => {
+              const result = await run("rounds.open", { round_id: round.id });
+              if (result !== undefined) say(t("round_opened", { title }));
+              $(`[data-key="close-round-${round.id}"]`)?.focus();
+            },
+          },
+          t("open_round"),
+        ),
+      );
+    } else if (round.state === "open") {
+      actions.push(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button button-small button-danger",
+            "data-key": `close-round-${round.id}`,
+            "aria-label": t("close_round_label", { title }),
+            onclick: async () => {
+              const result = await run("rounds.close", { round_id: round.id });
+              if (result !== undefined) say(t("round_closed_msg", { title }));
+            },
+          },
+          t("close_round"),
+        ),
+      );
+    }
+    const item = state.agenda.find((i) => i.id === round.agenda_item_id);
+    const meta = [methodName(round.method, t), round.secret ? t("secret_round") : t("named_round")];
+    if (item) meta.push(item.title);
+    const barsBox = h("div", { class: "round-console-bars" });
+    return h(
+      "article",
+      { class: `round-console state-${round.state}`, dataset: { id: round.id }, "data-testid": "console-round" },
+      h(
+        "div",
+        { class: "round-console-head" },
+        h(
+          "div",
+          { class: "round-console-text" },
+          h("h3", { class: "round-console-title" }, title),
+          h("p", { class: "muted round-console-meta" }, h("span", { class: `badge badge-round-${round.state}`, "data-testid": "round-state" }, t(`badge_${round.state}`)), " ", meta.join(" · ")),
+        ),
+        h("div", { class: "round-console-actions" }, actions),
+      ),
+      round.state !== "draft" ? h("p", { class: "round-console-turnout", "data-testid": "console-turnout" }) : null,
+      round.state === "open" && !round.secret ? h("p", { class: "round-not-voted muted", "data-testid": "not-voted" }) : null,
+      round.state === "open" && round.live_results ? barsBox : null,
+      round.state === "closed"
+        ? [
+            h("p", { class: "round-decision", "data-testid": "console-decision" }, decisionText(round, t)),
+            ONE_PROPOSAL.has(round.method) ? h("p", { class: "hint" }, ruleText(round, t)) : null,
+            storyList(round, t, locale),
+            h("details", { class: "round-console-details" }, h("summary", {}, t("round_details")), roundTable(round, t, locale)),
+            followUp(state, round),
+          ]
+        : null,
+    );
+  }
+
+  function stripLive(round) {
+    const { turnout, tally, ...rest } = round;
+    return rest;
+  }
+
+  function renderList(state) {
+    const rounds = [...(state.rounds || [])].sort((a, b) => b.id - a.id);
+    const key = JSON.stringify([rounds.map(stripLive), state.agenda.map((i) => [i.id, i.title]), state.convening.fallback_threshold]);
+    if (key !== shownKey) {
+      shownKey = key;
+      bars.clear();
+      replaceChildren(list, rounds.length ? rounds.map((r) => roundRow(state, r)) : h("p", { class: "muted" }, t("no_rounds")));
+    }
+    for (const round of rounds) {
+      const el = list.querySelector(`[data-id="${round.id}"]`);
+      if (!el) continue;
+      const turnoutEl = el.querySelector(".round-console-turnout");
+      if (turnoutEl) setText(turnoutEl, round.state === "closed" && round.turnout ? t("turnout_closed", { voted: round.turnout.voted }) : turnoutText(round.turnout, t, locale));
+      const notVoted = el.querySelector(".round-not-voted");
+      if (notVoted && round.turnout && round.turnout.not_voted) {
+        const names = round.turnout.not_voted.map((m) => m.name);
+        setText(notVoted, names.length ? t("not_voted", { names: names.join(", ") }) : t("everyone_voted"));
+      }
+      const box = el.querySelector(".round-console-bars");
+      const result = round.tally && round.tally.result;
+      if (box && result) {
+        if (!bars.has(round.id)) bars.set(round.id, new Bars(box, t, { testid: "console-bars" }));
+        const index = 0; // first preferences while voting
+        const rows = barRows(round, result, index, t, locale);
+        bars.get(round.id).update(rows, barScale(round, result, rows));
+      }
+    }
+  }
+
+  // -- creating a round ---------------------------------------------------------------------
+
+  const methodSelect = form.elements.method;
+
+  function showFields() {
+    const method = methodSelect.value;
+    for (const el of form.querySelectorAll("[data-for]")) {
+      el.hidden = !el.dataset.for.split(" ").includes(method);
+    }
+  }
+  methodSelect.addEventListener("change", showFields);
+  showFields();
+
+  let demandsKey = null;
+  function renderDemands(state) {
+    const demands = (state.demands || []).filter((d) => !d.hidden && d.status === "open" && d.can_go_to_vote);
+    const amendments = (state.demands || []).flatMap((d) => (d.amendments || []).filter((a) => a.status === "pending").map((a) => ({ a, d })));
+    const key = JSON.stringify([demands.map((d) => [d.id, d.title]), amendments.map(({ a }) => a.id)]);
+    if (key === demandsKey) return;
+    demandsKey = key;
+    const box = $("#rn-demands");
+    box.hidden = !demands.length && !amendments.length;
+    const checked = new Set([...form.querySelectorAll("#rn-demands-list input:checked")].map((i) => i.value));
+    replaceChildren(
+      $("#rn-demands-list"),
+      demands.map((d) => {
+        const id = `rn-demand-${d.id}`;
+        return h("p", { class: "checkbox" }, h("input", { type: "checkbox", id, value: `demand:${d.id}`, checked: checked.has(`demand:${d.id}`) }), h("label", { for: id }, d.title));
+      }),
+      amendments.map(({ a, d }) => {
+        const id = `rn-amendment-${a.id}`;
+        return h(
+          "p",
+          { class: "checkbox" },
+          h("input", { type: "checkbox", id, value: `amendment:${a.id}`, checked: checked.has(`amendment:${a.id}`) }),
+          h("label", { for: id }, t("amendment_option", { id: a.id, title: d.title })),
+        );
+      }),
+    );
+  }
+
+  function renderItemNote(state) {
+    const item = currentItem(state);
+    setText($("#rn-item-note"), item ? t("for_item", { title: item.title }) : t("no_item"));
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = form.elements;
+    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    const method = f.method.value;
+    const title = f.title.value.trim();
+    if (!title) {
+      f.title.setAttribute("aria-invalid", "true");
+      say(t("title_missing"), "error");
+      f.title.focus();
+      return;
+    }
+    const options = f.options.value
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((label) => ({ label }));
+    for (const input of form.querySelectorAll("#rn-demands-list input:checked")) {
+      const [kind, id] = input.value.split(":");
+      options.push(kind === "demand" ? { demand_id: Number(id) } : { amendment_id: Number(id) });
+    }
+    if (!options.length || (!ONE_PROPOSAL.has(method) && options.length < 2)) {
+      f.options.setAttribute("aria-invalid", "true");
+      say(t("options_required"), "error");
+      f.options.focus();
+      return;
+    }
+    const args = { title, method, options, secret: f.secret.checked, live_results: f.live_results.checked };
+    if (["stv", "approval", "score"].includes(method) && f.seats.value) args.seats = Number(f.seats.value);
+    if (method === "stv") args.rule = f.rule.value;
+    if (["yes_no", "gradients"].includes(method) && f.threshold.value) args.threshold = f.threshold.value;
+    if (method === "consent" && f.stand_aside_limit.value) args.stand_aside_limit = f.stand_aside_limit.value;
+    if (ONE_PROPOSAL.has(method) && f.quorum.value.trim()) args.quorum = Number(f.quorum.value);
+    if (f.deadline.value.trim()) args.closes_at = new Date(live.serverNow() + Number(f.deadline.value) * 60_000).toISOString();
+    const item = currentItem(live.state);
+    if (item) args.agenda_item_id = item.id;
+    const button = form.querySelector('[type="submit"]');
+    button.disabled = true;
+    const round = await run("rounds.create", args);
+    button.disabled = false;
+    if (round === undefined) return;
+    say(t("round_created", { title: round.title }));
+    f.title.value = "";
+    f.options.value = "";
+    for (const input of form.querySelectorAll("#rn-demands-list input")) input.checked = false;
+    // Ready to open: the new round's button takes the focus once the event arrives.
+    const focusOpen = () => $(`[data-key="open-round-${round.id}"]`)?.focus();
+    setTimeout(focusOpen, 300);
+  });
+
+  // -- vote weights and proxies ---------------------------------------------------------------
+
+  function renderWeights(state) {
+    const people = (state.members || []).filter((m) => m.role === "participant");
+    const key = JSON.stringify(people.map((m) => [m.id, m.name, m.vote_weight ?? 1, m.carried_by_id ?? null]));
+    if (key === weightsKey) return;
+    const box = $("#round-weights");
+    if (box.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON") return; // typing
+    weightsKey = key;
+    if (!people.length) {
+      replaceChildren(box, h("li", { class: "muted member-empty" }, t("no_participants")));
+      return;
+    }
+    replaceChildren(
+      box,
+      people.map((m) => {
+        const wid = `weight-${m.id}`;
+        const pid = `proxy-${m.id}`;
+        const weight = h("input", { id: wid, type: "number", min: 1, max: 10000, step: 1, inputmode: "numeric", value: String(m.vote_weight ?? 1), class: "weight-input" });
+        const proxy = h(
+          "select",
+          { id: pid },
+          h("option", { value: "" }, t("nobody")),
+          people.filter((p) => p.id !== m.id).map((p) => h("option", { value: String(p.id), selected: m.carried_by_id === p.id }, p.name)),
+        );
+        return h(
+          "li",
+          { class: "member weight-row", "data-testid": "weight-row", dataset: { id: m.id } },
+          h("span", { class: "member-name" }, m.name),
+          h("span", { class: "weight-field" }, h("label", { for: wid }, t("weight")), weight),
+          h("span", { class: "weight-field" }, h("label", { for: pid }, t("carried_by")), proxy),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "button button-small",
+              "data-key": `save-weight-${m.id}`,
+              "aria-label": t("save_weight_label", { name: m.name }),
+              onclick: async () => {
+                const result = await run("members.set_weight", {
+                  member_id: m.id,
+                  vote_weight: Number(weight.value) || 1,
+                  carried_by_id: proxy.value ? Number(proxy.value) : null,
+                });
+                if (result !== undefined) {
+                  const member = (live.state.members || []).find((x) => x.id === m.id);
+                  if (member) Object.assign(member, { vote_weight: result.vote_weight, carried_by_id: result.carried_by_id });
+                  say(t("weight_saved", { name: m.name }));
+                }
+              },
+            },
+            t("save_weight"),
+          ),
+        );
+      }),
+    );
+  }
+
+  function render(state) {
+    renderList(state);
+    renderDemands(state);
+    renderItemNote(state);
+    renderWeights(state);
+  }
+
+  live.subscribe(render);
+}

@@ -1,0 +1,71 @@
+// Decision rounds in the live state (docs/realtime.md, "round.*"): applied by live.js, without
+// any DOM, so every screen keeps `state.rounds` the same way. `round.turnout` and
+// `round.tally` carry no seq: each replaces the last one of its round.
+
+function ensure(state) {
+  if (!Array.isArray(state.rounds)) state.rounds = [];
+  return state.rounds;
+}
+
+export function findRound(state, id) {
+  return (state.rounds || []).find((r) => r.id === id) || null;
+}
+
+function putRound(state, data) {
+  const rounds = ensure(state);
+  const i = rounds.findIndex((r) => r.id === data.id);
+  if (i >= 0) rounds[i] = { ...rounds[i], ...data };
+  else rounds.push({ turnout: null, tally: null, ...data });
+  rounds.sort((a, b) => a.id - b.id);
+  return rounds.find((r) => r.id === data.id);
+}
+
+/**
+ * Apply a round.* event (and the vote weights of participant.updated). Returns true when the
+ * event was a round event (handled here), false otherwise (participant.updated goes on to
+ * the other handlers too).
+ */
+export function applyRoundEvent(state, event) {
+  const { type, data } = event;
+  if (type === "participant.updated") {
+    if (state.members && data && data.vote_weight !== undefined) {
+      const member = state.members.find((m) => m.id === data.id);
+      if (member) Object.assign(member, { vote_weight: data.vote_weight, carried_by_id: data.carried_by_id });
+    }
+    return false;
+  }
+  if (!type.startsWith("round.") || !data) return false;
+  switch (type) {
+    case "round.created":
+    case "round.opened":
+      putRound(state, data);
+      break;
+    case "round.closed": {
+      const round = putRound(state, data);
+      round.tally = null; // the result replaces the live count
+      break;
+    }
+    case "round.followed_up": {
+      const round = findRound(state, data.round_id);
+      if (round) round.followed_up = data.path;
+      if (data.new_round) putRound(state, data.new_round);
+      break;
+    }
+    default:
+      break;
+  }
+  return true;
+}
+
+/** A `round.turnout` or `round.tally` socket message: keep it on its round. */
+export function applyRoundMessage(state, name, message) {
+  if (!state || !message) return false;
+  const round = findRound(state, message.round_id);
+  if (!round) return false;
+  if (name === "round.turnout") round.turnout = message;
+  else if (name === "round.tally") {
+    if (round.state !== "open") return false; // a late count after the close
+    round.tally = message;
+  }
+  return true;
+}

@@ -1,0 +1,741 @@
+// Decision rounds on the phone (the ballot: rank by tap, keyboard or drag; consent, gradients,
+// approval, scores; receipts; offline ballots) and on the projector (turnout, live bars, the
+// round-by-round story). The console's panel is in rounds-console.js.
+
+import { h, replaceChildren, setText } from "./dom.js";
+import { ordinal } from "./floor.js";
+import { config } from "./i18n.js";
+import { everySecond } from "./timer.js";
+import {
+  Bars,
+  CHOICES,
+  ONE_PROPOSAL,
+  RANKED,
+  barRows,
+  barScale,
+  choiceLabel,
+  decisionText,
+  methodName,
+  num,
+  optionLabel,
+  roundSentence,
+  roundTable,
+  ruleText,
+  storyList,
+  winLine,
+} from "./tally-view.js";
+
+/** The projector steps through the rounds of a count this often. */
+export const STORY_STEP_MS = 2500;
+
+export function turnoutText(turnout, t, locale) {
+  if (!turnout) return "";
+  const present = Math.max(turnout.present ?? 0, turnout.voted);
+  let text = t("turnout", { voted: turnout.voted.toLocaleString(locale), present: present.toLocaleString(locale) });
+  if (turnout.voted_weight !== undefined && turnout.voted_weight !== turnout.voted) {
+    text += ` · ${t("turnout_weight", { weight: turnout.voted_weight.toLocaleString(locale) })}`;
+  }
+  return text;
+}
+
+/** The rounds a screen shows: the open ones, then the latest closed one. */
+export function shownRounds(state) {
+  const rounds = state.rounds || [];
+  const open = rounds.filter((r) => r.state === "open");
+  const closed = rounds.filter((r) => r.state === "closed").sort((a, b) => Date.parse(b.closed_at) - Date.parse(a.closed_at) || b.id - a.id);
+  return closed.length ? [...open, closed[0]] : open;
+}
+
+function roundMeta(round, t) {
+  const parts = [methodName(round.method, t)];
+  if (round.method === "stv" || ((round.method === "approval" || round.method === "score") && round.seats > 1)) parts.push(t("seats", { n: round.seats }));
+  parts.push(round.secret ? t("secret_round") : t("named_round"));
+  return parts.join(" · ");
+}
+
+/** A stored ballot in words, for checking a receipt. */
+export function ballotText(round, ballot, t) {
+  if (!ballot) return "";
+  if (ballot.ranking) return ballot.ranking.map((id) => optionLabel(round, id)).join(" > ");
+  if (ballot.approve) return ballot.approve.length ? ballot.approve.map((id) => optionLabel(round, id)).join(", ") : t("ballot_abstain");
+  if (ballot.scores) return Object.entries(ballot.scores).map(([id, s]) => `${optionLabel(round, id)} ${s}`).join(", ");
+  if (ballot.choice !== undefined) return choiceLabel(round.method, ballot.choice, t);
+  return "";
+}
+
+// -- the phone --------------------------------------------------------------------------------
+
+class Store {
+  constructor(code, memberId) {
+    this.prefix = `convene:${code}:${memberId}:`;
+  }
+  get(kind, roundId) {
+    try {
+      return JSON.parse(localStorage.getItem(`${this.prefix}${kind}:${roundId}`) || "null");
+    } catch {
+      return null;
+    }
+  }
+  set(kind, roundId, value) {
+    try {
+      if (value === null) localStorage.removeItem(`${this.prefix}${kind}:${roundId}`);
+      else localStorage.setItem(`${this.prefix}${kind}:${roundId}`, JSON.stringify(value));
+    } catch {
+      // private mode or full: the ballot still goes out now when online
+    }
+  }
+}
+
+function emptyDraft(round, saved) {
+  const draft = { ranking: [], approve: [], scores: {}, choice: null };
+  const ballot = saved && saved.ballot;
+  if (ballot) {
+    if (ballot.ranking) draft.ranking = [...ballot.ranking];
+    if (ballot.approve) draft.approve = [...ballot.approve];
+    if (ballot.scores) draft.scores = { ...ballot.scores };
+    if (ballot.choice !== undefined) draft.choice = ballot.choice;
+  }
+  for (const option of round.options) if (!(option.id in draft.scores)) draft.scores[option.id] = 0;
+  return draft;
+}
+
+/** What rounds.cast takes, from a draft; null when nothing was chosen. */
+function ballotArgs(round, draft) {
+  if (RANKED.has(round.method)) return draft.ranking.length ? { ranking: [...draft.ranking] } : null;
+  if (round.method === "approval") return { approve: [...draft.approve] };
+  if (round.method === "score") {
+    const scores = {};
+    for (const option of round.options) scores[String(option.id)] = Number(draft.scores[option.id] || 0);
+    return { scores };
+  }
+  return draft.choice === null ? null : { choice: draft.choice };
+}
+
+/** The phone's decision card: the open round's ballot, turnout, and the result after the close. */
+export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
+  const { code } = config();
+  let store = null;
+  const cards = new Map(); // round id → {el, parts, key}
+  const drafts = new Map();
+  const sending = new Set();
+  const status = new Map(); // round id → {state, text, receipt}
+  let drag = null;
+  let suppressClick = false;
+
+  const online = () => live.socket && live.socket.connected && live.status === "connected" && navigator.onLine !== false;
+  const say = (text) => {
+    setText(announce, "");
+    setText(announce, text);
+  };
+
+  function draftOf(round) {
+    if (!drafts.has(round.id)) drafts.set(round.id, emptyDraft(round, store.get("pending", round.id) || store.get("receipt", round.id)));
+    return drafts.get(round.id);
+  }
+
+  function setStatus(round, state, text, receipt = null) {
+    status.set(round.id, { state, text, receipt });
+    const entry = cards.get(round.id);
+    if (entry) showStatus(round, entry.parts.status);
+  }
+
+  function showStatus(round, el) {
+    const s = status.get(round.id);
+    if (!s) {
+      el.hidden = true;
+      el.dataset.state = "";
+      replaceChildren(el);
+      return;
+    }
+    el.hidden = false;
+    el.dataset.state = s.state;
+    replaceChildren(
+      el,
+      h("strong", { class: "vote-status-title" }, s.text),
+      s.receipt ? h("span", { class: "vote-receipt", "data-testid": "receipt" }, t("receipt", { code: s.receipt })) : null,
+      s.state === "recorded" ? h("span", { class: "hint" }, t("receipt_hint")) : null,
+    );
+  }
+
+  // -- sending -------------------------------------------------------------------------------
+
+  async function send(round, args, { fromPending = false } = {}) {
+    if (sending.has(round.id)) return;
+    const saved = store.get("receipt", round.id);
+    const payload = { round_id: round.id, ...args };
+    if (saved && saved.receipt) payload.replaces = saved.receipt;
+    if (!online()) {
+      store.set("pending", round.id, { ballot: args });
+      setStatus(round, "offline", t("vote_saved_offline"));
+      return;
+    }
+    sending.add(round.id);
+    setStatus(round, "sending", fromPending ? t("vote_sending_saved") : t("sending"));
+    try {
+      const reply = await live.command("rounds.cast", payload);
+      store.set("receipt", round.id, { receipt: reply.receipt, ballot: args, weight: reply.weight });
+      store.set("pending", round.id, null);
+      const voted = live.state.me.voted_rounds || (live.state.me.voted_rounds = []);
+      if (!voted.includes(round.id)) voted.push(round.id);
+      setStatus(round, "recorded", t("vote_recorded"), reply.receipt);
+      say(t("vote_recorded"));
+    } catch (error) {
+      if (error.code === "offline" || error.code === "timeout") {
+        store.set("pending", round.id, { ballot: args });
+        setStatus(round, "offline", t("vote_saved_offline"));
+      } else {
+        if (fromPending) store.set("pending", round.id, null);
+        setStatus(round, "error", error.message || String(error));
+      }
+    } finally {
+      sending.delete(round.id);
+      render(live.state);
+    }
+  }
+
+  /** Ballots kept on the phone go out as soon as the connection is back. */
+  function flushPending() {
+    if (!live.state || !store || !online()) return;
+    for (const round of live.state.rounds || []) {
+      const pending = store.get("pending", round.id);
+      if (!pending) continue;
+      if (round.state !== "open") {
+        store.set("pending", round.id, null);
+        continue;
+      }
+      send(round, pending.ballot, { fromPending: true });
+    }
+  }
+
+  // -- ballots ---------------------------------------------------------------------------------
+
+  function rerender(round) {
+    const entry = cards.get(round.id);
+    if (entry) {
+      entry.key = null;
+      render(live.state);
+    }
+  }
+
+  function toggleRank(round, optionId) {
+    const draft = draftOf(round);
+    const label = optionLabel(round, optionId);
+    const at = draft.ranking.indexOf(optionId);
+    if (at >= 0) {
+      draft.ranking.splice(at, 1);
+      say(t("unranked", { option: label }));
+    } else {
+      draft.ranking.push(optionId);
+      say(t("ranked_nth", { option: label, place: ordinal(draft.ranking.length, t, locale) }));
+    }
+    rerender(round);
+  }
+
+  function rankedBallot(round, draft) {
+    const rankOf = (id) => draft.ranking.indexOf(id) + 1;
+    return [
+      h("p", { class: "hint", id: `rank-hint-${round.id}` }, round.method === "schulze" ? t("rank_hint_schulze") : t("rank_hint")),
+      h("h4", { class: "ballot-subtitle", id: `options-title-${round.id}` }, t("options_title")),
+      h(
+        "ul",
+        { class: "rank-options", "aria-labelledby": `options-title-${round.id}`, "data-testid": "rank-options" },
+        round.options.map((option) => {
+          const place = rankOf(option.id);
+          return h(
+            "li",
+            {},
+            h(
+              "button",
+              {
+                type: "button",
+                class: "rank-option",
+                "data-key": `rank-${round.id}-${option.id}`,
+                "data-drag": "option",
+                "data-option": option.id,
+                "data-testid": "rank-option",
+                "aria-pressed": place ? "true" : "false",
+                "aria-label": place ? t("option_ranked", { option: option.label, place: ordinal(place, t, locale) }) : t("option_not_ranked", { option: option.label }),
+                "aria-describedby": `rank-hint-${round.id}`,
+                onclick: () => {
+                  if (!suppressClick) toggleRank(round, option.id);
+                },
+              },
+              h("span", { class: "rank-badge", "aria-hidden": "true" }, place ? String(place) : ""),
+              h("span", { class: "rank-option-label" }, option.label),
+            ),
+          );
+        }),
+      ),
+      h("h4", { class: "ballot-subtitle", id: `ranking-title-${round.id}` }, t("your_ranking")),
+      h(
+        "ol",
+        { class: "rank-list", "data-dropzone": round.id, "data-testid": "ranking", "aria-labelledby": `ranking-title-${round.id}` },
+        draft.ranking.length
+          ? draft.ranking.map((id, index) =>
+              h(
+                "li",
+                { class: "rank-item", "data-option": id, "data-testid": "ranked" },
+                h("span", { class: "rank-num", "aria-hidden": "true" }, String(index + 1)),
+                h("span", { class: "rank-item-label" }, optionLabel(round, id)),
+                h("span", { class: "drag-handle", "data-drag": "ranked", "data-option": id, title: t("drag_handle", { option: optionLabel(round, id) }), "aria-hidden": "true" }, "⠿"),
+              ),
+            )
+          : h("li", { class: "rank-empty muted" }, t("ranking_empty")),
+      ),
+      draft.ranking.length
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "button button-small button-quiet",
+              "data-key": `rank-clear-${round.id}`,
+              onclick: () => {
+                draft.ranking = [];
+                rerender(round);
+              },
+            },
+            t("clear_ranking"),
+          )
+        : null,
+    ];
+  }
+
+  function approvalBallot(round, draft) {
+    return h(
+      "fieldset",
+      { class: "ballot-fieldset" },
+      h("legend", {}, t("approve_hint")),
+      round.options.map((option) => {
+        const id = `approve-${round.id}-${option.id}`;
+        return h(
+          "p",
+          { class: "checkbox ballot-check" },
+          h("input", {
+            type: "checkbox",
+            id,
+            "data-key": id,
+            checked: draft.approve.includes(option.id),
+            onchange: (e) => {
+              draft.approve = draft.approve.filter((x) => x !== option.id);
+              if (e.target.checked) draft.approve.push(option.id);
+            },
+          }),
+          h("label", { for: id }, option.label),
+        );
+      }),
+    );
+  }
+
+  function scoreBallot(round, draft) {
+    return h(
+      "fieldset",
+      { class: "ballot-fieldset" },
+      h("legend", {}, t("score_hint")),
+      round.options.map((option) => {
+        const id = `score-${round.id}-${option.id}`;
+        const value = Number(draft.scores[option.id] || 0);
+        const out = h("output", { for: id, class: "score-value", "data-testid": "score-value" }, t("score_value", { n: value }));
+        return h(
+          "div",
+          { class: "score-row" },
+          h("label", { for: id }, option.label),
+          h(
+            "div",
+            { class: "score-input" },
+            h("input", {
+              type: "range",
+              id,
+              "data-key": id,
+              min: 0,
+              max: 5,
+              step: 1,
+              value: String(value),
+              "aria-valuetext": t("score_value", { n: value }),
+              oninput: (e) => {
+                const n = Number(e.target.value);
+                draft.scores[option.id] = n;
+                out.textContent = t("score_value", { n });
+                e.target.setAttribute("aria-valuetext", t("score_value", { n }));
+              },
+            }),
+            out,
+          ),
+        );
+      }),
+    );
+  }
+
+  function choiceBallot(round, draft) {
+    const method = round.method;
+    return h(
+      "fieldset",
+      { class: `ballot-fieldset choices choices-${method}` },
+      h("legend", {}, round.options[0] ? round.options[0].label : t("choose_hint")),
+      CHOICES[method].map((choice) => {
+        const id = `choice-${round.id}-${choice}`;
+        const hint = method === "consent" ? t(`choice_${choice}_hint`) : "";
+        return h(
+          "p",
+          { class: `choice choice-${choice}` },
+          h("input", {
+            type: "radio",
+            id,
+            name: `choice-${round.id}`,
+            value: String(choice),
+            "data-key": id,
+            checked: draft.choice === choice,
+            onchange: () => (draft.choice = choice),
+          }),
+          h("label", { for: id }, h("span", { class: "choice-label" }, choiceLabel(method, choice, t)), hint ? h("span", { class: "choice-hint" }, hint) : null),
+        );
+      }),
+    );
+  }
+
+  function ballotForm(round, voted) {
+    const draft = draftOf(round);
+    const saved = store.get("receipt", round.id);
+    let fields;
+    if (RANKED.has(round.method)) fields = rankedBallot(round, draft);
+    else if (round.method === "approval") fields = approvalBallot(round, draft);
+    else if (round.method === "score") fields = scoreBallot(round, draft);
+    else fields = choiceBallot(round, draft);
+    const carried = Boolean(live.state.me.carried_by_id);
+    const elsewhere = voted && !saved;
+    return h(
+      "form",
+      {
+        class: "ballot",
+        "data-testid": "ballot",
+        novalidate: true,
+        onsubmit: (e) => {
+          e.preventDefault();
+          const args = ballotArgs(round, draft);
+          if (!args) {
+            setStatus(round, "error", t("nothing_to_send"));
+            return;
+          }
+          send(round, args);
+        },
+      },
+      fields,
+      carried ? h("p", { class: "warning" }, t("carried_note")) : null,
+      elsewhere ? h("p", { class: "hint" }, t("voted_elsewhere"), round.secret ? ` ${t("voted_elsewhere_secret")}` : "") : null,
+      h(
+        "button",
+        { type: "submit", class: "button button-primary button-block", "data-key": `send-${round.id}`, disabled: sending.has(round.id) },
+        saved || voted ? t("change_vote") : t("send_vote"),
+      ),
+    );
+  }
+
+  function resultView(round) {
+    const saved = store.get("receipt", round.id);
+    const output = h("div", { class: "receipt-check-out", "aria-live": "polite", "data-testid": "receipt-check" });
+    const details = h(
+      "details",
+      {
+        class: "receipt-check",
+        ontoggle: async () => {
+          if (!details.open || details.dataset.loaded) return;
+          if (!saved) {
+            setText(output, t("no_receipt_here"));
+            return;
+          }
+          setText(output, t("ballots_loading"));
+          try {
+            const list = await live.command("rounds.ballots", { round_id: round.id });
+            details.dataset.loaded = "1";
+            const mine = list.ballots.find((b) => b.receipt === saved.receipt);
+            replaceChildren(
+              output,
+              h("p", {}, t("ballots_count", { n: list.ballots.length })),
+              h(
+                "p",
+                { class: mine ? "receipt-ok" : "warning" },
+                mine ? t("receipt_found", { code: saved.receipt, ballot: ballotText(round, mine.ballot, t) }) : t("receipt_missing", { code: saved.receipt }),
+              ),
+            );
+          } catch (error) {
+            setText(output, error.message || String(error));
+          }
+        },
+      },
+      h("summary", {}, t("check_receipt")),
+      output,
+    );
+    const result = round.result;
+    return [
+      h("p", { class: `round-decision ${result.passed === false ? "is-not-passed" : ""}`.trim(), "data-testid": "round-decision" }, decisionText(round, t)),
+      ONE_PROPOSAL.has(round.method) ? h("p", { class: "hint" }, ruleText(round, t)) : null,
+      storyList(round, t, locale),
+      h("h4", { class: "ballot-subtitle" }, t("result_story")),
+      roundTable(round, t, locale),
+      saved ? h("p", { class: "hint" }, t("receipt", { code: saved.receipt })) : null,
+      details,
+    ];
+  }
+
+  function cardFor(round) {
+    let entry = cards.get(round.id);
+    if (entry) return entry;
+    const parts = {
+      title: h("h3", { class: "round-title", "data-testid": "round-title" }),
+      meta: h("p", { class: "round-meta muted" }),
+      turnout: h("p", { class: "round-turnout", "data-testid": "turnout" }),
+      main: h("div", { class: "round-main" }),
+      status: h("p", { class: "vote-status", role: "status", "data-testid": "vote-status", hidden: true }),
+    };
+    const el = h(
+      "article",
+      { class: "round", dataset: { id: round.id }, "data-testid": "round" },
+      h("p", { class: "round-state eyebrow" }),
+      parts.title,
+      parts.meta,
+      parts.turnout,
+      parts.main,
+      parts.status,
+    );
+    entry = { el, parts, key: null };
+    cards.set(round.id, entry);
+    return entry;
+  }
+
+  function render(state) {
+    if (!store) store = new Store(code, state.me.id);
+    const rounds = shownRounds(state);
+    card.hidden = !rounds.length;
+    for (const id of cards.keys()) if (!rounds.some((r) => r.id === id)) cards.delete(id);
+    const els = rounds.map((round) => {
+      const entry = cardFor(round);
+      const voted = (state.me.voted_rounds || []).includes(round.id);
+      const { parts } = entry;
+      entry.el.dataset.state = round.state;
+      setText(entry.el.querySelector(".round-state"), round.state === "open" ? t("round_open") : t("round_closed"));
+      setText(parts.title, round.title);
+      setText(parts.meta, roundMeta(round, t));
+      const turnout = round.turnout;
+      setText(parts.turnout, round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : turnoutText(turnout, t, locale));
+      const key = JSON.stringify([round.state, round.result ? round.id : null, voted]);
+      if (entry.key !== key && !drag) {
+        entry.key = key;
+        replaceChildren(parts.main, round.state === "open" ? ballotForm(round, voted) : resultView(round));
+      }
+      if (round.state === "open" && !status.has(round.id)) {
+        const saved = store.get("receipt", round.id);
+        if (store.get("pending", round.id)) status.set(round.id, { state: "offline", text: t("vote_saved_offline") });
+        else if (saved && voted) status.set(round.id, { state: "recorded", text: t("vote_recorded"), receipt: saved.receipt });
+      }
+      if (round.state !== "open") status.delete(round.id);
+      showStatus(round, parts.status);
+      return entry.el;
+    });
+    const current = [...body.children];
+    if (current.length !== els.length || current.some((el, i) => el !== els[i])) replaceChildren(body, els);
+    flushPending();
+  }
+
+  // -- drag and drop (pointer events: mouse, pen, and touch on the handles) --------------------
+
+  function roundOf(el) {
+    const article = el.closest(".round");
+    return article && live.state ? (live.state.rounds || []).find((r) => r.id === Number(article.dataset.id)) : null;
+  }
+
+  function dropIndex(list, y) {
+    const items = [...list.querySelectorAll(".rank-item")];
+    for (let i = 0; i < items.length; i += 1) {
+      const box = items[i].getBoundingClientRect();
+      if (y < box.top + box.height / 2) return i;
+    }
+    return items.length;
+  }
+
+  function clearMarks() {
+    for (const el of body.querySelectorAll("[data-drop]")) delete el.dataset.drop;
+  }
+
+  body.addEventListener("pointerdown", (e) => {
+    const source = e.target.closest("[data-drag]");
+    if (!source || e.button > 0) return;
+    // Touch scrolls the page on the option buttons (tap to rank); the handles drag.
+    if (source.dataset.drag === "option" && e.pointerType === "touch") return;
+    const round = roundOf(source);
+    if (!round || round.state !== "open") return;
+    drag = { round, id: Number(source.dataset.option), from: source.dataset.drag, x: e.clientX, y: e.clientY, moving: false, source };
+    if (source.dataset.drag === "ranked") e.preventDefault();
+  });
+
+  document.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    if (!drag.moving && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) < 6) return;
+    drag.moving = true;
+    drag.source.closest("li").classList.add("is-dragging");
+    clearMarks();
+    const list = document.elementFromPoint(e.clientX, e.clientY)?.closest(".rank-list");
+    if (list) {
+      const items = list.querySelectorAll(".rank-item");
+      const at = dropIndex(list, e.clientY);
+      if (items[at]) items[at].dataset.drop = "before";
+      else list.dataset.drop = "end";
+    }
+  });
+
+  document.addEventListener("pointerup", (e) => {
+    if (!drag) return;
+    const { round, id, from, moving, source } = drag;
+    drag = null;
+    source.closest("li")?.classList.remove("is-dragging");
+    clearMarks();
+    if (!moving) return;
+    suppressClick = true;
+    setTimeout(() => (suppressClick = false), 0);
+    const draft = draftOf(round);
+    const list = document.elementFromPoint(e.clientX, e.clientY)?.closest(".rank-list");
+    const label = optionLabel(round, id);
+    if (list) {
+      let at = dropIndex(list, e.clientY);
+      const was = draft.ranking.indexOf(id);
+      if (was >= 0) {
+        draft.ranking.splice(was, 1);
+        if (was < at) at -= 1;
+      }
+      draft.ranking.splice(at, 0, id);
+      say(t("ranked_nth", { option: label, place: ordinal(at + 1, t, locale) }));
+    } else if (from === "ranked") {
+      draft.ranking = draft.ranking.filter((x) => x !== id);
+      say(t("unranked", { option: label }));
+    }
+    rerender(round);
+  });
+
+  document.addEventListener("pointercancel", () => {
+    if (drag) drag.source.closest("li")?.classList.remove("is-dragging");
+    drag = null;
+    clearMarks();
+  });
+
+  live.subscribe(render);
+  window.addEventListener("online", () => setTimeout(flushPending, 300));
+  everySecond(flushPending);
+}
+
+// -- the projector ----------------------------------------------------------------------------
+
+/** The projector's round: turnout, the live bars, then the count told round by round. */
+export function mountProjectorRounds(live, t, locale, el) {
+  let shownId = null;
+  let shownState = null;
+  let bars = null;
+  let parts = null;
+  let step = 0;
+  let timer = null;
+
+  function build(round) {
+    parts = {
+      state: h("p", { class: "projector-eyebrow", "data-testid": "round-state" }),
+      title: h("h1", { class: "round-big-title", "data-testid": "round-title" }),
+      meta: h("p", { class: "round-big-meta" }),
+      turnout: h("p", { class: "round-big-turnout", "data-testid": "projector-turnout" }),
+      verdict: h("p", { class: "round-verdict", "data-testid": "verdict", hidden: true }),
+      bars: h("div", { class: "round-big-bars" }),
+      waiting: h("p", { class: "round-big-waiting", hidden: true }, t("results_at_close")),
+      story: h("p", { class: "round-story-step", "data-testid": "story-round", hidden: true }),
+      explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", hidden: true }),
+      decision: h("p", { class: "round-big-decision", "data-testid": "projector-decision", hidden: true }),
+      rule: h("p", { class: "round-big-rule", hidden: true }),
+    };
+    replaceChildren(
+      el,
+      parts.state,
+      parts.title,
+      parts.meta,
+      parts.turnout,
+      parts.verdict,
+      parts.waiting,
+      parts.story,
+      parts.bars,
+      parts.explanation,
+      parts.rule,
+      parts.decision,
+    );
+    bars = new Bars(parts.bars, t, { testid: "projector-bars" });
+  }
+
+  function draw(round) {
+    const result = round.state === "closed" ? round.result : round.tally && round.tally.result;
+    parts.waiting.hidden = !(round.state === "open" && !round.live_results);
+    parts.bars.hidden = !result;
+    if (!result) return;
+    // While voting: the first preferences; after the close, the count round by round from there.
+    const index = round.state === "closed" ? step : 0;
+    const rows = barRows(round, result, index, t, locale);
+    const line = winLine(round, result, index);
+    const r = result.rounds[Math.min(index, result.rounds.length - 1)];
+    const lineLabel = round.method === "stv" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
+    bars.update(rows, barScale(round, result, rows), line, lineLabel);
+    const closed = round.state === "closed";
+    const many = result.rounds.length > 1;
+    parts.story.hidden = !(closed && many);
+    setText(parts.story, t("round_of", { n: index + 1, total: result.rounds.length }));
+    parts.explanation.hidden = !closed;
+    setText(parts.explanation, closed ? roundSentence(round, result, index, t, locale) : "");
+    const last = index >= result.rounds.length - 1;
+    parts.decision.hidden = !(closed && last);
+    setText(parts.decision, closed ? decisionText(round, t) : "");
+    const single = ONE_PROPOSAL.has(round.method);
+    parts.verdict.hidden = !(closed && single);
+    if (closed && single) {
+      parts.verdict.dataset.passed = result.passed ? "true" : "false";
+      const quorate = !result.details || result.details.quorate !== false;
+      setText(parts.verdict, `${result.passed ? t("passed") : t("not_passed")}${quorate ? "" : ` · ${t("quorum_missed")}`}`);
+    }
+    parts.rule.hidden = !single;
+    setText(parts.rule, single ? ruleText(round, t) : "");
+  }
+
+  function startStory(round) {
+    clearInterval(timer);
+    step = 0;
+    const total = round.result ? round.result.rounds.length : 1;
+    if (total <= 1) return;
+    timer = setInterval(() => {
+      step += 1;
+      if (step >= total - 1) clearInterval(timer);
+      const now = (live.state.rounds || []).find((r) => r.id === shownId);
+      if (now) draw(now);
+    }, STORY_STEP_MS);
+  }
+
+  function render(state) {
+    const current = state.current_item_id ?? null;
+    const candidates = shownRounds(state).filter((r) => r.state === "open" || (r.agenda_item_id ?? null) === current);
+    const round = candidates[0] || null;
+    const root = document.getElementById("live");
+    if (root) root.dataset.round = round ? "true" : "false";
+    el.hidden = !round;
+    if (!round) {
+      shownId = null;
+      clearInterval(timer);
+      return;
+    }
+    if (round.id !== shownId) {
+      shownId = round.id;
+      shownState = null;
+      build(round);
+    }
+    if (round.state !== shownState) {
+      shownState = round.state;
+      el.dataset.state = round.state;
+      if (round.state === "closed") startStory(round);
+    }
+    setText(parts.state, round.state === "open" ? t("round_open") : t("round_closed"));
+    setText(parts.title, round.title);
+    setText(parts.meta, [methodName(round.method, t), round.live_results || round.state === "closed" ? "" : t("results_at_close")].filter(Boolean).join(" · "));
+    const turnout = round.turnout;
+    setText(parts.turnout, turnout ? (round.state === "closed" ? t("turnout_closed", { voted: turnout.voted }) : turnoutText(turnout, t, locale)) : "");
+    draw(round);
+  }
+
+  live.subscribe(render);
+}

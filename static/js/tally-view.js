@@ -1,0 +1,291 @@
+// Reading a count (docs/voting-methods.md, "The result structure"): labels, numbers, the
+// bars the projector animates, the round-by-round table and the decision in words. Shared
+// by the phone, the projector and the console.
+
+import { h, replaceChildren, setText } from "./dom.js";
+
+export const RANKED = new Set(["irv", "stv", "schulze"]);
+export const ONE_PROPOSAL = new Set(["yes_no", "consent", "gradients"]);
+export const CHOICES = {
+  yes_no: ["yes", "no", "abstain"],
+  consent: ["agree", "stand_aside", "block"],
+  gradients: [1, 2, 3, 4, 5],
+};
+
+/** {exact, float} (or a plain number) → "17", "2.5", "2,378.61". */
+export function num(value, locale) {
+  if (value === null || value === undefined) return "0";
+  const f = typeof value === "object" ? value.float : Number(value);
+  const whole = Number.isInteger(f);
+  return f.toLocaleString(locale, { maximumFractionDigits: whole ? 0 : 2 });
+}
+
+export function numValue(value) {
+  if (value === null || value === undefined) return 0;
+  return typeof value === "object" ? value.float : Number(value);
+}
+
+export function methodName(method, t) {
+  return t(`method_${method}`);
+}
+
+export function choiceLabel(method, key, t) {
+  return method === "gradients" ? t(`gradient_${key}`) : t(`choice_${key}`);
+}
+
+/** The label of a candidate id (a string in tallies) in a round. */
+export function optionLabel(round, id) {
+  const labels = (round.result && round.result.labels) || (round.tally && round.tally.result && round.tally.result.labels) || {};
+  if (labels[String(id)]) return labels[String(id)];
+  const option = round.options.find((o) => String(o.id) === String(id));
+  return option ? option.label : String(id);
+}
+
+/** "more than half", "at least 2/3", "unanimity". */
+export function thresholdText(threshold, t) {
+  const value = threshold || "1/2";
+  if (value === "1/2") return t("threshold_half");
+  if (value === "1") return t("threshold_unanimous");
+  return t("threshold_at_least", { share: value });
+}
+
+/** The outcome in one translated sentence (the server's `decision`, in this screen's language). */
+export function decisionText(round, t) {
+  const result = round.result;
+  if (!result) return "";
+  if (ONE_PROPOSAL.has(round.method)) {
+    const proposal = round.options[0] ? round.options[0].label : round.title;
+    return t(result.passed ? "decision_passed" : "decision_not_passed", { proposal });
+  }
+  const winners = (result.winners || []).map((id) => optionLabel(round, id));
+  if (!winners.length) return t("decision_none");
+  if (winners.length === 1) return t("decision_chosen", { option: winners[0] });
+  return t("decision_chosen_many", { options: winners.join(", ") });
+}
+
+/** Who is out (eliminated in an earlier round) and who is elected, up to round `index`. */
+function statusUpTo(result, index) {
+  const out = new Set();
+  const elected = new Set();
+  result.rounds.slice(0, index).forEach((r) => {
+    (r.eliminated || []).forEach((id) => out.add(String(id)));
+    (r.elected || []).forEach((id) => elected.add(String(id)));
+  });
+  return { out, elected };
+}
+
+/**
+ * The rows of bars for round `index` of a result: every candidate (in option order) or
+ * every choice, with its value and what happens to it in this round.
+ */
+export function barRows(round, result, index, t, locale) {
+  const r = result.rounds[Math.min(index, result.rounds.length - 1)];
+  if (!r) return [];
+  if (ONE_PROPOSAL.has(round.method)) {
+    return CHOICES[round.method].map((key) => ({
+      key: String(key),
+      label: choiceLabel(round.method, key, t),
+      value: numValue(r.tallies[String(key)]),
+      shown: num(r.tallies[String(key)], locale),
+      mark: null,
+    }));
+  }
+  const before = statusUpTo(result, index);
+  const last = index >= result.rounds.length - 1;
+  const winners = new Set((result.winners || []).map(String));
+  return round.options.map((option) => {
+    const id = String(option.id);
+    const value = r.tallies[id];
+    let mark = null;
+    if ((r.elected || []).map(String).includes(id) || before.elected.has(id)) mark = "elected";
+    else if ((r.eliminated || []).map(String).includes(id)) mark = "eliminated";
+    else if (before.out.has(id) || (value === undefined && RANKED.has(round.method) && round.method !== "schulze")) mark = "out";
+    if (last && winners.has(id) && round.state === "closed") mark = "elected";
+    if (round.state !== "closed") mark = null; // while voting, nobody is out or in yet
+    return { key: id, label: option.label, value: numValue(value), shown: num(value, locale), mark };
+  });
+}
+
+/** The scale of the bars: the ballots counted for the share methods, else the largest value. */
+export function barScale(round, result, rows) {
+  const max = Math.max(0, ...rows.map((row) => row.value));
+  if (["irv", "stv", "yes_no", "consent", "gradients"].includes(round.method)) {
+    return Math.max(numValue(result.total), max, 1);
+  }
+  return Math.max(max, 1);
+}
+
+/** Where the "to win" line sits (IRV: half the ballots; STV: the quota), as a share, or null. */
+export function winLine(round, result, index) {
+  const r = result.rounds[Math.min(index, result.rounds.length - 1)];
+  const total = numValue(result.total);
+  if (!total || !r) return null;
+  if (round.method === "irv") return Math.max(0, (total - numValue(r.exhausted)) / 2 / total);
+  if (round.method === "stv" && r.quota) return Math.min(1, numValue(r.quota) / total);
+  return null;
+}
+
+/**
+ * Horizontal bars that keep their elements between updates, so the CSS transition on their
+ * width animates the change (the count moving, votes transferring).
+ */
+export class Bars {
+  constructor(container, t, { testid = "bars" } = {}) {
+    this.t = t;
+    this.list = h("ol", { class: "tally-bars", "data-testid": testid });
+    this.line = h("p", { class: "tally-line", hidden: true });
+    this.wrap = h("div", { class: "tally-bars-wrap" }, this.list, this.line);
+    this.rows = new Map();
+    replaceChildren(container, this.wrap);
+  }
+
+  update(rows, scale, line = null, lineLabel = "") {
+    const seen = new Set();
+    rows.forEach((row, index) => {
+      seen.add(row.key);
+      let el = this.rows.get(row.key);
+      if (!el) {
+        el = h(
+          "li",
+          { class: "tally-row", dataset: { key: row.key }, "data-testid": "tally-row" },
+          h("span", { class: "tally-label", "data-testid": "tally-label" }),
+          h("span", { class: "tally-track" }, h("span", { class: "tally-fill" })),
+          h("span", { class: "tally-value", "data-testid": "tally-value" }),
+          h("span", { class: "tally-mark", "data-testid": "tally-mark" }),
+        );
+        this.rows.set(row.key, el);
+      }
+      if (this.list.children[index] !== el) this.list.insertBefore(el, this.list.children[index] || null);
+      setText(el.querySelector(".tally-label"), row.label);
+      setText(el.querySelector(".tally-value"), row.shown);
+      const share = scale ? Math.max(0, Math.min(1, row.value / scale)) : 0;
+      // CSSOM (not a style attribute): allowed by the page's Content-Security-Policy.
+      el.querySelector(".tally-fill").style.width = `${(share * 100).toFixed(2)}%`;
+      el.dataset.mark = row.mark || "";
+      setText(el.querySelector(".tally-mark"), row.mark ? this.t(`mark_${row.mark}`) : "");
+    });
+    for (const [key, el] of this.rows) {
+      if (!seen.has(key)) {
+        el.remove();
+        this.rows.delete(key);
+      }
+    }
+    this.line.hidden = line === null || !lineLabel;
+    if (line === null) delete this.list.dataset.line;
+    else {
+      this.list.dataset.line = "1";
+      this.list.style.setProperty("--at", `${(line * 100).toFixed(2)}%`);
+      setText(this.line, lineLabel);
+    }
+  }
+}
+
+/** The round-by-round table: one row per option (or choice), one column per round. */
+export function roundTable(round, t, locale) {
+  const result = round.result;
+  if (!result || !result.rounds.length) return null;
+  const rounds = result.rounds;
+  const keys = ONE_PROPOSAL.has(round.method) ? CHOICES[round.method].map(String) : round.options.map((o) => String(o.id));
+  const label = (key) => (ONE_PROPOSAL.has(round.method) ? choiceLabel(round.method, key, t) : optionLabel(round, key));
+  const cell = (r, key) => {
+    if (!(key in r.tallies)) return h("td", { class: "muted" }, "–");
+    const marks = [];
+    if ((r.elected || []).map(String).includes(key)) marks.push(h("span", { class: "cell-mark cell-elected" }, ` ${t("mark_elected_short")}`));
+    if ((r.eliminated || []).map(String).includes(key)) marks.push(h("span", { class: "cell-mark cell-eliminated" }, ` ${t("mark_eliminated_short")}`));
+    return h("td", {}, num(r.tallies[key], locale), marks);
+  };
+  const showExhausted = RANKED.has(round.method) && round.method !== "schulze";
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { class: "round-table", "data-testid": "round-table" },
+      h("caption", { class: "visually-hidden" }, t("table_caption", { title: round.title })),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, ONE_PROPOSAL.has(round.method) ? t("table_choice") : t("table_option")),
+          rounds.map((r) => h("th", { scope: "col" }, rounds.length > 1 ? t("table_round", { n: r.number }) : t("table_votes"))),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        keys.map((key) => h("tr", {}, h("th", { scope: "row" }, label(key)), rounds.map((r) => cell(r, key)))),
+        showExhausted
+          ? h("tr", { class: "row-exhausted" }, h("th", { scope: "row" }, t("table_exhausted")), rounds.map((r) => h("td", {}, num(r.exhausted, locale))))
+          : null,
+      ),
+    ),
+  );
+}
+
+/** For yes/no, consent and gradients: the rule the count applied, in words. */
+export function ruleText(round, t) {
+  const quorum = round.quorum ? t("rule_quorum", { n: round.quorum }) : "";
+  let rule = "";
+  if (round.method === "yes_no") rule = t("rule_yes_no", { threshold: thresholdText(round.threshold, t) });
+  else if (round.method === "consent") rule = t("rule_consent", { limit: round.stand_aside_limit || "1/3" });
+  else if (round.method === "gradients") rule = t("rule_gradients", { threshold: thresholdText(round.threshold || "2/3", t) });
+  return [rule, quorum].filter(Boolean).join(" ");
+}
+
+/** The decisions taken on an agenda item, for the agenda lists (null when none). */
+export function itemDecisions(state, item, t) {
+  const rounds = (state.rounds || []).filter((r) => r.state === "closed" && r.result && r.agenda_item_id === item.id);
+  if (!rounds.length) return null;
+  return h(
+    "span",
+    { class: "agenda-decisions" },
+    rounds.map((r) => h("span", { class: `agenda-decision ${r.result.passed === false ? "is-not-passed" : ""}`.trim(), "data-testid": "agenda-decision" }, decisionText(r, t))),
+  );
+}
+
+/**
+ * What happened in round `index`, in one translated sentence built from the structure
+ * (the engine's own `explanation` names options by their ids). Single-proposal methods
+ * keep the engine's sentence, which has only counts.
+ */
+export function roundSentence(round, result, index, t, locale) {
+  const r = result.rounds[Math.min(index, result.rounds.length - 1)];
+  if (!r) return "";
+  if (ONE_PROPOSAL.has(round.method)) return result.explanation || r.explanation || "";
+  const name = (id) => optionLabel(round, id);
+  const votes = (id) => num(r.tallies[String(id)], locale);
+  if (round.method === "schulze") {
+    const winner = (result.winners || [])[0];
+    if (winner === undefined) return decisionText(round, t);
+    const condorcet = result.details && result.details.condorcet_winner != null;
+    return t(condorcet ? "story_condorcet" : "story_schulze", { name: name(winner) });
+  }
+  if (!RANKED.has(round.method)) return decisionText(round, t);
+  const parts = [];
+  for (const id of r.elected || []) parts.push(t("story_elected", { name: name(id), votes: votes(id) }));
+  for (const id of r.eliminated || []) parts.push(t("story_eliminated", { name: name(id), votes: votes(id) }));
+  const moves = (r.transfers || [])
+    .filter((m) => numValue(m.votes) > 0)
+    .map((m) => (m.to === null || m.to === undefined ? t("story_exhausted", { votes: num(m.votes, locale) }) : t("story_transfer", { votes: num(m.votes, locale), name: name(m.to) })));
+  if (moves.length) {
+    const from = (r.transfers[0] && r.transfers[0].from) ?? null;
+    const surplus = from !== null && !(r.eliminated || []).map(String).includes(String(from));
+    parts.push(t(surplus ? "story_surplus" : "story_moves", { name: from !== null ? name(from) : "", list: moves.join("; ") }));
+  }
+  if (!parts.length) parts.push(t("story_nobody_yet"));
+  return parts.join(" ");
+}
+
+/** Every round's sentence, as a list (phone and console). */
+export function storyList(round, t, locale) {
+  const result = round.result;
+  if (!result) return null;
+  if (result.rounds.length <= 1) return h("p", { class: "round-explanation", "data-testid": "round-story" }, roundSentence(round, result, 0, t, locale));
+  return h(
+    "ol",
+    { class: "round-story", "data-testid": "round-story" },
+    result.rounds.map((r, i) => h("li", {}, h("strong", {}, `${t("table_round", { n: r.number })}: `), roundSentence(round, result, i, t, locale))),
+  );
+}

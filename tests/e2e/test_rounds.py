@@ -1,0 +1,280 @@
+"""Decision rounds in the browser: ballots from phones (tap, keyboard, drag and drop), the
+projector's live bars and round-by-round story, the decision on the agenda item, a ballot
+cast offline, a blocked consent round's fallback, and changing a secret ballot.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ARTIFACTS, PROJECTOR
+from tests.e2e.flows import add_item, console_for, expect_live, join_direct, phone_context
+
+pytestmark = pytest.mark.browser
+
+#: The counting and the ballot rules are tested on both databases below the browser
+#: (tests/integration); these screens add nothing database-specific, and the file stays short.
+sqlite_only = pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+
+
+def api(base: str, path: str, body: dict, token: str | None = None) -> dict:
+    """POST to the JSON API (people in the room who are not the subject of the test)."""
+    assert base.startswith("http://127.0.0.1:")
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(  # noqa: S310 - the test server on localhost
+        base + path, data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - localhost
+        return json.load(response)
+
+
+def start(console: Page, title: str) -> None:
+    console.get_by_role("button", name=f"Start “{title}”").click()
+    expect(console.get_by_test_id("current-item").get_by_test_id("current-title")).to_have_text(
+        title
+    )
+
+
+def create_round(
+    console: Page, title: str, method: str, options: str, *, live: bool = False, secret=True
+) -> int:
+    """Fill the console's form, create the round and open it; returns its id."""
+    details = console.locator("#round-new-details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    console.get_by_label("Question or title").fill(title)
+    console.get_by_label("Method").select_option(method)
+    console.get_by_label("Options, one per line").fill(options)
+    console.get_by_label(re.compile("^Show the count live")).set_checked(live)
+    console.get_by_label(re.compile("^Secret ballot")).set_checked(secret)
+    console.get_by_role("button", name="Create the round").click()
+    expect(console.get_by_test_id("console-messages")).to_contain_text(f"Round “{title}” created")
+    console.get_by_role("button", name=f"Open the vote “{title}”").click()
+    row = console.get_by_test_id("console-round").filter(has_text=title).first
+    expect(row.get_by_test_id("round-state")).to_have_text("Voting is open")
+    return int(row.get_attribute("data-id"))
+
+
+def send(phone: Page) -> str:
+    """Send the ballot; returns the receipt once the server acknowledged it."""
+    phone.get_by_test_id("ballot").locator('button[type="submit"]').click()
+    status = phone.get_by_test_id("vote-status")
+    expect(status).to_have_attribute("data-state", "recorded")
+    expect(status).to_contain_text("Vote recorded")
+    receipt = status.get_by_test_id("receipt").inner_text()
+    code = re.fullmatch(r"Receipt code: ([A-Z0-9]{10})", receipt)
+    assert code, receipt
+    return code.group(1)
+
+
+@sqlite_only
+def test_ranked_round_from_phones_to_projector(server, new_context, shoot):
+    console, code = console_for(new_context(), server.url, "Tenants' union assembly")
+    add_item(console, "Solidarity fund: what first?", 20)
+    start(console, "Solidarity fund: what first?")
+    projector = new_context(viewport=PROJECTOR).new_page()
+    console.get_by_role("button", name="Create a projector link").click()
+    projector.goto(console.get_by_test_id("projector-url").input_value())
+    expect_live(projector)
+
+    sharp = server.backend == "sqlite"
+    alex = join_direct(phone_context(new_context, sharp=sharp), server.url, code, "Alex")
+    robin = join_direct(phone_context(new_context), server.url, code, "Robin")
+    kim = join_direct(phone_context(new_context), server.url, code, "Kim")
+    others = [
+        api(server.url, f"/api/convenings/{code}/participants", {"name": name})["token"]
+        for name in ("Sam", "Noor")
+    ]
+    round_id = create_round(
+        console, "Where does the fund go first?", "irv", "Rent\nFood\nRepairs", live=True
+    )
+    expect(projector.get_by_test_id("round-title")).to_have_text("Where does the fund go first?")
+    expect(projector.get_by_test_id("projector-turnout")).to_have_text("0 of 3 present have voted")
+
+    # Alex ranks by tapping: each tap appends, with its number; a second tap takes it out.
+    for label in ("Food", "Rent", "Repairs"):
+        alex.get_by_role("button", name=f"{label}, not ranked").click()
+    expect(alex.get_by_test_id("rounds-announce")).to_have_text("Repairs ranked 3rd")
+    alex.get_by_role("button", name="Food, ranked 1st").click()
+    expect(alex.get_by_test_id("rounds-announce")).to_have_text("Food taken out of your ranking")
+    alex.get_by_role("button", name="Food, not ranked").click()
+    expect(alex.get_by_test_id("ranked")).to_have_text(["1Rent⠿", "2Repairs⠿", "3Food⠿"])
+    shoot(alex, "rounds-phone-ranking", full_page=True)
+    alex_receipt = send(alex)
+    shoot(alex, "rounds-phone-recorded", full_page=True)
+
+    # Robin uses the keyboard only: Space and Enter on the options, then on Send.
+    robin.get_by_role("button", name="Food, not ranked").focus()
+    robin.keyboard.press("Space")
+    expect(robin.get_by_test_id("rounds-announce")).to_have_text("Food ranked 1st")
+    expect(robin.get_by_role("button", name="Food, ranked 1st")).to_be_focused()
+    robin.keyboard.press("Shift+Tab")
+    robin.keyboard.press("Enter")
+    expect(robin.get_by_test_id("rounds-announce")).to_have_text("Rent ranked 2nd")
+    robin.get_by_role("button", name="Send my vote").focus()
+    robin.keyboard.press("Enter")
+    expect(robin.get_by_test_id("vote-status")).to_contain_text("Vote recorded")
+
+    # Kim drags: Rent into the ranking, then Repairs above it.
+    ranking = kim.get_by_test_id("ranking")
+    kim.get_by_role("button", name="Rent, not ranked").drag_to(ranking)
+    expect(kim.get_by_test_id("ranked")).to_have_text(["1Rent⠿"])
+    kim.get_by_role("button", name="Repairs, not ranked").drag_to(
+        kim.get_by_test_id("ranked").first, target_position={"x": 20, "y": 2}
+    )
+    expect(kim.get_by_test_id("ranked")).to_have_text(["1Repairs⠿", "2Rent⠿"])
+    expect(kim.get_by_test_id("rounds-announce")).to_have_text("Repairs ranked 1st")
+    send(kim)
+
+    for token, ranking_ids in ((others[0], [0]), (others[1], [1, 0])):
+        options = projector.evaluate(
+            f"window.convene.state.rounds.find((r) => r.id === {round_id}).options.map((o) => o.id)"
+        )
+        api(
+            server.url,
+            f"/api/convenings/{code}/rounds/{round_id}/ballots",
+            {"ranking": [options[i] for i in ranking_ids]},
+            token,
+        )
+
+    # The projector: turnout and the live count (first preferences) as bars.
+    expect(projector.get_by_test_id("projector-turnout")).to_have_text(
+        "5 of 5 present have voted", timeout=5_000
+    )
+    bars = projector.get_by_test_id("projector-bars")
+    expect(bars.get_by_test_id("tally-value")).to_have_text(["2", "2", "1"])
+    expect(bars.get_by_test_id("tally-label")).to_have_text(["Rent", "Food", "Repairs"])
+    turnout = console.get_by_test_id("console-round").first.get_by_test_id("console-turnout")
+    expect(turnout).to_have_text("5 of 5 present have voted")
+    projector.wait_for_timeout(1000)  # the bars' transition
+    shoot(projector, "rounds-projector-live")
+
+    # The close: the projector tells the count round by round.
+    console.get_by_role("button", name="Close the vote “Where does the fund go first?”").click()
+    expect(projector.get_by_test_id("story-round")).to_have_text("Round 1 of 2")
+    expect(projector.get_by_test_id("story-explanation")).to_contain_text("Repairs")
+    rows = bars.get_by_test_id("tally-row")
+    expect(rows.nth(2)).to_have_attribute("data-mark", "eliminated")
+    expect(projector.get_by_test_id("story-round")).to_have_text("Round 2 of 2", timeout=5_000)
+    expect(bars.get_by_test_id("tally-value")).to_have_text(["3", "2", "0"])
+    expect(rows.nth(0)).to_have_attribute("data-mark", "elected")
+    expect(projector.get_by_test_id("projector-decision")).to_have_text("Chosen: Rent.")
+    projector.wait_for_timeout(1000)
+    shoot(projector, "rounds-projector-result")
+
+    # The phones: the result in words and the table; the decision is on the agenda item.
+    expect(alex.get_by_test_id("round-decision")).to_have_text("Chosen: Rent.")
+    table = alex.get_by_test_id("round-table")
+    expect(table.get_by_role("row", name=re.compile("^Rent")).get_by_role("cell")).to_have_text(
+        ["2", "3 ✓"]
+    )
+    expect(alex.get_by_test_id("agenda").get_by_test_id("agenda-decision")).to_have_text(
+        "Chosen: Rent."
+    )
+    expect(console.get_by_test_id("agenda").get_by_test_id("agenda-decision")).to_have_text(
+        "Chosen: Rent."
+    )
+    # Alex checks the receipt against the published ballot list.
+    alex.get_by_text("Check my ballot in the published list").click()
+    expect(alex.get_by_test_id("receipt-check")).to_contain_text(
+        f"Your ballot {alex_receipt} is in the list, counted as: Rent > Repairs > Food"
+    )
+    expect(alex.get_by_test_id("receipt-check")).to_contain_text("5 ballots published.")
+    shoot(alex, "rounds-phone-result", full_page=True)
+    if server.backend == "sqlite":
+        console.evaluate("document.getElementById('messages').replaceChildren()")
+        console.get_by_test_id("rounds-panel").screenshot(path=str(ARTIFACTS / "rounds-panel.png"))
+
+
+@sqlite_only
+def test_ballot_cast_offline_is_sent_on_reconnect(server, new_context):
+    console, code = console_for(new_context(), server.url, "Food co-op general meeting")
+    add_item(console, "New supplier")
+    start(console, "New supplier")
+    context = phone_context(new_context)
+    ben = join_direct(context, server.url, code, "Ben")
+    create_round(console, "Switch to the farm collective?", "yes_no", "Switch supplier")
+    expect(ben.get_by_test_id("round-title")).to_have_text("Switch to the farm collective?")
+
+    context.set_offline(True)
+    ben.get_by_text("Yes", exact=True).click()
+    ben.get_by_role("button", name="Send my vote").click()
+    status = ben.get_by_test_id("vote-status")
+    expect(status).to_have_text("Saved on this phone — will be sent when you're back online")
+    expect(status).to_have_attribute("data-state", "offline")
+    turnout = console.get_by_test_id("console-round").first.get_by_test_id("console-turnout")
+    expect(turnout).to_have_text(re.compile(r"^0 of \d present have voted$"))
+
+    context.set_offline(False)
+    expect(status).to_contain_text("Vote recorded", timeout=15_000)
+    expect(status.get_by_test_id("receipt")).to_be_visible()
+    expect(turnout).to_have_text("1 of 1 present have voted")
+
+
+@sqlite_only
+def test_blocked_consent_round_offers_a_fallback_vote(server, new_context):
+    console, code = console_for(new_context(), server.url, "Housing coop assembly")
+    add_item(console, "Garden rules")
+    start(console, "Garden rules")
+    eva = join_direct(phone_context(new_context), server.url, code, "Eva")
+    create_round(console, "Quiet hours after 10 pm", "consent", "Quiet hours after 10 pm")
+    expect(eva.get_by_text("I believe this harms the group", exact=False)).to_be_visible()
+    eva.get_by_text("Block", exact=True).click()
+    send(eva)
+    console.get_by_role("button", name="Close the vote “Quiet hours after 10 pm”").click()
+    blocked = console.get_by_test_id("console-round").first
+    expect(blocked.get_by_test_id("console-decision")).to_have_text(
+        "Quiet hours after 10 pm: not passed."
+    )
+    expect(eva.get_by_test_id("round-decision")).to_have_text(
+        "Quiet hours after 10 pm: not passed."
+    )
+    follow = blocked.get_by_test_id("follow-up")
+    expect(follow.get_by_role("button")).to_have_text(
+        ["Back to amendments", "New consent round", "Fallback vote (at least 3/4)"]
+    )
+    follow.get_by_role("button", name="Fallback vote (at least 3/4)").click()
+    expect(console.get_by_test_id("console-messages")).to_contain_text(
+        "Followed up: a fallback vote."
+    )
+    fallback = console.get_by_test_id("console-round").first
+    expect(fallback).to_contain_text("Yes / no / abstain")
+    expect(fallback.get_by_test_id("round-state")).to_have_text("Draft")
+    expect(console.get_by_test_id("followed-up")).to_have_text("Followed up: a fallback vote.")
+
+
+@sqlite_only
+def test_changing_a_secret_ballot_reuses_the_receipt(server, new_context):
+    console, code = console_for(new_context(), server.url, "Climate camp plenary")
+    add_item(console, "Workshops")
+    start(console, "Workshops")
+    lea = join_direct(phone_context(new_context), server.url, code, "Lea")
+    create_round(console, "Which workshops?", "approval", "Banners\nLegal\nCooking")
+    lea.get_by_label("Banners").check()
+    first = send(lea)
+    lea.get_by_label("Banners").uncheck()
+    lea.get_by_label("Legal").check()
+    lea.get_by_label("Cooking").check()
+    lea.get_by_role("button", name="Send my changed vote").click()
+    status = lea.get_by_test_id("vote-status")
+    expect(status.get_by_test_id("receipt")).not_to_have_text(f"Receipt code: {first}")
+    second = status.get_by_test_id("receipt").inner_text().removeprefix("Receipt code: ")
+    turnout = console.get_by_test_id("console-round").first.get_by_test_id("console-turnout")
+    expect(turnout).to_have_text("1 of 1 present have voted")
+    console.get_by_role("button", name="Close the vote “Which workshops?”").click()
+    expect(lea.get_by_test_id("round-decision")).to_have_text(
+        re.compile(r"^Chosen: (Legal|Cooking)\.$")
+    )
+    lea.get_by_text("Check my ballot in the published list").click()
+    check = lea.get_by_test_id("receipt-check")
+    expect(check).to_contain_text("1 ballots published.")
+    expect(check).to_contain_text(
+        f"Your ballot {second} is in the list, counted as: Legal, Cooking"
+    )
