@@ -391,10 +391,27 @@ def live_tally(session: Session, round_: Round) -> dict | None:
     return {"round_id": round_.id, "result": round_.result_json(result)}
 
 
-def round_view(session: Session, svc: Services, round_: Round, actor: Actor) -> dict:
+def _follow_ups(session: Session, convening_id: int) -> dict[int, str]:
+    """Blocked consent rounds and the path the facilitator chose, from the event log (a
+    closed round never changes, so the choice is recorded beside it, not in it)."""
+    rows = session.execute(
+        select(tables.events.c.data).where(
+            tables.events.c.convening_id == convening_id,
+            tables.events.c.type == "round.followed_up",
+        )
+    ).scalars()
+    return {data["round_id"]: data["path"] for data in rows}
+
+
+def round_view(
+    session: Session, svc: Services, round_: Round, actor: Actor, follow_ups: dict | None = None
+) -> dict:
     view = round_.public(with_result=True)
     if round_.state is RoundState.CLOSED:
         view["decision"] = round_.decision()
+        if follow_ups is None:
+            follow_ups = _follow_ups(session, round_.convening_id)
+        view["followed_up"] = follow_ups.get(round_.id)
     view["turnout"] = turnout(session, svc, round_, staff=actor.is_staff)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         view["tally"] = live_tally(session, round_)
@@ -410,7 +427,8 @@ def rounds_for_snapshot(
         .where(tables.rounds.c.convening_id == actor.convening_id)
         .order_by(tables.rounds.c.id)
     ).scalars()
-    views = [round_view(session, svc, r, actor) for r in rounds]
+    follow_ups = _follow_ups(session, actor.convening_id)
+    views = [round_view(session, svc, r, actor, follow_ups) for r in rounds]
     voted = (
         session.execute(
             select(tables.round_voters.c.round_id).where(

@@ -368,6 +368,9 @@ def test_a_blocked_consent_round_falls_back_to_a_supermajority(services, room):
         "fallback",
     )
     assert fallback["follows_round_id"] == round_id
+    assert rounds.get_round(services, facilitator, round_id=round_id)["followed_up"] == "fallback"
+    rounds.follow_up(services, facilitator, round_id=round_id, path="amend")
+    assert rounds.get_round(services, facilitator, round_id=round_id)["followed_up"] == "amend"
     retry = rounds.follow_up(services, facilitator, round_id=round_id, path="retry")["new_round"]
     assert retry["method"] == "consent"
     passed_id, _ = new_round(services, room, method="consent", labels=("Tea break",))

@@ -655,6 +655,10 @@ SCHEMAS = {
             },
             "seed": {"type": "string"},
             "decision": {"type": "string"},
+            "followed_up": {
+                "enum": ["amend", "retry", "fallback", None],
+                "description": "A blocked consent round: the last path the facilitator chose.",
+            },
             "turnout": _ref("Turnout"),
             "tally": {
                 "type": ["object", "null"],
