@@ -5,6 +5,7 @@ import { config, locale, t } from "./i18n.js";
 import { mountConsoleFloor } from "./floor-console.js";
 import { mountConsoleRounds } from "./rounds-console.js";
 import { itemDecisions } from "./tally-view.js";
+import { caucusControl, mountConsoleDemands } from "./demands-console.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { currentItem, nextItem, nowBody, timeboxText } from "./views.js";
@@ -340,6 +341,7 @@ function renderMembers(state) {
           m.caucus ? h("span", { class: "muted member-caucus" }, m.caucus) : null,
         ),
         h("span", { class: "badge badge-role" }, t(`role_${m.role}`)),
+        m.role === "participant" || m.role === "facilitator" ? caucusControl(m) : null,
         m.id === me
           ? null
           : h(
@@ -495,6 +497,7 @@ wireCopyButtons(t, messages);
 live.subscribe(render);
 mountConsoleFloor(live, t, run, say);
 mountConsoleRounds(live, t, run, say, locale);
+mountConsoleDemands(live, t, run, say);
 live.connect();
 everySecond(tick);
 window.convene = live;

@@ -1,6 +1,7 @@
 // One live connection per screen: snapshot, then events strictly in seq order (docs/realtime.md).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { applyDemandEvent } from "./demands-state.js";
 import { applyRoundEvent, applyRoundMessage } from "./rounds-state.js";
 
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -71,6 +72,7 @@ export function applyEvent(state, event) {
       break;
     default:
       if (applyRoundEvent(state, event)) break; // round.* (rounds-state.js)
+      if (applyDemandEvent(state, event)) break; // demand.*, demands.*, amendment.* (demands-state.js)
       // Every other floor.* event carries the whole new speaker list: replace ours.
       if (type.startsWith("floor.") && data && "floor" in data) state.floor = data.floor;
       break; // an event this screen does not show (newer server): its seq still counts

@@ -4,6 +4,7 @@ import { $, h, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountProjectorFloor } from "./floor.js";
 import { mountProjectorRounds } from "./rounds.js";
+import { mountProjectorDemands } from "./demands.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { countdownEl, currentItem, metaLine, nextItem } from "./views.js";
@@ -63,6 +64,7 @@ function tick() {
 
 live.subscribe(render);
 mountProjectorFloor(live, t, $("#projector-floor"));
+mountProjectorDemands(live, t, $("#projector-demands"));
 mountProjectorRounds(live, t, locale, $("#projector-round"));
 live.connect();
 everySecond(tick);

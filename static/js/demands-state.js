@@ -1,0 +1,69 @@
+// Demands in the live state (docs/demands.md, "Events"): applied by live.js's applyEvent,
+// without any DOM, so every screen keeps `state.demands` the same way.
+
+const FIGURES = ["supporters", "support_required", "can_go_to_vote", "supported_by"];
+
+function sortByPosition(state) {
+  state.demands.sort((a, b) => a.position - b.position || a.id - b.id);
+}
+
+function putDemand(state, demand) {
+  const i = state.demands.findIndex((d) => d.id === demand.id);
+  if (i >= 0) state.demands[i] = demand;
+  else state.demands.push(demand);
+  sortByPosition(state);
+}
+
+function dropDemand(state, id) {
+  state.demands = state.demands.filter((d) => d.id !== id);
+}
+
+function mergeFigures(state, id, figures) {
+  const demand = state.demands.find((d) => d.id === id);
+  if (!demand) return;
+  for (const key of FIGURES) if (key in figures) demand[key] = figures[key];
+  if ("agreement" in figures) demand.agreement = figures.agreement;
+}
+
+/**
+ * Apply a demand.*, demands.*, amendment.* or participant.updated event. Returns true when
+ * the event was one of these (handled here), false otherwise.
+ */
+export function applyDemandEvent(state, event) {
+  const { type, data } = event;
+  if (type === "participant.updated") {
+    if (state.members && data && data.name !== undefined) {
+      const member = state.members.find((m) => m.id === data.id);
+      if (member) Object.assign(member, { name: data.name, role: data.role, caucus: data.caucus });
+    }
+    if (state.me && data && data.id === state.me.id && data.caucus !== undefined) state.me.caucus = data.caucus;
+    return true;
+  }
+  const demandEvent = type.startsWith("demand.") || type.startsWith("amendment.");
+  if (!demandEvent && !type.startsWith("demands.")) return false;
+  if (!Array.isArray(state.demands)) state.demands = [];
+  if (type === "demands.reordered") {
+    const rank = new Map(data.order.map((id, i) => [id, i]));
+    for (const d of state.demands) if (rank.has(d.id)) d.position = rank.get(d.id);
+    sortByPosition(state);
+    return true;
+  }
+  if (type === "demands.recounted") {
+    for (const figures of data.demands || []) mergeFigures(state, figures.demand_id, figures);
+    return true;
+  }
+  if (!demandEvent || !data) return true;
+  if (data.demand) {
+    putDemand(state, data.demand);
+  } else if (data.hidden) {
+    dropDemand(state, data.demand_id); // hidden, or changed while hidden: not for this screen
+    return true;
+  } else if (type === "demand.support_changed" || type === "demand.agreement_changed") {
+    mergeFigures(state, data.demand_id, data);
+  }
+  if (type.startsWith("amendment.") && data.amendment_id) {
+    // What the projector puts in the spotlight: the latest amendment that moved.
+    state.demand_spotlight = { demand_id: data.demand_id, amendment_id: data.amendment_id, type, seq: event.seq };
+  }
+  return true;
+}

@@ -1,0 +1,255 @@
+// Demands and amendments (docs/demands.md): the pieces every screen shares (status badges,
+// support line, word diff, agreement bars) and the projector's view. The phone is in
+// demands-phone.js, the facilitator's panel in demands-console.js.
+//
+// Safety: a demand's `body_html` is sanitized by the server (nh3) and is the only text
+// inserted as HTML; every other text a person typed goes through textContent (dom.js's h()).
+
+import { h, replaceChildren } from "./dom.js";
+
+export const STATUSES = ["draft", "open", "under_vote", "adopted", "rejected", "withdrawn", "merged"];
+/** Statuses that take support, amendments and stances. */
+export const ACTIVE = new Set(["draft", "open"]);
+/** Shown only when asked for ("Show withdrawn and merged"). */
+export const GONE = new Set(["withdrawn", "merged"]);
+/** Bridging agreement at or above this "unites the room". */
+export const UNITES = 0.75;
+
+export function statusBadge(status, t) {
+  return h("span", { class: `badge demand-status status-${status}`, "data-testid": "demand-status" }, t(`demand_status_${status}`));
+}
+
+export function amendmentBadge(amendment, t) {
+  const key = amendment.status === "adopted" && amendment.friendly ? "friendly" : amendment.status;
+  return h("span", { class: `badge amendment-status astatus-${amendment.status}`, "data-testid": "amendment-status" }, t(`amendment_status_${key}`));
+}
+
+/** The demand's text: Markdown rendered and sanitized by the server (nh3). */
+export function demandBody(demand, className = "demand-body") {
+  const el = h("div", { class: className, "data-testid": "demand-body" });
+  el.innerHTML = demand.body_html; // sanitized server-side; the only HTML we insert
+  for (const a of el.querySelectorAll("a")) a.setAttribute("target", "_blank");
+  return el;
+}
+
+export function authorsText(demand, t) {
+  const names = (demand.authors && demand.authors.length ? demand.authors : [demand.author]).map((a) => a.name);
+  return t("demand_by", { names: names.join(", ") });
+}
+
+/** "3 of 2 needed" and, unless anonymous, who supports it. */
+export function supportLine(demand, t) {
+  const enough = demand.supporters >= demand.support_required;
+  const count = h(
+    "span",
+    { class: `support-count ${enough ? "is-enough" : ""}`.trim(), "data-testid": "support-count" },
+    t("supporters_of", { n: demand.supporters, needed: demand.support_required }),
+  );
+  const names = demand.supported_by && demand.supported_by.length
+    ? h("span", { class: "support-names muted", "data-testid": "supporter-names" }, t("supported_by", { names: demand.supported_by.map((s) => s.name).join(", ") }))
+    : null;
+  return h("p", { class: "support-line" }, count, names ? " · " : null, names);
+}
+
+/**
+ * A word diff as <del>/<ins> (not only colour: struck through and underlined, and screen
+ * readers hear "deleted"/"inserted" from the visually hidden labels).
+ */
+export function diffView(ops, t, className = "diff") {
+  const parts = [];
+  for (const op of ops || []) {
+    if (op.op === "equal") parts.push(op.text);
+    else if (op.op === "delete") parts.push(h("del", { class: "diff-del" }, h("span", { class: "visually-hidden" }, `[${t("diff_deleted")}: `), op.text, h("span", { class: "visually-hidden" }, "]")));
+    else if (op.op === "insert") parts.push(h("ins", { class: "diff-ins" }, h("span", { class: "visually-hidden" }, `[${t("diff_inserted")}: `), op.text, h("span", { class: "visually-hidden" }, "]")));
+  }
+  return h("p", { class: className, "data-testid": "diff" }, parts);
+}
+
+export function percent(share) {
+  return share === null || share === undefined ? "–" : `${Math.round(share * 100)}%`;
+}
+
+/** A horizontal bar for a share (0..1), with its figure as text; width set through CSSOM (CSP-safe). */
+export function shareBar(label, share, extraClass = "") {
+  const fill = h("span", { class: "bar-fill" });
+  fill.style.setProperty("--share", String(share ?? 0));
+  return h(
+    "div",
+    { class: `bar-row ${extraClass}`.trim() },
+    h("span", { class: "bar-label" }, label),
+    h("span", { class: `bar ${share === null || share === undefined ? "is-empty" : ""}`.trim(), "aria-hidden": "true" }, fill),
+    h("span", { class: "bar-value" }, percent(share)),
+  );
+}
+
+export function unitesRoom(demand) {
+  const b = demand.agreement && demand.agreement.bridging;
+  return b !== null && b !== undefined && b >= UNITES;
+}
+
+export function agreementCounts(agreement, t) {
+  return t("agreement_counts", { agree: agreement.agree, disagree: agreement.disagree, pass: agreement.pass });
+}
+
+/** Sort demand views like the server (rules.sort_views): highest first, none last, ties by position. */
+export function sortDemands(demands, sort) {
+  const list = [...demands];
+  if (sort !== "agreement" && sort !== "bridging") return list.sort((a, b) => a.position - b.position);
+  const key = sort === "agreement" ? "share" : "bridging";
+  const value = (d) => (d.agreement ? d.agreement[key] : null);
+  return list.sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    if ((va === null) !== (vb === null)) return va === null ? 1 : -1;
+    if (va !== vb && va !== null) return vb - va;
+    return a.position - b.position;
+  });
+}
+
+/**
+ * Keep `list`'s children equal to `nodes`, in order, without touching nodes already in
+ * place (so a form someone is typing in keeps its focus and caret).
+ */
+export function reconcile(list, nodes) {
+  nodes.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+  });
+  while (list.children.length > nodes.length) list.lastElementChild.remove();
+}
+
+/**
+ * A list of cards kept by demand id: each card is an <li> with a view (rebuilt only when
+ * its key changes) and a slot for a form (left alone, so typing survives live updates).
+ */
+export class CardList {
+  constructor(list, attrs) {
+    this.list = list;
+    this.attrs = attrs; // item → attributes of the <li>
+    this.cards = new Map();
+  }
+
+  render(items, keyOf, viewOf) {
+    const nodes = items.map((item) => {
+      let card = this.cards.get(item.id);
+      if (!card) {
+        const view = h("div", { class: "card-view" });
+        const slot = h("div", { class: "card-slot" });
+        card = { el: h("li", {}, view, slot), view, slot, key: null };
+        this.cards.set(item.id, card);
+      }
+      const { class: cls, dataset = {}, ...rest } = this.attrs(item);
+      card.el.className = cls || "";
+      Object.assign(card.el.dataset, dataset);
+      for (const [name, value] of Object.entries(rest)) card.el.setAttribute(name, String(value));
+      const key = keyOf(item);
+      if (key !== card.key) {
+        card.key = key;
+        replaceChildren(card.view, viewOf(item, card));
+      }
+      return card.el;
+    });
+    const ids = new Set(items.map((i) => i.id));
+    for (const id of [...this.cards.keys()]) if (!ids.has(id)) this.cards.delete(id);
+    const active = document.activeElement;
+    reconcile(this.list, nodes);
+    if (active && active !== document.activeElement && this.list.contains(active)) active.focus();
+  }
+
+  card(id) {
+    return this.cards.get(id) || null;
+  }
+}
+
+// -- the projector -------------------------------------------------------------------------
+
+/** The latest amendment activity still worth showing, or on a fresh load the newest pending one. */
+function spotlight(state, shown) {
+  const s = state.demand_spotlight;
+  if (s) {
+    const demand = shown.find((d) => d.id === s.demand_id);
+    const amendment = demand && demand.amendments.find((a) => a.id === s.amendment_id);
+    if (amendment && amendment.status !== "withdrawn") return { demand, amendment };
+    return null;
+  }
+  let best = null;
+  for (const demand of shown) {
+    for (const amendment of demand.amendments) {
+      if (amendment.status === "pending" && (!best || amendment.id > best.amendment.id)) best = { demand, amendment };
+    }
+  }
+  return best;
+}
+
+function projectorDemands(state) {
+  const visible = (state.demands || []).filter((d) => !d.hidden && !GONE.has(d.status));
+  const current = state.current_item_id;
+  const ofItem = current == null ? [] : visible.filter((d) => d.item_id === current);
+  return ofItem.length ? ofItem : visible.filter((d) => d.status !== "draft");
+}
+
+function spotlightView(demand, amendment, t) {
+  const adopted = amendment.status === "adopted";
+  const head = adopted
+    ? t("proj_amendment_adopted", { title: demand.title })
+    : amendment.status === "rejected"
+      ? t("proj_amendment_rejected", { title: demand.title })
+      : t("proj_amendment_proposed", { name: amendment.author.name, title: demand.title });
+  return h(
+    "div",
+    { class: `proj-spotlight ${adopted ? "is-adopted" : ""}`.trim(), "data-testid": "projector-spotlight", dataset: { amendment: amendment.id, status: amendment.status } },
+    h("p", { class: "projector-eyebrow" }, adopted ? t("proj_new_version", { n: demand.version }) : t("proj_amendment")),
+    h("p", { class: "proj-spotlight-head" }, head),
+    adopted || amendment.status === "rejected" ? demandBody(demand, "demand-body proj-body") : diffView(amendment.diff, t, "diff proj-diff"),
+    !adopted && amendment.rationale ? h("p", { class: "proj-rationale" }, t("rationale_said", { text: amendment.rationale })) : null,
+  );
+}
+
+function projectorRow(demand, t) {
+  const a = demand.agreement;
+  return h(
+    "li",
+    { class: "proj-demand", "data-testid": "projector-demand", dataset: { id: demand.id } },
+    h(
+      "div",
+      { class: "proj-demand-head" },
+      h("span", { class: "proj-demand-title" }, demand.title),
+      statusBadge(demand.status, t),
+      unitesRoom(demand) ? h("span", { class: "badge unites", "data-testid": "unites" }, t("unites_room")) : null,
+    ),
+    h("p", { class: "proj-demand-support muted" }, t("supporters_of", { n: demand.supporters, needed: demand.support_required }), a.responses ? ` · ${agreementCounts(a, t)}` : ""),
+    a.agree + a.disagree
+      ? h(
+          "div",
+          { class: "proj-bars" },
+          shareBar(t("agreement"), a.share),
+          a.caucuses_counted > 1 ? shareBar(t("bridging"), a.bridging, "bar-bridging") : null,
+        )
+      : null,
+  );
+}
+
+/** The projector: the current item's demands (or every open one) and the latest amendment. */
+export function mountProjectorDemands(live, t, el) {
+  const MAX_ROWS = 5;
+  let shownKey = null;
+  live.subscribe((state) => {
+    const shown = projectorDemands(state);
+    const spot = spotlight(state, shown);
+    const key = JSON.stringify([shown, spot && spot.amendment.id, state.current_item_id]);
+    if (key === shownKey) return;
+    shownKey = key;
+    const live_ = document.getElementById("live");
+    const others = spot ? shown.filter((d) => d.id !== spot.demand.id) : shown;
+    const rows = spot ? [spot.demand, ...others] : others;
+    const limit = spot ? MAX_ROWS - 2 : MAX_ROWS;
+    el.hidden = shown.length === 0;
+    if (live_) live_.dataset.demands = shown.length ? "true" : "false";
+    replaceChildren(
+      el,
+      h("h2", { class: "floor-queue-title proj-demands-title" }, t("demands_title")),
+      spot ? spotlightView(spot.demand, spot.amendment, t) : null,
+      h("ol", { class: "proj-demand-list" }, rows.slice(0, limit).map((d) => projectorRow(d, t))),
+      rows.length > limit ? h("p", { class: "floor-more" }, t("queue_more", { n: rows.length - limit })) : null,
+    );
+  });
+}
