@@ -34,11 +34,25 @@ def _serve(argv: list[str]) -> int:
     return run_production(argv)
 
 
+def _export(argv: list[str]) -> int:
+    from convene.exports.archive import main_export
+
+    return main_export(argv)
+
+
+def _import(argv: list[str]) -> int:
+    from convene.exports.archive import main_import
+
+    return main_import(argv)
+
+
 COMMANDS = {
     "tally": (_tally, "count a ballot file (BLT or CSV) and explain the result"),
     "db": (_db, "database schema: `db upgrade` applies the migrations"),
     "run": (_run, "development server (HOST, PORT)"),
     "serve": (_serve, "production server: gunicorn with an eventlet or gevent worker"),
+    "export": (_export, "write a whole convening as JSON: `export CODE > file.json`"),
+    "import": (_import, "read a convening written by `export` (`--new-code CODE`)"),
 }
 
 

@@ -37,6 +37,7 @@ TIMEBOX_MAX_MINUTES = 24 * 60
 FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
 DEMAND_SETTINGS = ("anonymous", "support_required")
 ROUND_SETTINGS = ("fallback_threshold",)
+MINUTES_SETTINGS = ("minutes_public", "participants_add_actions")
 #: Every setting a facilitator may change with `convening.update`.
 SETTINGS = (
     "title",
@@ -47,6 +48,7 @@ SETTINGS = (
     *FLOOR_SETTINGS,
     *DEMAND_SETTINGS,
     *ROUND_SETTINGS,
+    *MINUTES_SETTINGS,
 )
 SUPPORT_REQUIRED_MAX = 1000
 AGENDA_MAX_ITEMS = 200
@@ -238,6 +240,9 @@ class Convening:
     support_required: int = 1
     #: consensus with fallback: the supermajority a fallback vote needs
     fallback_threshold: str = "3/4"
+    #: minutes: participants may download them once final; participants may add action items
+    minutes_public: bool = False
+    participants_add_actions: bool = False
     agenda: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 
@@ -307,6 +312,11 @@ class Convening:
             if not isinstance(changes["anonymous"], bool):
                 raise InvalidInput(N_("anonymous must be true or false."), field="anonymous")
             cleaned["anonymous"] = changes["anonymous"]
+        for name in MINUTES_SETTINGS:
+            if name in changes:
+                if not isinstance(changes[name], bool):
+                    raise InvalidInput(N_("%(field)s must be true or false."), field=name)
+                cleaned[name] = changes[name]
         if "support_required" in changes:
             value = changes["support_required"]
             if (
@@ -349,6 +359,8 @@ class Convening:
             "anonymous": self.anonymous,
             "support_required": self.support_required,
             "fallback_threshold": self.fallback_threshold,
+            "minutes_public": self.minutes_public,
+            "participants_add_actions": self.participants_add_actions,
         }
 
     def floor_settings(self, item: AgendaItem) -> FloorSettings:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from convene.domain.convening import SETTINGS
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, demands, floor, rounds
+from convene.services import agenda, convenings, demands, floor, minutes, rounds
 from convene.services.core import Services
 
 COMMANDS: dict[str, Callable] = {
@@ -61,6 +61,11 @@ COMMANDS: dict[str, Callable] = {
     "amendments.accept": demands.accept,
     "amendments.decide": demands.decide,
     "amendments.withdraw": demands.withdraw_amendment,
+    "minutes.get": minutes.get_minutes,
+    "minutes.note": minutes.add_note,
+    "minutes.finalize": minutes.finalize,
+    "actions.add": minutes.add_action,
+    "actions.list": minutes.list_actions,
 }
 
 #: Fields a command accepts through ``**changes`` (edits of several optional fields).

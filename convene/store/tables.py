@@ -86,6 +86,9 @@ convenings = Table(
     Column("anonymous", Boolean, nullable=False, default=False),
     Column("support_required", Integer, nullable=False, default=1),
     Column("fallback_threshold", String(20), nullable=False, default="3/4"),
+    # Minutes: participants may download final minutes; participants may add action items.
+    Column("minutes_public", Boolean, nullable=False, default=False),
+    Column("participants_add_actions", Boolean, nullable=False, default=False),
 )
 
 members = Table(
@@ -304,6 +307,58 @@ ballots = Table(
     Column("weight", Integer, nullable=False),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
     sqlite_with_rowid=False,
+)
+
+# Minutes: what someone committed to do, by when, on which agenda item.
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "agenda_item_id", Integer, ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("what", Text, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("due", Date, nullable=True),
+    Column("author_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_action_items_convening", "convening_id"),
+)
+
+# The facilitator's notes on an agenda item, written for the minutes.
+minutes_notes = Table(
+    "minutes_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "agenda_item_id", Integer, ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("text", Text, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("agenda_item_id", name="uq_minutes_notes_agenda_item_id"),
+)
+
+# Every finalized version of the minutes, as the rendered JSON document; never changed.
+minutes_versions = Table(
+    "minutes_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("number", Integer, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("approved_by_id", Integer, nullable=True),
+    Column("approved_by", String(60), nullable=False),
+    Column("approved_at", UTCDateTime(), nullable=False),
+    Column("last_seq", Integer, nullable=False),
+    UniqueConstraint("convening_id", "number", name="uq_minutes_versions_convening_number"),
 )
 
 events = Table(

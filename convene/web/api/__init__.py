@@ -6,11 +6,12 @@ the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/error
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from convene.domain.convening import normalise_join_code
-from convene.domain.errors import N_
+from convene.domain.errors import N_, InvalidInput
 from convene.services import convenings, floor, live
+from convene.services import minutes as minutes_service
 from convene.services.commands import run_command, to_json
 from convene.web.api.openapi import openapi_document
 from convene.web.errors import BadRequest
@@ -335,3 +336,78 @@ def follow_up(code: str, round_id: int):
 @blueprint.patch("/convenings/<code>/participants/<int:member_id>/vote")
 def set_vote_weight(code: str, member_id: int):
     return _run(code, "members.set_weight", {**_body(), "member_id": member_id})
+
+
+# -- minutes, action items and exports ----------------------------------------------------------
+
+MINUTES_FORMATS = ("json", "md", "html", "pdf")
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blueprint.get("/convenings/<code>/minutes")
+def get_minutes(code: str):
+    from convene.exports import html, markdown, pdf
+
+    fmt = request.args.get("format", "json")
+    if fmt not in MINUTES_FORMATS:
+        raise InvalidInput(N_("format is json, md, html or pdf."), field="format")
+    live_wanted = request.args.get("live") in ("1", "true")
+    document = _run(code, "minutes.get", {"live": live_wanted})
+    name = f"minutes-{document['convening']['code']}"
+    if fmt == "json":
+        return document
+    if fmt == "md":
+        return _download(markdown.minutes_markdown(document), "text/markdown", f"{name}.md")
+    if fmt == "html":
+        return _download(html.minutes_html(document), "text/html", f"{name}.html")
+    try:
+        data = pdf.minutes_pdf(document)
+    except pdf.PdfUnavailable as error:
+        current_app.logger.error("%s", error)
+        message = "PDF export is not available on this server; use Markdown or HTML."
+        return {"error": {"code": "pdf_unavailable", "message": message}}, 503
+    return _download(data, "application/pdf", f"{name}.pdf")
+
+
+@blueprint.post("/convenings/<code>/minutes/notes")
+def minutes_note(code: str):
+    return _run(code, "minutes.note", _body())
+
+
+@blueprint.post("/convenings/<code>/minutes/finalize")
+def finalize_minutes(code: str):
+    return _run(code, "minutes.finalize", {})
+
+
+@blueprint.get("/convenings/<code>/actions")
+def list_actions(code: str):
+    return _run(code, "actions.list", {})
+
+
+@blueprint.post("/convenings/<code>/actions")
+def add_action(code: str):
+    return _run(code, "actions.add", _body()), 201
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.csv")
+def ballots_csv(code: str, round_id: int):
+    from convene.exports.ballots_csv import ballots_csv as render_csv
+
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    round_, ballots = minutes_service.closed_round_ballots(_services(), actor, round_id)
+    return _download(render_csv(round_, ballots), "text/csv", f"round-{round_id}-ballots.csv")
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.blt")
+def ballots_blt(code: str, round_id: int):
+    from convene.exports.ballots_blt import ballots_blt as render_blt
+
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    round_, ballots = minutes_service.closed_round_ballots(_services(), actor, round_id)
+    text = render_blt(round_, minutes_service.ranked_profile(round_, ballots))
+    return _download(text, "text/plain", f"round-{round_id}.blt")

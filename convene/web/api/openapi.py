@@ -86,6 +86,62 @@ DEMAND_SETTINGS = {
         "description": "Supporters (besides its authors) a demand needs to go to a vote.",
     },
 }
+MINUTES_SETTINGS = {
+    "minutes_public": {
+        "type": "boolean",
+        "description": "Participants may download the minutes once they are final.",
+    },
+    "participants_add_actions": {
+        "type": "boolean",
+        "description": "Participants may record action items too (not only facilitators).",
+    },
+}
+_action = {
+    "type": "object",
+    "required": ["id", "what", "who", "due", "agenda_item_id", "agenda_item"],
+    "properties": {
+        "id": {"type": "integer"},
+        "what": {"type": "string"},
+        "who": {"type": "string"},
+        "due": {"type": ["string", "null"], "format": "date"},
+        "agenda_item_id": {"type": ["integer", "null"]},
+        "agenda_item": {"type": ["string", "null"], "description": "The item's title."},
+    },
+}
+_minutes = {
+    "type": "object",
+    "description": "The minutes document (docs/minutes.md): header, attendance, one entry per "
+    "agenda item (notes, demands, rounds with their count, decisions, speaking), the adopted "
+    "demands and the action items.",
+    "required": [
+        "document_version",
+        "convening",
+        "facilitators",
+        "attendance",
+        "items",
+        "adopted_demands",
+        "actions",
+        "final",
+        "version",
+        "approved_by",
+        "approved_at",
+    ],
+    "properties": {
+        "document_version": {"type": "integer"},
+        "convening": {"type": "object"},
+        "facilitators": {"type": "array", "items": {"type": "string"}},
+        "attendance": {"type": "object"},
+        "items": {"type": "array", "items": {"type": "object"}},
+        "other": {"type": "object"},
+        "adopted_demands": {"type": "array", "items": {"type": "object"}},
+        "actions": {"type": "array", "items": {"type": "object"}},
+        "last_seq": {"type": "integer"},
+        "final": {"type": "boolean", "description": "false: the live draft."},
+        "version": {"type": ["integer", "null"]},
+        "approved_by": _nullable_string,
+        "approved_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
 DEMAND_ID = {"name": "demand_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 AMENDMENT_ID = {
     "name": "amendment_id",
@@ -146,6 +202,7 @@ SCHEMAS = {
             **FLOOR_SETTINGS,
             "allow_direct_responses": {"type": "boolean"},
             **DEMAND_SETTINGS,
+            **MINUTES_SETTINGS,
         },
         "additionalProperties": False,
     },
@@ -1482,6 +1539,144 @@ PATHS = {
                 }
             ),
             responses={"200": _json(_ref("Member"), "Updated."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/minutes": {
+        "get": _operation(
+            "The minutes: the latest final version, or (facilitators, before finalizing) the "
+            "live draft with final: false. Participants only once final and if the convening's "
+            "minutes_public allows.",
+            params=[
+                CODE,
+                {
+                    "name": "format",
+                    "in": "query",
+                    "schema": {"enum": ["json", "md", "html", "pdf"], "default": "json"},
+                },
+                {
+                    "name": "live",
+                    "in": "query",
+                    "description": "Facilitators: the live draft even after finalizing.",
+                    "schema": {"enum": ["0", "1", "true", "false"]},
+                },
+            ],
+            responses={
+                "200": {
+                    "description": "The minutes: JSON, or a Markdown, HTML or PDF download.",
+                    "content": {
+                        "application/json": {"schema": _minutes},
+                        "text/markdown": {"schema": {"type": "string"}},
+                        "text/html": {"schema": {"type": "string"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    },
+                },
+                "503": _json(_ref("Error"), "PDF export is not available on this server."),
+                **_errors(401, 403, 404, 422),
+            },
+        )
+    },
+    "/api/convenings/{code}/minutes/notes": {
+        "post": _operation(
+            "The facilitator's notes on an agenda item, for the minutes (replaces earlier ones).",
+            security=FACILITATOR,
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["agenda_item_id", "text"],
+                    "properties": {
+                        "agenda_item_id": {"type": "integer"},
+                        "text": {"type": "string", "maxLength": 8000},
+                    },
+                    "additionalProperties": False,
+                }
+            ),
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["agenda_item_id", "text"],
+                        "properties": {
+                            "agenda_item_id": {"type": "integer"},
+                            "text": {"type": "string"},
+                        },
+                    },
+                    "Saved.",
+                ),
+                **_errors(*COMMAND_ERRORS),
+            },
+        )
+    },
+    "/api/convenings/{code}/minutes/finalize": {
+        "post": _operation(
+            "Approve the minutes as they stand: a new numbered version that never changes. "
+            "409 when nothing changed since the last final version.",
+            security=FACILITATOR,
+            params=[CODE],
+            responses={"200": _json(_minutes, "The final version."), **_errors(*COMMAND_ERRORS)},
+        )
+    },
+    "/api/convenings/{code}/actions": {
+        "get": _operation(
+            "Every action item of the convening.",
+            params=[CODE],
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["actions"],
+                        "properties": {"actions": {"type": "array", "items": _action}},
+                    },
+                    "The action items, oldest first.",
+                ),
+                **_errors(401, 404),
+            },
+        ),
+        "post": _operation(
+            "Record an action item (facilitators; participants if participants_add_actions).",
+            params=[CODE],
+            body=_body(
+                {
+                    "type": "object",
+                    "required": ["what", "who"],
+                    "properties": {
+                        "what": {"type": "string", "maxLength": 1000},
+                        "who": {"type": "string", "maxLength": 200},
+                        "due": {"type": ["string", "null"], "format": "date"},
+                        "agenda_item_id": {"type": ["integer", "null"]},
+                    },
+                    "additionalProperties": False,
+                }
+            ),
+            responses={"201": _json(_action, "Recorded."), **_errors(*COMMAND_ERRORS)},
+        ),
+    },
+    "/api/convenings/{code}/rounds/{round_id}/ballots.csv": {
+        "get": _operation(
+            "Every ballot of a closed round as CSV (receipt, weight, ballot; name only in "
+            "named rounds: secret rounds carry receipt codes only).",
+            params=[CODE, ROUND_ID],
+            responses={
+                "200": {
+                    "description": "CSV file.",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **_errors(401, 404, 409),
+            },
+        )
+    },
+    "/api/convenings/{code}/rounds/{round_id}/ballots.blt": {
+        "get": _operation(
+            "A closed ranked round as a BLT file: `python -m convene tally round.blt` "
+            "recounts it (add --method schulze, --rule meek or --seed as the round used).",
+            params=[CODE, ROUND_ID],
+            responses={
+                "200": {
+                    "description": "BLT ballot file.",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                },
+                **_errors(401, 404, 409),
+            },
         )
     },
     "/api/openapi.json": {

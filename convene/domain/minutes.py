@@ -1,0 +1,443 @@
+"""Minutes: the record people take home, as a pure function of the recorded state and log.
+
+Pure Python (no Flask, no SQLAlchemy). :func:`build_minutes` takes the convening's recorded
+state (plain dicts gathered by ``convene.services.minutes.load_state``) and its event log
+(``{"seq", "type", "data", "at"}`` dicts) and returns the document model: plain, JSON-ready
+dicts and lists that the templates under ``templates/minutes/`` render into Markdown and
+HTML/PDF, and that the JSON export carries as is. The same input always gives the same
+document, so minutes can be rebuilt and checked at any time.
+
+Action items are small domain objects too: :func:`parse_action` checks what someone typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from convene.domain.errors import N_, InvalidInput
+from convene.domain.text import clean_block, clean_line
+
+WHAT_MAX = 1000
+WHO_MAX = 200
+NOTE_MAX = 8000
+DOCUMENT_VERSION = 1
+
+METHOD_NAMES = {
+    "irv": "Instant runoff (IRV)",
+    "stv": "Single transferable vote (STV)",
+    "schulze": "Schulze (ranked pairs of preferences)",
+    "approval": "Approval",
+    "score": "Score",
+    "yes_no": "Yes/no",
+    "consent": "Consent",
+    "gradients": "Gradients of agreement",
+}
+FOLLOW_UP_PATHS = {
+    "amend": "back to amendments",
+    "retry": "a new consent round",
+    "fallback": "a fallback vote",
+}
+
+
+# -- action items ----------------------------------------------------------------------------
+
+
+def parse_due(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(N_("The date must be written as YYYY-MM-DD."), field="due")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(N_("The date must be written as YYYY-MM-DD."), field="due") from None
+
+
+def parse_action(what: object, who: object, due: object) -> dict:
+    """A checked action item: ``{what, who, due}`` (``due`` a date or None)."""
+    return {
+        "what": clean_block(what, "what", WHAT_MAX, required=True),
+        "who": clean_line(who, "who", WHO_MAX),
+        "due": parse_due(due),
+    }
+
+
+def parse_note(text: object) -> str:
+    return clean_block(text, "text", NOTE_MAX)
+
+
+# -- the document ---------------------------------------------------------------------------
+
+
+def _attendance(state: dict, events: list[dict]) -> dict:
+    """Participants over time from participant.joined/removed; names unless anonymous."""
+    members = {m["id"]: m for m in state["members"]}
+    timeline: list[dict] = []
+    count = 0
+    for event in events:
+        data = event.get("data") or {}
+        if event["type"] == "participant.joined" and data.get("role", "participant") == (
+            "participant"
+        ):
+            count += 1
+        elif event["type"] == "participant.removed" and data.get("role") == "participant":
+            count = max(0, count - 1)
+        else:
+            continue
+        # The event carries the count as the server saw it: trust it over our own sum.
+        count = data.get("participants", count)
+        timeline.append({"at": event["at"], "count": count, "seq": event["seq"]})
+    anonymous = bool(state["convening"].get("anonymous"))
+    participants = [m for m in state["members"] if m["role"] == "participant"]
+    present = [m for m in participants if m.get("removed_at") is None]
+    delegates = [
+        {"name": m["name"], "weight": m["vote_weight"]}
+        for m in present
+        if m.get("vote_weight", 1) != 1
+    ]
+    proxies = [
+        {"name": m["name"], "carried_by": members.get(m["carried_by_id"], {}).get("name", "")}
+        for m in present
+        if m.get("carried_by_id") is not None
+    ]
+    return {
+        "anonymous": anonymous,
+        "joined": len(participants),
+        "present_at_end": count,
+        "peak": max((p["count"] for p in timeline), default=0),
+        "timeline": timeline,
+        "names": None if anonymous else sorted((m["name"] for m in participants), key=str.lower),
+        "delegates": [] if anonymous else delegates,
+        "proxies": [] if anonymous else proxies,
+    }
+
+
+def _amendment_history(demand: dict, rounds_by_amendment: dict, names: dict) -> list[dict]:
+    history = []
+    for amendment in demand.get("amendments", []):
+        voted = rounds_by_amendment.get(amendment["id"])
+        if amendment["status"] == "adopted":
+            how = (
+                "friendly"
+                if amendment.get("friendly")
+                else ("vote" if voted is not None else "decision")
+            )
+        else:
+            how = "vote" if voted is not None and amendment["status"] == "rejected" else None
+        history.append(
+            {
+                "id": amendment["id"],
+                "author": names.get(amendment["author_id"], ""),
+                "passage": amendment.get("passage"),
+                "body": amendment["body"],
+                "rationale": amendment.get("rationale", ""),
+                "status": amendment["status"],
+                "how": how,
+                "round": voted,
+                "result_version": amendment.get("result_version"),
+            }
+        )
+    return history
+
+
+def _demand(demand: dict, rounds_by_amendment: dict, names: dict) -> dict:
+    return {
+        "id": demand["id"],
+        "title": demand["title"],
+        "body": demand["body"],
+        "status": demand["status"],
+        "version": demand["version"],
+        "author": names.get(demand["author_id"], ""),
+        "versions": [
+            {"number": v["number"], "kind": v["kind"], "title": v["title"], "body": v["body"]}
+            for v in demand.get("versions", [])
+        ],
+        "amendments": _amendment_history(demand, rounds_by_amendment, names),
+    }
+
+
+def _number(value: dict | None) -> str | None:
+    return None if value is None else value.get("exact")
+
+
+def _explain(rnd: dict, labels: dict) -> str:
+    """One round of a count in words, with option labels (the engine's own sentences name
+    options by id)."""
+
+    def name(key: str | None) -> str:
+        return labels.get(key, key) if key is not None else ""
+
+    def votes(key: str) -> str:
+        return _number(rnd["tallies"].get(key)) or "0"
+
+    parts = []
+    if rnd.get("elected"):
+        parts.append(
+            "Elected: " + ", ".join(f"{name(k)} ({votes(k)})" for k in rnd["elected"]) + "."
+        )
+    if rnd.get("eliminated"):
+        parts.append(
+            "Excluded: " + ", ".join(f"{name(k)} ({votes(k)})" for k in rnd["eliminated"]) + "."
+        )
+    moves = [
+        f"{_number(t['votes'])} from {name(t['from'])} "
+        + (f"to {name(t['to'])}" if t.get("to") is not None else "exhausted")
+        for t in rnd.get("transfers", [])
+    ]
+    if moves:
+        parts.append("Transferred: " + "; ".join(moves) + ".")
+    return " ".join(parts) or "No one is elected or excluded."
+
+
+def _table(round_: dict) -> dict:
+    """The round-by-round table: one row per option (and exhausted), one column per round."""
+    result = round_.get("result") or {}
+    labels = result.get("labels") or {}
+    counts = result.get("rounds") or []
+    keys: list[str] = []
+    for rnd in counts:
+        for key in rnd.get("tallies", {}):
+            if key not in keys:
+                keys.append(key)
+    rows = []
+    for key in keys:
+        cells = []
+        for rnd in counts:
+            value = _number(rnd["tallies"].get(key))
+            mark = ""
+            if key in rnd.get("elected", []):
+                mark = "elected"
+            elif key in rnd.get("eliminated", []):
+                mark = "eliminated"
+            cells.append({"count": value, "mark": mark})
+        rows.append({"label": labels.get(key, key), "cells": cells})
+    ranked = round_["method"] in ("irv", "stv")
+    if ranked and counts:
+        rows.append(
+            {
+                "label": "Exhausted",
+                "cells": [{"count": _number(r.get("exhausted")), "mark": ""} for r in counts],
+            }
+        )
+    return {
+        "columns": [r["number"] for r in counts],
+        "rows": rows,
+        "explanations": [
+            r.get("explanation", "")
+            if round_["method"] in ("yes_no", "consent", "gradients")
+            else _explain(r, labels)
+            for r in counts
+        ],
+    }
+
+
+def _round(round_: dict, by_id: dict) -> dict:
+    result = round_.get("result") or {}
+    labels = result.get("labels") or {}
+    details = result.get("details") or {}
+    quorum = round_.get("quorum")
+    voted_weight = round_.get("voted_weight", 0)
+    follows = by_id.get(round_.get("follows_round_id"))
+    closed = round_["state"] == "closed"
+    return {
+        "id": round_["id"],
+        "title": round_["title"],
+        "method": round_["method"],
+        "method_name": METHOD_NAMES.get(round_["method"], round_["method"]),
+        "rule": round_.get("rule"),
+        "seats": round_["seats"],
+        "threshold": round_.get("threshold"),
+        "stand_aside_limit": round_.get("stand_aside_limit"),
+        "secret": round_["secret"],
+        "state": round_["state"],
+        "options": [o["label"] for o in round_["options"]],
+        "opened_at": round_.get("opened_at"),
+        "closed_at": round_.get("closed_at"),
+        "voted": round_.get("voted", 0),
+        "voted_weight": voted_weight,
+        "present_at_open": round_.get("present_at_open"),
+        "present_at_close": round_.get("present_at_close"),
+        "quorum": quorum,
+        "quorum_met": (
+            None
+            if quorum is None or not closed
+            else bool(details.get("quorate", voted_weight >= quorum))
+        ),
+        "total": _number(result.get("total")),
+        "quota": _number(result.get("quota")),
+        "table": _table(round_) if closed else None,
+        "winners": [labels.get(str(w), str(w)) for w in result.get("winners", [])],
+        "passed": result.get("passed"),
+        "explanation": (
+            result.get("explanation", "")
+            if round_["method"] in ("yes_no", "consent", "gradients")
+            else ""
+        ),
+        "tie_breaks": [
+            {
+                "round": t["round"],
+                "how": t["how"],
+                "tied": [labels.get(c, c) for c in t["tied"]],
+                "chosen": labels.get(t["chosen"], t["chosen"]),
+                "explanation": t["explanation"],
+            }
+            for t in result.get("tie_breaks", [])
+        ],
+        "seed": round_.get("seed"),
+        "decision": round_.get("decision", ""),
+        "follows": (
+            {"id": follows["id"], "title": follows["title"], "path": round_.get("path")}
+            if follows
+            else None
+        ),
+        "path": round_.get("path"),
+        "path_name": FOLLOW_UP_PATHS.get(round_.get("path") or ""),
+        "follow_up": round_.get("follow_up"),
+        "follow_up_name": FOLLOW_UP_PATHS.get(round_.get("follow_up") or ""),
+    }
+
+
+def _speaking(stats: dict | None, names: dict, anonymous: bool) -> dict | None:
+    if not stats:
+        return None
+    return {
+        "speakers": stats["speakers"],
+        "speeches": stats["speeches"],
+        "total_seconds": stats["total_seconds"],
+        "first_time_speakers": stats["first_time_speakers"],
+        "per_person": (
+            []
+            if anonymous
+            else [
+                {"name": names.get(p["member_id"], ""), "seconds": p["seconds"]}
+                for p in stats["per_person"]
+            ]
+        ),
+    }
+
+
+def build_minutes(state: dict, events: list[dict]) -> dict:
+    """The minutes document of a convening (see the module docstring for the inputs)."""
+    convening = state["convening"]
+    anonymous = bool(convening.get("anonymous"))
+    names = {m["id"]: m["name"] for m in state["members"]}
+    follow_ups = {
+        e["data"]["round_id"]: e["data"]["path"] for e in events if e["type"] == "round.followed_up"
+    }
+    rounds = [
+        {**r, "follow_up": follow_ups.get(r["id"])}
+        for r in sorted(state["rounds"], key=lambda r: r["id"])
+        if r["state"] != "draft"
+    ]
+    by_id = {r["id"]: r for r in rounds}
+    rounds_by_amendment: dict[int, dict] = {}
+    for r in rounds:
+        for option in r["options"]:
+            if option.get("amendment_id") is not None:
+                rounds_by_amendment[option["amendment_id"]] = {"id": r["id"], "title": r["title"]}
+    demands = sorted(
+        (
+            d
+            for d in state["demands"]
+            if d["status"] not in ("withdrawn", "draft") and not d["hidden"]
+        ),
+        key=lambda d: d["position"],
+    )
+    notes = {int(k): v for k, v in state.get("notes", {}).items()}
+    speaking = {int(k): v for k, v in state.get("speaking", {}).items()}
+    actions = sorted(state.get("actions", []), key=lambda a: a["id"])
+    items = []
+    for item in sorted(state["agenda"], key=lambda i: i["position"]):
+        item_rounds = [_round(r, by_id) for r in rounds if r.get("agenda_item_id") == item["id"]]
+        items.append(
+            {
+                "id": item["id"],
+                "number": item["position"] + 1,
+                "title": item["title"],
+                "state": item["state"],
+                "started_at": item.get("started_at"),
+                "ended_at": item.get("ended_at"),
+                "agenda_notes": item.get("notes", ""),
+                "notes": notes.get(item["id"], ""),
+                "demands": [
+                    _demand(d, rounds_by_amendment, names)
+                    for d in demands
+                    if d.get("item_id") == item["id"]
+                ],
+                "rounds": item_rounds,
+                "decisions": [r["decision"] for r in item_rounds if r["decision"]],
+                "speaking": _speaking(speaking.get(item["id"]), names, anonymous),
+                "actions": [_action(a) for a in actions if a.get("agenda_item_id") == item["id"]],
+            }
+        )
+    item_ids = {i["id"] for i in state["agenda"]}
+    other_rounds = [_round(r, by_id) for r in rounds if r.get("agenda_item_id") not in item_ids]
+    adopted = [d for d in demands if d["status"] == "adopted"]
+    titles = {i["id"]: i["title"] for i in state["agenda"]}
+    return {
+        "document_version": DOCUMENT_VERSION,
+        "convening": {
+            "code": convening["code"],
+            "title": convening["title"],
+            "description": convening.get("description", ""),
+            "date": convening.get("date"),
+            "place": convening.get("place", ""),
+            "started_at": convening.get("started_at"),
+        },
+        "facilitators": sorted(
+            (m["name"] for m in state["members"] if m["role"] == "facilitator"), key=str.lower
+        ),
+        "attendance": _attendance(state, events),
+        "items": items,
+        "other": {
+            "demands": [
+                _demand(d, rounds_by_amendment, names)
+                for d in demands
+                if d.get("item_id") not in item_ids
+            ],
+            "rounds": other_rounds,
+            "decisions": [r["decision"] for r in other_rounds if r["decision"]],
+        },
+        "adopted_demands": [
+            {"number": n, "id": d["id"], "title": d["title"], "body": d["body"]}
+            for n, d in enumerate(adopted, 1)
+        ],
+        "actions": [
+            {**_action(a), "agenda_item": titles.get(a.get("agenda_item_id"))} for a in actions
+        ],
+        "last_seq": events[-1]["seq"] if events else 0,
+        "final": False,
+        "version": None,
+        "approved_by": None,
+        "approved_at": None,
+    }
+
+
+def _action(action: dict) -> dict:
+    return {
+        "id": action["id"],
+        "what": action["what"],
+        "who": action["who"],
+        "due": action.get("due"),
+        "agenda_item_id": action.get("agenda_item_id"),
+    }
+
+
+def finalized(document: dict, *, version: int, approved_by: str, approved_at: str) -> dict:
+    """The document as approved: marked final, with its version and who approved it when."""
+    return {
+        **document,
+        "final": True,
+        "version": version,
+        "approved_by": approved_by,
+        "approved_at": approved_at,
+    }
+
+
+def duration(seconds: float | None) -> str:
+    """``754.0`` → ``"12 min 34 s"`` (for the speaking statistics)."""
+    if seconds is None:
+        return ""
+    whole = round(seconds)
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

@@ -1,0 +1,318 @@
+"""A whole convening as one JSON file, to move it between installations.
+
+``python -m convene export CODE > file.json`` writes every row that belongs to the convening
+(the event log with its seq, members with their token hashes, the agenda, floor requests,
+demands with versions, amendments, supports and agreements, rounds with options, voters and
+ballots, action items, minutes notes and versions). ``python -m convene import file.json``
+reads it into this installation's database in one transaction, with new row ids.
+
+Secret ballots stay secret: voters and ballots are two separate lists with nothing linking
+them, and ballots are listed in receipt order (random), never in the order they came in.
+
+Ids inside event payloads and stored minutes documents are the exporting installation's
+(they are the record as it was written); every foreign key column is mapped to the new ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Date, Engine, Enum, insert, select, update
+from sqlalchemy.exc import DBAPIError
+
+from convene.store import tables
+from convene.store.tables import UTCDateTime
+
+FORMAT = "convene-archive"
+VERSION = 1
+
+
+class ArchiveError(ValueError):
+    """A file that is not a Convene archive, is damaged, or cannot be imported; one line."""
+
+
+# table name → (table, {column: referenced table}) in the order rows are written
+REFS: dict[str, dict[str, str]] = {
+    "convenings": {},
+    "members": {"convening_id": "convenings", "carried_by_id": "members"},
+    "agenda_items": {"convening_id": "convenings"},
+    "floor_requests": {
+        "convening_id": "convenings",
+        "item_id": "agenda_items",
+        "member_id": "members",
+    },
+    "demands": {
+        "convening_id": "convenings",
+        "item_id": "agenda_items",
+        "author_id": "members",
+        "merged_into_id": "demands",
+    },
+    "amendments": {
+        "convening_id": "convenings",
+        "demand_id": "demands",
+        "author_id": "members",
+        "decided_by": "members",
+    },
+    "demand_versions": {
+        "demand_id": "demands",
+        "author_id": "members",
+        "amendment_id": "amendments",
+    },
+    "demand_supports": {"demand_id": "demands", "member_id": "members"},
+    "demand_agreements": {"demand_id": "demands", "member_id": "members"},
+    "rounds": {
+        "convening_id": "convenings",
+        "agenda_item_id": "agenda_items",
+        "follows_round_id": "rounds",
+    },
+    "round_options": {"round_id": "rounds", "demand_id": "demands", "amendment_id": "amendments"},
+    "round_voters": {"round_id": "rounds", "member_id": "members"},
+    "ballots": {"round_id": "rounds", "member_id": "members"},
+    "action_items": {
+        "convening_id": "convenings",
+        "agenda_item_id": "agenda_items",
+        "author_id": "members",
+    },
+    "minutes_notes": {"convening_id": "convenings", "agenda_item_id": "agenda_items"},
+    "minutes_versions": {"convening_id": "convenings", "approved_by_id": "members"},
+    "events": {"convening_id": "convenings", "actor_id": "members"},
+}
+#: Columns that point at a row of the same table: written as NULL, then set once all exist.
+SELF_REFS = {
+    ("members", "carried_by_id"),
+    ("demands", "merged_into_id"),
+    ("rounds", "follows_round_id"),
+}
+#: Tables keyed by something else than their own ``id`` column.
+NO_ID = {"round_voters", "ballots"}
+ORDER = {
+    "ballots": ("receipt",),
+    "round_voters": ("member_id",),
+    "events": ("seq",),
+}
+
+
+def _table(name: str):
+    return tables.metadata.tables[name]
+
+
+def _dump_value(column, value):
+    if value is None:
+        return None
+    if isinstance(column.type, UTCDateTime):
+        return value.isoformat()
+    if isinstance(column.type, Date):
+        return value.isoformat()
+    if isinstance(column.type, Enum):
+        return value.value if hasattr(value, "value") else value
+    return value
+
+
+def _load_value(column, value):
+    if value is None:
+        return None
+    if isinstance(column.type, UTCDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    if isinstance(column.type, Enum) and column.type.enum_class is not None:
+        return column.type.enum_class(value)
+    return value
+
+
+def _rows(connection: Connection, name: str, convening_id: int, ids: dict) -> list[dict]:
+    table = _table(name)
+    c = table.c
+    if name == "convenings":
+        where = c.id == convening_id
+    elif "convening_id" in table.columns.keys():  # noqa: SIM118 - a ColumnCollection
+        where = c.convening_id == convening_id
+    elif name in ("demand_versions", "demand_supports", "demand_agreements"):
+        where = c.demand_id.in_(ids["demands"] or [-1])
+    else:  # round_options, round_voters, ballots
+        where = c.round_id.in_(ids["rounds"] or [-1])
+    order = [c[k] for k in ORDER.get(name, ("id",))]
+    rows = connection.execute(select(table).where(where).order_by(*order)).mappings().all()
+    return [{k: _dump_value(c[k], v) for k, v in row.items()} for row in rows]
+
+
+def _digest(body: dict) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def export_convening(engine: Engine, code: str) -> dict:
+    """The archive of convening ``code`` (a JSON-ready dict with a checksum)."""
+    with engine.connect() as connection:
+        convening_id = connection.execute(
+            select(tables.convenings.c.id).where(tables.convenings.c.code == code)
+        ).scalar_one_or_none()
+        if convening_id is None:
+            raise ArchiveError(f"there is no convening with the code {code!r}")
+        data: dict[str, list] = {}
+        ids: dict[str, list] = {}
+        for name in REFS:
+            data[name] = _rows(connection, name, convening_id, ids)
+            if name not in NO_ID:
+                ids[name] = [r["id"] for r in data[name]]
+    body = {"format": FORMAT, "version": VERSION, "code": code, "tables": data}
+    return {**body, "sha256": _digest(body)}
+
+
+def check_archive(archive: object) -> dict:
+    """The archive's tables, or ArchiveError naming what is wrong with it."""
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise ArchiveError("this is not a Convene archive (no 'format: convene-archive')")
+    if archive.get("version") != VERSION:
+        raise ArchiveError(f"archive version {archive.get('version')!r} is not supported")
+    body = {k: v for k, v in archive.items() if k != "sha256"}
+    if archive.get("sha256") != _digest(body):
+        raise ArchiveError("the archive is damaged: its checksum does not match its content")
+    data = archive.get("tables")
+    if not isinstance(data, dict) or set(data) != set(REFS):
+        raise ArchiveError("the archive is damaged: its list of tables is not Convene's")
+    if len(data["convenings"]) != 1:
+        raise ArchiveError("the archive must hold exactly one convening")
+    return data
+
+
+def import_convening(engine: Engine, archive: object, *, new_code: str | None = None) -> str:
+    """Write the archive into ``engine``'s database in one transaction; returns the code.
+
+    Raises ArchiveError (nothing written) for a damaged or foreign file or a code in use.
+    """
+    data = check_archive(archive)
+    code = new_code or data["convenings"][0]["code"]
+    new_ids: dict[str, dict[int, int]] = {name: {} for name in REFS}
+    try:
+        with engine.begin() as connection:
+            taken = connection.execute(
+                select(tables.convenings.c.id).where(tables.convenings.c.code == code)
+            ).first()
+            if taken:
+                raise ArchiveError(
+                    f"the code {code} is already taken here; import with --new-code CODE"
+                )
+            hashes = [m.get("token_hash") for m in data["members"] if isinstance(m, dict)]
+            used = connection.execute(
+                select(tables.members.c.id).where(tables.members.c.token_hash.in_(hashes))
+            ).first()
+            if used:
+                raise ArchiveError(
+                    "its access links are already in use here (was it imported before?)"
+                )
+            later: list[tuple[str, int, str, int]] = []
+            for name, refs in REFS.items():
+                table = _table(name)
+                for row in data[name]:
+                    if not isinstance(row, dict) or set(row) != set(table.c.keys()):
+                        raise ArchiveError(f"the archive is damaged: a row of {name} is malformed")
+                    values = {k: _load_value(table.c[k], v) for k, v in row.items()}
+                    for column, target in refs.items():
+                        old = values.get(column)
+                        if old is None:
+                            continue
+                        if (name, column) in SELF_REFS:
+                            values[column] = None
+                            later.append((name, row.get("id"), column, old))
+                        elif old in new_ids[target]:
+                            values[column] = new_ids[target][old]
+                        elif column in ("decided_by", "author_id") and name == "demand_versions":
+                            values[column] = new_ids[target].get(old)
+                        else:
+                            raise ArchiveError(
+                                f"the archive is damaged: {name}.{column} points at a missing row"
+                            )
+                    if name == "convenings":
+                        values["code"] = code
+                    if name == "demands":
+                        values["coauthor_ids"] = [
+                            new_ids["members"][m] for m in values["coauthor_ids"]
+                        ]
+                    if name == "events" and values["type"] == "round.followed_up":
+                        payload = dict(values["data"])
+                        payload["round_id"] = new_ids["rounds"].get(payload.get("round_id"))
+                        values["data"] = payload
+                    if name in NO_ID:
+                        connection.execute(insert(table).values(**values))
+                        continue
+                    old_id = values.pop("id")
+                    new_id = connection.execute(
+                        insert(table).values(**values).returning(table.c.id)
+                    ).scalar_one()
+                    new_ids[name][old_id] = new_id
+            for name, old_id, column, old in later:
+                table = _table(name)
+                connection.execute(
+                    update(table)
+                    .where(table.c.id == new_ids[name][old_id])
+                    .values({column: new_ids[name][old]})
+                )
+    except ArchiveError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, DBAPIError) as error:
+        if isinstance(error, DBAPIError):
+            error = error.orig or error
+        raise ArchiveError(f"the archive is damaged: {error.__class__.__name__}: {error}") from None
+    return code
+
+
+def main_export(argv: list[str]) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m convene export", description="Write a whole convening as JSON."
+    )
+    parser.add_argument("code", help="the convening's join code")
+    args = parser.parse_args(argv)
+    engine = _engine()
+    try:
+        archive = export_convening(engine, args.code.upper())
+    except ArchiveError as error:
+        print(f"convene export: error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    sys.stdout.write(json.dumps(archive, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+def main_import(argv: list[str]) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m convene import", description="Read a convening exported elsewhere."
+    )
+    parser.add_argument("file", help="the JSON file written by `python -m convene export`")
+    parser.add_argument("--new-code", help="import under this join code instead")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            archive = json.load(handle)
+    except OSError as error:
+        print(f"convene import: error: {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except (ValueError, UnicodeDecodeError):
+        print(f"convene import: error: {args.file}: not a JSON file", file=sys.stderr)
+        return 2
+    engine = _engine()
+    try:
+        code = import_convening(engine, archive, new_code=args.new_code)
+    except ArchiveError as error:
+        print(f"convene import: error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"Imported convening {code}.")
+    return 0
+
+
+def _engine() -> Engine:
+    from convene.config import load_config
+    from convene.store.database import make_engine
+
+    return make_engine(load_config()["DATABASE_URL"])

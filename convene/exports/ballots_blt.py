@@ -1,0 +1,32 @@
+"""A ranked round as a BLT ballot file: `python -m convene tally round.blt` recounts it.
+
+Candidates are the option labels (in option order), the seats are the round's, the title is
+the round's title. Ballots with the same ranking are one line with their weights added.
+"""
+
+from __future__ import annotations
+
+from convene.domain.rounds import Round
+from convene.domain.tally.ballotfile import BallotFile, write_blt
+
+
+def _name(label: str) -> str:
+    # BLT names are quoted and cannot hold a double quote.
+    return label.replace('"', "'")
+
+
+def ballots_blt(round_: Round, profile: dict) -> str:
+    """``profile``: ranking of option ids (strings) → weight, as the round was counted."""
+    names = {str(o.id): _name(o.label) for o in round_.options}
+    ballots: dict = {}
+    for ranking, weight in sorted(profile.items(), key=lambda kv: (-kv[1], kv[0])):
+        key = tuple(names[i] for i in ranking)
+        ballots[key] = ballots.get(key, 0) + weight
+    return write_blt(
+        BallotFile(
+            candidates=[names[str(o.id)] for o in round_.options],
+            ballots=ballots,
+            seats=round_.seats,
+            title=_name(round_.title),
+        )
+    )

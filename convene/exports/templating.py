@@ -1,0 +1,60 @@
+"""The Jinja2 environment of the minutes templates (``templates/minutes/``).
+
+Every heading goes through Flask-Babel's ``gettext``: inside a request it follows the
+request's language; outside an application (the command line) it is the English text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from flask_babel import gettext, ngettext
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from convene.domain.minutes import duration
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
+
+
+def _when(value: str | None) -> str:
+    """``2026-11-23T18:05:00Z`` → ``2026-11-23 18:05 UTC``."""
+    if not value:
+        return ""
+    day, _, time = value.partition("T")
+    return f"{day} {time[:5]} UTC" if time else day
+
+
+def _time(value: str | None) -> str:
+    if not value:
+        return ""
+    return value.partition("T")[2][:5]
+
+
+def _md_cell(value: object) -> str:
+    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _quote(text: str) -> str:
+    """A block of user text as a Markdown block quote."""
+    return "\n".join(f"> {line}".rstrip() for line in (text or "").splitlines()) or ">"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        extensions=["jinja2.ext.i18n"],
+        # HTML is escaped; Markdown is plain text (its readers render it themselves).
+        autoescape=select_autoescape(["html"], default_for_string=False, default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.filters.update(when=_when, time=_time, cell=_md_cell, quote=_quote, duration=duration)
+    return env
+
+
+def render(template: str, document: dict) -> str:
+    return environment().get_template(template).render(m=document)
