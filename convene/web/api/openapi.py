@@ -55,6 +55,12 @@ ANY_TOKEN = [{"token": []}]
 COMMAND_ERRORS = (400, 401, 403, 404, 409, 413, 422)
 
 _nullable_string = {"type": ["string", "null"]}
+#: `{order: [ids]}`: a new order listing every id once (agenda, demands, speaker list).
+_ORDER = {
+    "type": "object",
+    "required": ["order"],
+    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
+}
 PROGRESSIVE = ["off", "item", "convening"]
 KINDS = ["speak", "point_of_order", "point_of_process", "clarifying_question", "direct_response"]
 FLOOR_SETTINGS = {
@@ -943,20 +949,10 @@ PATHS = {
             "Put the agenda in a new order: every item id exactly once (facilitator).",
             security=FACILITATOR,
             params=[CODE],
-            body=_body(
-                {
-                    "type": "object",
-                    "required": ["order"],
-                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
-                }
-            ),
+            body=_body(_ORDER),
             responses={
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["order"],
-                        "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
-                    },
+                    _ORDER,
                     "Reordered.",
                 ),
                 **_errors(*COMMAND_ERRORS),
@@ -1018,13 +1014,7 @@ PATHS = {
             "Points of order and process, direct responses and clarifying questions stay first.",
             security=FACILITATOR,
             params=[CODE],
-            body=_body(
-                {
-                    "type": "object",
-                    "required": ["order"],
-                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
-                }
-            ),
+            body=_body(_ORDER),
             responses={"200": _json(_ref("Floor"), "The floor."), **_errors(*COMMAND_ERRORS)},
         )
     },
@@ -1164,20 +1154,10 @@ PATHS = {
             "Put the demands in a new order: every demand id exactly once (facilitator).",
             security=FACILITATOR,
             params=[CODE],
-            body=_body(
-                {
-                    "type": "object",
-                    "required": ["order"],
-                    "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
-                }
-            ),
+            body=_body(_ORDER),
             responses={
                 "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["order"],
-                        "properties": {"order": {"type": "array", "items": {"type": "integer"}}},
-                    },
+                    _ORDER,
                     "Reordered.",
                 ),
                 **_errors(*COMMAND_ERRORS),
