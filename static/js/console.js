@@ -1,6 +1,6 @@
 // The facilitator console: agenda editor, current item, people, invitations and settings.
 
-import { $, h, replaceChildren, setText, wireCopyButtons } from "./dom.js";
+import { $, h, moved, replaceChildren, setText, smallButton, wireCopyButtons } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountConsoleFloor } from "./floor-console.js";
 import { mountConsoleRounds } from "./rounds-console.js";
@@ -76,30 +76,11 @@ function renderNow(state) {
 // -- agenda editor -----------------------------------------------------------------------------
 
 function move(state, item, delta) {
-  const order = state.agenda.map((i) => i.id);
-  const from = order.indexOf(item.id);
-  const to = from + delta;
-  if (to < 0 || to >= order.length) return;
-  [order[from], order[to]] = [order[to], order[from]];
-  run("agenda.reorder", { order });
+  const order = moved(state.agenda.map((i) => i.id), item.id, delta);
+  if (order) run("agenda.reorder", { order });
 }
 
-function iconButton(key, label, text, onclick, { disabled = false, fallback = null, cls = "" } = {}) {
-  return h(
-    "button",
-    {
-      type: "button",
-      class: `button button-small ${cls}`.trim(),
-      "data-key": key,
-      "data-fallback": fallback,
-      "aria-label": label,
-      title: label,
-      disabled,
-      onclick,
-    },
-    text,
-  );
-}
+const iconButton = smallButton;
 
 function itemRow(state, item, index) {
   const last = index === state.agenda.length - 1;

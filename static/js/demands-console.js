@@ -3,7 +3,7 @@
 // reorder with the keyboard), deciding amendments, per-caucus figures, the demand settings,
 // and setting a participant's caucus from the people list (caucusControl).
 
-import { $, h, replaceChildren, setText } from "./dom.js";
+import { $, h, moved, replaceChildren, setText, smallButton } from "./dom.js";
 import {
   ACTIVE,
   GONE,
@@ -107,21 +107,11 @@ export function mountConsoleDemands(live, t, run, say) {
   const byPosition = () => sortDemands(live.state.demands || [], "position");
 
   function move(d, delta) {
-    const order = byPosition().map((x) => x.id);
-    const from = order.indexOf(d.id);
-    const to = from + delta;
-    if (to < 0 || to >= order.length) return;
-    [order[from], order[to]] = [order[to], order[from]];
-    run("demands.reorder", { order });
+    const order = moved(byPosition().map((x) => x.id), d.id, delta);
+    if (order) run("demands.reorder", { order });
   }
 
-  function small(key, label, text, onclick, { disabled = false, fallback = null, cls = "", expanded = null } = {}) {
-    return h(
-      "button",
-      { type: "button", class: `button button-small ${cls}`.trim(), "data-key": key, "data-fallback": fallback, "aria-label": label, title: label === text ? null : label, disabled, "aria-expanded": expanded, onclick },
-      text,
-    );
-  }
+  const small = smallButton;
 
   // -- forms in the slot --------------------------------------------------------------------
 

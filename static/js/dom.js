@@ -103,3 +103,33 @@ export function wireCopyButtons(t, status, root = document) {
     });
   }
 }
+
+/** `ids` with `id` moved `delta` places (−1 up, +1 down), or null when it would leave the list. */
+export function moved(ids, id, delta) {
+  const order = [...ids];
+  const from = order.indexOf(id);
+  const to = from + delta;
+  if (from < 0 || to < 0 || to >= order.length) return null;
+  [order[from], order[to]] = [order[to], order[from]];
+  return order;
+}
+
+/** A small button. `label` names it for screen readers (an icon like ↑ needs one); it is also
+ * the tooltip when it says more than the visible text. */
+export function smallButton(key, label, text, onclick, { disabled = false, fallback = null, cls = "", expanded = null } = {}) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: `button button-small ${cls}`.trim(),
+      "data-key": key,
+      "data-fallback": fallback,
+      "aria-label": label,
+      title: label === text ? null : label,
+      disabled,
+      "aria-expanded": expanded,
+      onclick,
+    },
+    text,
+  );
+}

@@ -2,7 +2,7 @@
 // agenda editor), take requests off, close and reopen the list, the rules, hand signals
 // and speaking statistics.
 
-import { $, h, replaceChildren, setText } from "./dom.js";
+import { $, h, moved, replaceChildren, setText, smallButton } from "./dom.js";
 import {
   SignalTally,
   kindBadge,
@@ -30,29 +30,8 @@ export function mountConsoleFloor(live, t, run, say) {
   // -- the list ------------------------------------------------------------------------------
 
   function move(floor, entry, delta) {
-    const order = floor.queue.map((e) => e.id);
-    const from = order.indexOf(entry.id);
-    const to = from + delta;
-    if (to < 0 || to >= order.length) return;
-    [order[from], order[to]] = [order[to], order[from]];
-    run("floor.reorder", { order });
-  }
-
-  function smallButton(key, label, text, onclick, { disabled = false, fallback = null, cls = "" } = {}) {
-    return h(
-      "button",
-      {
-        type: "button",
-        class: `button button-small ${cls}`.trim(),
-        "data-key": key,
-        "data-fallback": fallback,
-        "aria-label": label,
-        title: label,
-        disabled,
-        onclick,
-      },
-      text,
-    );
+    const order = moved(floor.queue.map((e) => e.id), entry.id, delta);
+    if (order) run("floor.reorder", { order });
   }
 
   function entryRow(floor, entry, index) {
