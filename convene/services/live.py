@@ -41,6 +41,7 @@ def snapshot(svc: Services, actor: Actor) -> dict:
         state["rounds"], state["me"]["voted_rounds"] = rounds.rounds_for_snapshot(
             session, svc, actor
         )
+        state["minutes_final"] = _minutes_final(session, convening.id)
         if actor.is_staff:
             state["members"] = [
                 {**m.public(), "joined_at": iso(m.joined_at)}
@@ -49,6 +50,27 @@ def snapshot(svc: Services, actor: Actor) -> dict:
     staff_view, public_view = presence_views(svc.presence.connected(actor.convening_id))
     state["presence"] = staff_view if actor.is_staff else public_view
     return state
+
+
+def _minutes_final(session, convening_id: int) -> dict | None:
+    """The stamp of the latest final version of the minutes (as in `minutes.finalized`)."""
+    row = session.execute(
+        select(
+            tables.minutes_versions.c.number,
+            tables.minutes_versions.c.approved_by,
+            tables.minutes_versions.c.approved_at,
+        )
+        .where(tables.minutes_versions.c.convening_id == convening_id)
+        .order_by(tables.minutes_versions.c.number.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {
+        "version": row.number,
+        "approved_by": row.approved_by,
+        "approved_at": iso(row.approved_at),
+    }
 
 
 def events_since(svc: Services, actor: Actor, after: object) -> dict:

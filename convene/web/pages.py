@@ -216,6 +216,22 @@ def console(code: str):
     )
 
 
+@blueprint.get("/c/<code>/minutes")
+def minutes(code: str):
+    """The facilitator's minutes: live document, notes, action items, finalizing, downloads."""
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.FACILITATOR)
+    if actor is None:
+        message = gettext("Open your private facilitator link to run this convening.")
+        return render_template("error.html", message=message), 403
+    return render_template(
+        "minutes_console.html",
+        code=code,
+        token=token,
+        console_url=url_for("pages.console", code=code),
+    )
+
+
 @blueprint.get("/c/<code>/projector")
 def projector(code: str):
     code = normalise_join_code(code)

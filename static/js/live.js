@@ -70,6 +70,9 @@ export function applyEvent(state, event) {
         state.floor = { ...state.floor, speaker: null };
       }
       break;
+    case "minutes.finalized":
+      state.minutes_final = { version: data.version, approved_by: data.approved_by, approved_at: data.approved_at };
+      break;
     default:
       if (applyRoundEvent(state, event)) break; // round.* (rounds-state.js)
       if (applyDemandEvent(state, event)) break; // demand.*, demands.*, amendment.* (demands-state.js)

@@ -5,6 +5,7 @@ import { config, locale, t } from "./i18n.js";
 import { mountPhoneFloor } from "./floor.js";
 import { mountPhoneRounds } from "./rounds.js";
 import { mountPhoneDemands } from "./demands-phone.js";
+import { mountPhoneMinutes } from "./minutes-phone.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { renderCountdown, everySecond } from "./timer.js";
 import { agendaList, currentItem, metaLine, nowBody } from "./views.js";
@@ -55,6 +56,7 @@ function tick() {
 live.subscribe(render);
 mountPhoneFloor(live, t, locale, { card: $("#floor"), body: $("#floor-body"), status: $("#floor-status"), announce: $("#floor-announce") });
 mountPhoneDemands(live, t);
+mountPhoneMinutes(live, t, config());
 mountPhoneRounds(live, t, locale, { card: $("#rounds"), body: $("#rounds-body"), announce: $("#rounds-announce") });
 live.connect();
 everySecond(tick);
