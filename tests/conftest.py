@@ -68,7 +68,7 @@ def app(database_url, tmp_path):
         }
     )
     yield app
-    app.extensions["convene"].round_ticker.stop()
+    app.extensions["convene"].ticker.stop()
     app.extensions["convene.engine"].dispose()
 
 

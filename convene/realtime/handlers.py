@@ -20,7 +20,6 @@ from convene.domain.errors import DomainError
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
 from convene.services.commands import run_command
-from convene.services.presence import presence_views
 from convene.web.errors import error_body
 
 log = logging.getLogger(__name__)
@@ -32,11 +31,6 @@ _tokens: dict[str, str] = {}
 
 def _services():
     return current_app.extensions["convene"]
-
-
-def _broadcast_presence(services, convening_id: int) -> None:
-    staff, public = presence_views(services.presence.connected(convening_id))
-    services.publisher.presence(convening_id, staff, public)
 
 
 def register(socketio: SocketIO) -> None:
@@ -61,8 +55,7 @@ def register(socketio: SocketIO) -> None:
         _tokens[request.sid] = token
         services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
         emit("snapshot", live.snapshot(services, actor))
-        services.round_ticker.ensure_running()
-        _broadcast_presence(services, actor.convening_id)
+        services.ticker.mark_presence(actor.convening_id)
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
@@ -70,7 +63,7 @@ def register(socketio: SocketIO) -> None:
         _tokens.pop(request.sid, None)
         convening_id = services.presence.disconnect(request.sid)
         if convening_id is not None:
-            _broadcast_presence(services, convening_id)
+            services.ticker.mark_presence(convening_id)
 
     @socketio.on("resync")
     def on_resync(message=None):

@@ -13,6 +13,6 @@ from convene.services.core import Services
 
 
 def attach(socketio: SocketIO, services: Services) -> None:
-    ticker = services.round_ticker
+    ticker = services.ticker
     ticker.sleep = socketio.sleep
     ticker.starter = socketio.start_background_task

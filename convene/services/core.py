@@ -14,8 +14,8 @@ from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
-from convene.services.live_rounds import PublishLock, RoundTicker
 from convene.services.presence import LocalPresence, Presence
+from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write
 from convene.store.eventlog import LoggedEvent
@@ -117,7 +117,7 @@ class Services:
         self.signal_limiter = SignalLimiter()
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
-        self.round_ticker = RoundTicker(self, publish_lock)
+        self.ticker = LiveTicker(self, publish_lock)
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:

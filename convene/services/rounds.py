@@ -173,7 +173,7 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
         events = round_.open(uow.now, _present(svc, convening.id))
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
-        uow.after_commit(lambda: svc.round_ticker.mark(convening.id, round_.id))
+        uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         uow.commit()
         return round_.public()
 
@@ -237,7 +237,7 @@ def cast_ballot(
             )
         )
         convening_id = actor.convening_id
-        uow.after_commit(lambda: svc.round_ticker.mark(convening_id, round_.id))
+        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_.id))
         uow.commit()
         return {"round_id": round_.id, "receipt": receipt, "weight": weight}
 
@@ -293,7 +293,7 @@ def close_round(
         events = round_.close(uow.now, _present(svc, convening.id), result, seed)
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
-        uow.after_commit(lambda: svc.round_ticker.mark(convening.id, round_.id))
+        uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         uow.commit()
         return round_.public(with_result=True)
 

@@ -303,10 +303,10 @@ def test_the_deadline_closes_the_round(services, clock, room):
     round_id, (rent, _, _) = new_round(services, room, closes_at=deadline)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
-    services.round_ticker.tick(now=0.0)
+    services.ticker.tick(now=0.0)
     assert rounds.get_round(services, room["Ana"], round_id=round_id)["state"] == "open"
     clock.advance(minutes=2)
-    services.round_ticker.tick(now=5.0)
+    services.ticker.tick(now=5.0)
     view = rounds.get_round(services, room["Ana"], round_id=round_id)
     assert view["state"] == "closed"
     assert view["result"]["winners"] == [rent]
@@ -317,7 +317,7 @@ def test_the_live_count_is_coalesced(services, publisher, room):
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     for name in ("Ana", "Ben", "Cy"):
         rounds.cast_ballot(services, room[name], round_id=round_id, ranking=[wages, rent])
-    services.round_ticker.tick(now=100.0)
+    services.ticker.tick(now=100.0)
     names = [(name, audience) for _, name, _, audience in publisher.lives]
     assert names.count(("round.tally", "screens")) == 1, "one recount for three ballots"
     assert ("round.turnout", "public") in names
@@ -325,10 +325,10 @@ def test_the_live_count_is_coalesced(services, publisher, room):
     assert tally["result"]["winners"] == [wages]
     publisher.lives.clear()
     rounds.cast_ballot(services, room["Dee"], round_id=round_id, ranking=[rent])
-    services.round_ticker.tick(now=100.3)
+    services.ticker.tick(now=100.3)
     names = [n for _, n, _, _ in publisher.lives]
     assert names == ["round.tally"], "turnout waits: at most once a second"
-    services.round_ticker.tick(now=101.2)
+    services.ticker.tick(now=101.2)
     assert [n for _, n, _, _ in publisher.lives].count("round.turnout") == 2  # staff + public
     turnout = next(d for _, n, d, a in publisher.lives if n == "round.turnout" and a == "public")
     assert turnout["voted"] == 4

@@ -127,18 +127,50 @@ def test_commands_over_the_socket_share_the_api_rules(app, client, convening):
     assert [i["title"] for i in state["agenda"]] == ["Budget"]
 
 
+def wait_for_message(socket_client, name: str, predicate, timeout: float = 5.0) -> list:
+    """Messages sent on a timer (presence, turnout) arrive on the ticker's next turn."""
+    import time
+
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen += [m["args"][0] for m in socket_client.get_received() if m["name"] == name]
+        if any(predicate(m) for m in seen):
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"no {name} message matching; got {seen}")
+
+
 def test_presence_tells_facilitators_who_and_everyone_how_many(app, client, convening):
     staff = connect(app, client, convening["facilitator_token"])
-    staff.get_received()
     ana = join(client, convening, "Ana")
     phone = connect(app, client, ana["token"])
-    staff_presence = received(staff, "presence")[-1]
-    assert staff_presence["participants_connected"] == 1
-    assert ana["id"] in staff_presence["connected"]
-    phone_presence = received(phone, "presence")[-1]
-    assert phone_presence == {"participants_connected": 1}
+    wait_for_message(
+        staff,
+        "presence",
+        lambda p: p["participants_connected"] == 1 and ana["id"] in p["connected"],
+    )
+    seen = wait_for_message(phone, "presence", lambda p: p["participants_connected"] == 1)
+    assert all("connected" not in p for p in seen), "only facilitators learn who"
     phone.disconnect()
-    assert received(staff, "presence")[-1]["participants_connected"] == 0
+    wait_for_message(staff, "presence", lambda p: p["participants_connected"] == 0)
+
+
+def test_a_crowd_connecting_gets_presence_at_most_once_a_second(app, client, convening):
+    """N phones connecting must not cost N messages to every screen (N² in all)."""
+    import time
+
+    staff = connect(app, client, convening["facilitator_token"])
+    tokens = [join(client, convening, f"P{n}")["token"] for n in range(20)]
+    staff.get_received()
+    started = time.monotonic()
+    phones = [connect(app, client, token) for token in tokens]
+    seen = wait_for_message(staff, "presence", lambda p: p["participants_connected"] == 20)
+    elapsed = time.monotonic() - started
+    # One message per second at most, plus the first one straight away.
+    assert len(seen) <= 2 + int(elapsed), f"{len(seen)} presence messages in {elapsed:.1f} s"
+    for phone in phones:
+        phone.disconnect()
 
 
 def test_a_removed_participant_is_told_and_disconnected(app, client, convening):
