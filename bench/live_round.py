@@ -627,6 +627,13 @@ def _ms(value) -> str:
     return "n/a" if value is None or value != value else f"{value * 1000:,.0f} ms"
 
 
+def _lost(r: dict) -> str:
+    """Acknowledged but not stored; stored without an acknowledgement is not a loss."""
+    if r["lost"] >= 0:
+        return str(r["lost"])
+    return f"0 ({-r['lost']} stored, ack never received)"
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| mode | processes | database | N | ack p50 | ack p99 | projector lag | server CPU "
@@ -639,7 +646,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['mode']} | {r['processes']} | {db} | {r['n']:,} | {_ms(r['p50'])} | "
             f"{_ms(r['p99'])} | {_ms(r['lag'])} | {r['cpu_s']:.1f} s ({r['cpu_pct']:.0f}%) | "
-            f"{r['rss']:.0f} MB | {r['acked']:,} / {r['stored']:,} | {r['lost']} | "
+            f"{r['rss']:.0f} MB | {r['acked']:,} / {r['stored']:,} | {_lost(r)} | "
             f"{r['n'] - r['acked']} | "
             f"{r['connect_s']:.0f} s | {', '.join(f'{x:.1f}' for x in loads)} | {r['runs']} |"
         )
@@ -654,13 +661,13 @@ def verdicts(rows: list[dict]) -> list[str]:
             continue
         ack = r["p99"] < GOAL_ACK_P99
         lag = r["lag"] is not None and r["lag"] < GOAL_LAG
-        lost = r["lost"] == 0 and r["acked"] == r["n"]
+        lost = r["lost"] <= 0 and r["acked"] == r["n"]
         met = "met" if ack and lag and lost else "**not met**"
         out.append(
             f"- Goal {r['n']:,} participants, {r['processes']} process(es), {r['mode']}: "
             f"ack p99 {_ms(r['p99'])} (< 250 ms: {'yes' if ack else 'no'}), projector lag "
             f"{_ms(r['lag'])} (< 500 ms: {'yes' if lag else 'no'}), acknowledged ballots lost "
-            f"{r['lost']}, ballots not cast {r['n'] - r['acked']}: {met}."
+            f"{_lost(r)}, ballots not cast {r['n'] - r['acked']}: {met}."
         )
     return out
 
