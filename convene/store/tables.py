@@ -107,6 +107,8 @@ members = Table(
     Column("vote_weight", Integer, nullable=False, default=1),
     Column("carried_by_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
     Index("ix_members_convening_role", "convening_id", "role"),
+    # Each ballot adds up the weights its voter carries (proxies): look them up by index.
+    Index("ix_members_carried_by", "carried_by_id"),
 )
 
 agenda_items = Table(

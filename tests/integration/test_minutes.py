@@ -189,14 +189,15 @@ def test_action_items(services, engine, publisher, meeting):
     assert publisher.events[-1].type == "action.added"
 
 
+# The round trip starts from SQLite; the target is always PostgreSQL.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_archive_moves_a_convening_to_postgresql(services, engine, meeting, request):
     """SQLite → PostgreSQL (and back into PostgreSQL under a new code): nothing is lost."""
     from convene.exports.archive import ArchiveError, export_convening, import_convening
     from convene.services.core import Services
     from convene.store.database import make_engine, make_session_factory
 
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the round trip starts from SQLite")
+    assert engine.dialect.name == "sqlite"
     fac = meeting["facilitator"]
     minutes.finalize(services, fac)
     code = meeting["created"].code
