@@ -167,10 +167,12 @@ def create_round(
 
 def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
     actor.require(Role.FACILITATOR)
+    # Presence may be a Redis call: read it before taking the convening's lock.
+    present = _present(svc, actor.convening_id)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         round_ = _load(uow.session, convening.id, round_id, lock="update")
-        events = round_.open(uow.now, _present(svc, convening.id))
+        events = round_.open(uow.now, present)
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
@@ -284,13 +286,14 @@ def close_round(
     if actor is not None:
         actor.require(Role.FACILITATOR)
         convening_id = actor.convening_id
+    present = _present(svc, convening_id)  # before the lock: it may be a Redis call
     with svc.write() as uow:
         convening = uow.convening(convening_id)
         round_ = _load(uow.session, convening.id, round_id, lock="update")
         round_.require_open()
         seed = secrets.token_hex(8)
         result = round_.tally(profile_of(uow.session, round_), seed)
-        events = round_.close(uow.now, _present(svc, convening.id), result, seed)
+        events = round_.close(uow.now, present, result, seed)
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
