@@ -127,6 +127,101 @@ class RoundOption:
         }
 
 
+def require_open(state: RoundState) -> None:
+    """Ballots go only into an open round."""
+    if state is RoundState.DRAFT:
+        raise Conflict(N_("This round is not open for voting yet."))
+    if state is RoundState.CLOSED:
+        raise Conflict(N_("This round is closed."))
+
+
+@dataclass(frozen=True)
+class BallotForm:
+    """What a valid ballot of one round is: its method and options, and whether it is secret.
+
+    A round's form never changes once it is open, so a server may keep it and check every
+    ballot against it without reading the round again.
+    """
+
+    method: Method
+    option_ids: tuple[int, ...]
+    secret: bool = True
+
+    def check(self, ballot: object) -> dict:
+        """The canonical stored form of a ballot, or InvalidInput naming what is wrong."""
+        if not isinstance(ballot, Mapping):
+            raise InvalidInput(N_("A ballot must be a JSON object."), field="ballot")
+        method = self.method
+        if method.ranked:
+            return {"ranking": self._ranking(ballot)}
+        if method is Method.APPROVAL:
+            return {"approve": sorted(self._option_list(ballot, "approve"))}
+        if method is Method.SCORE:
+            return {"scores": self._scores(ballot)}
+        return {"choice": self._choice(ballot)}
+
+    def _expect_only(self, ballot: Mapping, key: str) -> object:
+        if set(ballot) != {key}:
+            raise InvalidInput(
+                N_("A %(method)s ballot is {%(key)s: ...} and nothing else."),
+                field="ballot",
+                method=self.method.value,
+                key=key,
+            )
+        return ballot[key]
+
+    def _option_list(self, ballot: Mapping, key: str) -> list[int]:
+        value = self._expect_only(ballot, key)
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, int) for v in value
+        ):
+            raise InvalidInput(N_("%(field)s must be a list of option ids."), field=key)
+        valid = set(self.option_ids)
+        unknown = [v for v in value if v not in valid]
+        if unknown:
+            raise InvalidInput(N_("Option %(id)s is not in this round."), field=key, id=unknown[0])
+        if len(set(value)) != len(value):
+            raise InvalidInput(N_("An option appears twice in the ballot."), field=key)
+        return value
+
+    def _ranking(self, ballot: Mapping) -> list[int]:
+        ranking = self._option_list(ballot, "ranking")
+        if not ranking:
+            raise InvalidInput(N_("Rank at least one option."), field="ranking")
+        return ranking
+
+    def _scores(self, ballot: Mapping) -> dict[str, int]:
+        value = self._expect_only(ballot, "scores")
+        if not isinstance(value, Mapping):
+            raise InvalidInput(N_("scores must map option ids to scores."), field="scores")
+        valid = {str(i) for i in self.option_ids}
+        scores = {}
+        for key, score in value.items():
+            if str(key) not in valid:
+                raise InvalidInput(
+                    N_("Option %(id)s is not in this round."), field="scores", id=str(key)[:20]
+                )
+            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
+                raise InvalidInput(
+                    N_("A score is a whole number from 0 to %(max)d."),
+                    field="scores",
+                    max=MAX_SCORE,
+                )
+            scores[str(key)] = score
+        # An option left out scores 0: the stored ballot says so explicitly.
+        return {str(i): scores.get(str(i), 0) for i in self.option_ids}
+
+    def _choice(self, ballot: Mapping) -> str | int:
+        value = self._expect_only(ballot, "choice")
+        allowed = CHOICES[self.method]
+        if value not in allowed or isinstance(value, bool):
+            shown = ", ".join(str(a) for a in allowed)
+            raise InvalidInput(
+                N_("This round's choices are: %(choices)s."), field="choice", choices=shown
+            )
+        return value
+
+
 @dataclass(eq=False)
 class Round:
     convening_id: int
@@ -254,10 +349,7 @@ class Round:
         return [DomainEvent("round.opened", self.public())]
 
     def require_open(self) -> None:
-        if self.state is RoundState.DRAFT:
-            raise Conflict(N_("This round is not open for voting yet."))
-        if self.state is RoundState.CLOSED:
-            raise Conflict(N_("This round is closed."))
+        require_open(self.state)
 
     def close(self, now: datetime, present: int, result: Result, seed: str) -> list[DomainEvent]:
         self.require_open()
@@ -297,79 +389,13 @@ class Round:
     def option_ids(self) -> list[int]:
         return [option.id for option in self.options]
 
+    def ballot_form(self) -> BallotForm:
+        """What a valid ballot of this round is (fixed once the round has options)."""
+        return BallotForm(self.method, tuple(self.option_ids()), self.secret)
+
     def check_ballot(self, ballot: object) -> dict:
         """The canonical stored form of a ballot, or InvalidInput naming what is wrong."""
-        if not isinstance(ballot, Mapping):
-            raise InvalidInput(N_("A ballot must be a JSON object."), field="ballot")
-        method = self.method
-        if method.ranked:
-            return {"ranking": self._ranking(ballot)}
-        if method is Method.APPROVAL:
-            return {"approve": sorted(self._option_list(ballot, "approve"))}
-        if method is Method.SCORE:
-            return {"scores": self._scores(ballot)}
-        return {"choice": self._choice(ballot)}
-
-    def _expect_only(self, ballot: Mapping, key: str) -> object:
-        if set(ballot) != {key}:
-            raise InvalidInput(
-                N_("A %(method)s ballot is {%(key)s: ...} and nothing else."),
-                field="ballot",
-                method=self.method.value,
-                key=key,
-            )
-        return ballot[key]
-
-    def _option_list(self, ballot: Mapping, key: str) -> list[int]:
-        value = self._expect_only(ballot, key)
-        if not isinstance(value, list) or any(
-            isinstance(v, bool) or not isinstance(v, int) for v in value
-        ):
-            raise InvalidInput(N_("%(field)s must be a list of option ids."), field=key)
-        valid = set(self.option_ids())
-        unknown = [v for v in value if v not in valid]
-        if unknown:
-            raise InvalidInput(N_("Option %(id)s is not in this round."), field=key, id=unknown[0])
-        if len(set(value)) != len(value):
-            raise InvalidInput(N_("An option appears twice in the ballot."), field=key)
-        return value
-
-    def _ranking(self, ballot: Mapping) -> list[int]:
-        ranking = self._option_list(ballot, "ranking")
-        if not ranking:
-            raise InvalidInput(N_("Rank at least one option."), field="ranking")
-        return ranking
-
-    def _scores(self, ballot: Mapping) -> dict[str, int]:
-        value = self._expect_only(ballot, "scores")
-        if not isinstance(value, Mapping):
-            raise InvalidInput(N_("scores must map option ids to scores."), field="scores")
-        valid = {str(i) for i in self.option_ids()}
-        scores = {}
-        for key, score in value.items():
-            if str(key) not in valid:
-                raise InvalidInput(
-                    N_("Option %(id)s is not in this round."), field="scores", id=str(key)[:20]
-                )
-            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
-                raise InvalidInput(
-                    N_("A score is a whole number from 0 to %(max)d."),
-                    field="scores",
-                    max=MAX_SCORE,
-                )
-            scores[str(key)] = score
-        # An option left out scores 0: the stored ballot says so explicitly.
-        return {str(i): scores.get(str(i), 0) for i in self.option_ids()}
-
-    def _choice(self, ballot: Mapping) -> str | int:
-        value = self._expect_only(ballot, "choice")
-        allowed = CHOICES[self.method]
-        if value not in allowed or isinstance(value, bool):
-            shown = ", ".join(str(a) for a in allowed)
-            raise InvalidInput(
-                N_("This round's choices are: %(choices)s."), field="choice", choices=shown
-            )
-        return value
+        return self.ballot_form().check(ballot)
 
     # -- counting --------------------------------------------------------------------------
 

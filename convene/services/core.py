@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
+from convene.domain.rounds import BallotForm
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
@@ -21,6 +22,7 @@ from convene.store.database import begin_consistent_read, begin_write
 from convene.store.eventlog import LoggedEvent
 
 TOKEN_MAX = 200
+BALLOT_FORMS_MAX = 1000
 
 
 class Publisher(Protocol):
@@ -97,6 +99,20 @@ class UnitOfWork:
         return logged
 
 
+_TOKEN_HOLDER = (
+    select(
+        tables.members.c.id,
+        tables.members.c.convening_id,
+        tables.members.c.role,
+        tables.members.c.name,
+        tables.members.c.removed_at,
+        tables.convenings.c.code,
+    )
+    .join(tables.convenings, tables.convenings.c.id == tables.members.c.convening_id)
+    .where(tables.members.c.token_hash == bindparam("token_hash"))
+)
+
+
 class Services:
     """Everything a command needs: sessions, the publisher, presence, and the clock."""
 
@@ -118,6 +134,14 @@ class Services:
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
         self.ticker = LiveTicker(self, publish_lock)
+        # The forms of open rounds (round id → BallotForm): fixed once a round is open, so a
+        # ballot is checked without reading the round and its options again.
+        self.ballot_forms: dict[int, BallotForm] = {}
+
+    def remember_ballot_form(self, round_id: int, form: BallotForm) -> None:
+        if len(self.ballot_forms) >= BALLOT_FORMS_MAX:  # only open rounds matter: start afresh
+            self.ballot_forms.clear()
+        self.ballot_forms[round_id] = form
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -148,18 +172,18 @@ class Services:
         """
         if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
             raise NotAuthenticated(N_("A valid access token is needed."))
-        with self.read() as session:
-            row = session.execute(
-                select(Member, tables.convenings.c.code)
-                .join(tables.convenings, tables.convenings.c.id == tables.members.c.convening_id)
-                .where(tables.members.c.token_hash == hash_token(token))
-            ).one_or_none()
-        if row is None or not row[0].active:
+        # Every command of every screen asks this: one indexed Core query, no ORM objects.
+        with self.session_factory() as session:
+            row = (
+                session.connection()
+                .execute(_TOKEN_HOLDER, {"token_hash": hash_token(token)})
+                .one_or_none()
+            )
+        if row is None or row.removed_at is not None:
             raise NotAuthenticated(N_("This access link is not valid (any more)."))
-        member, member_code = row
-        if code is not None and member_code != code:
+        if code is not None and row.code != code:
             raise NotFound(N_("There is no convening with that code."))
-        return Actor(member.id, member.convening_id, member.role, member.name)
+        return Actor(row.id, row.convening_id, Role(row.role), row.name)
 
     def code_of(self, actor: Actor) -> str:
         with self.read() as session:

@@ -13,11 +13,19 @@ import secrets
 import time
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from convene.domain.convening import Actor, Convening, Member, Role
-from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, TooMany
+from convene.domain.convening import Actor, Convening, Role
+from convene.domain.errors import (
+    N_,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooMany,
+)
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import (
     LABEL_MAX,
@@ -27,12 +35,14 @@ from convene.domain.rounds import (
     RoundState,
     make_profile,
     new_receipt,
+    require_open,
 )
 from convene.domain.text import clean_line
 from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
 from convene.services.presence import presence_views
 from convene.store import tables
+from convene.store.database import insert_or_ignore
 
 FOLLOW_UP_PATHS = ("amend", "retry", "fallback")
 
@@ -180,16 +190,69 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
         return round_.public()
 
 
-def _weight(session: Session, actor: Actor) -> int:
-    member = session.get(Member, actor.member_id)
-    if member.carried_by_id is not None:
+# The ballot path runs for every ballot of every phone, so its statements are built once and
+# run on the transaction's connection (Core, no ORM objects).
+_ROUND_STATE = (
+    select(tables.rounds.c.state)
+    .where(
+        tables.rounds.c.id == bindparam("round_id"),
+        tables.rounds.c.convening_id == bindparam("convening_id"),
+    )
+    # Shared lock: ballots go in side by side; closing takes the round exclusively and so
+    # waits for them (no acknowledged ballot is left out of the count).
+    .with_for_update(read=True)
+)
+_carried = tables.members.alias("carried")
+_VOTER = select(
+    tables.members.c.vote_weight,
+    tables.members.c.carried_by_id,
+    tables.members.c.removed_at,
+    select(func.coalesce(func.sum(_carried.c.vote_weight), 0))
+    .where(_carried.c.carried_by_id == tables.members.c.id, _carried.c.removed_at.is_(None))
+    .scalar_subquery(),
+).where(tables.members.c.id == bindparam("member_id"))
+_ADD_VOTER = {d: insert_or_ignore(tables.round_voters, d) for d in ("sqlite", "postgresql")}
+_REWEIGH_VOTER = (
+    update(tables.round_voters)
+    .where(
+        tables.round_voters.c.round_id == bindparam("voter_round_id"),
+        tables.round_voters.c.member_id == bindparam("voter_member_id"),
+    )
+    .values(weight=bindparam("weight"))
+)
+_ADD_BALLOT = insert(tables.ballots)
+
+
+def _ballot_form(svc: Services, connection: Connection, actor: Actor, round_id: object):
+    """The open round's form, from this process's cache once seen (read-locked for the
+    transaction; raises NotFound or Conflict when there is no such open round)."""
+    round_id = _id(round_id, "round_id")
+    state = connection.execute(
+        _ROUND_STATE, {"round_id": round_id, "convening_id": actor.convening_id}
+    ).scalar_one_or_none()
+    if state is None:
+        raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
+    if state is not RoundState.OPEN:
+        svc.ballot_forms.pop(round_id, None)
+        require_open(state)
+    form = svc.ballot_forms.get(round_id)
+    if form is None:
+        with Session(bind=connection) as session:
+            form = session.get(Round, round_id).ballot_form()
+        svc.remember_ballot_form(round_id, form)
+    return round_id, form
+
+
+def _voter_weight(connection: Connection, actor: Actor) -> int:
+    """The weight the actor votes with: their own plus the votes they carry as a proxy."""
+    own, carried_by, removed_at, carried = connection.execute(
+        _VOTER, {"member_id": actor.member_id}
+    ).one()
+    if removed_at is not None:
+        raise NotAuthenticated(N_("This access link is not valid (any more)."))
+    if carried_by is not None:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
-    carried = session.execute(
-        select(func.coalesce(func.sum(tables.members.c.vote_weight), 0)).where(
-            tables.members.c.carried_by_id == member.id, tables.members.c.removed_at.is_(None)
-        )
-    ).scalar_one()
-    return member.vote_weight + carried
+    return own + carried
 
 
 def cast_ballot(
@@ -200,55 +263,42 @@ def cast_ballot(
     if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
-        # Shared lock: ballots go in side by side; closing takes the round exclusively and so
-        # waits for them (no acknowledged ballot is left out of the count).
-        round_ = _load(uow.session, actor.convening_id, round_id, lock="share")
-        round_.require_open()
-        content = round_.check_ballot(ballot)
-        weight = _weight(uow.session, actor)
-        voted = uow.session.execute(
-            select(tables.round_voters.c.member_id).where(
-                tables.round_voters.c.round_id == round_.id,
-                tables.round_voters.c.member_id == actor.member_id,
-            )
-        ).first()
-        if voted:
-            _drop_previous(uow.session, round_, actor, replaces)
-            uow.session.execute(
-                update(tables.round_voters)
-                .where(
-                    tables.round_voters.c.round_id == round_.id,
-                    tables.round_voters.c.member_id == actor.member_id,
-                )
-                .values(weight=weight)
-            )
-        else:
-            uow.session.execute(
-                insert(tables.round_voters).values(
-                    round_id=round_.id, member_id=actor.member_id, weight=weight
-                )
+        connection = uow.session.connection()
+        round_id, form = _ballot_form(svc, connection, actor, round_id)
+        content = form.check(ballot)
+        weight = _voter_weight(connection, actor)
+        voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
+        if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
+            # voted before: this ballot replaces the last one
+            _drop_previous(uow.session, round_id, form.secret, actor, replaces)
+            connection.execute(
+                _REWEIGH_VOTER,
+                {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
             )
         receipt = new_receipt()
-        uow.session.execute(
-            insert(tables.ballots).values(
-                round_id=round_.id,
-                receipt=receipt,
-                content=json.dumps(content, sort_keys=True, separators=(",", ":")),
-                weight=weight,
-                member_id=None if round_.secret else actor.member_id,
-            )
+        connection.execute(
+            _ADD_BALLOT,
+            {
+                "round_id": round_id,
+                "receipt": receipt,
+                "content": json.dumps(content, sort_keys=True, separators=(",", ":")),
+                "weight": weight,
+                "member_id": None if form.secret else actor.member_id,
+            },
         )
         convening_id = actor.convening_id
-        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_.id))
+        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
         uow.commit()
-        return {"round_id": round_.id, "receipt": receipt, "weight": weight}
+        return {"round_id": round_id, "receipt": receipt, "weight": weight}
 
 
-def _drop_previous(session: Session, round_: Round, actor: Actor, replaces: object) -> None:
-    if not round_.secret:
+def _drop_previous(
+    session: Session, round_id: int, secret: bool, actor: Actor, replaces: object
+) -> None:
+    if not secret:
         session.execute(
             delete(tables.ballots).where(
-                tables.ballots.c.round_id == round_.id,
+                tables.ballots.c.round_id == round_id,
                 tables.ballots.c.member_id == actor.member_id,
             )
         )
@@ -262,7 +312,7 @@ def _drop_previous(session: Session, round_: Round, actor: Actor, replaces: obje
         )
     gone = session.execute(
         delete(tables.ballots).where(
-            tables.ballots.c.round_id == round_.id, tables.ballots.c.receipt == replaces[:16]
+            tables.ballots.c.round_id == round_id, tables.ballots.c.receipt == replaces[:16]
         )
     ).rowcount
     if gone != 1:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from convene.store.orm import start_mappers
@@ -63,3 +64,10 @@ def begin_consistent_read(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
         session.connection()  # SQLite in WAL: a read transaction is already a snapshot
+
+
+def insert_or_ignore(table: Table, dialect: str):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for ``dialect``; its rowcount says if a row went in."""
+    module = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
+    # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg reports -1 otherwise).
+    return module.insert(table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from convene.domain.errors import (
     Conflict,
@@ -19,7 +19,9 @@ from convene.domain.errors import (
 from convene.domain.floor import SignalLimiter
 from convene.services import convenings, demands, rounds
 from convene.services.commands import run_command
+from convene.services.core import Services
 from convene.store import tables
+from convene.store.database import make_session_factory
 from tests.integration.test_api import check
 from tests.integration.test_services import assert_refused
 
@@ -243,6 +245,43 @@ def test_a_removed_participant_cannot_vote(services, room):
             "rounds.cast",
             {"round_id": round_id, "ranking": [rent]},
         )
+
+
+def stored(engine, round_id) -> tuple[int, int]:
+    """(voters, ballots) stored for a round."""
+    with engine.connect() as conn:
+        voters = conn.execute(
+            select(func.count()).where(tables.round_voters.c.round_id == round_id)
+        ).scalar_one()
+        ballots = conn.execute(
+            select(func.count()).where(tables.ballots.c.round_id == round_id)
+        ).scalar_one()
+    return voters, ballots
+
+
+def test_a_participant_removed_after_signing_in_is_refused_by_the_ballot(services, engine, room):
+    round_id, (rent, _, _) = new_round(services, room)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+    dee = room["Dee"]  # authenticated before the removal, as a command in flight would be
+    convenings.remove_member(services, room["facilitator"], member_id=dee.member_id)
+    with pytest.raises(NotAuthenticated):
+        rounds.cast_ballot(services, dee, round_id=round_id, ranking=[rent])
+    assert stored(engine, round_id) == (0, 0)
+
+
+def test_a_round_closed_by_another_process_takes_no_more_ballots(services, engine, room):
+    """Each process keeps the form of an open round; the round's state is still read from
+    the database for every ballot, so a close on another process is seen at once."""
+    other = Services(make_session_factory(engine))  # a second server process, same database
+    round_id, (rent, wages, _) = new_round(services, room)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+    rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
+    assert round_id in services.ballot_forms
+    rounds.close_round(other, room["facilitator"], round_id=round_id)
+    with pytest.raises(Conflict, match="closed"):
+        rounds.cast_ballot(services, room["Ben"], round_id=round_id, ranking=[wages])
+    assert round_id not in services.ballot_forms
+    assert stored(engine, round_id) == (1, 1)
 
 
 def test_a_flood_of_ballots_is_refused_without_breaking_the_round(services, room):
