@@ -1,21 +1,397 @@
 """The tally engine's IRV and Scottish STV counts as they were before the speed work.
 
 Kept verbatim (only renamed) as an oracle: the optimised engine must give exactly the
-same ``Result.to_dict()`` on every profile (see test_reference.py).
+same results on every profile (see test_reference.py). The helpers it needs (result
+classes, number formatting, sentences, the tie breaker, ballot grouping) are frozen
+copies of the engine's as of commit 814df26, so that speeding up the engine's own
+helpers cannot change the oracle.
 """
 
 # ruff: noqa
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain
+from typing import Any
 
-from convene.domain.tally.profile import BallotError, check_weights, group_ballots
-from convene.domain.tally.result import Number, Result, Round, Transfer, plural
-from convene.domain.tally.irv import _elimination_sentence
-from convene.domain.tally.stv import RULES, SCOTTISH_SCALE, _join, _transfers, _units, _v, _where
-from convene.domain.tally.ties import TieBreaker
+
+class BallotError(ValueError):
+    """Ballots or options that cannot be counted (unknown candidate, bad weight...)."""
+
+
+def group_ballots(ballots: Iterable[Sequence[str]]) -> dict[tuple[str, ...], int]:
+    """Group raw ranked ballots (one per voter) into ``{ranking tuple: count}``."""
+    return dict(Counter(map(tuple, ballots)))
+
+
+def check_weights(weights: Iterable[Number]) -> None:
+    for w in weights:
+        if type(w) is int or (isinstance(w, Fraction) and not isinstance(w, bool)):
+            if w <= 0:
+                raise BallotError(f"ballot weights must be positive, got {w}")
+        else:
+            raise BallotError(
+                f"ballot weights must be int or Fraction, got {type(w).__name__} {w!r}"
+            )
+
+
+Number = int | Fraction
+
+
+def exact_str(value: Number) -> str:
+    """``17`` → ``"17"``; ``Fraction(239613639, 100000)`` → ``"2396.13639"``; 7/3 → ``"7/3"``."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = value * 10**places
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def number_json(value: Number | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"exact": exact_str(value), "float": float(value)}
+
+
+def _counts_json(counts: dict[str, Number]) -> dict[str, Any]:
+    return {name: number_json(v) for name, v in counts.items()}
+
+
+@dataclass
+class Transfer:
+    """Votes moving from ``source`` to ``target`` (``None`` target: the votes exhaust)."""
+
+    source: str
+    target: str | None
+    votes: Number
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "votes": number_json(self.votes)}
+
+
+@dataclass
+class TieBreak:
+    """A tie the count had to break, and how.
+
+    ``how`` is ``"lookback"`` (earlier rounds decided), ``"lot"`` (the seeded lot
+    decided) or ``"order"`` (the method's own order, e.g. equal Schulze ranks kept
+    in candidate order would be recorded as ``lot`` too; ``order`` is unused today).
+    """
+
+    round: int
+    purpose: str  # "exclude", "elect", "surplus", "rank"
+    tied: list[str]
+    chosen: str
+    how: str
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "purpose": self.purpose,
+            "tied": list(self.tied),
+            "chosen": self.chosen,
+            "how": self.how,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class Round:
+    """One round (stage) of a count.
+
+    ``tallies`` are the votes held at the start of the round, after the previous
+    round's transfers. ``elected``/``eliminated`` happen in this round, and
+    ``transfers`` are the votes that move because of them; they produce the next
+    round's ``tallies``. ``exhausted`` and ``lost`` are running totals (votes with no
+    further preference, and fractions dropped by truncation).
+    """
+
+    number: int
+    tallies: dict[str, Number]
+    elected: list[str] = field(default_factory=list)
+    eliminated: list[str] = field(default_factory=list)
+    exhausted: Number = 0
+    lost: Number = 0
+    transfers: list[Transfer] = field(default_factory=list)
+    explanation: str = ""
+    quota: Number | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "tallies": _counts_json(self.tallies),
+            "elected": list(self.elected),
+            "eliminated": list(self.eliminated),
+            "exhausted": number_json(self.exhausted),
+            "lost": number_json(self.lost),
+            "transfers": [t.to_dict() for t in self.transfers],
+            "explanation": self.explanation,
+            "quota": number_json(self.quota),
+        }
+
+
+@dataclass
+class Result:
+    """What any counting method returns (see the module docstring for numbers)."""
+
+    method: str
+    rule: str | None
+    candidates: list[str]
+    winners: list[str]
+    seats: int = 1
+    quota: Number | None = None
+    passed: bool | None = None
+    total: Number = 0
+    tie_breaks: list[TieBreak] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
+    ranking: list[str] | None = None
+    seed: int | str | None = None
+    explanation: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def winner(self) -> str | None:
+        return self.winners[0] if self.winners else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "rule": self.rule,
+            "seats": self.seats,
+            "candidates": list(self.candidates),
+            "winners": list(self.winners),
+            "ranking": None if self.ranking is None else list(self.ranking),
+            "quota": number_json(self.quota),
+            "passed": self.passed,
+            "total": number_json(self.total),
+            "seed": self.seed,
+            "tie_breaks": [t.to_dict() for t in self.tie_breaks],
+            "rounds": [r.to_dict() for r in self.rounds],
+            "explanation": self.explanation,
+            "details": _jsonable(self.details),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | Fraction):
+        return number_json(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    raise TypeError(f"cannot serialize {type(value).__name__} in a result")
+
+
+def fmt(value: Number, places: int = 5) -> str:
+    """Human form of a count for explanations: integers plain, others to ``places`` decimals."""
+    if type(value) is int:
+        return f"{value:,}"
+    value = Fraction(value)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    text = exact_str(value)
+    if "/" not in text and len(text.split(".")[1]) <= places:
+        whole, frac = text.split(".")
+        return f"{int(whole):,}.{frac}"
+    return f"{float(value):,.{places}f}".rstrip("0").rstrip(".")
+
+
+def plural(value: Number, word: str = "vote") -> str:
+    return f"{fmt(value)} {word}" + ("" if value == 1 else "s")
+
+
+DEFAULT_SEED = 0
+
+
+class TieBreaker:
+    """Chooses among tied candidates and remembers each choice it made."""
+
+    def __init__(self, seed: int | str | None = None) -> None:
+        self.seed: int | str = DEFAULT_SEED if seed is None else seed
+        self._rng: random.Random | None = None  # seeded on the first lot drawn (it is rare)
+        if not isinstance(self.seed, int | float | str | bytes | bytearray):
+            random.Random(self.seed)  # noqa: S311 - raises the TypeError it always did
+        self.breaks: list[TieBreak] = []
+
+    def choose(
+        self,
+        tied: Sequence[str],
+        *,
+        lowest: bool,
+        history: Sequence[dict[str, Number]],
+        round_number: int,
+        purpose: str,
+    ) -> str:
+        """One of ``tied``: the lowest (to exclude) or highest (to elect / transfer first).
+
+        ``history`` holds the tallies of earlier rounds, oldest first; candidates
+        missing from a round count as 0 there.
+        """
+        tied = list(tied)
+        if len(tied) == 1:
+            return tied[0]
+        remaining = list(tied)
+        looked = []
+        for back in range(len(history) - 1, -1, -1):
+            tallies = history[back]
+            values = {c: tallies.get(c, 0) for c in remaining}
+            if len(set(values.values())) == 1:
+                continue
+            target = min(values.values()) if lowest else max(values.values())
+            remaining = [c for c in remaining if values[c] == target]
+            looked.append(back + 1)
+            if len(remaining) == 1:
+                break
+        side = "fewest" if lowest else "most"
+        if len(remaining) == 1:
+            chosen = remaining[0]
+            how = "lookback"
+            explanation = (
+                f"{_names(tied)} were tied; {chosen} had the {side} votes in round "
+                f"{looked[-1]}, the most recent earlier round where they differed."
+            )
+        else:
+            pool = sorted(remaining)
+            if self._rng is None:
+                # A documented, repeatable lot from a stored seed: not a security use.
+                self._rng = random.Random(self.seed)  # noqa: S311
+            chosen = self._rng.choice(pool)
+            how = "lot"
+            first = f"{_names(tied)} were tied"
+            if looked:
+                first += f"; looking back left {_names(pool)}"
+            explanation = f"{first}; {chosen} was chosen by lot (seed {self.seed!r})."
+        self.breaks.append(
+            TieBreak(
+                round=round_number,
+                purpose=purpose,
+                tied=sorted(tied),
+                chosen=chosen,
+                how=how,
+                explanation=explanation,
+            )
+        )
+        return chosen
+
+    def order(
+        self,
+        candidates: Sequence[str],
+        key: dict[str, Number],
+        *,
+        descending: bool,
+        history: Sequence[dict[str, Number]],
+        round_number: int,
+        purpose: str,
+    ) -> list[str]:
+        """Sort ``candidates`` by ``key``, breaking equal keys with :meth:`choose`."""
+        pending = list(candidates)
+        out: list[str] = []
+        while pending:
+            best = max(key[c] for c in pending) if descending else min(key[c] for c in pending)
+            tied = [c for c in pending if key[c] == best]
+            pick = self.choose(
+                tied,
+                lowest=not descending,
+                history=history,
+                round_number=round_number,
+                purpose=purpose,
+            )
+            out.append(pick)
+            pending.remove(pick)
+        return out
+
+
+def _names(names: Sequence[str]) -> str:
+    names = sorted(names)
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _elimination_sentence(loser: str, votes: Number, transfers: list[Transfer]) -> str:
+    head = f"{loser} is eliminated with {plural(votes)}"
+    if not transfers:
+        return head + "."
+    parts = []
+    for t in transfers:
+        if t.target is None:
+            parts.append(f"{plural(t.votes)} exhaust")
+        else:
+            parts.append(f"{plural(t.votes)} transfer to {t.target}")
+    if len(parts) > 4:
+        rest = len(parts) - 3
+        parts = [*parts[:3], f"the rest go to {rest} more"]
+    return head + "; " + ", ".join(parts) + "."
+
+
+SCOTTISH_SCALE = 100_000
+
+
+def _units(value: Number, scale: int) -> tuple[int, int]:
+    """(number of papers, value of each paper in units) for a ballot weight."""
+    if type(value) is int:
+        return value, scale
+    scaled = Fraction(value) * scale
+    if scaled.denominator != 1:
+        raise BallotError(
+            f"weight {value} is not a whole number of 1/{scale} votes, which this rule needs"
+        )
+    return 1, scaled.numerator
+
+
+def _v(units: int, scale: int) -> Number:
+    whole, rest = divmod(units, scale)
+    return whole if not rest else Fraction(units, scale)
+
+
+def _transfers(
+    source: str, moved: dict[str | None, int], scale: int, order: dict[str, int]
+) -> list[Transfer]:
+    items = sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1], order.get(kv[0], 0)))
+    return [Transfer(source, target, _v(units, scale)) for target, units in items if units]
+
+
+def _where(transfers: list[Transfer]) -> str:
+    if not transfers:
+        return ""
+    parts = []
+    for t in transfers[:3]:
+        if t.target is None:
+            parts.append(f"{plural(t.votes)} exhaust")
+        else:
+            parts.append(f"{plural(t.votes)} to {t.target}")
+    if len(transfers) > 3:
+        parts.append(f"the rest to {len(transfers) - 3} more")
+    return ": " + ", ".join(parts)
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def reference_stv_scottish(ballots, candidates, *, seats=1, seed=None, withdrawn=()):

@@ -8,6 +8,7 @@ rankings, withdrawn candidates and many ties.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convene.domain.tally import count
+from tests.unit.tally import reference
 from tests.unit.tally.reference import reference_irv, reference_stv_scottish
 
 
@@ -39,8 +41,25 @@ def profiles(draw, fractions: bool = False):
     return candidates, ballots, sorted(withdrawn), seed
 
 
+def _typed(value):
+    """Every public field of a result, numbers tagged with their type (17 is not 17/1)."""
+    if hasattr(value, "__dataclass_fields__"):
+        # the reference's own (frozen) classes name the fields a result must have
+        cls = getattr(reference, type(value).__name__)
+        names = [f.name for f in dataclasses.fields(cls)]
+        return (type(value).__name__, {n: _typed(getattr(value, n)) for n in names})
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_typed(v) for v in value]
+    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return (type(value).__name__, value)
+    return value
+
+
 def _same(new, old):
     assert new.to_dict() == old.to_dict()
+    assert _typed(new) == _typed(old)
 
 
 @settings(max_examples=400, deadline=None)
