@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = make_engine(
         app.config["DATABASE_URL"], sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"]
     )
+    from convene.realtime import fanout
     from convene.realtime.publisher import SocketIOPublisher
 
     services = Services(
@@ -45,8 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
-        channel=app.config["SOCKETIO_CHANNEL"],
+        # With SOCKETIO_MESSAGE_QUEUE, every emit is relayed through Redis to all processes.
+        client_manager=fanout.client_manager(
+            app.config["SOCKETIO_MESSAGE_QUEUE"], app.config["SOCKETIO_CHANNEL"]
+        ),
         # Socket.IO's own defaults: a server busy with a crowd must not drop healthy phones
         # (10 s each dropped 8-84% of 1,000 phones while they connected, bench/live_round.py).
         ping_interval=25,

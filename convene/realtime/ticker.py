@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
+from convene.realtime.collector import VoteTimeCollector
 from convene.services.core import Services
 
 
@@ -16,3 +17,7 @@ def attach(socketio: SocketIO, services: Services) -> None:
     ticker = services.ticker
     ticker.sleep = socketio.sleep
     ticker.starter = socketio.start_background_task
+    if socketio.async_mode in ("gevent", "eventlet"):
+        # One event loop serves every phone: a long collection pause stalls them all. (The
+        # development server's threads, and the tests, keep Python's default.)
+        ticker.collector = VoteTimeCollector()

@@ -72,6 +72,8 @@ class LiveTicker:
     def mark(self, convening_id: int, round_id: int) -> None:
         with self._mutex:
             self._dirty[round_id] = convening_id
+        if self.collector is not None:
+            self.collector.voting()
         self.ensure_running()
 
     def mark_presence(self, convening_id: int) -> None:
@@ -83,6 +85,7 @@ class LiveTicker:
     # -- the background loop (started by the realtime layer, on first use) ----------------
 
     starter = None  # set by convene/realtime/ticker.py: starts `run` as a background task
+    collector = None  # set there too: keeps full garbage collections out of live votes
     sleep = staticmethod(time.sleep)
     _running = False
     _stopped = False
@@ -121,6 +124,8 @@ class LiveTicker:
 
         now = time.monotonic() if now is None else now
         self.ticks += 1
+        if self.collector is not None:
+            self.collector.tick()
         with self._mutex:
             dirty, self._dirty = self._dirty, {}
         keep: dict[int, int] = {}

@@ -351,6 +351,24 @@ def test_the_deadline_closes_the_round(services, clock, room):
     assert view["result"]["winners"] == [rent]
 
 
+def test_ballots_keep_the_collector_in_vote_mode_until_the_vote_is_quiet(services, room):
+    calls = []
+
+    class Collector:
+        def voting(self):
+            calls.append("voting")
+
+        def tick(self):
+            calls.append("tick")
+
+    services.ticker.collector = Collector()
+    round_id, (rent, _, _) = new_round(services, room)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+    rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
+    services.ticker.tick(now=0.0)
+    assert calls == ["voting", "voting", "tick"]
+
+
 def test_the_live_count_is_coalesced(services, publisher, room):
     round_id, (rent, wages, _) = new_round(services, room, live_results=True)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
