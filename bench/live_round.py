@@ -492,6 +492,8 @@ def run_scenario(
                 (round(r[0] - start, 2), round(r[1] - r[0], 3))
                 for r in sorted(ok, key=lambda r: r[0] - r[1])[:8]
             ],
+            # the projector's last tallies: (arrival - last acknowledgement, ballots counted)
+            "last_tallies": [(round(t - last_ack, 3), total) for t, total in tallies[-6:]],
             # ack latency by second of the window: where the slow ones bunch up
             "p99_by_second": _by_second(ok, start),
         }

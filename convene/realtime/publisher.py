@@ -41,6 +41,7 @@ class SocketIOPublisher:
             "staff": [staff_room(convening_id)],
             "public": [public_room(convening_id)],
             "screens": [staff_room(convening_id), projector_room(convening_id)],
+            "projector": [projector_room(convening_id)],
         }[audience]
         for room in rooms:
             self.socketio.emit(name, data, to=room)

@@ -18,7 +18,7 @@ from convene.domain.rounds import BallotForm
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
-from convene.store.database import begin_consistent_read, begin_write
+from convene.store.database import begin_consistent_read, begin_write, single_read
 from convene.store.eventlog import LoggedEvent
 
 TOKEN_MAX = 200
@@ -37,7 +37,8 @@ class Publisher(Protocol):
     def signal(self, convening_id: int, data: dict) -> None: ...
 
     def live(self, convening_id: int, name: str, data: dict, *, audience: str) -> None:
-        """An ephemeral message (no seq): ``audience`` is staff, public or screens."""
+        """An ephemeral message (no seq): ``audience`` is staff, public, projector or screens
+        (staff and projector)."""
 
 
 class NullPublisher:
@@ -175,7 +176,7 @@ class Services:
         # Every command of every screen asks this: one indexed Core query, no ORM objects.
         with self.session_factory() as session:
             row = (
-                session.connection()
+                single_read(session)
                 .execute(_TOKEN_HOLDER, {"token_hash": hash_token(token)})
                 .one_or_none()
             )

@@ -29,6 +29,7 @@ from convene.domain.errors import (
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import (
     LABEL_MAX,
+    BallotForm,
     Method,
     Round,
     RoundOption,
@@ -192,25 +193,32 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
 
 # The ballot path runs for every ballot of every phone, so its statements are built once and
 # run on the transaction's connection (Core, no ORM objects).
-_ROUND_STATE = (
-    select(tables.rounds.c.state)
+_carried = tables.members.alias("carried")
+# One statement for the round's state and the voter's weight (own + carried as a proxy).
+_ROUND_AND_VOTER = (
+    select(
+        tables.rounds.c.state,
+        tables.members.c.vote_weight,
+        tables.members.c.carried_by_id,
+        tables.members.c.removed_at,
+        select(func.coalesce(func.sum(_carried.c.vote_weight), 0))
+        .where(_carried.c.carried_by_id == tables.members.c.id, _carried.c.removed_at.is_(None))
+        .scalar_subquery(),
+    )
+    .select_from(
+        tables.rounds.join(
+            tables.members, tables.members.c.convening_id == tables.rounds.c.convening_id
+        )
+    )
     .where(
         tables.rounds.c.id == bindparam("round_id"),
         tables.rounds.c.convening_id == bindparam("convening_id"),
+        tables.members.c.id == bindparam("member_id"),
     )
-    # Shared lock: ballots go in side by side; closing takes the round exclusively and so
-    # waits for them (no acknowledged ballot is left out of the count).
-    .with_for_update(read=True)
+    # Shared lock on the round: ballots go in side by side; closing takes the round
+    # exclusively and so waits for them (no acknowledged ballot is left out of the count).
+    .with_for_update(read=True, of=tables.rounds)
 )
-_carried = tables.members.alias("carried")
-_VOTER = select(
-    tables.members.c.vote_weight,
-    tables.members.c.carried_by_id,
-    tables.members.c.removed_at,
-    select(func.coalesce(func.sum(_carried.c.vote_weight), 0))
-    .where(_carried.c.carried_by_id == tables.members.c.id, _carried.c.removed_at.is_(None))
-    .scalar_subquery(),
-).where(tables.members.c.id == bindparam("member_id"))
 _ADD_VOTER = {d: insert_or_ignore(tables.round_voters, d) for d in ("sqlite", "postgresql")}
 _REWEIGH_VOTER = (
     update(tables.round_voters)
@@ -223,36 +231,33 @@ _REWEIGH_VOTER = (
 _ADD_BALLOT = insert(tables.ballots)
 
 
-def _ballot_form(svc: Services, connection: Connection, actor: Actor, round_id: object):
-    """The open round's form, from this process's cache once seen (read-locked for the
-    transaction; raises NotFound or Conflict when there is no such open round)."""
+def _round_and_weight(
+    svc: Services, connection: Connection, actor: Actor, round_id: object
+) -> tuple[int, BallotForm, int]:
+    """The open round's form (from this process's cache once seen) and the weight the actor
+    votes with. Raises NotFound or Conflict when there is no such open round, and refuses
+    a voter removed meanwhile or whose vote a proxy carries."""
     round_id = _id(round_id, "round_id")
-    state = connection.execute(
-        _ROUND_STATE, {"round_id": round_id, "convening_id": actor.convening_id}
-    ).scalar_one_or_none()
-    if state is None:
+    row = connection.execute(
+        _ROUND_AND_VOTER,
+        {"round_id": round_id, "convening_id": actor.convening_id, "member_id": actor.member_id},
+    ).one_or_none()
+    if row is None:
         raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
+    state, own, carried_by, removed_at, carried = row
+    if removed_at is not None:
+        raise NotAuthenticated(N_("This access link is not valid (any more)."))
     if state is not RoundState.OPEN:
         svc.ballot_forms.pop(round_id, None)
         require_open(state)
+    if carried_by is not None:
+        raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
     form = svc.ballot_forms.get(round_id)
     if form is None:
         with Session(bind=connection) as session:
             form = session.get(Round, round_id).ballot_form()
         svc.remember_ballot_form(round_id, form)
-    return round_id, form
-
-
-def _voter_weight(connection: Connection, actor: Actor) -> int:
-    """The weight the actor votes with: their own plus the votes they carry as a proxy."""
-    own, carried_by, removed_at, carried = connection.execute(
-        _VOTER, {"member_id": actor.member_id}
-    ).one()
-    if removed_at is not None:
-        raise NotAuthenticated(N_("This access link is not valid (any more)."))
-    if carried_by is not None:
-        raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
-    return own + carried
+    return round_id, form, own + carried
 
 
 def cast_ballot(
@@ -264,9 +269,8 @@ def cast_ballot(
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
         connection = uow.session.connection()
-        round_id, form = _ballot_form(svc, connection, actor, round_id)
+        round_id, form, weight = _round_and_weight(svc, connection, actor, round_id)
         content = form.check(ballot)
-        weight = _voter_weight(connection, actor)
         voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
         if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
             # voted before: this ballot replaces the last one

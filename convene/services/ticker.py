@@ -5,7 +5,9 @@
   messages: 500,000 at 1,000 phones, measured in bench/live_round.py.)
 - **Live rounds**: a ballot only marks its round dirty; the round is recounted from the
   stored ballots, grouped by content, at most every 250 ms and the count sent to the
-  projector and the facilitators; turnout goes to everyone at most once a second.
+  projector and the facilitators; turnout goes to them at most once a second, and to the
+  phones at most once a second too, less often above 1,000 phones (see
+  :func:`phones_turnout_interval`).
 - **Deadlines**: rounds whose deadline passed are closed (checked once a second).
 
 One ticker (a background task) per process, see convene/realtime/ticker.py. With several
@@ -29,8 +31,17 @@ log = logging.getLogger(__name__)
 
 TALLY_INTERVAL = 0.25
 TURNOUT_INTERVAL = 1.0
+#: Turnout messages to phones, per second, for one convening (all processes together).
+PHONES_TURNOUT_PER_SECOND = 1000
 PRESENCE_INTERVAL = 1.0
 DEADLINE_INTERVAL = 1.0
+
+
+def phones_turnout_interval(present: int) -> float:
+    """Seconds between turnout messages to the phones: once a second up to 1,000 phones,
+    then less often, so the fan-out stays at about 1,000 messages a second (each costs the
+    event loop ~0.1 ms: 4,000 phones every second would take 40% of a core)."""
+    return max(TURNOUT_INTERVAL, present / PHONES_TURNOUT_PER_SECOND)
 
 
 class PublishLock(Protocol):
@@ -61,7 +72,11 @@ class LiveTicker:
         self.services = services
         self.lock = lock or LocalLock()
         self._dirty: dict[int, int] = {}  # round id → convening id
-        self._last_turnout: dict[int, float] = {}
+        # per round: when turnout last went to the screens / the phones, and which still
+        # owe the latest
+        self._last_turnout: dict[int, dict[str, float]] = {}
+        self._turnout_owed: dict[int, set[str]] = {}
+        self._owing: dict[int, int] = {}  # round id → convening id, for rounds owing turnout
         self._presence_dirty: set[int] = set()  # convening ids
         self._last_presence: dict[int, float] = {}
         self._mutex = threading.Lock()
@@ -127,48 +142,68 @@ class LiveTicker:
         if self.collector is not None:
             self.collector.tick()
         with self._mutex:
-            dirty, self._dirty = self._dirty, {}
-        keep: dict[int, int] = {}
+            changed, self._dirty = self._dirty, {}
         self._publish_presence(now)
-        for round_id, convening_id in dirty.items():
+        # Rounds whose ballots changed (recount), and rounds that still owe turnout to phones.
+        rounds, self._owing = {**self._owing, **changed}, {}
+        again: dict[int, int] = {}
+        for round_id, convening_id in rounds.items():
+            recount = round_id in changed
             if not self.lock.acquire(f"round:{round_id}", TALLY_INTERVAL):
-                keep[round_id] = convening_id  # another process publishes this interval
+                # another process publishes this interval
+                (again if recount else self._owing)[round_id] = convening_id
                 continue
             try:
-                if not self._publish(round_service, round_id, convening_id, now):
-                    keep[round_id] = convening_id
+                if not self._publish(round_service, round_id, convening_id, now, recount):
+                    self._owing[round_id] = convening_id
             except Exception:  # one broken round must not stop the others
                 log.exception("Could not publish the live count of round %s", round_id)
-        if keep:
+        if again:
             with self._mutex:
-                for round_id, convening_id in keep.items():
+                for round_id, convening_id in again.items():
                     self._dirty.setdefault(round_id, convening_id)
         if now - self._last_deadline_check >= DEADLINE_INTERVAL:
             self._last_deadline_check = now
             self._close_due(round_service)
 
-    def _publish(self, round_service, round_id: int, convening_id: int, now: float) -> bool:
-        """Returns False when turnout is still owed (rate-limited): keep the round dirty."""
+    def _publish(
+        self, round_service, round_id: int, convening_id: int, now: float, recount: bool
+    ) -> bool:
+        """Send the count (if ``recount``) and the turnout that is due; False while turnout
+        is still owed to someone (rate-limited): the round comes back next tick."""
         services = self.services
         with services.read() as session:
             round_ = session.get(Round, round_id)
             if round_ is None:
                 return True
             staff_turnout = round_service.turnout(session, services, round_, staff=True)
-            tally = round_service.live_tally(session, round_)
+            tally = round_service.live_tally(session, round_) if recount else None
         if tally is not None:
             services.publisher.live(convening_id, "round.tally", tally, audience="screens")
-        due = now - self._last_turnout.get(round_id, float("-inf")) >= TURNOUT_INTERVAL
         closed = round_.state is RoundState.CLOSED
-        if due or closed:
-            public = {k: v for k, v in staff_turnout.items() if k != "not_voted"}
+        public = {k: v for k, v in staff_turnout.items() if k != "not_voted"}
+        owed = self._turnout_owed.setdefault(round_id, {"screens", "phones"})
+        last = self._last_turnout.setdefault(round_id, {})
+        if "screens" in owed and (closed or self._due(last, "screens", now, TURNOUT_INTERVAL)):
             services.publisher.live(convening_id, "round.turnout", staff_turnout, audience="staff")
+            services.publisher.live(convening_id, "round.turnout", public, audience="projector")
+            owed.discard("screens")
+            last["screens"] = now
+        interval = phones_turnout_interval(public["present"])
+        if "phones" in owed and (closed or self._due(last, "phones", now, interval)):
             services.publisher.live(convening_id, "round.turnout", public, audience="public")
-            self._last_turnout[round_id] = now
-            if closed:
-                self._last_turnout.pop(round_id, None)
-            return True
-        return False
+            owed.discard("phones")
+            last["phones"] = now
+        if owed:
+            return False
+        del self._turnout_owed[round_id]
+        if closed:
+            self._last_turnout.pop(round_id, None)
+        return True
+
+    @staticmethod
+    def _due(last: dict, audience: str, now: float, interval: float) -> bool:
+        return now - last.get(audience, float("-inf")) >= interval
 
     def _publish_presence(self, now: float) -> None:
         with self._mutex:

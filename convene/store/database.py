@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,6 +56,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def begin_write(session: Session) -> None:
     """Open the session's transaction as a writer (SQLite: BEGIN IMMEDIATE)."""
     session.connection(execution_options={"convene_write": True})
+
+
+def single_read(session: Session) -> Connection:
+    """A connection for one query that needs no transaction around it (PostgreSQL:
+    autocommit, which saves the BEGIN and ROLLBACK round trips)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session.connection()
 
 
 def begin_consistent_read(session: Session) -> None:

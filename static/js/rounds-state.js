@@ -62,8 +62,12 @@ export function applyRoundMessage(state, name, message) {
   if (!state || !message) return false;
   const round = findRound(state, message.round_id);
   if (!round) return false;
-  if (name === "round.turnout") round.turnout = message;
-  else if (name === "round.tally") {
+  if (name === "round.turnout") {
+    // The projector gets turnout both as a screen and with the phones, sent apart: an older
+    // count may arrive after a newer one. While a round is open its count only grows.
+    if (round.state === "open" && round.turnout && message.voted < round.turnout.voted) return false;
+    round.turnout = message;
+  } else if (name === "round.tally") {
     if (round.state !== "open") return false; // a late count after the close
     round.tally = message;
   }

@@ -386,10 +386,41 @@ def test_the_live_count_is_coalesced(services, publisher, room):
     names = [n for _, n, _, _ in publisher.lives]
     assert names == ["round.tally"], "turnout waits: at most once a second"
     services.ticker.tick(now=101.2)
-    assert [n for _, n, _, _ in publisher.lives].count("round.turnout") == 2  # staff + public
+    audiences = sorted(a for _, n, _, a in publisher.lives if n == "round.turnout")
+    assert audiences == ["projector", "public", "staff"]
     turnout = next(d for _, n, d, a in publisher.lives if n == "round.turnout" and a == "public")
     assert turnout["voted"] == 4
     assert "not_voted" not in turnout
+
+
+def test_phones_get_turnout_less_often_in_a_big_convening(services, publisher, room):
+    """Screens get turnout every second; phones too up to 1,000 of them, then less often
+    (2,500 connected: every 2.5 s), so the fan-out stays near 1,000 messages a second."""
+    for i in range(2500):
+        services.presence.connect(room["Ana"].convening_id, 10_000 + i, "participant", f"s{i}")
+    round_id, (rent, _, _) = new_round(services, room)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+
+    def turnout_audiences_after(name, now):
+        publisher.lives.clear()
+        rounds.cast_ballot(services, room[name], round_id=round_id, ranking=[rent])
+        services.ticker.tick(now=now)
+        return sorted(a for _, n, _, a in publisher.lives if n == "round.turnout")
+
+    assert turnout_audiences_after("Ana", 100.0) == ["projector", "public", "staff"]
+    assert turnout_audiences_after("Ben", 101.1) == ["projector", "staff"]
+    publisher.lives.clear()
+    services.ticker.tick(now=102.2)
+    assert publisher.lives == [], "no new ballot, no recount; the phones' turnout not due yet"
+    services.ticker.tick(now=102.6)
+    assert "round.tally" not in [n for _, n, _, _ in publisher.lives]
+    phones = [d for _, n, d, a in publisher.lives if n == "round.turnout" and a == "public"]
+    assert [(d["voted"], d["present"]) for d in phones] == [(2, 2500)], "owed, now due"
+    rounds.close_round(services, room["facilitator"], round_id=round_id)
+    publisher.lives.clear()
+    services.ticker.tick(now=102.7)
+    closing = sorted(a for _, n, _, a in publisher.lives if n == "round.turnout")
+    assert closing == ["projector", "public", "staff"], "the close reaches everyone at once"
 
 
 def test_named_rounds_show_the_facilitator_who_has_not_voted(services, room):
