@@ -15,6 +15,9 @@ from convene.store.database import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
 
+#: Redis connections per process (presence and publish locks); more callers wait their turn.
+REDIS_CONNECTIONS = 50
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     settings = load_config(test_config)
@@ -33,11 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from convene.realtime import fanout
     from convene.realtime.publisher import SocketIOPublisher
 
+    shared = _redis(app.config) if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
     services = Services(
         make_session_factory(engine),
         publisher=SocketIOPublisher(socketio),
-        presence=_presence(app.config),
-        publish_lock=_publish_lock(app.config),
+        presence=_presence(app.config, shared),
+        publish_lock=_publish_lock(app.config, shared),
     )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine
@@ -83,25 +87,31 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _presence(config: dict) -> Presence:
-    """Presence in this process, or in Redis when several processes share a message queue."""
-    if not config["SOCKETIO_MESSAGE_QUEUE"]:
-        return LocalPresence()
+def _redis(config: dict):
+    """One client per process for presence and the publish locks. Its pool makes a command
+    wait for a free connection instead of failing (redis-py's default pool refuses past 100
+    connections, and thousands of phones may disconnect at once)."""
     import redis
 
-    client = redis.Redis.from_url(config["SOCKETIO_MESSAGE_QUEUE"])
+    pool = redis.BlockingConnectionPool.from_url(
+        config["SOCKETIO_MESSAGE_QUEUE"], max_connections=REDIS_CONNECTIONS, timeout=20
+    )
+    return redis.Redis(connection_pool=pool)
+
+
+def _presence(config: dict, client) -> Presence:
+    """Presence in this process, or in Redis when several processes share a message queue."""
+    if client is None:
+        return LocalPresence()
     return RedisPresence(client, server_id=uuid.uuid4().hex, prefix=config["SOCKETIO_CHANNEL"])
 
 
-def _publish_lock(config: dict):
+def _publish_lock(config: dict, client):
     """Several processes: one publishes each round's live count at a time (Redis lock)."""
-    if not config["SOCKETIO_MESSAGE_QUEUE"]:
+    if client is None:
         return None
-    import redis
-
     from convene.services.ticker import RedisLock
 
-    client = redis.Redis.from_url(config["SOCKETIO_MESSAGE_QUEUE"])
     return RedisLock(client, prefix=config["SOCKETIO_CHANNEL"])
 
 

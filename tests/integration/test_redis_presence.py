@@ -1,0 +1,48 @@
+"""Presence in Redis when thousands of phones come and go at once."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from convene.app import REDIS_CONNECTIONS, _presence, _redis
+from tests.support import need, redis_available
+
+pytestmark = pytest.mark.redis
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def test_presence_waits_for_a_free_redis_connection_instead_of_failing():
+    need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    config = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SOCKETIO_CHANNEL": f"t-{uuid.uuid4().hex}"}
+    client = _redis(config)
+    presence = _presence(config, client)
+    pool = client.connection_pool
+    busy = [pool.get_connection() for _ in range(REDIS_CONNECTIONS)]  # every phone at once
+    errors: list[BaseException] = []
+
+    def join() -> None:
+        try:
+            presence.connect(7, 42, "participant", "sid-1")
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    waiting = threading.Thread(target=join)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive(), "it waits while every connection is taken"
+    pool.release(busy.pop())
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert errors == []
+    for connection in busy:
+        pool.release(connection)
+    try:
+        assert presence.connected(7) == {42: "participant"}
+        assert presence.disconnect("sid-1") == 7
+        assert presence.connected(7) == {}
+    finally:
+        client.delete(*client.keys(f"{config['SOCKETIO_CHANNEL']}:*") or ["-"])
