@@ -14,13 +14,10 @@ currently holds, so an elimination only touches the eliminated candidate's ballo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import gt
 
-from convene.domain.tally.profile import (
-    BallotError,
-    file_groups,
-    prepare_ranked,
-    received,
-)
+from convene.domain.tally.profile import BallotError, file_ranked
 from convene.domain.tally.result import Number, Result, Round, Transfer, plural
 from convene.domain.tally.ties import TieBreaker
 
@@ -37,38 +34,36 @@ def count_irv(
     running = [c for c in candidates if c not in withdrawn]
     if not running:
         raise BallotError("IRV needs at least one candidate")
-    keys, weights = prepare_ranked(ballots, candidates, withdrawn)
+    keys, weights, _, piles, exhausted_pile = file_ranked(ballots, candidates, running, withdrawn)
     ties = TieBreaker(seed)
 
-    continuing = dict.fromkeys(running, True)
-    position = {c: i for i, c in enumerate(candidates)}
-    # piles[c]: indices of the groups c currently holds; piles[None]: exhausted groups
-    piles: dict[str | None, list[int]] = {c: [] for c in running}
-    piles[None] = exhausted_pile = []
-    place = {c: pile.append for c, pile in piles.items()}
+    # piles[i]: indices of the groups running[i] currently holds (emptied once out)
+    place = dict(zip(running, [pile.append for pile in piles], strict=True))
     weight_of = weights.__getitem__
-    file_groups(keys, place)
-    totals: dict[str, Number] = {c: sum(map(weight_of, piles[c])) for c in running}
+    totals: dict[str, Number] = dict(
+        zip(running, map(sum, map(map, repeat(weight_of), piles)), strict=True)
+    )
     exhausted: Number = sum(map(weight_of, exhausted_pile))
     total: Number = sum(weights)
-    pos = [0] * len(keys)
+    pos = [0] * len(keys)  # position in its ranking of the candidate holding each group
+    out = set(withdrawn)  # candidates a ballot skips
+    index = {c: i for i, c in enumerate(running)}
+    every = range(len(running))
 
     rounds: list[Round] = []
     history: list[dict[str, Number]] = []
-    winner = None
     number = 0
     while True:
         number += 1
-        tallies = {c: totals[c] for c in continuing}
+        tallies = totals.copy()  # in candidate order: totals only ever loses keys
         live = total - exhausted
-        rnd = Round(number=number, tallies=tallies, exhausted=exhausted)
+        rnd = Round(number, tallies, exhausted=exhausted)
         rounds.append(rnd)
         top = max(tallies.values())
-        if len(continuing) == 1 or 2 * top > live:
-            leaders = [c for c in tallies if tallies[c] == top]
-            winner = leaders[0]
+        if len(tallies) == 1 or 2 * top > live:
+            winner = next(c for c in tallies if tallies[c] == top)
             rnd.elected = [winner]
-            if len(continuing) == 1:
+            if len(tallies) == 1:
                 rnd.explanation = (
                     f"{winner} is elected as the last candidate standing, "
                     f"with {plural(top)} ({plural(exhausted)} exhausted)."
@@ -79,47 +74,52 @@ def count_irv(
                     f", a majority."
                 )
             break
-        low = min(tallies.values())
-        lowest = [c for c in tallies if tallies[c] == low]
-        loser = ties.choose(
-            lowest, lowest=True, history=history, round_number=number, purpose="exclude"
-        )
+        loser = min(tallies, key=tallies.__getitem__)
+        low = tallies[loser]
+        if list(tallies.values()).count(low) > 1:
+            lowest = [c for c in tallies if tallies[c] == low]
+            loser = ties.choose(
+                lowest, lowest=True, history=history, round_number=number, purpose="exclude"
+            )
         history.append(tallies)
-        del continuing[loser]
         del totals[loser]
+        out.add(loser)
         # Move each of the loser's groups to its next continuing choice. The loop only
         # advances positions and files group indices; the weights that moved are summed
         # afterwards, per receiving pile, from what was appended to it.
-        sizes = {c: len(piles[c]) for c in continuing}
-        sizes[None] = len(exhausted_pile)
+        sizes = list(map(len, piles))
+        ex_size = len(exhausted_pile)
         exhaust = exhausted_pile.append
-        for g in piles.pop(loser):
+        i = index[loser]
+        pile = piles[i]
+        piles[i] = []
+        for g in pile:
             key = keys[g]
             p = pos[g] + 1
             n = len(key)
-            while p < n and key[p] not in continuing:
+            while p < n and key[p] in out:
                 p += 1
             if p < n:
                 pos[g] = p
                 place[key[p]](g)
             else:
                 exhaust(g)
-        moved = received(piles, sizes, weight_of)
-        for c, votes in moved.items():
-            if c is None:
-                exhausted += votes
-            else:
-                totals[c] += votes
+        moved = []
+        for i in compress(every, map(gt, map(len, piles), sizes)):
+            votes = sum(map(weight_of, piles[i][sizes[i] :]))
+            target = running[i]
+            totals[target] += votes
+            moved.append((-votes, i, target, votes))
+        moved.sort()  # most votes first, then candidate order
+        transfers = [Transfer(loser, target, votes) for _, _, target, votes in moved]
+        if len(exhausted_pile) > ex_size:
+            votes = sum(map(weight_of, exhausted_pile[ex_size:]))
+            exhausted += votes
+            transfers.append(Transfer(loser, None, votes))
         rnd.eliminated = [loser]
-        rnd.transfers = [
-            Transfer(loser, target, votes)
-            for target, votes in sorted(
-                moved.items(), key=lambda kv: (kv[0] is None, -kv[1], position.get(kv[0], 0))
-            )
-        ]
-        rnd.explanation = _elimination_sentence(loser, low, rnd.transfers)
+        rnd.transfers = transfers
+        rnd.explanation = _elimination_sentence(loser, low, transfers)
 
-    ranking = None
     return Result(
         method="irv",
         rule="irv",
@@ -129,7 +129,7 @@ def count_irv(
         total=total,
         tie_breaks=ties.breaks,
         rounds=rounds,
-        ranking=ranking,
+        ranking=None,
         seed=ties.seed,
         explanation=rounds[-1].explanation,
         details={"withdrawn": sorted(withdrawn)},
@@ -140,13 +140,14 @@ def _elimination_sentence(loser: str, votes: Number, transfers: list[Transfer]) 
     head = f"{loser} is eliminated with {plural(votes)}"
     if not transfers:
         return head + "."
-    parts = []
-    for t in transfers:
-        if t.target is None:
-            parts.append(f"{plural(t.votes)} exhaust")
-        else:
-            parts.append(f"{plural(t.votes)} transfer to {t.target}")
-    if len(parts) > 4:
-        rest = len(parts) - 3
-        parts = [*parts[:3], f"the rest go to {rest} more"]
+    # at most four parts are shown: the first three and "the rest" (formatted only if shown)
+    shown = transfers if len(transfers) <= 4 else transfers[:3]
+    parts = [
+        f"{plural(t.votes)} exhaust"
+        if t.target is None
+        else f"{plural(t.votes)} transfer to {t.target}"
+        for t in shown
+    ]
+    if len(transfers) > 4:
+        parts.append(f"the rest go to {len(transfers) - 3} more")
     return head + "; " + ", ".join(parts) + "."

@@ -38,15 +38,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from itertools import repeat
-from operator import floordiv, mul
+from itertools import compress, repeat
+from operator import floordiv, gt, mul
 
-from convene.domain.tally.profile import (
-    BallotError,
-    file_groups,
-    prepare_ranked,
-    received,
-)
+from convene.domain.tally.profile import BallotError, file_ranked, prepare_ranked
 from convene.domain.tally.result import Number, Result, Round, Transfer, fmt, plural
 from convene.domain.tally.ties import TieBreaker
 
@@ -74,9 +69,10 @@ def count_stv(
     candidates = list(candidates)
     withdrawn = set(withdrawn)
     running = [c for c in candidates if c not in withdrawn]
-    keys, weights = prepare_ranked(ballots, candidates, withdrawn)
     if rule == "scottish":
-        return _scottish(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
+        filed = file_ranked(ballots, candidates, running, withdrawn)
+        return _scottish(filed, candidates, running, seats, TieBreaker(seed), withdrawn)
+    keys, weights = prepare_ranked(ballots, candidates, withdrawn)
     return _meek(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
 
 
@@ -97,47 +93,64 @@ def _v(units: int, scale: int) -> Number:
     return whole if not rest else Fraction(units, scale)
 
 
-def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
+class _Votes(dict):
+    """Memo of ``_v(units, SCOTTISH_SCALE)``: rounds show many equal totals."""
+
+    def __missing__(self, units: int) -> Number:
+        whole, rest = divmod(units, SCOTTISH_SCALE)
+        v = self[units] = whole if not rest else Fraction(units, SCOTTISH_SCALE)
+        return v
+
+
+def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
+    keys, weights, all_int, piles, _ = filed  # groups ranking nobody are not valid votes
     scale = SCOTTISH_SCALE
     position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
-    papers = list(weights)  # papers per group (ints); Fraction weights become one paper
     value = [scale] * n_groups  # value of each of the group's papers, in units
-    if set(map(type, weights)) - {int}:
+    if all_int:
+        papers = weights  # papers per group (read only)
+        amount = list(map(mul, weights, repeat(scale)))
+    else:
+        papers = list(weights)  # Fraction weights become one paper of that value
         for g, w in enumerate(weights):
             if type(w) is not int:
                 papers[g], value[g] = _units(w, scale)
         amount = list(map(mul, papers, value))
-    else:
-        amount = [w * scale for w in weights]
     amount_of = amount.__getitem__  # votes (units) each group holds: papers × value
     pos = [0] * n_groups
     hopeful = dict.fromkeys(running, True)
-    # piles[c]: indices of the groups c holds; piles[None]: exhausted groups
-    piles: dict[str | None, list[int]] = {c: [] for c in running}
-    piles[None] = exhausted_pile = []
-    place = {c: pile.append for c, pile in piles.items()}
-    file_groups(keys, place)
-    totals: dict[str, int] = {c: sum(map(amount_of, piles[c])) for c in running}
+    out = set(withdrawn)  # candidates a ballot skips: elected, excluded, withdrawn
+    # piles[i]: indices of the groups running[i] holds (emptied once its votes moved)
+    place = dict(zip(running, [pile.append for pile in piles], strict=True))
+    index = {c: i for i, c in enumerate(running)}
+    every = range(len(running))
+    exhausted_pile: list[int] = []
+    # in candidate order; elected candidates stay (holding the quota), excluded ones go
+    totals: dict[str, int] = dict(
+        zip(running, map(sum, map(map, repeat(amount_of), piles)), strict=True)
+    )
     valid = sum(totals.values())
     exhausted = 0
-    del exhausted_pile[:]  # empty rankings are not valid votes
-    quota_votes = Fraction(valid, scale) // (seats + 1) + 1
+    quota_votes = valid // (scale * (seats + 1)) + 1  # floor(valid votes / (seats + 1)) + 1
     quota = quota_votes * scale
     lost = 0
     elected: list[str] = []
     pending: list[str] = []  # elected, surplus not yet transferred
     rounds: list[Round] = []
     history: list[dict[str, Number]] = []
+    votes_of = _Votes().__getitem__
     number = 0
 
-    def move(pile: list[int], surplus: int = 0, held: int = 0) -> dict[str | None, int]:
-        """Move ``pile``'s groups to their next hopeful choice (or exhaust them).
+    def move(i: int, surplus: int = 0, held: int = 0) -> dict[str | None, int]:
+        """Move the groups of ``running[i]`` to their next hopeful choice (or exhaust them).
 
         With ``surplus``, every paper's value becomes ``value × surplus // held``
         (truncated), computed for the whole pile in C before the groups move.
         """
         nonlocal exhausted
+        pile = piles[i]
+        piles[i] = []
         if surplus:
             new = list(
                 map(floordiv, map(mul, map(value.__getitem__, pile), repeat(surplus)), repeat(held))
@@ -147,53 +160,57 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
                 map(amount.__setitem__, pile, map(mul, map(papers.__getitem__, pile), new)),
                 maxlen=0,
             )
-        sizes = {c: len(piles[c]) for c in hopeful}
-        sizes[None] = len(exhausted_pile)
+        sizes = list(map(len, piles))
+        ex_size = len(exhausted_pile)
         exhaust = exhausted_pile.append
         for g in pile:
             key = keys[g]
             p = pos[g] + 1
             n = len(key)
-            while p < n and key[p] not in hopeful:
+            while p < n and key[p] in out:
                 p += 1
             if p < n:
                 pos[g] = p
                 place[key[p]](g)
             else:
                 exhaust(g)
-        moved = received(piles, sizes, amount_of)
-        for c, units in moved.items():
-            if c is None:
-                exhausted += units
-            else:
-                totals[c] += units
+        moved: dict[str | None, int] = {}
+        for j in compress(every, map(gt, map(len, piles), sizes)):
+            target = running[j]
+            units = moved[target] = sum(map(amount_of, piles[j][sizes[j] :]))
+            totals[target] += units
+        if len(exhausted_pile) > ex_size:
+            units = moved[None] = sum(map(amount_of, exhausted_pile[ex_size:]))
+            exhausted += units
         return moved
 
     while True:
         number += 1
-        shown = {c: totals[c] for c in candidates if c in totals}
+        shown = totals.copy()
         rnd = Round(
-            number=number,
-            tallies={c: _v(u, scale) for c, u in shown.items()},
-            exhausted=_v(exhausted, scale),
-            lost=_v(lost, scale),
+            number,
+            dict(zip(shown, map(votes_of, shown.values()), strict=True)),
+            exhausted=votes_of(exhausted),
+            lost=votes_of(lost),
             quota=quota_votes,
         )
         rounds.append(rnd)
         sentences: list[str] = []
         reached = [c for c in hopeful if totals[c] >= quota]
         if reached:
-            order = ties.order(
-                reached,
-                {c: totals[c] for c in reached},
-                descending=True,
-                history=history,
-                round_number=number,
-                purpose="elect",
-            )
-            order = order[: seats - len(elected)]
+            if len(reached) > 1:
+                reached = ties.order(
+                    reached,
+                    {c: totals[c] for c in reached},
+                    descending=True,
+                    history=history,
+                    round_number=number,
+                    purpose="elect",
+                )
+            order = reached[: seats - len(elected)]
             for c in order:
                 del hopeful[c]
+                out.add(c)
                 elected.append(c)
                 pending.append(c)
             rnd.elected = list(order)
@@ -213,6 +230,7 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             )
             for c in rest:
                 del hopeful[c]
+                out.add(c)
                 elected.append(c)
             rnd.elected += rest
             if rest:
@@ -236,33 +254,30 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
             )
             pending.remove(source)
             surplus = surpluses[source]
-            held = totals[source]
-            moved = move(piles[source], surplus, held)
-            piles[source] = []
-            passed = sum(moved.values())
-            lost += surplus - passed
+            moved = move(index[source], surplus, totals[source])
+            lost += surplus - sum(moved.values())
             totals[source] = quota
             rnd.transfers = _transfers(source, moved, scale, position)
             sentences.append(
-                f"{source}'s surplus of {plural(_v(surplus, scale))} is transferred"
+                f"{source}'s surplus of {plural(votes_of(surplus))} is transferred"
                 + _where(rnd.transfers)
             )
         else:
-            low = min(totals[c] for c in hopeful)
-            loser = ties.choose(
-                [c for c in hopeful if totals[c] == low],
-                lowest=True,
-                history=history,
-                round_number=number,
-                purpose="exclude",
-            )
+            low = min(map(totals.__getitem__, hopeful))
+            lowest = [c for c in hopeful if totals[c] == low]
+            loser = lowest[0]
+            if len(lowest) > 1:
+                loser = ties.choose(
+                    lowest, lowest=True, history=history, round_number=number, purpose="exclude"
+                )
             del hopeful[loser]
-            moved = move(piles.pop(loser))
+            out.add(loser)
             del totals[loser]
+            moved = move(index[loser])
             rnd.eliminated = [loser]
             rnd.transfers = _transfers(loser, moved, scale, position)
             sentences.append(
-                f"{loser} is excluded with {plural(_v(low, scale))}" + _where(rnd.transfers)
+                f"{loser} is excluded with {plural(votes_of(low))}" + _where(rnd.transfers)
             )
         history.append(shown)
         rnd.explanation = "; ".join(sentences) + "."
@@ -274,12 +289,12 @@ def _scottish(keys, weights, candidates, running, seats, ties, withdrawn) -> Res
         winners=elected,
         seats=seats,
         quota=quota_votes,
-        total=_v(valid, scale),
+        total=votes_of(valid),
         tie_breaks=ties.breaks,
         rounds=rounds,
         seed=ties.seed,
         explanation=f"Elected: {_join(elected)}." if elected else "No one was elected.",
-        details={"withdrawn": sorted(withdrawn), "exhausted": _v(exhausted, scale)},
+        details={"withdrawn": sorted(withdrawn), "exhausted": votes_of(exhausted)},
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import namedtuple
 from fractions import Fraction
+from types import MappingProxyType
 
 import pytest
 from hypothesis import given, settings
@@ -106,3 +108,77 @@ def test_unweighted_lists_match_reference(case):
     _same(count("irv", raw, candidates, seed=seed, withdrawn=withdrawn), old)
     old = reference_stv_scottish(raw, candidates, seats=2, seed=seed, withdrawn=withdrawn)
     _same(count("stv", raw, candidates, seats=2, seed=seed, withdrawn=withdrawn), old)
+
+
+def _outcome(fn, *args, **kwargs):
+    """A result's typed fields, or the error raised (type and message)."""
+    try:
+        return _typed(fn(*args, **kwargs))
+    except (ValueError, TypeError) as exc:
+        return (
+            "error",
+            type(exc).__name__ if isinstance(exc, TypeError) else "ValueError",
+            str(exc),
+        )
+
+
+CANDIDATES = ["a", "b", "c", "d"]
+Pair = namedtuple("Pair", "first second")
+# Each profile takes a different validation and filing path of file_ranked: the fast one,
+# an empty ranking first, in the middle or last, keys that are not tuples (strings,
+# frozensets, a namedtuple, a key that cannot be iterated), a first choice that is unknown
+# or withdrawn, a withdrawn or unknown name further down, unhashable names, bad weights
+# combined with bad keys (which error comes first), and raw ballots (not a mapping).
+EDGE_PROFILES = [
+    {("a", "b"): 3, ("b", "c"): 2, ("c",): 2, ("d", "a"): 1},
+    {(): 2, ("a", "b"): 3, ("b",): 2},
+    {("a", "b"): 3, (): 2, ("b",): 2, ("c", "a", "c"): 1},
+    {("a", "b"): 3, ("b",): 2, (): 4},
+    {"ab": 3, "ba": 2, "c": 2, "": 1},
+    {frozenset({"a"}): 3, ("b", "a"): 2, ("c",): 2},
+    {("a", "b"): 3, frozenset({"b"}): 2},
+    {("a", "b"): 3, 7: 2},
+    {("x", "a"): 3, ("b",): 2},
+    {("a", "b"): 3, ("b", "x", "y"): 2},
+    {("d", "a"): 3, ("a", "b"): 2, ("b", "d"): 2},
+    {("a", "d", "b"): 3, ("b", "d"): 2, ("d",): 1, ("c", "d", "d"): 1},
+    [("a", ["b"]), ("b",)],
+    [(["a"],)],
+    {("a",): 0, ("b",): 1},
+    {("a",): True, ("b",): 1},
+    {("a",): 1.5, ("b",): 1},
+    {("a",): Fraction(-1, 2), ("b",): 1},
+    {7: 0, ("a",): 1},
+    {("x",): 0, ("a",): 1},
+    {("a", "b"): Fraction(3, 2), (): Fraction(1, 2), ("b", "a"): 2},
+    [("a", "b"), ("b",), (), ["a", "c"], ("c", "a", "b"), ("a", "b")],
+    [("a", "x"), ("b",)],
+    {Pair("a", "b"): 2, ("b", "a"): 1, Pair("c", "d"): 1},
+    MappingProxyType({("a", "b"): 2, ("z", "b"): 1, ("c", "z"): 1}),
+    {("z",): 2, ("z", "a"): 1, ("b",): 1},
+]
+
+
+@pytest.mark.parametrize("withdrawn", [(), ("d",), ("a", "d"), ("z",)])
+@pytest.mark.parametrize("ballots", EDGE_PROFILES, ids=range(len(EDGE_PROFILES)))
+def test_validation_and_filing_paths_match_reference(ballots, withdrawn):
+    for seats in (1, 2):
+        new = _outcome(count, "stv", ballots, CANDIDATES, seats=seats, withdrawn=withdrawn)
+        old = _outcome(
+            reference_stv_scottish, ballots, CANDIDATES, seats=seats, withdrawn=withdrawn
+        )
+        assert new == old
+    new = _outcome(count, "irv", ballots, CANDIDATES, withdrawn=withdrawn)
+    assert new == _outcome(reference_irv, ballots, CANDIDATES, withdrawn=withdrawn)
+
+
+def test_duplicate_candidates_and_no_candidates_match_reference():
+    ballots = {("a",): 1}
+    for args in ((ballots, ["a", "a"]), (ballots, ["a"], ("a",)), ({}, ["a", "b"])):
+        cands, withdrawn = args[1], (args[2] if len(args) > 2 else ())
+        assert _outcome(count, "irv", args[0], cands, withdrawn=withdrawn) == _outcome(
+            reference_irv, args[0], cands, withdrawn=withdrawn
+        )
+        assert _outcome(count, "stv", args[0], cands, seats=2, withdrawn=withdrawn) == _outcome(
+            reference_stv_scottish, args[0], cands, seats=2, withdrawn=withdrawn
+        )
