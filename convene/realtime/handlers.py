@@ -15,7 +15,7 @@ import logging
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
-from convene.domain.convening import Role
+from convene.domain.convening import Actor, Role
 from convene.domain.errors import DomainError
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
@@ -24,9 +24,15 @@ from convene.web.errors import error_body
 
 log = logging.getLogger(__name__)
 
-# sid → token of each connection this process holds. Commands re-check the token every
-# time, so a participant removed mid-meeting is refused at once.
-_tokens: dict[str, str] = {}
+# sid → (token, actor) of each connection this process holds. Commands re-check the token
+# every time, so a participant removed mid-meeting is refused at once; ballots check their
+# voter in their own transaction, so they run on the actor resolved at connect.
+_connections: dict[str, tuple[str, Actor]] = {}
+
+
+def _token(sid: str) -> str | None:
+    entry = _connections.get(sid)
+    return entry[0] if entry else None
 
 
 def _services():
@@ -52,7 +58,7 @@ def register(socketio: SocketIO) -> None:
         join_room(member_room(actor.member_id))
         if actor.role is Role.PROJECTOR:
             join_room(projector_room(actor.convening_id))
-        _tokens[request.sid] = token
+        _connections[request.sid] = (token, actor)
         services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
         emit("snapshot", live.snapshot(services, actor))
         services.ticker.mark_presence(actor.convening_id)
@@ -60,7 +66,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("disconnect")
     def on_disconnect(*_args):
         services = _services()
-        _tokens.pop(request.sid, None)
+        _connections.pop(request.sid, None)
         convening_id = services.presence.disconnect(request.sid)
         if convening_id is not None:
             services.ticker.mark_presence(convening_id)
@@ -68,7 +74,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("resync")
     def on_resync(message=None):
         try:
-            actor = _services().authenticate(_tokens.get(request.sid))
+            actor = _services().authenticate(_token(request.sid))
             after = message.get("seq") if isinstance(message, dict) else None
             return live.events_since(_services(), actor, after)
         except DomainError as error:
@@ -78,9 +84,10 @@ def register(socketio: SocketIO) -> None:
     def on_command(message=None):
         if not isinstance(message, dict):
             message = {}
+        token, actor = _connections.get(request.sid, (None, None))
         try:
             result = run_command(
-                _services(), _tokens.get(request.sid), message.get("name"), message.get("args")
+                _services(), token, message.get("name"), message.get("args"), connected_as=actor
             )
         except DomainError as error:
             return {"ok": False, **error_body(error)}

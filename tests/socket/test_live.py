@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from convene.extensions import socketio
+from convene.services.convenings import remove_member
+from convene.services.core import Services
 
 
 @pytest.fixture
@@ -184,6 +186,45 @@ def test_a_removed_participant_is_told_and_disconnected(app, client, convening):
     assert response.status_code == 204
     assert not phone.is_connected()
     assert not connect(app, client, ana["token"]).is_connected()
+
+
+def test_a_socket_of_someone_removed_elsewhere_cannot_vote_or_act(app, client, convening):
+    """Another server process removed them: this one still holds their socket (it only
+    hears "removed" through Redis), and ballots run on the actor resolved at connect, so
+    the ballot itself must find out."""
+    staff = connect(app, client, convening["facilitator_token"])
+    created = staff.emit(
+        "command",
+        {
+            "name": "rounds.create",
+            "args": {
+                "title": "Next",
+                "method": "irv",
+                "options": [{"label": "Rent"}, {"label": "Wages"}],
+            },
+        },
+        callback=True,
+    )["result"]
+    round_id, rent = created["id"], created["options"][0]["id"]
+    staff.emit("command", {"name": "rounds.open", "args": {"round_id": round_id}}, callback=True)
+    ana = join(client, convening)
+    phone = connect(app, client, ana["token"])
+    services = app.extensions["convene"]
+    elsewhere = Services(services.session_factory)  # a process that does not hold her socket
+    facilitator = elsewhere.authenticate(convening["facilitator_token"])
+    remove_member(elsewhere, facilitator, member_id=ana["id"])
+    assert phone.is_connected()
+    ballot = {"name": "rounds.cast", "args": {"round_id": round_id, "ranking": [rent]}}
+    reply = phone.emit("command", ballot, callback=True)
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "not_authenticated"
+    hand = phone.emit("command", {"name": "floor.raise", "args": {}}, callback=True)
+    assert hand["ok"] is False
+    assert hand["error"]["code"] == "not_authenticated"
+    closed = staff.emit(
+        "command", {"name": "rounds.close", "args": {"round_id": round_id}}, callback=True
+    )
+    assert closed["result"]["result"]["total"]["exact"] == "0", "no ballot was stored"
 
 
 def test_hand_signals_reach_the_projector_and_facilitators_but_not_phones(app, client, convening):
