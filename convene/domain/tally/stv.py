@@ -152,10 +152,14 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         pile = piles[i]
         piles[i] = []
         if surplus:
-            new = list(
-                map(floordiv, map(mul, map(value.__getitem__, pile), repeat(surplus)), repeat(held))
-            )
-            deque(map(value.__setitem__, pile, new), maxlen=0)
+            old = list(map(value.__getitem__, pile))
+            if old and old.count(old[0]) == len(old):  # one value for every paper (usual)
+                v = old[0] * surplus // held
+                new = repeat(v, len(pile))
+                deque(map(value.__setitem__, pile, repeat(v)), maxlen=0)
+            else:
+                new = list(map(floordiv, map(mul, old, repeat(surplus)), repeat(held)))
+                deque(map(value.__setitem__, pile, new), maxlen=0)
             deque(
                 map(amount.__setitem__, pile, map(mul, map(papers.__getitem__, pile), new)),
                 maxlen=0,
