@@ -59,9 +59,11 @@ def count_irv(
         live = total - exhausted
         rnd = Round(number, tallies, exhausted=exhausted)
         rounds.append(rnd)
-        top = max(tallies.values())
-        if len(tallies) == 1 or 2 * top > live:
-            winner = next(c for c in tallies if tallies[c] == top)
+        names = list(tallies)
+        votes = list(tallies.values())
+        top = max(votes)
+        if len(votes) == 1 or 2 * top > live:
+            winner = names[votes.index(top)]
             rnd.elected = [winner]
             if len(tallies) == 1:
                 rnd.explanation = (
@@ -74,9 +76,9 @@ def count_irv(
                     f", a majority."
                 )
             break
-        loser = min(tallies, key=tallies.__getitem__)
-        low = tallies[loser]
-        if list(tallies.values()).count(low) > 1:
+        low = min(votes)
+        loser = names[votes.index(low)]
+        if votes.count(low) > 1:
             lowest = [c for c in tallies if tallies[c] == low]
             loser = ties.choose(
                 lowest, lowest=True, history=history, round_number=number, purpose="exclude"

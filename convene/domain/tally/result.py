@@ -186,7 +186,7 @@ def _jsonable(value: Any) -> Any:
 def fmt(value: Number, places: int = 5) -> str:
     """Human form of a count for explanations: integers plain, others to ``places`` decimals."""
     if type(value) is int:
-        return f"{value:,}"
+        return str(value) if -1000 < value < 1000 else f"{value:,}"
     value = Fraction(value)
     if value.denominator == 1:
         return f"{value.numerator:,}"
@@ -198,4 +198,8 @@ def fmt(value: Number, places: int = 5) -> str:
 
 
 def plural(value: Number, word: str = "vote") -> str:
+    if type(value) is int:  # the usual case, without a call to fmt
+        if -1000 < value < 1000:
+            return f"{value} {word}" if value == 1 else f"{value} {word}s"
+        return f"{value:,} {word}s"
     return f"{fmt(value)} {word}" + ("" if value == 1 else "s")

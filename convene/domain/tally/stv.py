@@ -261,7 +261,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             moved = move(index[source], surplus, totals[source])
             lost += surplus - sum(moved.values())
             totals[source] = quota
-            rnd.transfers = _transfers(source, moved, scale, position)
+            rnd.transfers = _transfers(source, moved, position, votes_of)
             sentences.append(
                 f"{source}'s surplus of {plural(votes_of(surplus))} is transferred"
                 + _where(rnd.transfers)
@@ -279,7 +279,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             del totals[loser]
             moved = move(index[loser])
             rnd.eliminated = [loser]
-            rnd.transfers = _transfers(loser, moved, scale, position)
+            rnd.transfers = _transfers(loser, moved, position, votes_of)
             sentences.append(
                 f"{loser} is excluded with {plural(votes_of(low))}" + _where(rnd.transfers)
             )
@@ -303,10 +303,14 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
 
 
 def _transfers(
-    source: str, moved: dict[str | None, int], scale: int, order: dict[str, int]
+    source: str, moved: dict[str | None, int], order: dict[str, int], votes_of
 ) -> list[Transfer]:
-    items = sorted(moved.items(), key=lambda kv: (kv[0] is None, -kv[1], order.get(kv[0], 0)))
-    return [Transfer(source, target, _v(units, scale)) for target, units in items if units]
+    """Transfers that moved votes: most votes first, then candidate order; exhausted last."""
+    items = sorted([(-u, order[c], c, u) for c, u in moved.items() if u and c is not None])
+    transfers = [Transfer(source, c, votes_of(u)) for _, _, c, u in items]
+    if moved.get(None):
+        transfers.append(Transfer(source, None, votes_of(moved[None])))
+    return transfers
 
 
 def _where(transfers: list[Transfer]) -> str:

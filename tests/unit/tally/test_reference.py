@@ -185,3 +185,16 @@ def test_duplicate_candidates_and_no_candidates_match_reference():
         assert _outcome(count, "stv", args[0], cands, seats=2, withdrawn=withdrawn) == _outcome(
             reference_stv_scottish, args[0], cands, seats=2, withdrawn=withdrawn
         )
+
+
+def test_number_wording_matches_reference():
+    """fmt and plural have fast paths for ints; every kind of number reads as before."""
+    from convene.domain.tally.result import fmt, plural
+
+    values = [*range(-2500, 2500), True, False, Fraction(1), Fraction(5), Fraction(3, 2)]
+    values += [s * (10**k + d) for k in range(3, 13) for d in (-1, 0, 1) for s in (1, -1)]
+    values += [Fraction(-7, 3), Fraction(123456789, 100000), Fraction(1, 3) * 10**7]
+    for v in values:
+        assert fmt(v) == reference.fmt(v)
+        for word in ("vote", "continuing vote"):
+            assert plural(v, word) == reference.plural(v, word)
