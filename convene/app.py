@@ -12,6 +12,7 @@ from convene.extensions import babel, socketio
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
+from convene.web.sessions import CookieSessions
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(settings)
+    app.session_interface = CookieSessions()
 
     engine = make_engine(
         app.config["DATABASE_URL"], sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"]
