@@ -187,6 +187,13 @@ def fmt(value: Number, places: int = 5) -> str:
     """Human form of a count for explanations: integers plain, others to ``places`` decimals."""
     if type(value) is int:
         return str(value) if -1000 < value < 1000 else f"{value:,}"
+    if type(value) is Fraction and places >= 5:
+        # a positive count in hundred-thousandths (Scottish STV): its decimals, directly
+        num, den = value.numerator, value.denominator
+        if num > 0 and not 100_000 % den:
+            whole, rest = divmod(num * (100_000 // den), 100_000)
+            if rest:
+                return f"{whole:,}.{rest:05}".rstrip("0")
     value = Fraction(value)
     if value.denominator == 1:
         return f"{value.numerator:,}"

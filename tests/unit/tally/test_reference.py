@@ -194,7 +194,12 @@ def test_number_wording_matches_reference():
     values = [*range(-2500, 2500), True, False, Fraction(1), Fraction(5), Fraction(3, 2)]
     values += [s * (10**k + d) for k in range(3, 13) for d in (-1, 0, 1) for s in (1, -1)]
     values += [Fraction(-7, 3), Fraction(123456789, 100000), Fraction(1, 3) * 10**7]
+    # hundred-thousandths (Scottish STV), their reductions, and finer or other fractions
+    values += [Fraction(u, 100_000) for u in (*range(-300, 300_001, 37), 10**12 + 1, 5 * 10**9)]
+    values += [Fraction(u, d) for u in (1, 3, 7, 12345, 10**9 + 7) for d in (2, 8, 64, 3, 10**6)]
     for v in values:
         assert fmt(v) == reference.fmt(v)
+        assert fmt(v, 2) == reference.fmt(v, 2)
+        assert fmt(v, 9) == reference.fmt(v, 9)
         for word in ("vote", "continuing vote"):
             assert plural(v, word) == reference.plural(v, word)
