@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socketio
 
-from convene.realtime.fanout import SLICE, PacedFanOut, PacedRedisFanOut
+from convene.realtime.fanout import SLICE, SLICE_PAUSE, PacedFanOut, PacedRedisFanOut
 
 
 def server_with_room(size: int, *, run_tasks: bool = True):
@@ -13,7 +13,7 @@ def server_with_room(size: int, *, run_tasks: bool = True):
     log: list = []
     tasks: list = []
     server._send_eio_packet = lambda eio_sid, pkt: log.append(("send", eio_sid, pkt.data))
-    server.sleep = lambda seconds: log.append(("yield", None, None))
+    server.sleep = lambda seconds: log.append(("yield", seconds, None))
 
     def start(task, *args):
         if run_tasks:
@@ -38,7 +38,8 @@ def test_timer_messages_to_a_big_room_go_out_in_slices_with_a_yield_between():
     server.emit("round.turnout", {"voted": 3}, to="public")
     assert sorted(sends(log)) == sorted(f"eio{i}" for i in range(size)), "each phone once"
     yields = [i for i, (kind, _, _) in enumerate(log) if kind == "yield"]
-    assert yields == [SLICE, 2 * SLICE + 1], "a yield after each full slice"
+    assert yields == [SLICE, 2 * SLICE + 1], "a pause after each full slice"
+    assert {log[i][1] for i in yields} == {SLICE_PAUSE}
 
 
 def test_a_newer_timer_message_replaces_one_still_waiting():
