@@ -3,10 +3,11 @@
 A message to every phone of a 2,000-person convening is 2,000 WebSocket writes, about
 0.2 s of the one event loop on a small server (bench/live_round.py). Sent in one go, every
 ballot that arrives meanwhile waits for all of them. The messages sent on a timer to
-everyone (turnout, presence) therefore go out in slices, with a short pause in between, so
-a ballot waits for one slice at most and the writes are spread over half a second or so; a background task sends them, so the
-ticker that asked is not held up, and if a newer one of the same kind comes while it is
-still sending, the newer one follows and any older one still waiting is dropped.
+everyone (turnout, presence) therefore go out in slices, with a short pause in between,
+so a ballot waits for one slice at most and the writes are spread over half a second or
+so. A background task sends them, so the ticker that asked is not held up, and if a
+newer one of the same kind comes while it is still sending, the newer one follows and any
+older one still waiting is dropped.
 
 Messages of the event stream keep one send each: they carry sequence numbers, and one
 slice overtaking another would look like a gap to the screens that got them.
