@@ -107,17 +107,26 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
     scale = SCOTTISH_SCALE
     position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
-    value = [scale] * n_groups  # value of each of the group's papers, in units
-    if all_int:
-        papers = weights  # papers per group (read only)
-        amount = list(map(mul, weights, repeat(scale)))
-    else:
-        papers = list(weights)  # Fraction weights become one paper of that value
+    weight_of = weights.__getitem__
+    # Per group: papers, the value of each paper (units) and the amount (papers × value).
+    # While every paper is worth one vote (int weights, before any surplus moves) the
+    # amounts are weights × scale and are not stored: sums are taken over the weights.
+    value: list[int] = []
+    amount: list[int] | None = None
+    papers = weights  # read only
+    if not all_int:
+        papers = list(weights)  # a Fraction weight becomes one paper of that value
+        value = [scale] * n_groups
         for g, w in enumerate(weights):
             if type(w) is not int:
                 papers[g], value[g] = _units(w, scale)
         amount = list(map(mul, papers, value))
-    amount_of = amount.__getitem__  # votes (units) each group holds: papers × value
+
+    def units_in(groups: list[int]) -> int:
+        if amount is None:
+            return scale * sum(map(weight_of, groups))
+        return sum(map(amount.__getitem__, groups))
+
     pos = [0] * n_groups
     hopeful = dict.fromkeys(running, True)
     out = set(withdrawn)  # candidates a ballot skips: elected, excluded, withdrawn
@@ -127,9 +136,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
     every = range(len(running))
     exhausted_pile: list[int] = []
     # in candidate order; elected candidates stay (holding the quota), excluded ones go
-    totals: dict[str, int] = dict(
-        zip(running, map(sum, map(map, repeat(amount_of), piles)), strict=True)
-    )
+    totals: dict[str, int] = dict(zip(running, map(units_in, piles), strict=True))
     valid = sum(totals.values())
     exhausted = 0
     quota_votes = valid // (scale * (seats + 1)) + 1  # floor(valid votes / (seats + 1)) + 1
@@ -148,10 +155,13 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         With ``surplus``, every paper's value becomes ``value × surplus // held``
         (truncated), computed for the whole pile in C before the groups move.
         """
-        nonlocal exhausted
+        nonlocal exhausted, value, amount
         pile = piles[i]
         piles[i] = []
         if surplus:
+            if amount is None:  # the first surplus: papers start having other values
+                value = [scale] * n_groups
+                amount = list(map(mul, weights, repeat(scale)))
             old = list(map(value.__getitem__, pile))
             if old and old.count(old[0]) == len(old):  # one value for every paper (usual)
                 v = old[0] * surplus // held
@@ -181,10 +191,10 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         moved: dict[str | None, int] = {}
         for j in compress(every, map(gt, map(len, piles), sizes)):
             target = running[j]
-            units = moved[target] = sum(map(amount_of, piles[j][sizes[j] :]))
+            units = moved[target] = units_in(piles[j][sizes[j] :])
             totals[target] += units
         if len(exhausted_pile) > ex_size:
-            units = moved[None] = sum(map(amount_of, exhausted_pile[ex_size:]))
+            units = moved[None] = units_in(exhausted_pile[ex_size:])
             exhausted += units
         return moved
 
