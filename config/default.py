@@ -7,6 +7,9 @@ INSTANCE_PATH = ""
 
 # SQLAlchemy URL. Empty: SQLite (WAL) at instance/convene.db. PostgreSQL: postgresql://...
 DATABASE_URL = ""
+# PostgreSQL connections per server process (as many again may open under load): keep
+# processes × 2 × this below the server's max_connections (100 by default).
+DATABASE_POOL_SIZE = 20
 
 # Signs the cookies that keep a phone's identity. Empty: generated once and kept in
 # instance/secret_key, so a restart does not log everyone out.

@@ -33,7 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = CookieSessions()
 
     engine = make_engine(
-        app.config["DATABASE_URL"], sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"]
+        app.config["DATABASE_URL"],
+        sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"],
+        pool_size=app.config["DATABASE_POOL_SIZE"],
     )
     from convene.realtime import fanout
     from convene.realtime.publisher import SocketIOPublisher

@@ -11,7 +11,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = ROOT / "config" / "default.py"
 INSTANCE = ROOT / "instance"
 
-_INT_SETTINGS = {"PORT", "WORKER_CONNECTIONS", "MAX_CONTENT_LENGTH", "PERMANENT_SESSION_LIFETIME"}
+_INT_SETTINGS = {
+    "PORT",
+    "WORKER_CONNECTIONS",
+    "MAX_CONTENT_LENGTH",
+    "PERMANENT_SESSION_LIFETIME",
+    "DATABASE_POOL_SIZE",
+}
 
 
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:

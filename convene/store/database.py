@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from convene.store.orm import start_mappers
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> Engine:
+def make_engine(
+    url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 20, echo: bool = False
+) -> Engine:
     """Create an engine for ``url``.
 
     SQLite: WAL journal (readers never block the writer), foreign keys on, and write
@@ -22,7 +24,13 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", echo: bool = Fals
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # One process serves hundreds of phones at once on one event loop: a ballot holds
+        # its connection for a few round trips, each as long as the loop takes to come
+        # back to it. SQLAlchemy's default (5 + 10 overflow) left ballots queueing for a
+        # connection at 2,000 phones per process (bench/live_round.py).
+        return create_engine(
+            url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size
+        )
 
     if sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ValueError(
