@@ -4,7 +4,7 @@ A message to every phone of a 2,000-person convening is 2,000 WebSocket writes, 
 0.2 s of the one event loop on a small server (bench/live_round.py). Sent in one go, every
 ballot that arrives meanwhile waits for all of them. The messages sent on a timer to
 everyone (turnout, presence) therefore go out in slices, with a short pause in between,
-so a ballot waits for one slice at most and the writes are spread over half a second or
+so a ballot waits for one slice at most and the writes are spread over a second or
 so. A background task sends them, so the ticker that asked is not held up, and if a
 newer one of the same kind comes while it is still sending, the newer one follows and any
 older one still waiting is dropped.
@@ -26,9 +26,9 @@ import socketio
 #: Ephemeral messages: each replaces the last one of its kind.
 PACED_EVENTS = frozenset({"round.turnout", "presence"})
 SLICE = 100
-#: Pause between slices: at most 4,000 such messages a second leave one process (2,000
-#: phones in half a second), so neither the server nor the phones get them all at once.
-SLICE_PAUSE = 0.025
+#: Pause between slices: at most 2,000 such messages a second leave one process (2,000
+#: phones in a second), so neither the server nor the phones get them all at once.
+SLICE_PAUSE = 0.05
 
 
 class PacedFanOut(socketio.Manager):
