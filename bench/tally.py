@@ -7,7 +7,9 @@ candidates (uniformly), drawn without replacement in proportion to fixed candida
 popularities (u² + 0.05, u uniform), so a few candidates are popular, as in real
 elections. One extra row uses full rankings of all 40 candidates (the worst case).
 
-Timed separately, best of several runs:
+Timed separately, best of several runs (the same rule for every timing, ours and
+pyrankvote's: at least 5 runs, more while under a second, at most 25; `gc.collect()`
+before each run):
 * count: `count(method, grouped, candidates)` on ballots already grouped by ranking
   (validation included), the way the app stores them;
 * group: `group_ballots(raw)` turning one tuple per voter into that mapping;
@@ -15,6 +17,10 @@ Timed separately, best of several runs:
   raw ballots (building its Candidate/Ballot objects is not timed). Runs predicted to
   take more than 30 s (from the previous, 10× smaller size) are skipped.
 Peak memory is measured with tracemalloc in a separate run of our count.
+
+Where a count is less than 10× faster than pyrankvote, the *floor* of that count is
+measured too: the steps any pure-Python count from grouped ballots must take, on the
+same data, replaying the same rounds (see `floor`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from itertools import chain
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,9 +61,10 @@ def profile(n_ballots: int, n_cands: int, seed: int, full: bool = False) -> tupl
     return cands, ballots
 
 
-def best_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
+def best_time(fn, *, min_runs: int = 5, max_runs: int = 25, budget: float = 1.0) -> float:
+    """Best of at least ``min_runs`` runs, more while the runs so far took under ``budget``."""
+    times: list[float] = []
+    while len(times) < min_runs or (len(times) < max_runs and sum(times) < budget):
         gc.collect()
         t = time.perf_counter()
         fn()
@@ -87,6 +95,10 @@ def pyrankvote_runner(method: str, cands: list, ballots: list):
 def fmt_s(seconds: float | None) -> str:
     if seconds is None:
         return "—"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 0.1:
+        return f"{seconds * 1000:.2f} ms"
     if seconds < 1:
         return f"{seconds * 1000:.1f} ms"
     return f"{seconds:.2f} s"
@@ -94,6 +106,131 @@ def fmt_s(seconds: float | None) -> str:
 
 def fmt_mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
+
+
+def floor(method: str, grouped: dict, cands: list, result) -> dict[str, float]:
+    """Time the steps no pure-Python count of ``grouped`` can skip, replaying ``result``.
+
+    * check: read the mapping and check every weight (a positive int: two C passes
+      over the weights) and every ranked name (a candidate: ``set.issuperset`` over
+      all names, in C);
+    * file: one Python step per group, filing it under its first choice, and the
+      first round's totals (C sums);
+    * move: one Python step per group moved, for the moves this count makes (the same
+      piles, moved in the same rounds), with the engine's loop body (find the next
+      continuing choice, file the group there), and the sums of the weights moved;
+    * bare: a lower bound for any per-group Python loop: the same number of loop
+      iterations (one per group filed, one per group moved) doing only a list append.
+
+    ``floor = check + file + move``; ``bound = check + bare``. Neither builds a result
+    (rounds, transfers, sentences), which the count must also do.
+    """
+    keys = list(grouped)
+    weights = list(grouped.values())
+    running = list(cands)
+    weight_of = weights.__getitem__
+    # the rounds to replay: who leaves the count, and whose pile moves
+    events = []
+    for rnd in result.rounds:
+        source = None
+        if rnd.eliminated:
+            source = rnd.eliminated[0]
+        elif rnd.transfers:
+            source = rnd.transfers[0].source
+        events.append(([*rnd.elected, *rnd.eliminated], source))
+
+    def check():
+        ks, ws = list(grouped), list(grouped.values())
+        if set(map(type, ws)) - {int} or min(ws) <= 0:
+            raise ValueError("bad weights")
+        if not set(running).issuperset(chain.from_iterable(ks)):
+            raise ValueError("unknown names")
+
+    def file():
+        piles = {c: [] for c in running}
+        place = {c: pile.append for c, pile in piles.items()}
+        for g, key in enumerate(keys):
+            place[key[0]](g)
+        return piles, place, {c: sum(map(weight_of, pile)) for c, pile in piles.items()}
+
+    def move(filed):
+        piles, place, _ = filed
+        exhausted: list[int] = []
+        exhaust = exhausted.append
+        piles[None] = exhausted
+        pos = [0] * len(keys)
+        out: set = set()
+        for leaving, source in events:
+            out.update(leaving)
+            if source is None:
+                continue
+            sizes = {c: len(p) for c, p in piles.items()}
+            for g in piles.pop(source):
+                key = keys[g]
+                p = pos[g] + 1
+                n = len(key)
+                while p < n and key[p] in out:
+                    p += 1
+                if p < n:
+                    pos[g] = p
+                    place[key[p]](g)
+                else:
+                    exhaust(g)
+            for c, size in sizes.items():
+                if c in piles and len(piles[c]) > size:
+                    sum(map(weight_of, piles[c][size:]))
+
+    moves = _count_moves(keys, running, events)
+
+    def bare():
+        out: list[int] = []
+        app = out.append
+        for g in range(len(keys)):
+            app(g)
+        for g in range(moves):
+            app(g)
+
+    timed = {"check": best_time(check), "file": best_time(file)}
+    times = []
+    for _ in range(5):
+        filed = file()
+        gc.collect()
+        t = time.perf_counter()
+        move(filed)
+        times.append(time.perf_counter() - t)
+    timed["move"] = min(times)
+    timed["bare"] = best_time(bare)
+    timed["floor"] = timed["check"] + timed["file"] + timed["move"]
+    timed["bound"] = timed["check"] + timed["bare"]
+    timed["moves"] = moves
+    timed["rounds"] = len(result.rounds)
+    timed["names"] = sum(map(len, keys))
+    return timed
+
+
+def _count_moves(keys: list, running: list, events: list) -> int:
+    """How many group moves the replayed rounds make (each moved group counts once per move)."""
+    holder = {c: [] for c in running}
+    for g, key in enumerate(keys):
+        holder[key[0]].append(g)
+    pos = [0] * len(keys)
+    out: set = set()
+    moves = 0
+    for leaving, source in events:
+        out.update(leaving)
+        if source is None:
+            continue
+        pile = holder.pop(source, [])
+        moves += len(pile)
+        for g in pile:
+            key = keys[g]
+            p = pos[g] + 1
+            while p < len(key) and key[p] in out:
+                p += 1
+            if p < len(key):
+                pos[g] = p
+                holder[key[p]].append(g)
+    return moves
 
 
 def minneapolis_cli(runs: int) -> list[float]:
@@ -131,11 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             cands, raw = profile(n, n_cands, seed=n * 100 + n_cands)
             grouped = group_ballots(raw)
-            t_group = best_time(lambda raw=raw: group_ballots(raw), 3)
+            t_group = best_time(lambda raw=raw: group_ballots(raw))
             for method in ("irv", "stv", "schulze"):
                 kwargs = {"seats": 3} if method == "stv" else {}
                 run = lambda m=method, g=grouped, c=cands, k=kwargs: count(m, g, c, **k)  # noqa: E731
-                t_count = best_time(run, 5 if n <= 10_000 else 3)
+                t_count = best_time(run)
                 mem = peak_memory(run)
                 t_prv = None
                 note = ""
@@ -146,12 +283,15 @@ def main(argv: list[str] | None = None) -> int:
                         previous_prv[method] = prev * 10
                     else:
                         fn = pyrankvote_runner(method, cands, raw)
-                        t_prv = best_time(fn, 3)
+                        t_prv = best_time(fn)
                         previous_prv[method] = t_prv
                         del fn
                 else:
                     note = "pyrankvote has no Schulze"
-                speedup = f"{t_prv / t_count:.0f}×" if t_prv else ""
+                speedup = f"{t_prv / t_count:.1f}×" if t_prv else ""
+                low = None
+                if t_prv and t_prv / t_count < 10:
+                    low = floor(method, grouped, cands, run())
                 rows.append(
                     (
                         method,
@@ -164,9 +304,10 @@ def main(argv: list[str] | None = None) -> int:
                         t_prv,
                         speedup,
                         note,
+                        low,
                     )
                 )
-                print(rows[-1][:9], note, flush=True)
+                print(rows[-1][:9], note, low, flush=True)
     # the worst case: full rankings of 40 candidates
     cands, raw = profile(100_000, 40, seed=4040, full=True)
     grouped = group_ballots(raw)
@@ -174,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     for method in ("irv", "stv"):
         kwargs = {"seats": 3} if method == "stv" else {}
         run = lambda m=method, g=grouped, c=cands, k=kwargs: count(m, g, c, **k)  # noqa: E731
-        t = best_time(run, 3)
+        t = best_time(run)
         full_rows.append((method, len(grouped), t, peak_memory(run)))
         print("full", full_rows[-1], flush=True)
     cli = minneapolis_cli(7)
@@ -191,15 +332,16 @@ def render(rows, full_rows, cli) -> str:
 
     out = ["## Tally engine", ""]
     out.append(
-        f"Measured with `python bench/tally.py` on this project's machine (2 cores), "
+        f"Measured with `python bench/tally.py` on this project's machine (2 cores, shared), "
         f"Python {platform.python_version()}, pyrankvote 2.0.6. Synthetic seeded profiles: "
         "each voter ranks 1 to min(C, 10) candidates, weighted by candidate popularity. "
         "**count** = `count(method, grouped, candidates)` on ballots already grouped by "
         "ranking (validation included); **group** = `group_ballots()` from one tuple per "
-        "voter (the same for every method). Best of 3–5 runs (CPU-contended shared machine: "
-        "expect ±30% between runs); pyrankvote best of 3 (before 2026-11 it was best of 1 "
-        "from 10k ballots, which flattered the speed-up), on "
-        f"the same ballots, skipped when its previous size predicts more than "
+        "voter (the same for every method). Every timing, ours and pyrankvote's alike, is "
+        "the best of at least 5 runs (more while under a second, at most 25), each after "
+        "`gc.collect()`; expect ±10–20% between runs of the whole benchmark on this shared "
+        "machine. pyrankvote runs on the same ballots, one object per voter (building them "
+        f"is not timed), skipped when its previous size predicts more than "
         f"{PYRANKVOTE_LIMIT:.0f} s. Peak memory: tracemalloc during our count. STV is the "
         "Scottish rule with 3 seats; pyrankvote's STV is its own rule (see "
         "docs/voting-methods.md), so that column compares speed on the same input, not "
@@ -211,7 +353,7 @@ def render(rows, full_rows, cli) -> str:
         "| pyrankvote | speed-up |"
     )
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for method, n, c, distinct, t_count, t_group, mem, t_prv, speedup, note in rows:
+    for method, n, c, distinct, t_count, t_group, mem, t_prv, speedup, note, _ in rows:
         prv = fmt_s(t_prv) if t_prv else note
         out.append(
             f"| {method} | {n:,} | {c} | {distinct:,} | {fmt_s(t_count)} | {fmt_s(t_group)} "
@@ -219,24 +361,7 @@ def render(rows, full_rows, cli) -> str:
         )
     out.append("")
     out.extend(goals(rows))
-    out.append(
-        "Why the ≥10× and IRV < 0.1 s goals are not met in pure Python (2026-11 profile, "
-        "100,000 × 40): the count is dominated by moving ballot groups. IRV makes 168,627 "
-        "group moves over 38 eliminations (79,602 groups; STV more, as surpluses move the "
-        "largest piles), each a handful of bytecodes (~0.5–0.7 µs on this machine), plus "
-        "~15 ms validating 516,478 ranked names and ~10 ms filing the groups. Measured and "
-        "rejected: per-group `filter` iterators and `map(operator.call, ...)` partitions "
-        "(1.5–2× slower: object creation and C-call overhead beat the 3.11 interpreter "
-        "loop); a lazy trie over sorted rankings (sorting 80k tuples alone ≈ 100 ms, and "
-        "only 1.5× fewer moves: 113,769 distinct prefixes moved); merging groups on equal "
-        "remaining suffix (137k moves instead of 169k); encoding rankings as strings for "
-        "`str.lstrip` (conversion alone ≈ 40–80 ms). Kept: no per-ballot dict updates "
-        "(weights moved are summed per receiving pile afterwards), surplus values computed "
-        "for the whole pile in C, cheaper name validation, the lot's RNG seeded only when "
-        "a lot is drawn: 0–30% faster, identical results (tests/unit/tally/"
-        "test_reference.py checks every field against the previous engine)."
-    )
-    out.append("")
+    out.extend(floors(rows))
     out.append("Worst case, 100,000 full rankings of 40 candidates (every ballot distinct):")
     out.append("")
     out.append("| method | distinct rankings | count | peak memory |")
@@ -250,7 +375,8 @@ def render(rows, full_rows, cli) -> str:
         "`python -m convene tally FILE --skip overvote --skip undervote --skip UWI`, "
         f"whole process including interpreter start, {len(cli)} runs: "
         f"min {fmt_s(min(cli))}, median {fmt_s(statistics.median(cli))}, "
-        f"max {fmt_s(max(cli))} (hyperfine is not installed here)."
+        f"max {fmt_s(max(cli))} (hyperfine is not installed here); goal under 1 s: "
+        f"{'met' if max(cli) < 1 else '**not met**'}."
     )
     out.append("")
     return "\n".join(out)
@@ -270,13 +396,110 @@ def goals(rows) -> list[str]:
         ratios = [(r[7] / r[4], r[1], r[2]) for r in rows if r[0] == method and r[7]]
         if ratios:
             low = min(ratios)
-            short = [f"{n:,}×{c}" for ratio, n, c in ratios if ratio < 10]
+            short = [f"{n:,}×{c} ({ratio:.1f}×)" for ratio, n, c in ratios if ratio < 10]
             verdict = "met" if not short else "**not met** at " + ", ".join(short)
             out.append(
                 f"- Goal {method.upper()} ≥ 10× faster than pyrankvote at every size: lowest "
-                f"{low[0]:.0f}× ({low[1]:,} ballots × {low[2]}); {verdict}."
+                f"{low[0]:.1f}× ({low[1]:,} ballots × {low[2]}); {verdict}."
             )
     return [*out, ""] if out else []
+
+
+def floors(rows) -> list[str]:
+    """The floor of every count that is less than 10× faster than pyrankvote, and why."""
+    short = [r for r in rows if r[10]]
+    if not short:
+        return []
+    out = [
+        "Where the 10× goal is missed, the **floor**: the steps no pure-Python count from "
+        "grouped ballots can skip, timed on the same data by `floor()` in bench/tally.py "
+        "(best of 5), replaying the same rounds. **check**: read the mapping, check every "
+        "weight (a positive int) and every ranked name (a candidate), each in C "
+        "(`set.issuperset` over the names); **file**: one Python step per group filing it "
+        "under its first choice, plus the first totals; **move**: one Python step per "
+        "group moved, for the moves this count makes, with the engine's own loop body, "
+        "plus the sums moved. floor = check + file + move, with no result built (no "
+        "rounds, transfers or sentences). **bound** = check + a loop that only appends "
+        "once per group filed and once per group moved: what even a trivial loop body "
+        "would cost. **budget** = pyrankvote's time ÷ 10.",
+        "",
+        "| method | ballots × candidates | budget | count | floor | check | file | move "
+        "| bound | names | groups | moves |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for method, n, c, distinct, t_count, _, _, t_prv, _, _, f in short:
+        out.append(
+            f"| {method} | {n:,} × {c} | {fmt_s(t_prv / 10)} | {fmt_s(t_count)} "
+            f"| {fmt_s(f['floor'])} | {fmt_s(f['check'])} | {fmt_s(f['file'])} "
+            f"| {fmt_s(f['move'])} | {fmt_s(f['bound'])} | {f['names']:,} | {distinct:,} "
+            f"| {f['moves']:,} |"
+        )
+    out.append("")
+    over = [r for r in short if r[10]["floor"] > r[7] / 10]
+    bound_over = [r for r in short if r[10]["bound"] > r[7] / 10]
+    under = [r for r in short if r[10]["floor"] <= r[7] / 10]
+
+    def span(values, unit=""):
+        lo, hi = min(values), max(values)
+        return f"{lo:.0f}{unit}" if round(lo) == round(hi) else f"{lo:.0f}–{hi:.0f}{unit}"
+
+    def sizes(rs):
+        return ", ".join(f"{r[0].upper()} {r[1]:,}×{r[2]}" for r in rs) or "none"
+
+    budget_per_group = [r[7] / 10 / r[3] * 1e9 for r in short]
+    per_name = [r[10]["check"] / r[10]["names"] * 1e9 for r in short]
+    names_per_group = [r[10]["names"] / r[3] for r in short]
+    per_group = [r[10]["file"] / r[3] * 1e9 for r in short]
+    per_move = [r[10]["move"] / r[10]["moves"] * 1e9 for r in short if r[10]["moves"]]
+    moves_per_group = [r[10]["moves"] / r[3] for r in short]
+    text = (
+        "Why: pyrankvote is plain Python too, so a tenth of its time is little: "
+        f"{span(budget_per_group, ' ns')} per distinct ranking (group) for the whole "
+        "count at these sizes. The floor per group, measured here: checking its "
+        f"{min(names_per_group):.1f}–{max(names_per_group):.1f} names "
+        f"({span(per_name, ' ns')} a name, in C), filing it ({span(per_group, ' ns')}) "
+        f"and moving it {min(moves_per_group):.1f}–{max(moves_per_group):.1f} times "
+        f"({span(per_move, ' ns')} a move, the engine's loop; the larger figures at "
+        "100,000 ballots, where the groups no longer fit in the CPU's caches). The floor "
+        f"alone exceeds the budget at {sizes(over)}; even the bound (the checks and a "
+        f"bare append per group filed or moved) does at {sizes(bound_over)}."
+    )
+    if under:
+        extra = [(r[4] - r[10]["floor"]) / r[10]["rounds"] * 1e6 for r in under]
+        text += (
+            f" At {sizes(under)} the floor fits the budget, but the result must be built "
+            f"on top of it: our count spends {span(extra, ' µs')} per round beyond the "
+            "floor (the round with its tallies, transfers and sentence, the quota, the "
+            "ties, the bookkeeping), which the budget does not leave."
+        )
+    out.append(text)
+    out.append("")
+    out.append(
+        "Measured and kept (2026-12, each checked field by field against the frozen "
+        "pre-optimisation engine in tests/unit/tally/reference.py): validation and filing "
+        "in one step (groups are filed by `key[0]` first; keys are copied to tuples only "
+        "when that fails, so no per-key type check), Scottish STV amounts, quota and "
+        "first totals in integer C passes and no per-group amounts until the first "
+        "surplus, one new value per surplus when all its papers have the same value (1.2× "
+        "on 100,000×15 STV), memoised vote values, decimals of Scottish values formatted "
+        "without Fraction arithmetic, int fast paths in `fmt`/`plural`, only the shown "
+        "transfers worded: 1.1–1.4× overall. Measured and rejected: per-group `filter` "
+        "iterators (the skip done in C: 1.2–1.8× slower, object creation and scattered "
+        "memory; still slower with the garbage collector off); a sentinel at the end of "
+        "each ranking (the loop saves 20% but building the keys costs more: 11.5 ms at "
+        "100,000×40); one flat list of names with offsets (1.4× slower: every position "
+        "is a new int object); summing moved weights inside the loop instead of over the "
+        "appended slices, `dict.get` instead of `in` plus a lookup, sorting each pile "
+        "before it moves (all within ±5%, the noise); rankings encoded as bytes or str "
+        "so that `lstrip`/`translate` skip eliminated candidates in C and equal "
+        "remainders merge (translate 80 ns, but encoding costs 300–380 ns per group, "
+        "25–30 ms at 100,000 ballots, and 71,883 of the 79,602 groups at 100,000×40 move "
+        "at least once, so the first move cannot be merged away); earlier: a lazy trie "
+        "over sorted rankings, merging on equal raw suffixes, `map(operator.call, ...)` "
+        "filing."
+    )
+    out.append("")
+    return out
 
 
 def write_section(path: Path, section: str) -> None:

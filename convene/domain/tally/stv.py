@@ -105,7 +105,6 @@ class _Votes(dict):
 def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
     keys, weights, all_int, piles, _ = filed  # groups ranking nobody are not valid votes
     scale = SCOTTISH_SCALE
-    position = {c: i for i, c in enumerate(candidates)}
     n_groups = len(keys)
     weight_of = weights.__getitem__
     # Per group: papers, the value of each paper (units) and the amount (papers × value).
@@ -132,7 +131,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
     out = set(withdrawn)  # candidates a ballot skips: elected, excluded, withdrawn
     # piles[i]: indices of the groups running[i] holds (emptied once its votes moved)
     place = dict(zip(running, [pile.append for pile in piles], strict=True))
-    index = {c: i for i, c in enumerate(running)}
+    index = {c: i for i, c in enumerate(running)}  # (candidate order, for transfers too)
     every = range(len(running))
     exhausted_pile: list[int] = []
     # in candidate order; elected candidates stay (holding the quota), excluded ones go
@@ -271,7 +270,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             moved = move(index[source], surplus, totals[source])
             lost += surplus - sum(moved.values())
             totals[source] = quota
-            rnd.transfers = _transfers(source, moved, position, votes_of)
+            rnd.transfers = _transfers(source, moved, index, votes_of)
             sentences.append(
                 f"{source}'s surplus of {plural(votes_of(surplus))} is transferred"
                 + _where(rnd.transfers)
@@ -289,7 +288,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             del totals[loser]
             moved = move(index[loser])
             rnd.eliminated = [loser]
-            rnd.transfers = _transfers(loser, moved, position, votes_of)
+            rnd.transfers = _transfers(loser, moved, index, votes_of)
             sentences.append(
                 f"{loser} is excluded with {plural(votes_of(low))}" + _where(rnd.transfers)
             )
