@@ -14,7 +14,7 @@ from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
-from convene.domain.rounds import BallotForm
+from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
@@ -22,7 +22,7 @@ from convene.store.database import begin_consistent_read, begin_write, single_re
 from convene.store.eventlog import LoggedEvent
 
 TOKEN_MAX = 200
-BALLOT_FORMS_MAX = 1000
+OPEN_ROUNDS_MAX = 1000
 
 
 class Publisher(Protocol):
@@ -135,14 +135,15 @@ class Services:
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
         self.ticker = LiveTicker(self, publish_lock)
-        # The forms of open rounds (round id → BallotForm): fixed once a round is open, so a
-        # ballot is checked without reading the round and its options again.
-        self.ballot_forms: dict[int, BallotForm] = {}
+        # Open rounds as last read (round id → Round, detached). Nothing but its state
+        # changes once a round is open, so ballots and the live count read only the state
+        # and take the rest (method, options, settings) from here.
+        self.open_rounds: dict[int, Round] = {}
 
-    def remember_ballot_form(self, round_id: int, form: BallotForm) -> None:
-        if len(self.ballot_forms) >= BALLOT_FORMS_MAX:  # only open rounds matter: start afresh
-            self.ballot_forms.clear()
-        self.ballot_forms[round_id] = form
+    def remember_open_round(self, round_: Round) -> None:
+        if len(self.open_rounds) >= OPEN_ROUNDS_MAX:  # only open rounds matter: start afresh
+            self.open_rounds.clear()
+        self.open_rounds[round_.id] = round_
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:

@@ -7,6 +7,7 @@ sequence number and a lost message is repaired by the next one.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, defaultdict
 from typing import Protocol
 
@@ -76,12 +77,17 @@ class RedisPresence:
 
     TTL_SECONDS = 45
     HEARTBEAT_SECONDS = 15
+    CACHE_SECONDS = 1.0
 
-    def __init__(self, redis_client, server_id: str, prefix: str = "convene") -> None:
+    def __init__(
+        self, redis_client, server_id: str, prefix: str = "convene", clock=time.monotonic
+    ) -> None:
         self._redis = redis_client
+        self._clock = clock
         self._server = server_id
         self._prefix = prefix
         self._local = LocalPresence()
+        self._cache: dict[int, tuple[float, dict[int, str]]] = {}
 
     def _key(self, convening_id: int) -> str:
         return f"{self._prefix}:presence:{convening_id}:{self._server}"
@@ -101,6 +107,19 @@ class RedisPresence:
         return convening_id
 
     def connected(self, convening_id: int) -> dict[int, str]:
+        """Read from Redis at most once a second per convening: it is every process's
+        entries (thousands), asked for by every snapshot and live count; presence goes out
+        at most once a second anyway (a snapshot per connect re-reading them all made a
+        crowd connecting cost N² reads)."""
+        now = self._clock()
+        cached = self._cache.get(convening_id)
+        if cached is not None and now - cached[0] < self.CACHE_SECONDS:
+            return cached[1]
+        result = self._read(convening_id)
+        self._cache[convening_id] = (now, result)
+        return result
+
+    def _read(self, convening_id: int) -> dict[int, str]:
         result: dict[int, str] = {}
         pattern = f"{self._prefix}:presence:{convening_id}:*"
         for key in self._redis.scan_iter(match=pattern, count=100):

@@ -234,9 +234,9 @@ _ADD_BALLOT = insert(tables.ballots)
 def _round_and_weight(
     svc: Services, connection: Connection, actor: Actor, round_id: object
 ) -> tuple[int, BallotForm, int]:
-    """The open round's form (from this process's cache once seen) and the weight the actor
-    votes with. Raises NotFound or Conflict when there is no such open round, and refuses
-    a voter removed meanwhile or whose vote a proxy carries."""
+    """The open round's form and the weight the actor votes with. Raises NotFound or
+    Conflict when there is no such open round, and refuses a voter removed meanwhile or
+    whose vote a proxy carries."""
     round_id = _id(round_id, "round_id")
     row = connection.execute(
         _ROUND_AND_VOTER,
@@ -248,16 +248,36 @@ def _round_and_weight(
     if removed_at is not None:
         raise NotAuthenticated(N_("This access link is not valid (any more)."))
     if state is not RoundState.OPEN:
-        svc.ballot_forms.pop(round_id, None)
+        svc.open_rounds.pop(round_id, None)  # closed elsewhere: forget what was kept
         require_open(state)
     if carried_by is not None:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
-    form = svc.ballot_forms.get(round_id)
-    if form is None:
-        with Session(bind=connection) as session:
-            form = session.get(Round, round_id).ballot_form()
-        svc.remember_ballot_form(round_id, form)
-    return round_id, form, own + carried
+    return round_id, _open_round(svc, connection, round_id, state).ballot_form(), own + carried
+
+
+def _open_round(svc: Services, connection: Connection, round_id: int, state: RoundState) -> Round:
+    """The round whose current ``state`` was just read; an open one from this process's
+    cache once seen (nothing else about it can change)."""
+    if state is not RoundState.OPEN:
+        svc.open_rounds.pop(round_id, None)
+    elif (cached := svc.open_rounds.get(round_id)) is not None:
+        return cached
+    with Session(bind=connection) as session:
+        round_ = session.get(Round, round_id)
+        round_.options  # noqa: B018 - loaded now, for use after the session
+    if round_.state is RoundState.OPEN:
+        svc.remember_open_round(round_)
+    return round_
+
+
+_ROUND_STATE = select(tables.rounds.c.state).where(tables.rounds.c.id == bindparam("round_id"))
+
+
+def current_round(session: Session, svc: Services, round_id: int) -> Round | None:
+    """A round as it is now, or None; for the live ticker, which reads it every 250 ms."""
+    connection = session.connection()
+    state = connection.execute(_ROUND_STATE, {"round_id": round_id}).scalar_one_or_none()
+    return None if state is None else _open_round(svc, connection, round_id, state)
 
 
 def cast_ballot(

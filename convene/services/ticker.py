@@ -24,12 +24,13 @@ import time
 from typing import Protocol
 
 from convene.domain.errors import DomainError
-from convene.domain.rounds import Round, RoundState
+from convene.domain.rounds import RoundState
 from convene.services.presence import presence_views
 
 log = logging.getLogger(__name__)
 
 TALLY_INTERVAL = 0.25
+MIN_GAP = 0.05
 TURNOUT_INTERVAL = 1.0
 #: Turnout messages to phones, per second, for one convening (all processes together).
 PHONES_TURNOUT_PER_SECOND = 1000
@@ -115,9 +116,14 @@ class LiveTicker:
         self.starter(self.run)
 
     def run(self) -> None:
+        # Turns start every TALLY_INTERVAL, however long the last one took (a busy server's
+        # turn can take a few hundred ms, and the count's delay on the projector is about
+        # two turns), but never less than MIN_GAP apart.
+        next_turn = time.monotonic()
         try:
             while not self._stopped:
-                self.sleep(TALLY_INTERVAL)
+                next_turn = max(next_turn + TALLY_INTERVAL, time.monotonic() + MIN_GAP)
+                self.sleep(next_turn - time.monotonic())
                 if self._stopped:
                     break
                 try:
@@ -173,7 +179,7 @@ class LiveTicker:
         is still owed to someone (rate-limited): the round comes back next tick."""
         services = self.services
         with services.read() as session:
-            round_ = session.get(Round, round_id)
+            round_ = round_service.current_round(session, services, round_id)
             if round_ is None:
                 return True
             staff_turnout = round_service.turnout(session, services, round_, staff=True)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from convene.app import REDIS_CONNECTIONS, _presence, _redis
+from convene.services.presence import RedisPresence
 from tests.support import need, redis_available
 
 pytestmark = pytest.mark.redis
@@ -20,6 +21,7 @@ def test_presence_waits_for_a_free_redis_connection_instead_of_failing():
     config = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SOCKETIO_CHANNEL": f"t-{uuid.uuid4().hex}"}
     client = _redis(config)
     presence = _presence(config, client)
+    assert isinstance(presence, RedisPresence)
     pool = client.connection_pool
     busy = [pool.get_connection() for _ in range(REDIS_CONNECTIONS)]  # every phone at once
     errors: list[BaseException] = []
@@ -42,7 +44,26 @@ def test_presence_waits_for_a_free_redis_connection_instead_of_failing():
         pool.release(connection)
     try:
         assert presence.connected(7) == {42: "participant"}
-        assert presence.disconnect("sid-1") == 7
-        assert presence.connected(7) == {}
     finally:
         client.delete(*client.keys(f"{config['SOCKETIO_CHANNEL']}:*") or ["-"])
+
+
+def test_presence_is_read_from_redis_at_most_once_a_second():
+    need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"t-{uuid.uuid4().hex}"
+    client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
+    now = [100.0]
+    here = RedisPresence(client, "one", prefix, clock=lambda: now[0])
+    there = RedisPresence(client, "two", prefix, clock=lambda: now[0])
+    try:
+        here.connect(7, 1, "participant", "a")
+        there.connect(7, 2, "participant", "b")
+        assert here.connected(7) == {1: "participant", 2: "participant"}
+        there.disconnect("b")
+        here.connect(7, 3, "facilitator", "c")
+        now[0] += 0.9
+        assert here.connected(7) == {1: "participant", 2: "participant"}, "read 0.9 s ago"
+        now[0] += 0.1
+        assert here.connected(7) == {1: "participant", 3: "facilitator"}
+    finally:
+        client.delete(*client.keys(f"{prefix}:*") or ["-"])

@@ -276,11 +276,11 @@ def test_a_round_closed_by_another_process_takes_no_more_ballots(services, engin
     round_id, (rent, wages, _) = new_round(services, room)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
-    assert round_id in services.ballot_forms
+    assert round_id in services.open_rounds
     rounds.close_round(other, room["facilitator"], round_id=round_id)
     with pytest.raises(Conflict, match="closed"):
         rounds.cast_ballot(services, room["Ben"], round_id=round_id, ranking=[wages])
-    assert round_id not in services.ballot_forms
+    assert round_id not in services.open_rounds
     assert stored(engine, round_id) == (1, 1)
 
 
