@@ -155,9 +155,8 @@ class LiveTicker:
         again: dict[int, int] = {}
         for round_id, convening_id in rounds.items():
             recount = round_id in changed
-            if not self.lock.acquire(f"round:{round_id}", TALLY_INTERVAL):
-                # another process publishes this interval
-                (again if recount else self._owing)[round_id] = convening_id
+            if recount and not self.lock.acquire(f"round:{round_id}", TALLY_INTERVAL):
+                again[round_id] = convening_id  # another process counts this interval
                 continue
             try:
                 if not self._publish(round_service, round_id, convening_id, now, recount):
@@ -188,18 +187,15 @@ class LiveTicker:
             services.publisher.live(convening_id, "round.tally", tally, audience="screens")
         closed = round_.state is RoundState.CLOSED
         public = {k: v for k, v in staff_turnout.items() if k != "not_voted"}
-        owed = self._turnout_owed.setdefault(round_id, {"screens", "phones"})
-        last = self._last_turnout.setdefault(round_id, {})
-        if "screens" in owed and (closed or self._due(last, "screens", now, TURNOUT_INTERVAL)):
+        owed = self._turnout_owed.setdefault(round_id, set())
+        if recount:
+            owed |= {"screens", "phones"}
+        if self._turnout_due(round_id, "screens", now, TURNOUT_INTERVAL, closed):
             services.publisher.live(convening_id, "round.turnout", staff_turnout, audience="staff")
             services.publisher.live(convening_id, "round.turnout", public, audience="projector")
-            owed.discard("screens")
-            last["screens"] = now
         interval = phones_turnout_interval(public["present"])
-        if "phones" in owed and (closed or self._due(last, "phones", now, interval)):
+        if self._turnout_due(round_id, "phones", now, interval, closed):
             services.publisher.live(convening_id, "round.turnout", public, audience="public")
-            owed.discard("phones")
-            last["phones"] = now
         if owed:
             return False
         del self._turnout_owed[round_id]
@@ -207,9 +203,23 @@ class LiveTicker:
             self._last_turnout.pop(round_id, None)
         return True
 
-    @staticmethod
-    def _due(last: dict, audience: str, now: float, interval: float) -> bool:
-        return now - last.get(audience, float("-inf")) >= interval
+    def _turnout_due(
+        self, round_id: int, audience: str, now: float, interval: float, closed: bool
+    ) -> bool:
+        """Whether to send the owed turnout to ``audience`` now (and count it as sent): at
+        most once per ``interval`` from this process, and from one process of several (a
+        lock per audience); the close goes out at once."""
+        owed = self._turnout_owed[round_id]
+        if audience not in owed:
+            return False
+        last = self._last_turnout.setdefault(round_id, {})
+        if not closed and now - last.get(audience, float("-inf")) < interval:
+            return False
+        if not closed and not self.lock.acquire(f"turnout:{audience}:{round_id}", interval):
+            return False  # another process sent it this interval; ours stays owed
+        owed.discard(audience)
+        last[audience] = now
+        return True
 
     def _publish_presence(self, now: float) -> None:
         with self._mutex:

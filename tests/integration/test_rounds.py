@@ -24,6 +24,7 @@ from convene.store import tables
 from convene.store.database import make_session_factory
 from tests.integration.test_api import check
 from tests.integration.test_services import assert_refused
+from tests.support import RecordingPublisher
 
 
 @pytest.fixture
@@ -421,6 +422,49 @@ def test_phones_get_turnout_less_often_in_a_big_convening(services, publisher, r
     services.ticker.tick(now=102.7)
     closing = sorted(a for _, n, _, a in publisher.lives if n == "round.turnout")
     assert closing == ["projector", "public", "staff"], "the close reaches everyone at once"
+
+
+class SharedLock:
+    """Redis ``SET NX PX`` between two processes, on the test's clock."""
+
+    def __init__(self, clock: list[float]) -> None:
+        self.clock = clock
+        self.until: dict[str, float] = {}
+
+    def acquire(self, key: str, seconds: float) -> bool:
+        if self.until.get(key, float("-inf")) > self.clock[0]:
+            return False
+        self.until[key] = self.clock[0] + seconds
+        return True
+
+
+def test_a_process_owing_turnout_does_not_keep_the_count_from_another(services, engine, room):
+    """Two processes: the one still owing the phones their turnout must not hold the count's
+    lock, or the other's newest ballots reach the projector only when that turnout is due."""
+    clock = [100.0]
+    lock = SharedLock(clock)
+    other_publisher = RecordingPublisher()
+    other = Services(make_session_factory(engine), publisher=other_publisher)
+    for svc in (services, other):
+        svc.ticker.lock = lock
+        for i in range(2500):  # phones turnout every 2.5 s
+            svc.presence.connect(room["Ana"].convening_id, 10_000 + i, "participant", f"s{i}")
+    round_id, (rent, wages, _) = new_round(services, room, live_results=True)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+    rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
+    services.ticker.tick(now=clock[0])  # counts 1; the phones' turnout goes out
+    rounds.cast_ballot(services, room["Ben"], round_id=round_id, ranking=[rent])
+    clock[0] = 101.0
+    services.ticker.tick(now=clock[0])  # counts 2; phones' turnout owed until 102.5
+    rounds.cast_ballot(other, room["Cy"], round_id=round_id, ranking=[wages])
+    for step in (101.25, 101.5):
+        clock[0] = step
+        services.ticker.tick(now=step)
+        other.ticker.tick(now=step)
+    counts = [
+        d["result"]["total"]["exact"] for _, n, d, _ in other_publisher.lives if n == "round.tally"
+    ]
+    assert counts == ["3"], "the other process counted Cy's ballot within half a second"
 
 
 def test_named_rounds_show_the_facilitator_who_has_not_voted(services, room):
