@@ -8,7 +8,7 @@ popularities (u² + 0.05, u uniform), so a few candidates are popular, as in rea
 elections. One extra row uses full rankings of all 40 candidates (the worst case).
 
 Timed separately, best of several runs (the same rule for every timing, ours and
-pyrankvote's: at least 5 runs, more while under a second, at most 25; `gc.collect()`
+pyrankvote's: at least 5 runs, more while they total under 0.5 s, at most 200; `gc.collect()`
 before each run):
 * count: `count(method, grouped, candidates)` on ballots already grouped by ranking
   (validation included), the way the app stores them;
@@ -61,7 +61,7 @@ def profile(n_ballots: int, n_cands: int, seed: int, full: bool = False) -> tupl
     return cands, ballots
 
 
-def best_time(fn, *, min_runs: int = 5, max_runs: int = 25, budget: float = 1.0) -> float:
+def best_time(fn, *, min_runs: int = 5, max_runs: int = 200, budget: float = 0.5) -> float:
     """Best of at least ``min_runs`` runs, more while the runs so far took under ``budget``."""
     times: list[float] = []
     while len(times) < min_runs or (len(times) < max_runs and sum(times) < budget):
@@ -192,7 +192,7 @@ def floor(method: str, grouped: dict, cands: list, result) -> dict[str, float]:
 
     timed = {"check": best_time(check), "file": best_time(file)}
     times = []
-    for _ in range(5):
+    for _ in range(9):
         filed = file()
         gc.collect()
         t = time.perf_counter()
@@ -338,7 +338,7 @@ def render(rows, full_rows, cli) -> str:
         "**count** = `count(method, grouped, candidates)` on ballots already grouped by "
         "ranking (validation included); **group** = `group_ballots()` from one tuple per "
         "voter (the same for every method). Every timing, ours and pyrankvote's alike, is "
-        "the best of at least 5 runs (more while under a second, at most 25), each after "
+        "the best of at least 5 runs (more while they total under 0.5 s, at most 200), each after "
         "`gc.collect()`; expect ±10–20% between runs of the whole benchmark on this shared "
         "machine. pyrankvote runs on the same ballots, one object per voter (building them "
         f"is not timed), skipped when its previous size predicts more than "
@@ -413,8 +413,8 @@ def floors(rows) -> list[str]:
     out = [
         "Where the 10× goal is missed, the **floor**: the steps no pure-Python count from "
         "grouped ballots can skip, timed on the same data by `floor()` in bench/tally.py "
-        "(best of 5), replaying the same rounds. **check**: read the mapping, check every "
-        "weight (a positive int) and every ranked name (a candidate), each in C "
+        "(best of 5 to 9 runs), replaying the same rounds. **check**: read the mapping, "
+        "check every weight (a positive int) and every ranked name (a candidate), each in C "
         "(`set.issuperset` over the names); **file**: one Python step per group filing it "
         "under its first choice, plus the first totals; **move**: one Python step per "
         "group moved, for the moves this count makes, with the engine's own loop body, "
