@@ -450,27 +450,48 @@ def floors(rows) -> list[str]:
     per_name = [r[10]["check"] / r[10]["names"] * 1e9 for r in short]
     names_per_group = [r[10]["names"] / r[3] for r in short]
     per_group = [r[10]["file"] / r[3] * 1e9 for r in short]
-    per_move = [r[10]["move"] / r[10]["moves"] * 1e9 for r in short if r[10]["moves"]]
     moves_per_group = [r[10]["moves"] / r[3] for r in short]
+
+    def per_move(rs):
+        return [r[10]["move"] / r[10]["moves"] * 1e9 for r in rs if r[10]["moves"] > 1000]
+
+    mid = per_move([r for r in short if r[1] == 10_000])
+    big = per_move([r for r in short if r[1] == 100_000])
+    moving = f"{span(per_move(short), ' ns')} a move"
+    if mid and big:
+        moving = (
+            f"{span(mid, ' ns')} a move at 10,000 ballots, {span(big, ' ns')} at 100,000, "
+            "where the groups no longer fit in the CPU's caches"
+        )
     text = (
         "Why: pyrankvote is plain Python too, so a tenth of its time is little: "
         f"{span(budget_per_group, ' ns')} per distinct ranking (group) for the whole "
-        "count at these sizes. The floor per group, measured here: checking its "
-        f"{min(names_per_group):.1f}–{max(names_per_group):.1f} names "
-        f"({span(per_name, ' ns')} a name, in C), filing it ({span(per_group, ' ns')}) "
-        f"and moving it {min(moves_per_group):.1f}–{max(moves_per_group):.1f} times "
-        f"({span(per_move, ' ns')} a move, the engine's loop; the larger figures at "
-        "100,000 ballots, where the groups no longer fit in the CPU's caches). The floor "
-        f"alone exceeds the budget at {sizes(over)}; even the bound (the checks and a "
-        f"bare append per group filed or moved) does at {sizes(bound_over)}."
+        "count at these sizes. The floor per group, measured here: the checks "
+        f"({span(per_name, ' ns')} per ranked name, weights included, in C; "
+        f"{min(names_per_group):.1f}–{max(names_per_group):.1f} names a group), filing "
+        f"it ({span(per_group, ' ns')}) and moving it "
+        f"{min(moves_per_group):.1f}–{max(moves_per_group):.1f} times ({moving}; the "
+        "engine's loop, with the sums moved). The floor alone exceeds the budget at "
+        f"{sizes(over)}."
     )
+    if bound_over:
+        text += (
+            " Even the bound (the checks and a bare append per group filed or moved) "
+            f"exceeds it at {sizes(bound_over)}."
+        )
+    if len(bound_over) < len(short):
+        text += (
+            " The bound fits the budget elsewhere: there, only a per-group step about as "
+            "cheap as one list append, leaving little for the rounds, would fit; no "
+            "variant measured comes near that (below)."
+        )
     if under:
-        extra = [(r[4] - r[10]["floor"]) / r[10]["rounds"] * 1e6 for r in under]
+        extra = [(r[4] - r[10]["floor"]) * 1e6 for r in under]
         text += (
             f" At {sizes(under)} the floor fits the budget, but the result must be built "
-            f"on top of it: our count spends {span(extra, ' µs')} per round beyond the "
-            "floor (the round with its tallies, transfers and sentence, the quota, the "
-            "ties, the bookkeeping), which the budget does not leave."
+            f"on top of it: our count spends {span(extra, ' µs')} beyond the floor "
+            "(a Result and its rounds with tallies, transfers and sentences, the quota, "
+            "the tie breaker, the bookkeeping), which the budget does not leave."
         )
     out.append(text)
     out.append("")
@@ -483,7 +504,8 @@ def floors(rows) -> list[str]:
         "surplus, one new value per surplus when all its papers have the same value (1.2× "
         "on 100,000×15 STV), memoised vote values, decimals of Scottish values formatted "
         "without Fraction arithmetic, int fast paths in `fmt`/`plural`, only the shown "
-        "transfers worded: 1.1–1.4× overall. Measured and rejected: per-group `filter` "
+        "transfers worded: 1.1–1.35× (interleaved before/after runs on these profiles). "
+        "Measured and rejected: per-group `filter` "
         "iterators (the skip done in C: 1.2–1.8× slower, object creation and scattered "
         "memory; still slower with the garbage collector off); a sentinel at the end of "
         "each ranking (the loop saves 20% but building the keys costs more: 11.5 ms at "

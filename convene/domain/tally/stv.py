@@ -88,13 +88,8 @@ def _units(value: Number, scale: int) -> tuple[int, int]:
     return 1, scaled.numerator
 
 
-def _v(units: int, scale: int) -> Number:
-    whole, rest = divmod(units, scale)
-    return whole if not rest else Fraction(units, scale)
-
-
 class _Votes(dict):
-    """Memo of ``_v(units, SCOTTISH_SCALE)``: rounds show many equal totals."""
+    """Votes from units: an int when whole, else a Fraction; memoised (totals repeat)."""
 
     def __missing__(self, units: int) -> Number:
         whole, rest = divmod(units, SCOTTISH_SCALE)

@@ -9,6 +9,7 @@ rankings, withdrawn candidates and many ties.
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
 from collections import namedtuple
 from fractions import Fraction
@@ -203,3 +204,43 @@ def test_number_wording_matches_reference():
         assert fmt(v, 9) == reference.fmt(v, 9)
         for word in ("vote", "continuing vote"):
             assert plural(v, word) == reference.plural(v, word)
+
+
+def _bench_like(seed: int, n_ballots: int, n_cands: int):
+    """Like bench/tally.py's profiles: popular candidates, 1 to 10 choices, some repeats."""
+    rng = random.Random(seed)
+    cands = [f"c{i}" for i in range(n_cands)]
+    popularity = [rng.random() ** 2 + 0.05 for _ in cands]
+    ballots: dict[tuple[str, ...], int] = {}
+    for _ in range(n_ballots):
+        order = sorted(range(n_cands), key=lambda i: -(rng.random() ** (1 / popularity[i])))
+        ranking = [cands[i] for i in order[: rng.randint(0, min(n_cands, 10))]]
+        if ranking and rng.random() < 0.05:
+            ranking.append(rng.choice(ranking))  # a repeated name, never reached
+        key = tuple(ranking)
+        ballots[key] = ballots.get(key, 0) + 1
+    return cands, ballots
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_larger_profiles_match_reference(seed):
+    """Hundreds of groups and up to 40 candidates: long skips, many rounds, surpluses."""
+    rng = random.Random(seed)
+    cands, ballots = _bench_like(seed, rng.choice([200, 800, 2000]), rng.choice([5, 15, 40]))
+    withdrawn = rng.sample(cands, rng.choice([0, 0, 1, 3]))
+    cases = [ballots]
+    # delegates: weights in hundred-thousandths (valid for the Scottish rule) and thirds
+    cases.append({k: Fraction(rng.randint(1, 300_000), 100_000) for k in ballots})
+    cases.append({k: w if rng.random() < 0.8 else Fraction(w, 3) for k, w in ballots.items()})
+    for profile in cases:
+        for s in (0, seed):
+            old = reference_irv(profile, cands, seed=s, withdrawn=withdrawn)
+            _same(count("irv", profile, cands, seed=s, withdrawn=withdrawn), old)
+            for seats in (1, 3, 7):
+                new = _outcome(
+                    count, "stv", profile, cands, seats=seats, seed=s, withdrawn=withdrawn
+                )
+                ref = _outcome(
+                    reference_stv_scottish, profile, cands, seats=seats, seed=s, withdrawn=withdrawn
+                )
+                assert new == ref
