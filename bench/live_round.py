@@ -14,7 +14,8 @@ within a 10-second window through the Socket.IO `command` message `rounds.cast`,
 acknowledgement; we record the acknowledgement latency. The projector records every
 `round.tally` message and its arrival time: the **projector lag** is the arrival of the first
 tally whose `result.total` equals the number of acknowledged ballots, minus the moment of the
-last acknowledgement. Then the round is closed and the published ballot list must hold
+last acknowledgement. The simulated phones stay connected until then (they hang up only after
+the measurement). Then the round is closed and the published ballot list must hold
 exactly N ballots (no ballot lost). Server CPU (utime+stime) and memory (RSS) are read from
 /proc for the server's process tree, at the start and end of the voting window.
 
@@ -284,6 +285,11 @@ async def _voters_main(conn, jobs: list[tuple[str, str]], seed: int) -> None:
         flush=True,
     )
     conn.send(("results", (results, len(dropped))))
+    # Stay connected until the projector has its last count: 1,000 phones hanging up at once
+    # is a storm of disconnects for the server (Redis presence, cleanup) that no meeting has
+    # the moment its last ballot is in, and it would be counted as the projector's lag.
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(loop.run_in_executor(None, conn.recv), 120)
 
 
 def voters_process(conn, jobs, seed) -> None:
@@ -449,6 +455,8 @@ def run_scenario(
         proj_parent.send(("finish", len(ok)))
         tallies = _recv(proj_parent, "tallies", 30)
         after = _sample(servers)
+        for parent in pipes:
+            parent.send(("bye",))
         for spy in spies:
             spy.wait(timeout=60)
 

@@ -71,6 +71,23 @@ def new_receipt() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
+def parse_receipt(value: object) -> str:
+    """A receipt the phone drew itself (so that sending a ballot again, after its
+    acknowledgement was lost, is recognised as the same ballot)."""
+    if (
+        not isinstance(value, str)
+        or len(value) != RECEIPT_LENGTH
+        or not set(value) <= set(RECEIPT_ALPHABET)
+    ):
+        raise InvalidInput(
+            N_("A receipt is %(length)d characters from %(alphabet)s."),
+            field="receipt",
+            length=RECEIPT_LENGTH,
+            alphabet=RECEIPT_ALPHABET,
+        )
+    return value
+
+
 def parse_method(value: object) -> Method:
     try:
         return Method(value)

@@ -14,6 +14,7 @@ import time
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from convene.domain.convening import Actor, Convening, Role
@@ -36,6 +37,7 @@ from convene.domain.rounds import (
     RoundState,
     make_profile,
     new_receipt,
+    parse_receipt,
     require_open,
 )
 from convene.domain.text import clean_line
@@ -280,36 +282,69 @@ def current_round(session: Session, svc: Services, round_id: int) -> Round | Non
     return None if state is None else _open_round(svc, connection, round_id, state)
 
 
+_BALLOT_BY_RECEIPT = select(
+    tables.ballots.c.content, tables.ballots.c.weight, tables.ballots.c.member_id
+).where(
+    tables.ballots.c.round_id == bindparam("round_id"),
+    tables.ballots.c.receipt == bindparam("receipt"),
+)
+
+
 def cast_ballot(
-    svc: Services, actor: Actor, *, round_id: object, replaces: object = None, **ballot: object
+    svc: Services,
+    actor: Actor,
+    *,
+    round_id: object,
+    replaces: object = None,
+    receipt: object = None,
+    **ballot: object,
 ) -> dict:
-    """Record a participant's ballot; the last one counts. Returns its receipt."""
+    """Record a participant's ballot; the last one counts. Returns its receipt.
+
+    ``receipt``: drawn by the phone (else by the server). The same ballot sent again with
+    the same receipt, because its acknowledgement was lost, is acknowledged again and
+    changes nothing.
+    """
     actor.require(Role.PARTICIPANT)
+    receipt = new_receipt() if receipt is None else parse_receipt(receipt)
     if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
         connection = uow.session.connection()
         round_id, form, weight = _round_and_weight(svc, connection, actor, round_id)
-        content = form.check(ballot)
+        content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
         voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
         if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
+            stored = connection.execute(
+                _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
+            ).first()
+            if (
+                stored is not None
+                and stored.content == content
+                and (form.secret or stored.member_id == actor.member_id)
+            ):
+                return {"round_id": round_id, "receipt": receipt, "weight": stored.weight}
             # voted before: this ballot replaces the last one
             _drop_previous(uow.session, round_id, form.secret, actor, replaces)
             connection.execute(
                 _REWEIGH_VOTER,
                 {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
             )
-        receipt = new_receipt()
-        connection.execute(
-            _ADD_BALLOT,
-            {
-                "round_id": round_id,
-                "receipt": receipt,
-                "content": json.dumps(content, sort_keys=True, separators=(",", ":")),
-                "weight": weight,
-                "member_id": None if form.secret else actor.member_id,
-            },
-        )
+        try:
+            connection.execute(
+                _ADD_BALLOT,
+                {
+                    "round_id": round_id,
+                    "receipt": receipt,
+                    "content": content,
+                    "weight": weight,
+                    "member_id": None if form.secret else actor.member_id,
+                },
+            )
+        except IntegrityError:
+            raise Conflict(
+                N_("That receipt is already taken in this round: draw another.")
+            ) from None
         convening_id = actor.convening_id
         uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
         uow.commit()

@@ -99,6 +99,20 @@ function emptyDraft(round, saved) {
   return draft;
 }
 
+const RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"; // as the server's (domain/rounds.py)
+
+/** A random receipt code, drawn on the phone. */
+export function newReceipt() {
+  let code = "";
+  while (code.length < 10) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(10))) {
+      // 250 = 10 × 25: bytes from 250 up would favour some letters, so they are skipped
+      if (byte < 250 && code.length < 10) code += RECEIPT_ALPHABET[byte % 25];
+    }
+  }
+  return code;
+}
+
 /** What rounds.cast takes, from a draft; null when nothing was chosen. */
 function ballotArgs(round, draft) {
   if (RANKED.has(round.method)) return draft.ranking.length ? { ranking: [...draft.ranking] } : null;
@@ -162,10 +176,14 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
   async function send(round, args, { fromPending = false } = {}) {
     if (sending.has(round.id)) return;
     const saved = store.get("receipt", round.id);
-    const payload = { round_id: round.id, ...args };
+    // The phone draws the receipt, and keeps it with a ballot not yet acknowledged: if the
+    // acknowledgement is lost, sending it again is recognised as the same ballot.
+    const kept = fromPending ? store.get("pending", round.id) : null;
+    const receipt = (kept && kept.receipt) || newReceipt();
+    const payload = { round_id: round.id, ...args, receipt };
     if (saved && saved.receipt) payload.replaces = saved.receipt;
     if (!online()) {
-      store.set("pending", round.id, { ballot: args });
+      store.set("pending", round.id, { ballot: args, receipt });
       setStatus(round, "offline", t("vote_saved_offline"));
       return;
     }
@@ -181,7 +199,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
       say(t("vote_recorded"));
     } catch (error) {
       if (error.code === "offline" || error.code === "timeout") {
-        store.set("pending", round.id, { ballot: args });
+        store.set("pending", round.id, { ballot: args, receipt });
         setStatus(round, "offline", t("vote_saved_offline"));
       } else {
         if (fromPending) store.set("pending", round.id, null);

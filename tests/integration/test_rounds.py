@@ -141,6 +141,52 @@ def test_a_secret_ballot_changes_only_with_its_receipt(services, engine, publish
     assert receipts == {second["receipt"], other}
 
 
+@pytest.mark.parametrize("secret", [True, False])
+def test_a_ballot_sent_again_after_its_acknowledgement_was_lost_counts_once(
+    services, engine, publisher, room, secret
+):
+    round_id, (rent, wages, _) = new_round(services, room, secret=secret)
+    rounds.open_round(services, room["facilitator"], round_id=round_id)
+    sent = rounds.cast_ballot(
+        services, room["Ana"], round_id=round_id, ranking=[rent, wages], receipt="ACDEFGHJK3"
+    )
+    assert sent["receipt"] == "ACDEFGHJK3"
+    # the phone never got that reply; it sends the same ballot with the same receipt
+    again = rounds.cast_ballot(
+        services, room["Ana"], round_id=round_id, ranking=[rent, wages], receipt="ACDEFGHJK3"
+    )
+    assert again == sent
+    assert stored(engine, round_id) == (1, 1)
+    changed = lambda: rounds.cast_ballot(  # noqa: E731
+        services, room["Ana"], round_id=round_id, ranking=[wages], receipt="ACDEFGHJK3"
+    )
+    if secret:  # another ballot under that receipt is a new ballot: it needs `replaces`
+        assert_refused(services, engine, publisher, changed, Conflict)
+    # somebody else sending that receipt (with or without that ballot) changes nothing
+    for ranking in ([rent, wages], [wages]):
+        assert_refused(
+            services,
+            engine,
+            publisher,
+            lambda ranking=ranking: rounds.cast_ballot(
+                services, room["Ben"], round_id=round_id, ranking=ranking, receipt="ACDEFGHJK3"
+            ),
+            Conflict,
+        )
+    for bad in ("ACDEFGHJK", "acdefghjk3", "ACDEFGHJKB", 12345, ["ACDEFGHJK3"]):
+        assert_refused(
+            services,
+            engine,
+            publisher,
+            lambda bad=bad: rounds.cast_ballot(
+                services, room["Cy"], round_id=round_id, ranking=[rent], receipt=bad
+            ),
+            InvalidInput,
+        )
+    closed = rounds.close_round(services, room["facilitator"], round_id=round_id)
+    assert closed["result"]["total"]["exact"] == "1"
+
+
 def test_no_ballot_can_be_linked_to_a_participant(services, engine, database_url, room):
     round_id, (rent, wages, transit) = new_round(services, room)
     rounds.open_round(services, room["facilitator"], round_id=round_id)

@@ -748,7 +748,10 @@ SCHEMAS = {
     },
     "Ballot": {
         "description": "One of these, by method; `replaces` (the receipt of your last ballot) "
-        "changes a ballot in a secret round.",
+        "changes a ballot in a secret round. `receipt`: the receipt for this ballot, drawn "
+        "by the phone (10 characters from ACDEFGHJKMNPQRTUVWXY34679; the server draws one "
+        "if absent): sending the same ballot again with the same receipt, after a lost "
+        "reply, is answered with the same receipt and changes nothing.",
         "type": "object",
         "properties": {
             "ranking": {"type": "array", "items": {"type": "integer"}},
@@ -761,6 +764,7 @@ SCHEMAS = {
                 ]
             },
             "replaces": {"type": "string"},
+            "receipt": {"type": "string", "pattern": "^[ACDEFGHJKMNPQRTUVWXY34679]{10}$"},
         },
     },
     "Admission": {
