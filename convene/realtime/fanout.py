@@ -19,9 +19,12 @@ slices, to the phones connected to it.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import socketio
+
+log = logging.getLogger(__name__)
 
 #: Ephemeral messages: each replaces the last one of its kind.
 PACED_EVENTS = frozenset({"round.turnout", "presence"})
@@ -68,19 +71,27 @@ class PacedFanOut(socketio.Manager):
 
     def _send_in_slices(self, key: tuple) -> None:
         namespace, _, event = key
-        while True:
+        try:
+            while True:
+                with self._lock:
+                    if key not in self._latest:
+                        self._sending.discard(key)
+                        return
+                    data, room, skip_sid = self._latest.pop(key)
+                sids = [sid for sid, _ in self.get_participants(namespace, room)]
+                for start in range(0, len(sids), SLICE):
+                    if start:
+                        self.server.sleep(SLICE_PAUSE)  # ballots that came in meanwhile go first
+                    super().emit(
+                        event, data, namespace, room=sids[start : start + SLICE], skip_sid=skip_sid
+                    )
+        except Exception:
+            # Give the kind up for this round of messages, never for good: the next one
+            # starts a new sender.
+            log.exception("Could not send %s to every screen", event)
             with self._lock:
-                if key not in self._latest:
-                    self._sending.discard(key)
-                    return
-                data, room, skip_sid = self._latest.pop(key)
-            sids = [sid for sid, _ in self.get_participants(namespace, room)]
-            for start in range(0, len(sids), SLICE):
-                if start:
-                    self.server.sleep(SLICE_PAUSE)  # the ballots that came in meanwhile go first
-                super().emit(
-                    event, data, namespace, room=sids[start : start + SLICE], skip_sid=skip_sid
-                )
+                self._sending.discard(key)
+                self._latest.pop(key, None)
 
 
 class PacedRedisFanOut(socketio.RedisManager, PacedFanOut):

@@ -73,3 +73,18 @@ def test_small_rooms_and_stream_events_go_out_at_once_in_one_go():
 def test_the_redis_manager_slices_what_it_sends_to_its_own_phones():
     order = [cls.__name__ for cls in PacedRedisFanOut.__mro__]
     assert order.index("PubSubManager") < order.index("PacedFanOut") < order.index("Manager")
+
+
+def test_a_failed_send_does_not_stop_the_next_messages(caplog):
+    server, log, _ = server_with_room(SLICE + 1)
+    sent = server._send_eio_packet
+
+    def broken(eio_sid, pkt):
+        raise OSError("socket gone")
+
+    server._send_eio_packet = broken
+    server.emit("round.turnout", {"voted": 1}, to="public")
+    assert "Could not send round.turnout" in caplog.text
+    server._send_eio_packet = sent
+    server.emit("round.turnout", {"voted": 2}, to="public")
+    assert len(sends(log)) == SLICE + 1, "the next message reaches every phone"
