@@ -218,6 +218,65 @@ def test_ballot_cast_offline_is_sent_on_reconnect(server, new_context):
     expect(turnout).to_have_text("1 of 1 present have voted")
 
 
+def lose_first_ballot_reply(context) -> list[str]:
+    """Route the phone's WebSocket through the test and drop the server's reply to its first
+    ballot, as a connection that fails right after the server stored it would."""
+    lost: list[str] = []
+
+    def route(ws) -> None:
+        upstream = ws.connect_to_server()
+        ballots: set[str] = set()
+
+        def from_phone(message) -> None:
+            cast = isinstance(message, str) and re.match(
+                r'42(\d+)\["command",\{"name":"rounds\.cast"', message
+            )
+            if cast:
+                ballots.add(cast.group(1))
+            upstream.send(message)
+
+        def from_server(message) -> None:
+            reply = isinstance(message, str) and re.match(r"43(\d+)", message)
+            if reply and reply.group(1) in ballots and not lost:
+                lost.append(message)  # never reaches the phone
+                return
+            ws.send(message)
+
+        ws.on_message(from_phone)
+        upstream.on_message(from_server)
+
+    context.route_web_socket(re.compile(r"/socket\.io/"), route)
+    return lost
+
+
+@sqlite_only
+def test_a_ballot_whose_reply_was_lost_is_sent_again_and_counted_once(server, new_context):
+    console, code = console_for(new_context(), server.url, "Tenants' union assembly")
+    add_item(console, "Rent strike")
+    start(console, "Rent strike")
+    context = phone_context(new_context)
+    lost = lose_first_ballot_reply(context)
+    maya = join_direct(context, server.url, code, "Maya")
+    create_round(console, "Start the rent strike in May?", "yes_no", "Strike in May")
+    maya.get_by_text("Yes", exact=True).click()
+    maya.get_by_role("button", name="Send my vote").click()
+    status = maya.get_by_test_id("vote-status")
+    # No reply within the phone's 10 s: it keeps the ballot (with the receipt it drew) and
+    # sends it again; the server knows that receipt and answers as the first time.
+    expect(status).to_contain_text("Vote recorded", timeout=25_000)
+    receipt = re.fullmatch(
+        r"Receipt code: ([A-Z0-9]{10})", status.get_by_test_id("receipt").inner_text()
+    ).group(1)
+    assert len(lost) == 1
+    assert f'"receipt":"{receipt}"' in lost[0].replace(" ", ""), "the lost reply had it too"
+    turnout = console.get_by_test_id("console-round").first.get_by_test_id("console-turnout")
+    expect(turnout).to_have_text("1 of 1 present have voted")
+    console.get_by_role("button", name="Close the vote “Start the rent strike in May?”").click()
+    expect(
+        console.get_by_test_id("console-round").first.get_by_test_id("console-decision")
+    ).to_have_text("Strike in May: passed.")
+
+
 @sqlite_only
 def test_blocked_consent_round_offers_a_fallback_vote(server, new_context):
     console, code = console_for(new_context(), server.url, "Housing coop assembly")
