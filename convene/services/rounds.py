@@ -57,15 +57,13 @@ def _id(value: object, field: str) -> int:
 
 
 def _load(
-    session: Session, convening_id: int, round_id: object, *, lock: str | None = None
+    session: Session, convening_id: int, round_id: object, *, for_update: bool = False
 ) -> Round:
     query = select(Round).where(
         tables.rounds.c.id == _id(round_id, "round_id"),
         tables.rounds.c.convening_id == convening_id,
     )
-    if lock == "share":
-        query = query.with_for_update(read=True)
-    elif lock == "update":
+    if for_update:
         query = query.with_for_update()
     round_ = session.execute(query).scalar_one_or_none()
     if round_ is None:
@@ -184,7 +182,7 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
     present = _present(svc, actor.convening_id)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
-        round_ = _load(uow.session, convening.id, round_id, lock="update")
+        round_ = _load(uow.session, convening.id, round_id, for_update=True)
         events = round_.open(uow.now, present)
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
@@ -249,21 +247,27 @@ def _round_and_weight(
     state, own, carried_by, removed_at, carried = row
     if removed_at is not None:
         raise NotAuthenticated(N_("This access link is not valid (any more)."))
-    if state is not RoundState.OPEN:
-        svc.open_rounds.pop(round_id, None)  # closed elsewhere: forget what was kept
+    if _kept_open_round(svc, round_id, state) is None:
         require_open(state)
     if carried_by is not None:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
     return round_id, _open_round(svc, connection, round_id, state).ballot_form(), own + carried
 
 
+def _kept_open_round(svc: Services, round_id: int, state: RoundState) -> Round | None:
+    """This process's copy of the round if its current ``state`` is open; a round that is
+    no longer open (closed here or elsewhere) is forgotten."""
+    if state is RoundState.OPEN:
+        return svc.open_rounds.get(round_id)
+    svc.open_rounds.pop(round_id, None)
+    return None
+
+
 def _open_round(svc: Services, connection: Connection, round_id: int, state: RoundState) -> Round:
     """The round whose current ``state`` was just read; an open one from this process's
-    cache once seen (nothing else about it can change)."""
-    if state is not RoundState.OPEN:
-        svc.open_rounds.pop(round_id, None)
-    elif (cached := svc.open_rounds.get(round_id)) is not None:
-        return cached
+    copy once seen (nothing else about it can change)."""
+    if (kept := _kept_open_round(svc, round_id, state)) is not None:
+        return kept
     with Session(bind=connection) as session:
         round_ = session.get(Round, round_id)
         round_.options  # noqa: B018 - loaded now, for use after the session
@@ -398,7 +402,7 @@ def close_round(
     present = _present(svc, convening_id)  # before the lock: it may be a Redis call
     with svc.write() as uow:
         convening = uow.convening(convening_id)
-        round_ = _load(uow.session, convening.id, round_id, lock="update")
+        round_ = _load(uow.session, convening.id, round_id, for_update=True)
         round_.require_open()
         seed = secrets.token_hex(8)
         result = round_.tally(profile_of(uow.session, round_), seed)
