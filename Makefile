@@ -6,15 +6,37 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: install run serve migrate test lint format bench clean
+.PHONY: install lock run serve migrate test lint format bench clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# Dependencies: requirements.in (runtime) and requirements-dev.in (tests, lint, bench) name
+# what we use; requirements.txt and requirements-dev.txt lock every transitive dependency
+# with hashes (`make lock` writes them). The image installs requirements.txt; .venv gets
+# requirements-dev.txt, which holds the runtime lock too at the same versions.
+# The stamp is touched only after a complete install, so a failed or interrupted one is
+# retried, and a changed lock is installed again by the next `make` of any target.
+STAMP := $(VENV)/.installed
+PIP_VERSION := 26.3
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
-	touch $(BIN)/activate
 
-install: $(BIN)/activate  ## create .venv and install dependencies
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	@# what the lock no longer names leaves .venv too
+	$(BIN)/uv pip sync --quiet --offline --python $(BIN)/python requirements-dev.txt
+	touch $@
+
+install: $(STAMP)  ## create .venv and install the locked dependencies
+
+# After editing requirements.in or requirements-dev.in. Versions already locked stay as
+# they are unless LOCK_ARGS=--upgrade (everything) or LOCK_ARGS="--upgrade-package NAME".
+lock: $(STAMP)  ## write requirements.txt and requirements-dev.txt from the .in files
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
+	$(MAKE) install
 
 migrate: install  ## create instance/ and bring the database schema up to date
 	$(BIN)/python -m convene db upgrade
