@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import runpy
 import secrets
 from pathlib import Path
@@ -30,12 +31,24 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
     settings.update(overrides or {})
     instance = Path(settings.get("INSTANCE_PATH") or INSTANCE)
     settings["INSTANCE_PATH"] = str(instance)
+    # Whatever the database: instance/ keeps the secret key and the first convening's link.
+    instance.mkdir(parents=True, exist_ok=True)
     if not settings["DATABASE_URL"]:
-        instance.mkdir(parents=True, exist_ok=True)
         settings["DATABASE_URL"] = f"sqlite:///{instance / 'convene.db'}"
+    _make_sqlite_folder(settings["DATABASE_URL"])
     if not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _instance_secret(instance)
     return settings
+
+
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates its file but not the folders above it: make them, for any path."""
+    match = re.match(r"sqlite(\+\w+)?:///([^?]*)", url)
+    if match is None:
+        return
+    path = match.group(2)
+    if path and path != ":memory:" and not path.startswith("file:"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _instance_secret(instance: Path) -> str:
