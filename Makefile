@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: install lock run serve migrate test lint format bench clean
+.PHONY: install lock run serve migrate test lint format bench clean translations
 
 # Dependencies: requirements.in (runtime) and requirements-dev.in (tests, lint, bench) name
 # what we use; requirements.txt and requirements-dev.txt lock every transitive dependency
@@ -29,7 +29,8 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/uv pip sync --quiet --offline --python $(BIN)/python requirements-dev.txt
 	touch $@
 
-install: $(STAMP)  ## create .venv and install the locked dependencies
+install: $(STAMP)  ## create .venv, install the locked dependencies, compile the translations
+	$(BIN)/python -m convene.i18n
 
 # After editing requirements.in or requirements-dev.in. Versions already locked stay as
 # they are unless LOCK_ARGS=--upgrade (everything) or LOCK_ARGS="--upgrade-package NAME".
@@ -57,6 +58,12 @@ format: install
 
 test: lint  ## ruff, then every test (browser and PostgreSQL tests skip with a reason when absent)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every user-facing string is marked: _()/gettext()/N_() in Python, {{ _("...") }} in templates,
+# ngettext(...) for counts, js_ngettext(singular, plural) for a page script's counted string
+# (convene/i18n.py). A new language: .venv/bin/python -m convene.i18n init fr (docs/translating.md).
+translations: $(STAMP)  ## extract the strings, merge them into every language, compile
+	$(BIN)/python -m convene.i18n update
 
 bench: install
 	$(BIN)/python bench/tally.py

@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 
 from convene.config import ROOT, load_config
 from convene.extensions import babel, socketio
+from convene.i18n import js_ngettext
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["convene.engine"] = engine
 
     babel.init_app(app, locale_selector=_select_locale)
+    app.jinja_env.globals["js_ngettext"] = js_ngettext
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from convene.i18n import compile_catalogues
 from convene.services.core import Services
 from convene.store.database import make_engine, make_session_factory
 from tests.support import FakeClock, PostgresDatabases, RecordingPublisher, SqliteTemplate, need
+
+# `make install` compiles the catalogues; so does a test run started without it.
+compile_catalogues()
 
 
 @pytest.fixture(scope="session")

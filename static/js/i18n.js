@@ -1,20 +1,40 @@
-// Translated strings: the template renders them with |tojson into
-// <script type="application/json" data-i18n> blocks; this merges them.
+// Translated strings, from the page's own gettext catalogue: the template renders them with
+// |tojson into <script type="application/json" data-i18n> blocks; this merges them. A counted
+// string (js_ngettext in the template) arrives as {category: text}, one text per CLDR plural
+// category of the page's language; t() picks one with Intl.PluralRules.
 
 const strings = {};
 for (const block of document.querySelectorAll('script[type="application/json"][data-i18n], #i18n')) {
   Object.assign(strings, JSON.parse(block.textContent));
 }
 
-/** t("connected_count", {n: 3}) → "3 connected" ({name} placeholders). */
+export const locale = document.documentElement.lang || "en";
+
+const plurals = new Intl.PluralRules(locale);
+const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 5 });
+
+/** A number as the page's language writes it (1,234.5 or 1.234,5). */
+export function formatNumber(value) {
+  return numbers.format(value);
+}
+
+/** t("connected_count", {n: 3}) → "3 connected": {name} placeholders; numbers are written
+ * in the page's language; a counted string takes its form from params.n (or the parameter
+ * its template names). */
 export function t(key, params = {}) {
-  const text = strings[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  let text = strings[key] ?? key;
+  if (typeof text === "object") {
+    const count = Number(params[text._count ?? "n"] ?? 0);
+    text = text[plurals.select(count)] ?? text.other ?? Object.values(text)[0];
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    const value = params[name];
+    return typeof value === "number" ? numbers.format(value) : String(value);
+  });
 }
 
 export function config() {
   const el = document.getElementById("config");
   return el ? JSON.parse(el.textContent) : {};
 }
-
-export const locale = document.documentElement.lang || "en";

@@ -31,9 +31,9 @@ export const STORY_STEP_MS = 2500;
 export function turnoutText(turnout, t, locale) {
   if (!turnout) return "";
   const present = Math.max(turnout.present ?? 0, turnout.voted);
-  let text = t("turnout", { voted: turnout.voted.toLocaleString(locale), present: present.toLocaleString(locale) });
+  let text = t("turnout", { voted: turnout.voted, present });
   if (turnout.voted_weight !== undefined && turnout.voted_weight !== turnout.voted) {
-    text += ` · ${t("turnout_weight", { weight: turnout.voted_weight.toLocaleString(locale) })}`;
+    text += ` · ${t("turnout_weight", { weight: turnout.voted_weight })}`;
   }
   return text;
 }
