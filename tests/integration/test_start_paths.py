@@ -18,6 +18,11 @@ from tests.support import ServerProcess, need
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def postgres(_postgres):
+    return _postgres
+
+
 def _database(backend: str, tmp_path: Path, postgres) -> str:
     if backend == "sqlite-default":
         return ""  # instance/convene.db
@@ -39,11 +44,11 @@ def _database(backend: str, tmp_path: Path, postgres) -> str:
         pytest.param("serve", "postgres", marks=pytest.mark.postgres),
     ],
 )
-def test_the_server_starts_with_any_database(command, backend, tmp_path, _postgres):
+def test_the_server_starts_with_any_database(command, backend, tmp_path, postgres):
     instance = tmp_path / "fresh-clone" / "instance"  # nothing of it exists yet
     env = {
         "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": _database(backend, tmp_path, _postgres),
+        "DATABASE_URL": _database(backend, tmp_path, postgres),
         # An operator on PostgreSQL sets the key (several processes share it); else it is made.
         "SECRET_KEY": "set-by-the-operator" if backend == "postgres" else "",
         "SOCKETIO_MESSAGE_QUEUE": "",
