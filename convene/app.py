@@ -13,6 +13,7 @@ from convene.i18n import js_ngettext
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
+from convene.web.jsonbody import SocketJson
 from convene.web.sessions import CookieSessions
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ping_interval=25,
         ping_timeout=20,
         max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+        # Bounded depth, no lone surrogates; a refused command is still answered.
+        json=SocketJson,
     )
 
     from convene.realtime import handlers, ticker

@@ -16,11 +16,12 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from convene.domain.convening import Actor, Role
-from convene.domain.errors import DomainError
+from convene.domain.errors import N_, DomainError, InvalidInput
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
 from convene.services.commands import run_command
-from convene.web.errors import error_body
+from convene.web.errors import error_body, unexpected_error_body
+from convene.web.jsonbody import RefusedMessage
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +73,29 @@ def register(socketio: SocketIO) -> None:
             services.ticker.mark_presence(convening_id)
 
     @socketio.on("resync")
-    def on_resync(message=None):
+    def on_resync(message=None, *_extra):
         try:
             actor = _services().authenticate(_token(request.sid))
             after = message.get("seq") if isinstance(message, dict) else None
             return live.events_since(_services(), actor, after)
         except DomainError as error:
             return error_body(error)
+        except Exception as error:
+            return unexpected_error_body(error)
 
     @socketio.on("command")
-    def on_command(message=None):
-        if not isinstance(message, dict):
-            message = {}
+    def on_command(message=None, *_extra):
         token, actor = _connections.get(request.sid, (None, None))
         try:
+            if isinstance(message, RefusedMessage):
+                raise message.error
+            if not isinstance(message, dict):
+                raise InvalidInput(N_("A command is an object: {name, args}."), field="name")
             result = run_command(
                 _services(), token, message.get("name"), message.get("args"), connected_as=actor
             )
         except DomainError as error:
             return {"ok": False, **error_body(error)}
+        except Exception as error:
+            return {"ok": False, **unexpected_error_body(error)}
         return {"ok": True, "result": result}

@@ -2,80 +2,89 @@
 
 The Socket.IO ``command`` message and every token-authenticated HTTP API route go through
 :func:`run_command`, so both adapters validate, authorise and record in exactly one way.
+Each command declares its input once, as a schema (convene/services/schemas.py): run_command
+checks the arguments against it before the command runs, and the OpenAPI document is
+generated from the same schemas.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import inspect
 from collections.abc import Callable
+from typing import NamedTuple
 
-from convene.domain.convening import SETTINGS, Actor
+from convene.domain.convening import Actor
 from convene.domain.errors import N_, InvalidInput
 from convene.services import agenda, convenings, demands, floor, minutes, rounds
+from convene.services import schemas as s
 from convene.services.core import Services
 
-COMMANDS: dict[str, Callable] = {
-    "convening.update": convenings.update_convening,
-    "members.invite": convenings.invite,
-    "members.remove": convenings.remove_member,
-    "agenda.add": agenda.add_item,
-    "agenda.edit": agenda.edit_item,
-    "agenda.remove": agenda.remove_item,
-    "agenda.reorder": agenda.reorder,
-    "agenda.start": agenda.start_item,
-    "agenda.end": agenda.end_item,
-    "floor.raise": floor.raise_hand,
-    "floor.lower": floor.lower_hand,
-    "floor.next": floor.next_speaker,
-    "floor.reorder": floor.reorder_queue,
-    "floor.close": floor.close_queue,
-    "floor.open": floor.open_queue,
-    "floor.signal": floor.send_signal,
-    "floor.stats": floor.speaking_statistics,
-    "rounds.create": rounds.create_round,
-    "rounds.open": rounds.open_round,
-    "rounds.cast": rounds.cast_ballot,
-    "rounds.close": rounds.close_round,
-    "rounds.follow_up": rounds.follow_up,
-    "rounds.get": rounds.get_round,
-    "rounds.ballots": rounds.published_ballots,
-    "members.set_weight": convenings.set_vote_weight,
-    "members.set_caucus": demands.set_caucus,
-    "demands.list": demands.list_demands,
-    "demands.get": demands.get_demand,
-    "demands.versions": demands.versions,
-    "demands.compare": demands.compare,
-    "demands.propose": demands.propose,
-    "demands.edit": demands.edit,
-    "demands.withdraw": demands.withdraw,
-    "demands.open": demands.open_demand,
-    "demands.hide": demands.hide,
-    "demands.unhide": demands.unhide,
-    "demands.merge": demands.merge,
-    "demands.reorder": demands.reorder,
-    "demands.support": demands.support,
-    "demands.unsupport": demands.unsupport,
-    "demands.agree": demands.agree,
-    "demands.amend": demands.amend,
-    "amendments.accept": demands.accept,
-    "amendments.decide": demands.decide,
-    "amendments.withdraw": demands.withdraw_amendment,
-    "minutes.get": minutes.get_minutes,
-    "minutes.note": minutes.add_note,
-    "minutes.finalize": minutes.finalize,
-    "actions.add": minutes.add_action,
-    "actions.list": minutes.list_actions,
+
+class Command(NamedTuple):
+    """A command: the service function it runs and the schema of its arguments."""
+
+    run: Callable
+    schema: type[s.Args]
+
+
+COMMANDS: dict[str, Command] = {
+    "convening.update": Command(convenings.update_convening, s.UpdateConvening),
+    "members.invite": Command(convenings.invite, s.Invite),
+    "members.remove": Command(convenings.remove_member, s.MemberRef),
+    "agenda.add": Command(agenda.add_item, s.AddItem),
+    "agenda.edit": Command(agenda.edit_item, s.EditItem),
+    "agenda.remove": Command(agenda.remove_item, s.ItemRef),
+    "agenda.reorder": Command(agenda.reorder, s.Order),
+    "agenda.start": Command(agenda.start_item, s.ItemRef),
+    "agenda.end": Command(agenda.end_item, s.ItemRef),
+    "floor.raise": Command(floor.raise_hand, s.RaiseHand),
+    "floor.lower": Command(floor.lower_hand, s.RequestRef),
+    "floor.next": Command(floor.next_speaker, s.NoArgs),
+    "floor.reorder": Command(floor.reorder_queue, s.Order),
+    "floor.close": Command(floor.close_queue, s.NoArgs),
+    "floor.open": Command(floor.open_queue, s.NoArgs),
+    "floor.signal": Command(floor.send_signal, s.SendSignal),
+    "floor.stats": Command(floor.speaking_statistics, s.NoArgs),
+    "rounds.create": Command(rounds.create_round, s.CreateRound),
+    "rounds.open": Command(rounds.open_round, s.RoundRef),
+    "rounds.cast": Command(rounds.cast_ballot, s.CastBallot),
+    "rounds.close": Command(rounds.close_round, s.RoundRef),
+    "rounds.follow_up": Command(rounds.follow_up, s.FollowUp),
+    "rounds.get": Command(rounds.get_round, s.RoundRef),
+    "rounds.ballots": Command(rounds.published_ballots, s.RoundRef),
+    "members.set_weight": Command(convenings.set_vote_weight, s.SetWeight),
+    "members.set_caucus": Command(demands.set_caucus, s.SetCaucus),
+    "demands.list": Command(demands.list_demands, s.ListDemands),
+    "demands.get": Command(demands.get_demand, s.DemandRef),
+    "demands.versions": Command(demands.versions, s.DemandRef),
+    "demands.compare": Command(demands.compare, s.Compare),
+    "demands.propose": Command(demands.propose, s.Propose),
+    "demands.edit": Command(demands.edit, s.EditDemand),
+    "demands.withdraw": Command(demands.withdraw, s.DemandRef),
+    "demands.open": Command(demands.open_demand, s.DemandRef),
+    "demands.hide": Command(demands.hide, s.Hide),
+    "demands.unhide": Command(demands.unhide, s.DemandRef),
+    "demands.merge": Command(demands.merge, s.Merge),
+    "demands.reorder": Command(demands.reorder, s.Order),
+    "demands.support": Command(demands.support, s.DemandRef),
+    "demands.unsupport": Command(demands.unsupport, s.DemandRef),
+    "demands.agree": Command(demands.agree, s.Agree),
+    "demands.amend": Command(demands.amend, s.Amend),
+    "amendments.accept": Command(demands.accept, s.AmendmentRef),
+    "amendments.decide": Command(demands.decide, s.Decide),
+    "amendments.withdraw": Command(demands.withdraw_amendment, s.AmendmentRef),
+    "minutes.get": Command(minutes.get_minutes, s.GetMinutes),
+    "minutes.note": Command(minutes.add_note, s.AddNote),
+    "minutes.finalize": Command(minutes.finalize, s.NoArgs),
+    "actions.add": Command(minutes.add_action, s.AddAction),
+    "actions.list": Command(minutes.list_actions, s.NoArgs),
 }
 
-#: Fields a command accepts through ``**changes`` (edits of several optional fields).
-_CHANGE_FIELDS = {
-    "convening.update": set(SETTINGS),
-    "demands.edit": {"title", "body", "typo"},
-    "demands.compare": {"from", "to"},
-    "agenda.edit": {"title", "notes", "timebox_minutes", "progressive", "speaker_limit_seconds"},
-    "rounds.cast": {"ranking", "approve", "scores", "choice"},
+
+#: Commands anyone may run without a token (HTTP only: a socket needs a token to connect).
+OPEN_COMMANDS: dict[str, Command] = {
+    "convenings.create": Command(convenings.create_convening, s.CreateConvening),
+    "convenings.join": Command(convenings.join, s.Join),
 }
 
 
@@ -93,14 +102,18 @@ def run_command(
     *,
     code: str | None = None,
     connected_as: Actor | None = None,
+    from_query: bool = False,
 ) -> object:
     """Authenticate ``token`` (for convening ``code`` if given), check ``args``, run ``name``.
 
     ``connected_as``: the actor a socket resolved from ``token`` when it connected; used
     instead of a fresh lookup only by the commands in :data:`CHECK_THEIR_ACTOR`.
+    ``from_query``: the arguments came from a URL's query string (text that may stand for
+    numbers); everywhere else a number must be a JSON number.
     Returns a JSON-ready result. Raises a DomainError for anything refused; nothing changes.
     """
-    if not isinstance(name, str) or name not in COMMANDS:
+    command = COMMANDS.get(name) if isinstance(name, str) else None
+    if command is None:
         raise InvalidInput(N_("Unknown command: %(name)s."), field="name", name=str(name)[:60])
     if args is None:
         args = {}
@@ -110,29 +123,17 @@ def run_command(
         actor = connected_as
     else:
         actor = services.authenticate(token, code)
-    _check_arguments(name, args)
-    return to_json(COMMANDS[name](services, actor, **args))
+    kwargs = s.parse(command.schema, args, strict=not from_query)
+    return to_json(command.run(services, actor, **kwargs))
 
 
-@functools.cache
-def _fields(name: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(fields the command accepts, fields it requires), from its signature."""
-    parameters = inspect.signature(COMMANDS[name]).parameters.values()
-    keyword = [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    accepted = frozenset(p.name for p in keyword) | _CHANGE_FIELDS.get(name, set())
-    return accepted, tuple(p.name for p in keyword if p.default is p.empty)
-
-
-def _check_arguments(name: str, args: dict) -> None:
-    accepted, required = _fields(name)
-    for key in args:
-        if key not in accepted:
-            raise InvalidInput(
-                N_("Unknown field: %(name)s."), field=str(key)[:60], name=str(key)[:60]
-            )
-    for field in required:
-        if field not in args:
-            raise InvalidInput(N_("%(field)s is required."), field=field)
+def run_open_command(services: Services, name: str, args: object, **fixed: object) -> object:
+    """Run one of :data:`OPEN_COMMANDS` (no token) with ``args`` checked by its schema;
+    ``fixed``: arguments the adapter supplies itself (a convening's code from the URL)."""
+    command = OPEN_COMMANDS[name]
+    if args is None:
+        args = {}
+    return command.run(services, **s.parse(command.schema, args), **fixed)
 
 
 def to_json(value: object) -> object:

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from convene.domain.errors import (
@@ -57,6 +58,23 @@ def error_body(error: DomainError) -> dict:
     return {"error": body}
 
 
+#: What a bad input can still raise below the schemas (a value the database cannot hold,
+#: text it cannot encode, a structure too deep to walk): the client's fault, not the
+#: server's, so a 400 and nothing changed, never a 500.
+BAD_INPUT_ERRORS = (OverflowError, RecursionError, UnicodeError, DataError)
+
+
+def unexpected_error_body(error: Exception) -> dict:
+    """The reply to an exception that is not a DomainError (logged with its trace)."""
+    if isinstance(error, BAD_INPUT_ERRORS):
+        log.warning("Bad input refused: %s", type(error).__name__)
+        message = gettext("The request could not be processed as sent. Nothing was changed.")
+        return {"error": {"code": "bad_request", "message": message}}
+    log.exception("Unexpected error")
+    message = gettext("Something went wrong on the server. Nothing was changed.")
+    return {"error": {"code": "server_error", "message": message}}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -71,13 +89,26 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        # The exception's own response headers (a 405's Allow) are kept.
+        headers = [
+            (k, v)
+            for k, v in error.get_headers()
+            if k.lower() not in ("content-type", "content-length")
+        ]
         if _wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return {"error": {"code": code, "message": error.description}}, error.code
-        return render_template("error.html", message=error.description), error.code
+            body = {"error": {"code": code, "message": error.description}}
+            return body, error.code, headers
+        return render_template("error.html", message=error.description), error.code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if isinstance(error, BAD_INPUT_ERRORS):
+            log.warning("Bad input refused on %s %s: %r", request.method, request.path, error)
+            message = gettext("The request could not be processed as sent. Nothing was changed.")
+            if _wants_json():
+                return {"error": {"code": "bad_request", "message": message}}, 400
+            return render_template("error.html", message=message), 400
         log.exception("Unexpected error on %s %s", request.method, request.path)
         message = gettext("Something went wrong on the server. Nothing was changed.")
         if _wants_json():

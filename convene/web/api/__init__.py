@@ -6,18 +6,22 @@ the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/error
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, request
 
 from convene.domain.convening import normalise_join_code
 from convene.domain.errors import N_, InvalidInput
-from convene.services import convenings, floor, live
+from convene.services import floor, live
 from convene.services import minutes as minutes_service
-from convene.services.commands import run_command, to_json
+from convene.services.commands import run_command, run_open_command, to_json
 from convene.web.api.openapi import openapi_document
 from convene.web.errors import BadRequest
+from convene.web.jsonbody import parse_json
 from convene.web.links import external_url, links_for
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def _services():
@@ -25,11 +29,10 @@ def _services():
 
 
 def _body() -> dict:
-    if not request.get_data(cache=True):
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadRequest(N_("The request body must be JSON."))
+    data = parse_json(raw)  # bounded depth, no lone surrogates; BadRequest otherwise
     if not isinstance(data, dict):
         raise BadRequest(N_("The request body must be a JSON object."))
     return data
@@ -41,8 +44,10 @@ def _token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def _run(code: str, name: str, args: dict):
-    return run_command(_services(), _token(), name, args, code=normalise_join_code(code))
+def _run(code: str, name: str, args: dict, *, from_query: bool = False):
+    return run_command(
+        _services(), _token(), name, args, code=normalise_join_code(code), from_query=from_query
+    )
 
 
 @blueprint.get("/openapi.json")
@@ -52,11 +57,7 @@ def openapi():
 
 @blueprint.post("/convenings")
 def create_convening():
-    body = _body()
-    allowed = {"title", "description", "place", "date", "passcode", "facilitator_name"}
-    created = convenings.create_convening(
-        _services(), **{k: v for k, v in body.items() if k in allowed}
-    )
+    created = run_open_command(_services(), "convenings.create", _body())
     return {**to_json(created), **links_for(created)}, 201
 
 
@@ -75,19 +76,14 @@ def update_convening(code: str):
 def events(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
     after = request.args.get("after", "0")
-    return live.events_since(_services(), actor, int(after) if after.isdigit() else after)
+    if not _DIGITS.fullmatch(after):
+        raise InvalidInput(N_("seq must be a whole number."), field="after")
+    return live.events_since(_services(), actor, int(after))
 
 
 @blueprint.post("/convenings/<code>/participants")
 def join(code: str):
-    body = _body()
-    admission = convenings.join(
-        _services(),
-        code=code,
-        name=body.get("name"),
-        passcode=body.get("passcode"),
-        caucus=body.get("caucus"),
-    )
+    admission = run_open_command(_services(), "convenings.join", _body(), code=code)
     return {"id": admission.id, "token": admission.token}, 201
 
 
@@ -137,8 +133,7 @@ def end_item(code: str, item_id: int):
 
 @blueprint.post("/convenings/<code>/agenda/reorder")
 def reorder(code: str):
-    body = _body()
-    return {"order": _run(code, "agenda.reorder", {"order": body.get("order")})}
+    return {"order": _run(code, "agenda.reorder", _body())}
 
 
 # -- the floor ----------------------------------------------------------------------------------
@@ -168,7 +163,7 @@ def next_speaker(code: str):
 
 @blueprint.post("/convenings/<code>/queue/reorder")
 def reorder_queue(code: str):
-    return _run(code, "floor.reorder", {"order": _body().get("order")})
+    return _run(code, "floor.reorder", _body())
 
 
 @blueprint.post("/convenings/<code>/queue/close")
@@ -196,7 +191,7 @@ def speaking_stats(code: str):
 
 @blueprint.get("/convenings/<code>/demands")
 def list_demands(code: str):
-    return _run(code, "demands.list", {"sort": request.args.get("sort")})
+    return _run(code, "demands.list", request.args.to_dict(), from_query=True)
 
 
 @blueprint.post("/convenings/<code>/demands")
@@ -206,7 +201,7 @@ def propose_demand(code: str):
 
 @blueprint.post("/convenings/<code>/demands/reorder")
 def reorder_demands(code: str):
-    return _run(code, "demands.reorder", {"order": _body().get("order")})
+    return _run(code, "demands.reorder", _body())
 
 
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>")
@@ -266,8 +261,8 @@ def demand_versions(code: str, demand_id: int):
 
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>/compare")
 def compare_versions(code: str, demand_id: int):
-    numbers = {k: request.args[k] for k in ("from", "to") if k in request.args}
-    return _run(code, "demands.compare", {**numbers, "demand_id": demand_id})
+    args = {**request.args.to_dict(), "demand_id": demand_id}
+    return _run(code, "demands.compare", args, from_query=True)
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/amendments")

@@ -1,0 +1,352 @@
+"""The input of every command, declared once (msgspec structs), checked before it runs.
+
+A command's schema says what its arguments are: their names, JSON types, which are required,
+which may be null, and the bounds the database imposes (ids and counts fit its integer
+columns). It never coerces: ``"10"`` for a whole number is refused. The domain keeps its own
+rules (lengths, ranges that mean something in a meeting, who may do what); the schema only
+makes sure it is handed values of the right kinds. The same structs generate the OpenAPI
+document (convene/web/api/spec.py), so the two cannot drift.
+
+How a command declares its input (see convene/services/commands.py)::
+
+    class SteerProjector(Args):
+        view: Literal["agenda", "round"]
+        round_id: Id | UnsetType | None = UNSET   # optional: left out → the service's default
+
+    COMMANDS["projector.steer"] = Command(projector.steer, SteerProjector)
+
+Optional fields default to ``UNSET`` and are then not passed at all, so each service keeps
+its own defaults (and "left out" stays different from "null" for partial updates).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from convene.domain.demands import Outcome, Stance
+from convene.domain.errors import N_, InvalidInput, TooLarge
+from convene.domain.floor import Progressive, RequestKind, Signal
+from convene.domain.rounds import Method
+
+__all__ = ["UNSET", "Args", "Id", "Int", "UnsetType", "parse"]
+
+#: The database's integer columns are 32-bit on PostgreSQL (SQLAlchemy ``Integer``: int4;
+#: SQLite's are 64-bit): every id and count sent to the database fits this range.
+INT_MAX = 2**31 - 1
+Int = Annotated[int, Meta(ge=-INT_MAX - 1, le=INT_MAX)]
+#: A row id: positive, within the columns' range.
+Id = Annotated[int, Meta(ge=1, le=INT_MAX)]
+#: A list of ids (a new order of items, demands or speakers; a ranking).
+Ids = Annotated[list[Id], Meta(max_length=5000)]
+#: Free text: the domain trims, normalises (NFC), removes invisible characters from names
+#: and titles and checks the length (413 when too long), so the schema only asks for text.
+Text = str
+
+
+class Args(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of every command's arguments: a JSON object with no other fields."""
+
+
+# -- convening and members ---------------------------------------------------------------------
+
+
+class CreateConvening(Args):
+    title: Text
+    description: Text | UnsetType = UNSET
+    place: Text | UnsetType = UNSET
+    date: Text | UnsetType | None = UNSET
+    passcode: Text | UnsetType | None = UNSET
+    facilitator_name: Text | UnsetType | None = UNSET
+
+
+class Join(Args):
+    name: Text
+    passcode: Text | UnsetType | None = UNSET
+    caucus: Text | UnsetType | None = UNSET
+
+
+class UpdateConvening(Args):
+    title: Text | UnsetType = UNSET
+    description: Text | UnsetType = UNSET
+    place: Text | UnsetType = UNSET
+    date: Text | UnsetType | None = UNSET
+    passcode: Text | UnsetType | None = UNSET
+    progressive: Progressive | UnsetType = UNSET
+    speaker_limit_seconds: Int | UnsetType | None = UNSET
+    allow_direct_responses: bool | UnsetType = UNSET
+    anonymous: bool | UnsetType = UNSET
+    support_required: Int | UnsetType = UNSET
+    fallback_threshold: Text | UnsetType | None = UNSET
+    minutes_public: bool | UnsetType = UNSET
+    participants_add_actions: bool | UnsetType = UNSET
+
+
+class Invite(Args):
+    role: Literal["facilitator", "observer", "projector"]
+    name: Text | UnsetType | None = UNSET
+
+
+class MemberRef(Args):
+    member_id: Id
+
+
+class SetWeight(Args):
+    member_id: Id
+    vote_weight: Int | UnsetType = UNSET
+    carried_by_id: Id | UnsetType | None = UNSET
+
+
+class SetCaucus(Args):
+    member_id: Id
+    caucus: Text | None
+
+
+# -- agenda -------------------------------------------------------------------------------------
+
+
+class AddItem(Args):
+    title: Text
+    notes: Text | UnsetType = UNSET
+    timebox_minutes: Int | UnsetType | None = UNSET
+
+
+class ItemRef(Args):
+    item_id: Id
+
+
+class EditItem(Args):
+    item_id: Id
+    title: Text | UnsetType = UNSET
+    notes: Text | UnsetType = UNSET
+    timebox_minutes: Int | UnsetType | None = UNSET
+    progressive: Progressive | UnsetType | None = UNSET
+    speaker_limit_seconds: Int | UnsetType | None = UNSET
+
+
+class Order(Args):
+    order: Ids
+
+
+class NoArgs(Args):
+    pass
+
+
+# -- the floor ----------------------------------------------------------------------------------
+
+
+class RaiseHand(Args):
+    kind: RequestKind | UnsetType = UNSET
+
+
+class RequestRef(Args):
+    request_id: Id
+
+
+class SendSignal(Args):
+    signal: Signal
+
+
+# -- rounds -------------------------------------------------------------------------------------
+
+
+class RoundOption(Struct, forbid_unknown_fields=True):
+    """Exactly one of the three (the domain says so when it is not)."""
+
+    label: Text | UnsetType = UNSET
+    demand_id: Id | UnsetType = UNSET
+    amendment_id: Id | UnsetType = UNSET
+
+
+class CreateRound(Args):
+    title: Text
+    method: Method
+    options: Annotated[list[RoundOption], Meta(max_length=200)]
+    seats: Int | UnsetType | None = UNSET
+    rule: Literal["scottish", "meek"] | UnsetType | None = UNSET
+    threshold: Text | UnsetType | None = UNSET
+    quorum: Int | UnsetType | None = UNSET
+    stand_aside_limit: Text | UnsetType | None = UNSET
+    secret: bool | UnsetType = UNSET
+    live_results: bool | UnsetType = UNSET
+    agenda_item_id: Id | UnsetType | None = UNSET
+    closes_at: Text | UnsetType | None = UNSET
+
+
+class RoundRef(Args):
+    round_id: Id
+
+
+class CastBallot(Args):
+    """The hot path (thousands of ballots in seconds): a handful of plain fields."""
+
+    round_id: Id
+    ranking: Ids | UnsetType = UNSET
+    approve: Ids | UnsetType = UNSET
+    scores: Annotated[dict[str, Int], Meta(max_length=1000)] | UnsetType = UNSET
+    choice: Text | Int | UnsetType = UNSET
+    receipt: Text | UnsetType | None = UNSET
+    replaces: Text | UnsetType | None = UNSET
+
+
+class FollowUp(Args):
+    round_id: Id
+    path: Literal["amend", "retry", "fallback"]
+
+
+# -- demands and amendments ---------------------------------------------------------------------
+
+
+class ListDemands(Args):
+    sort: Literal["position", "agreement", "bridging", ""] | UnsetType | None = UNSET
+
+
+class DemandRef(Args):
+    demand_id: Id
+
+
+class Compare(Args):
+    demand_id: Id
+    from_: Id = msgspec.field(name="from")
+    to: Id
+
+
+class Propose(Args):
+    title: Text
+    body: Text
+    agenda_item_id: Id | UnsetType | None = UNSET
+
+
+class EditDemand(Args):
+    demand_id: Id
+    version: Int | UnsetType | None = UNSET
+    title: Text | UnsetType = UNSET
+    body: Text | UnsetType = UNSET
+    typo: bool | UnsetType = UNSET
+
+
+class Hide(Args):
+    demand_id: Id
+    reason: Text
+
+
+class Merge(Args):
+    demand_id: Id
+    into: Id
+
+
+class Agree(Args):
+    demand_id: Id
+    stance: Stance
+
+
+class Amend(Args):
+    demand_id: Id
+    body: Text
+    rationale: Text | UnsetType = UNSET
+    passage: Text | UnsetType | None = UNSET
+    version: Int | UnsetType | None = UNSET
+
+
+class AmendmentRef(Args):
+    amendment_id: Id
+
+
+class Decide(Args):
+    amendment_id: Id
+    outcome: Outcome
+
+
+# -- minutes and actions ------------------------------------------------------------------------
+
+
+class GetMinutes(Args):
+    live: bool | UnsetType = UNSET
+
+
+class AddNote(Args):
+    agenda_item_id: Id
+    text: Text
+
+
+class AddAction(Args):
+    what: Text
+    who: Text
+    due: Text | UnsetType | None = UNSET
+    agenda_item_id: Id | UnsetType | None = UNSET
+
+
+# -- checking -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _names(schema: type[Struct]) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON name) of each field."""
+    return tuple((f.name, f.encode_name) for f in msgspec.structs.fields(schema))
+
+
+def parse(schema: type[Struct], args: object, *, strict: bool = True) -> dict:
+    """``args`` checked against ``schema``: the keyword arguments for the service (fields
+    left out are not passed). ``strict=False`` only for query strings, whose values are
+    all text: there ``"10"`` is the number 10. Raises InvalidInput naming the field."""
+    try:
+        value = msgspec.convert(args, schema, strict=strict)
+    except msgspec.ValidationError as error:
+        raise invalid(str(error)) from None
+    kwargs = {}
+    for attr, name in _names(schema):
+        given = getattr(value, attr)
+        if given is not UNSET:
+            if type(given) is list and given and isinstance(given[0], Struct):
+                given = msgspec.to_builtins(given)  # the services take plain dicts
+            kwargs[name] = given
+    return kwargs
+
+
+_MISSING = re.compile(r"Object missing required field `(?P<name>[^`]*)`")
+_UNKNOWN = re.compile(r"Object contains unknown field `(?P<name>[^`]*)`")
+_EXPECTED = re.compile(r"Expected `(?P<kind>[^`]*)`(?P<bound>[^,]*?)(?:, got `(?P<got>[^`]*)`)?$")
+_AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_FIRST = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)")
+_KINDS = {
+    "int": N_("%(field)s must be a whole number."),
+    "str": N_("%(field)s must be text."),
+    "bool": N_("%(field)s must be true or false."),
+    "array": N_("%(field)s must be a list."),
+    "object": N_("%(field)s must be an object."),
+}
+
+
+def invalid(detail: str) -> InvalidInput:
+    """msgspec's explanation turned into a translatable error naming the top-level field."""
+    at = _AT.search(detail)
+    path = at.group("path") if at else ""
+    detail = detail[: at.start()] if at else detail
+    first = _FIRST.match(path)
+    field = first.group(1) if first else None
+    if match := _MISSING.fullmatch(detail):
+        if field is None:
+            return InvalidInput(N_("%(field)s is required."), field=match.group("name")[:60])
+        return InvalidInput(N_("%(field)s is incomplete."), field=field)
+    if match := _UNKNOWN.fullmatch(detail):
+        if field is None:
+            name = match.group("name")[:60]
+            return InvalidInput(N_("Unknown field: %(name)s."), field=name, name=name)
+        return InvalidInput(N_("%(field)s is not valid."), field=field)
+    if field is None:
+        return InvalidInput(N_("The arguments must be a JSON object."), field="args")
+    if match := _EXPECTED.fullmatch(detail):
+        kind, bound = match.group("kind"), match.group("bound").strip()
+        if "length" in bound and "<=" in bound:
+            return TooLarge(N_("%(field)s has too many entries."), field=field)
+        if bound:
+            return InvalidInput(N_("%(field)s is out of range."), field=field)
+        if path.count(".") + path.count("[") == 1:
+            template = _KINDS.get(kind.split(" | ")[0])
+            if template:
+                return InvalidInput(template, field=field)
+    return InvalidInput(N_("%(field)s is not valid."), field=field)
