@@ -22,6 +22,7 @@ from pathlib import Path
 
 from convene.domain.tally import BallotError, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
+from convene.domain.tally.explain import Explainer
 from convene.domain.tally.result import fmt
 
 FILE_METHODS = ("irv", "stv", "schulze", "approval", "score")
@@ -212,13 +213,15 @@ def render_text(result: Result, width: int = 110) -> str:
         out.append("")
     out.append("* elected   x eliminated")
     out.append("")
-    for rnd in result.rounds:
-        out.append(f"Round {rnd.number}: {rnd.explanation}")
+    data = result.to_dict()
+    explain = Explainer()
+    for i, rnd in enumerate(result.rounds):
+        out.append(f"Round {rnd.number}: {explain.round(data, i)}")
     if result.tie_breaks:
         out.append("")
         out.append("Ties broken:")
-        for t in result.tie_breaks:
-            out.append(f"  round {t.round} ({t.how}): {t.explanation}")
+        for t in data["tie_breaks"]:
+            out.append(f"  round {t['round']} ({t['how']}): {explain.tie(t)}")
     out.append("")
     if result.ranking and result.method in ("schulze", "approval", "score"):
         out.append("Ranking: " + " > ".join(result.ranking))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from convene.domain.errors import N_, InvalidInput
+from convene.domain.tally.explain import Explainer
 from convene.domain.text import clean_block, clean_line
 
 WHAT_MAX = 1000
@@ -160,33 +161,15 @@ def _number(value: dict | None) -> str | None:
     return None if value is None else value.get("exact")
 
 
-def _explain(rnd: dict, labels: dict) -> str:
-    """One round of a count in words, with option labels (the engine's own sentences name
-    options by id)."""
-
-    def name(key: str | None) -> str:
-        return labels.get(key, key) if key is not None else ""
-
-    def votes(key: str) -> str:
-        return _number(rnd["tallies"].get(key)) or "0"
-
-    parts = []
-    if rnd.get("elected"):
-        parts.append(
-            "Elected: " + ", ".join(f"{name(k)} ({votes(k)})" for k in rnd["elected"]) + "."
-        )
-    if rnd.get("eliminated"):
-        parts.append(
-            "Excluded: " + ", ".join(f"{name(k)} ({votes(k)})" for k in rnd["eliminated"]) + "."
-        )
-    moves = [
-        f"{_number(t['votes'])} from {name(t['from'])} "
-        + (f"to {name(t['to'])}" if t.get("to") is not None else "exhausted")
-        for t in rnd.get("transfers", [])
-    ]
-    if moves:
-        parts.append("Transferred: " + "; ".join(moves) + ".")
-    return " ".join(parts) or "No one is elected or excluded."
+def story(result: dict) -> dict:
+    """What the sentences of a count are rendered from, in the reader's language (the
+    templates call :func:`convene.domain.tally.explain.Explainer` with it): the stored
+    result without its bulky details (pairwise matrices, keep factors)."""
+    details = result.get("details") or {}
+    return {
+        **{k: v for k, v in result.items() if k != "details"},
+        "details": {"condorcet_winner": details.get("condorcet_winner")},
+    }
 
 
 def _table(round_: dict) -> dict:
@@ -222,12 +205,7 @@ def _table(round_: dict) -> dict:
     return {
         "columns": [r["number"] for r in counts],
         "rows": rows,
-        "explanations": [
-            r.get("explanation", "")
-            if round_["method"] in ("yes_no", "consent", "gradients")
-            else _explain(r, labels)
-            for r in counts
-        ],
+        "explanations": Explainer(labels).rounds(result),
     }
 
 
@@ -277,12 +255,13 @@ def _round(round_: dict, by_id: dict) -> dict:
             {
                 "round": t["round"],
                 "how": t["how"],
-                "tied": [labels.get(c, c) for c in t["tied"]],
-                "chosen": labels.get(t["chosen"], t["chosen"]),
-                "explanation": t["explanation"],
+                "tied": [labels.get(str(c), str(c)) for c in t["tied"]],
+                "chosen": labels.get(str(t["chosen"]), str(t["chosen"])),
+                "explanation": Explainer(labels).tie(t),
             }
             for t in result.get("tie_breaks", [])
         ],
+        "story": story(result) if result.get("rounds") else None,
         "seed": round_.get("seed"),
         "decision": round_.get("decision", ""),
         "follows": (

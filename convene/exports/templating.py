@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from convene.domain.minutes import duration
+from convene.domain.tally.explain import Explainer
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
 
@@ -40,6 +41,28 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in (text or "").splitlines()) or ">"
 
 
+def explainer(labels: dict) -> Explainer:
+    """Sentences of a count in the current language (the request's; English outside one)."""
+    translations = get_translations()
+    return Explainer(labels, translations.gettext, translations.ngettext)
+
+
+def round_sentences(r: dict) -> list[str]:
+    """Every round of a minutes round in words, from its structured reasons."""
+    story = r.get("story")
+    if not story:
+        return list((r.get("table") or {}).get("explanations") or [])
+    return explainer(story.get("labels") or {}).rounds(story)
+
+
+def tie_sentences(r: dict) -> list[str]:
+    story = r.get("story")
+    if not story:
+        return [t.get("explanation", "") for t in r.get("tie_breaks") or []]
+    explain = explainer(story.get("labels") or {})
+    return [explain.tie(t) for t in story.get("tie_breaks") or []]
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -52,6 +75,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals.update(round_sentences=round_sentences, tie_sentences=tie_sentences)
     env.filters.update(when=_when, time=_time, cell=_md_cell, quote=_quote, duration=duration)
     return env
 

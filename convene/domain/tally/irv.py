@@ -18,7 +18,7 @@ from itertools import compress, repeat
 from operator import gt
 
 from convene.domain.tally.profile import BallotError, file_ranked
-from convene.domain.tally.result import Number, Result, Round, Transfer, plural
+from convene.domain.tally.result import Number, Result, Round, Transfer
 from convene.domain.tally.ties import TieBreaker
 
 
@@ -35,7 +35,7 @@ def count_irv(
     if not running:
         raise BallotError("IRV needs at least one candidate")
     keys, weights, _, piles, exhausted_pile = file_ranked(ballots, candidates, running, withdrawn)
-    ties = TieBreaker(seed)
+    ties = TieBreaker(seed, candidates)
 
     # piles[i]: indices of the groups running[i] currently holds (emptied once out)
     place = dict(zip(running, [pile.append for pile in piles], strict=True))
@@ -66,15 +66,23 @@ def count_irv(
             winner = names[votes.index(top)]
             rnd.elected = [winner]
             if len(tallies) == 1:
-                rnd.explanation = (
-                    f"{winner} is elected as the last candidate standing, "
-                    f"with {plural(top)} ({plural(exhausted)} exhausted)."
-                )
+                rnd.reasons = [
+                    {
+                        "kind": "elected_last",
+                        "options": [winner],
+                        "votes": top,
+                        "exhausted": exhausted,
+                    }
+                ]
             else:
-                rnd.explanation = (
-                    f"{winner} is elected with {plural(top)} of {plural(live, 'continuing vote')}"
-                    f", a majority."
-                )
+                rnd.reasons = [
+                    {
+                        "kind": "elected_majority",
+                        "options": [winner],
+                        "votes": top,
+                        "continuing": live,
+                    }
+                ]
             break
         low = min(votes)
         loser = names[votes.index(low)]
@@ -120,7 +128,7 @@ def count_irv(
             transfers.append(Transfer(loser, None, votes))
         rnd.eliminated = [loser]
         rnd.transfers = transfers
-        rnd.explanation = _elimination_sentence(loser, low, transfers)
+        rnd.reasons = [{"kind": "eliminated", "options": [loser], "votes": low}]
 
     return Result(
         method="irv",
@@ -133,23 +141,6 @@ def count_irv(
         rounds=rounds,
         ranking=None,
         seed=ties.seed,
-        explanation=rounds[-1].explanation,
+        reasons=rounds[-1].reasons,
         details={"withdrawn": sorted(withdrawn)},
     )
-
-
-def _elimination_sentence(loser: str, votes: Number, transfers: list[Transfer]) -> str:
-    head = f"{loser} is eliminated with {plural(votes)}"
-    if not transfers:
-        return head + "."
-    # at most four parts are shown: the first three and "the rest" (formatted only if shown)
-    shown = transfers if len(transfers) <= 4 else transfers[:3]
-    parts = [
-        f"{plural(t.votes)} exhaust"
-        if t.target is None
-        else f"{plural(t.votes)} transfer to {t.target}"
-        for t in shown
-    ]
-    if len(transfers) > 4:
-        parts.append(f"the rest go to {len(transfers) - 3} more")
-    return head + "; " + ", ".join(parts) + "."

@@ -67,11 +67,15 @@ class Transfer:
 
 @dataclass
 class TieBreak:
-    """A tie the count had to break, and how.
+    """A tie the count had to break, and how (structured: renderers name the options).
 
-    ``how`` is ``"lookback"`` (earlier rounds decided), ``"lot"`` (the seeded lot
-    decided) or ``"order"`` (the method's own order, e.g. equal Schulze ranks kept
-    in candidate order would be recorded as ``lot`` too; ``order`` is unused today).
+    ``how`` is ``"lookback"`` (earlier rounds decided: ``looked_back`` lists the
+    rounds consulted, most recent first, the last one decided) or ``"lot"`` (the
+    seeded lot decided among ``pool``, the candidates still tied after looking back,
+    in candidate-list order; ``draw`` is the lot's number in the count). ``side`` is
+    ``"fewest"`` (an exclusion) or ``"most"`` (an election, a surplus, a ranking).
+    ``tied`` is in candidate-list order. ``explanation`` is kept empty (results
+    stored before structured reasons had an English sentence there).
     """
 
     round: int
@@ -79,7 +83,11 @@ class TieBreak:
     tied: list[str]
     chosen: str
     how: str
-    explanation: str
+    explanation: str = ""
+    looked_back: list[int] = field(default_factory=list)
+    pool: list[str] = field(default_factory=list)
+    draw: int | None = None
+    side: str = "fewest"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +97,10 @@ class TieBreak:
             "chosen": self.chosen,
             "how": self.how,
             "explanation": self.explanation,
+            "looked_back": list(self.looked_back),
+            "pool": list(self.pool),
+            "draw": self.draw,
+            "side": self.side,
         }
 
 
@@ -112,6 +124,8 @@ class Round:
     transfers: list[Transfer] = field(default_factory=list)
     explanation: str = ""
     quota: Number | None = None
+    #: what happened, structured: ``{"kind": ..., "options": [ids], figures...}``
+    reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +138,7 @@ class Round:
             "transfers": [t.to_dict() for t in self.transfers],
             "explanation": self.explanation,
             "quota": number_json(self.quota),
+            "reasons": _jsonable(self.reasons),
         }
 
 
@@ -145,6 +160,8 @@ class Result:
     seed: int | str | None = None
     explanation: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    #: the outcome, structured like a round's reasons
+    reasons: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def winner(self) -> str | None:
@@ -166,6 +183,7 @@ class Result:
             "rounds": [r.to_dict() for r in self.rounds],
             "explanation": self.explanation,
             "details": _jsonable(self.details),
+            "reasons": _jsonable(self.reasons),
         }
 
 

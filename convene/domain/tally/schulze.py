@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from convene.domain.tally.profile import BallotError, prepare_ranked
-from convene.domain.tally.result import Number, Result, Round, fmt
+from convene.domain.tally.result import Number, Result, Round
 from convene.domain.tally.ties import TieBreaker
 
 
@@ -36,7 +36,7 @@ def count_schulze(
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
     d = pairwise_matrix(keys, weights, running)
     p = strongest_paths(d, running)
-    ties = TieBreaker(seed)
+    ties = TieBreaker(seed, candidates)
     wins = {a: sum(1 for b in running if b != a and p[a][b] > p[b][a]) for a in running}
     ranking: list[str] = []
     remaining = list(running)
@@ -50,19 +50,13 @@ def count_schulze(
     total = sum(weights)
     condorcet = all(d[winner][b] > d[b][winner] for b in running if b != winner)
     if any(t.chosen == winner for t in ties.breaks):
-        why = (
-            f"{winner} wins after a tie among unbeaten candidates was broken by lot "
-            f"(seed {ties.seed!r})."
-        )
+        how = "lot"
     elif condorcet:
-        why = f"{winner} beats every other candidate head to head (a Condorcet winner)."
+        how = "condorcet"
     else:
-        why = (
-            f"{winner} wins: there is no Condorcet winner, but no candidate has a stronger "
-            f"path to {winner} than {winner} has back."
-        )
-    why += " Ranking: " + " > ".join(ranking) + "."
-    rnd = Round(number=1, tallies=wins, elected=[winner], explanation=why)
+        how = "paths"
+    reasons = [{"kind": "schulze", "how": how, "options": [winner], "ranking": list(ranking)}]
+    rnd = Round(number=1, tallies=wins, elected=[winner], reasons=reasons)
     return Result(
         method="schulze",
         rule="schulze-winning-votes",
@@ -74,7 +68,7 @@ def count_schulze(
         rounds=[rnd],
         ranking=ranking,
         seed=ties.seed,
-        explanation=why,
+        reasons=reasons,
         details={
             "pairwise": d,
             "strongest_paths": p,
@@ -136,7 +130,3 @@ def strongest_paths(
                     if via > pi[j]:
                         pi[j] = via
     return {a: {b: p[i][j] for j, b in enumerate(idx) if j != i} for i, a in enumerate(idx)}
-
-
-def describe_pair(d: Mapping[str, Mapping[str, Number]], a: str, b: str) -> str:
-    return f"{a} {fmt(d[a][b])}–{fmt(d[b][a])} {b}"

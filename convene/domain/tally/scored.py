@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from convene.domain.tally.profile import BallotError, as_profile
-from convene.domain.tally.result import Number, Result, Round, fmt, plural
+from convene.domain.tally.result import Number, Result, Round
 from convene.domain.tally.ties import TieBreaker
 
 MAX_SCORE = 5
@@ -97,22 +97,22 @@ def count_score(
 def _by_totals(method, rule, candidates, tallies, total, seats, seed, details) -> Result:
     if seats < 1:
         raise BallotError("seats must be a positive whole number")
-    ties = TieBreaker(seed)
+    ties = TieBreaker(seed, candidates)
     ranking = ties.order(
         candidates, tallies, descending=True, history=[], round_number=1, purpose="rank"
     )
     winners = ranking[:seats]
-    word = "approval" if method == "approval" else "point"
-    explanation = (
-        ", ".join(f"{c} {plural(tallies[c], word)}" for c in ranking)
-        + f". Elected: {', '.join(winners)}."
-    )
-    if seats == 1 and winners:
-        explanation = (
-            f"{winners[0]} wins with {plural(tallies[winners[0]], word)} "
-            f"from {fmt(total)} ballots. " + explanation
-        )
-    rnd = Round(number=1, tallies=dict(tallies), elected=list(winners), explanation=explanation)
+    reasons = [
+        {
+            "kind": "totals",
+            "unit": "approval" if method == "approval" else "point",
+            "options": list(ranking),
+            "elected": list(winners),
+            "ballots": total,
+            "seats": seats,
+        }
+    ]
+    rnd = Round(number=1, tallies=dict(tallies), elected=list(winners), reasons=reasons)
     return Result(
         method=method,
         rule=rule,
@@ -124,6 +124,6 @@ def _by_totals(method, rule, candidates, tallies, total, seats, seed, details) -
         rounds=[rnd],
         ranking=ranking,
         seed=ties.seed,
-        explanation=explanation,
+        reasons=reasons,
         details=details,
     )

@@ -42,7 +42,7 @@ from itertools import compress, repeat
 from operator import floordiv, gt, mul
 
 from convene.domain.tally.profile import BallotError, file_ranked, prepare_ranked
-from convene.domain.tally.result import Number, Result, Round, Transfer, fmt, plural
+from convene.domain.tally.result import Number, Result, Round, Transfer
 from convene.domain.tally.ties import TieBreaker
 
 SCOTTISH_SCALE = 100_000
@@ -71,9 +71,11 @@ def count_stv(
     running = [c for c in candidates if c not in withdrawn]
     if rule == "scottish":
         filed = file_ranked(ballots, candidates, running, withdrawn)
-        return _scottish(filed, candidates, running, seats, TieBreaker(seed), withdrawn)
+        ties = TieBreaker(seed, candidates)
+        return _scottish(filed, candidates, running, seats, ties, withdrawn)
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
-    return _meek(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
+    ties = TieBreaker(seed, candidates)
+    return _meek(keys, weights, candidates, running, seats, ties, withdrawn)
 
 
 def _units(value: Number, scale: int) -> tuple[int, int]:
@@ -203,7 +205,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             quota=quota_votes,
         )
         rounds.append(rnd)
-        sentences: list[str] = []
+        reasons: list[dict] = rnd.reasons
         reached = [c for c in hopeful if totals[c] >= quota]
         if reached:
             if len(reached) > 1:
@@ -222,11 +224,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
                 elected.append(c)
                 pending.append(c)
             rnd.elected = list(order)
-            sentences.append(
-                _join(order)
-                + (" is" if len(order) == 1 else " are")
-                + f" elected, reaching the quota of {plural(quota_votes)}"
-            )
+            reasons.append({"kind": "elected_quota", "options": list(order), "quota": quota_votes})
         if len(elected) < seats and len(hopeful) <= seats - len(elected):
             rest = ties.order(
                 list(hopeful),
@@ -242,12 +240,8 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
                 elected.append(c)
             rnd.elected += rest
             if rest:
-                sentences.append(
-                    f"{_join(rest)} {'is' if len(rest) == 1 else 'are'} elected as the "
-                    "continuing candidates fill the remaining seats"
-                )
+                reasons.append({"kind": "elected_remaining", "options": rest})
         if len(elected) >= seats or not hopeful:
-            rnd.explanation = "; ".join(sentences) + "."
             break
         pending = [c for c in pending if totals[c] > quota]  # an exact quota moves nothing
         if pending:
@@ -266,10 +260,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             lost += surplus - sum(moved.values())
             totals[source] = quota
             rnd.transfers = _transfers(source, moved, index, votes_of)
-            sentences.append(
-                f"{source}'s surplus of {plural(votes_of(surplus))} is transferred"
-                + _where(rnd.transfers)
-            )
+            reasons.append({"kind": "surplus", "options": [source], "votes": votes_of(surplus)})
         else:
             low = min(map(totals.__getitem__, hopeful))
             lowest = [c for c in hopeful if totals[c] == low]
@@ -284,11 +275,8 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
             moved = move(index[loser])
             rnd.eliminated = [loser]
             rnd.transfers = _transfers(loser, moved, index, votes_of)
-            sentences.append(
-                f"{loser} is excluded with {plural(votes_of(low))}" + _where(rnd.transfers)
-            )
+            reasons.append({"kind": "excluded", "options": [loser], "votes": votes_of(low)})
         history.append(shown)
-        rnd.explanation = "; ".join(sentences) + "."
 
     return Result(
         method="stv",
@@ -301,7 +289,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         tie_breaks=ties.breaks,
         rounds=rounds,
         seed=ties.seed,
-        explanation=f"Elected: {_join(elected)}." if elected else "No one was elected.",
+        reasons=[{"kind": "elected_list", "options": list(elected)}],
         details={"withdrawn": sorted(withdrawn), "exhausted": votes_of(exhausted)},
     )
 
@@ -315,27 +303,6 @@ def _transfers(
     if moved.get(None):
         transfers.append(Transfer(source, None, votes_of(moved[None])))
     return transfers
-
-
-def _where(transfers: list[Transfer]) -> str:
-    if not transfers:
-        return ""
-    parts = []
-    for t in transfers[:3]:
-        if t.target is None:
-            parts.append(f"{plural(t.votes)} exhaust")
-        else:
-            parts.append(f"{plural(t.votes)} to {t.target}")
-    if len(transfers) > 3:
-        parts.append(f"the rest to {len(transfers) - 3} more")
-    return ": " + ", ".join(parts)
-
-
-def _join(names: Sequence[str]) -> str:
-    names = list(names)
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
@@ -429,7 +396,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
                     for c in tallies
                     if c != source[0] and tallies[c] > previous.get(c, 0)
                 ]
-        sentences: list[str] = []
+        reasons: list[dict] = rnd.reasons
         if newly:
             order = ties.order(
                 newly,
@@ -443,10 +410,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
                 state[c] = "elected"
                 elected.append(c)
             rnd.elected = list(order)
-            sentences.append(
-                f"{_join(order)} {'is' if len(order) == 1 else 'are'} elected, reaching the "
-                f"quota of {fmt(rnd.quota)} votes"
-            )
+            reasons.append({"kind": "elected_quota", "options": list(order), "quota": rnd.quota})
         hopefuls = [c for c in running if state[c] == "hopeful"]
         if len(elected) < seats and len(hopefuls) <= seats - len(elected):
             rest = ties.order(
@@ -462,13 +426,9 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
                 elected.append(c)
             rnd.elected += rest
             if rest:
-                sentences.append(
-                    f"{_join(rest)} {'is' if len(rest) == 1 else 'are'} elected as the "
-                    "continuing candidates fill the remaining seats"
-                )
+                reasons.append({"kind": "elected_remaining", "options": rest})
             hopefuls = []
         if len(elected) >= seats or not hopefuls:
-            rnd.explanation = "; ".join(sentences) + "."
             break
         if not newly:
             low = min(votes[c] for c in hopefuls)
@@ -482,10 +442,9 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
             state[loser] = "excluded"
             keep[loser] = 0
             rnd.eliminated = [loser]
-            sentences.append(f"{loser} is excluded with {plural(_v_any(low, scale))}")
+            reasons.append({"kind": "excluded", "options": [loser], "votes": _v_any(low, scale)})
         history.append(tallies)
         previous = tallies
-        rnd.explanation = "; ".join(sentences) + "."
 
     return Result(
         method="stv",
@@ -498,7 +457,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
         tie_breaks=ties.breaks,
         rounds=rounds,
         seed=ties.seed,
-        explanation=f"Elected: {_join(elected)}." if elected else "No one was elected.",
+        reasons=[{"kind": "elected_list", "options": list(elected)}],
         details={
             "withdrawn": sorted(withdrawn),
             "keep_factors": {c: _v_any(keep[c], scale) for c in elected},

@@ -1,38 +1,78 @@
-"""Breaking ties, deterministically.
+"""Breaking ties, deterministically and the same on every installation.
 
-The rule, everywhere a count must choose between candidates with equal votes:
+The rule, everywhere a count must choose between candidates with equal votes
+(documented for other implementations in ``docs/voting-methods.md``, "Ties"):
 
 1. **Look back.** Go to the most recent earlier round in which the tied candidates'
    votes differed. For an exclusion, the candidate(s) with the fewest votes there
    stay in the tie and the others are spared; for an election or a surplus, the
    one(s) with the most votes there are kept. Repeat further back until one
    candidate is left or the first round is reached.
-2. **Lot.** If candidates are still tied, a lot is drawn with
-   ``random.Random(seed)``, choosing among the tied candidates sorted by id. The
-   seed (default ``0``) is stored in the result, so anyone can repeat the draw.
+2. **Lot.** If candidates are still tied, a lot is drawn from the seed and the tied
+   candidates' *positions* in the candidate list (1 for the first candidate: the
+   option order of the round, which is the candidate numbering of its BLT file and
+   the column order of its CSV file). Nothing else goes in, so the same ballots,
+   candidate order and seed give the same choice in a meeting, in
+   ``convene tally`` and on any other installation::
 
-Every tie broken is recorded as a :class:`~convene.domain.tally.result.TieBreak`.
+       message = "convene-lot-1|" + SEED + "|" + DRAW + "|" + "P1,P2,...,Pn"
+       digest  = SHA-256(UTF-8 bytes of message), read as a big-endian integer
+       chosen  = the (digest mod n)-th (0-based) of the tied candidates by position
+
+   ``SEED`` is the seed as text (an integer in decimal), ``DRAW`` the number of this
+   lot in the count (1 for the first lot, 2 for the next...), ``P1 < P2 < ...`` the
+   positions of the candidates still tied, in decimal, comma-separated. The seed
+   (default ``0``) is stored in the result, so anyone can repeat the draw.
+
+Every tie broken is recorded as a :class:`~convene.domain.tally.result.TieBreak`,
+with the rounds looked at, the candidates the lot chose among and the draw number.
 """
 
 from __future__ import annotations
 
-import random
+import hashlib
 from collections.abc import Sequence
 
+from convene.domain.tally.profile import BallotError
 from convene.domain.tally.result import Number, TieBreak
 
 DEFAULT_SEED = 0
+LOT_PREFIX = "convene-lot-1"
+
+
+def seed_text(seed: int | str) -> str:
+    if isinstance(seed, bool) or not isinstance(seed, int | str):
+        raise BallotError(f"the seed must be a whole number or text, got {type(seed).__name__}")
+    return str(seed)
+
+
+def lot_index(seed: int | str, draw: int, positions: Sequence[int]) -> int:
+    """The documented lot: which of ``positions`` (ascending, 1-based) is drawn (0-based)."""
+    message = f"{LOT_PREFIX}|{seed_text(seed)}|{draw}|{','.join(map(str, positions))}"
+    digest = hashlib.sha256(message.encode("utf-8")).digest()
+    return int.from_bytes(digest, "big") % len(positions)
 
 
 class TieBreaker:
-    """Chooses among tied candidates and remembers each choice it made."""
+    """Chooses among tied candidates and remembers each choice it made.
 
-    def __init__(self, seed: int | str | None = None) -> None:
+    ``candidates`` is the count's full candidate list (withdrawn ones included): a
+    candidate's position in it is what the lot draws from.
+    """
+
+    def __init__(self, seed: int | str | None = None, candidates: Sequence[str] = ()) -> None:
         self.seed: int | str = DEFAULT_SEED if seed is None else seed
-        self._rng: random.Random | None = None  # seeded on the first lot drawn (it is rare)
-        if not isinstance(self.seed, int | float | str | bytes | bytearray):
-            random.Random(self.seed)  # noqa: S311 - raises the TypeError it always did
+        seed_text(self.seed)
+        self._candidates = candidates
+        self._position: dict[str, int] | None = None  # built on the first tie (they are rare)
+        self.draws = 0
         self.breaks: list[TieBreak] = []
+
+    def position(self, candidate: str) -> int:
+        if self._position is None:
+            self._position = {c: i for i, c in enumerate(self._candidates, 1)}
+        # a candidate outside the list (not in a real count) goes last, by name
+        return self._position.get(candidate, len(self._position) + 1)
 
     def choose(
         self,
@@ -52,7 +92,7 @@ class TieBreaker:
         if len(tied) == 1:
             return tied[0]
         remaining = list(tied)
-        looked = []
+        looked: list[int] = []
         for back in range(len(history) - 1, -1, -1):
             tallies = history[back]
             values = {c: tallies.get(c, 0) for c in remaining}
@@ -63,33 +103,29 @@ class TieBreaker:
             looked.append(back + 1)
             if len(remaining) == 1:
                 break
-        side = "fewest" if lowest else "most"
+        key = lambda c: (self.position(c), c)  # noqa: E731
+        pool: list[str] = []
+        draw = None
         if len(remaining) == 1:
             chosen = remaining[0]
             how = "lookback"
-            explanation = (
-                f"{_names(tied)} were tied; {chosen} had the {side} votes in round "
-                f"{looked[-1]}, the most recent earlier round where they differed."
-            )
         else:
-            pool = sorted(remaining)
-            if self._rng is None:
-                # A documented, repeatable lot from a stored seed: not a security use.
-                self._rng = random.Random(self.seed)  # noqa: S311
-            chosen = self._rng.choice(pool)
+            pool = sorted(remaining, key=key)
+            self.draws += 1
+            draw = self.draws
+            chosen = pool[lot_index(self.seed, draw, [self.position(c) for c in pool])]
             how = "lot"
-            first = f"{_names(tied)} were tied"
-            if looked:
-                first += f"; looking back left {_names(pool)}"
-            explanation = f"{first}; {chosen} was chosen by lot (seed {self.seed!r})."
         self.breaks.append(
             TieBreak(
                 round=round_number,
                 purpose=purpose,
-                tied=sorted(tied),
+                tied=sorted(tied, key=key),
                 chosen=chosen,
                 how=how,
-                explanation=explanation,
+                looked_back=looked,
+                pool=pool,
+                draw=draw,
+                side="fewest" if lowest else "most",
             )
         )
         return chosen
@@ -120,10 +156,3 @@ class TieBreaker:
             out.append(pick)
             pending.remove(pick)
         return out
-
-
-def _names(names: Sequence[str]) -> str:
-    names = sorted(names)
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -10,7 +10,7 @@ helpers cannot change the oracle.
 # ruff: noqa
 from __future__ import annotations
 
-import random
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -228,11 +228,15 @@ DEFAULT_SEED = 0
 class TieBreaker:
     """Chooses among tied candidates and remembers each choice it made."""
 
-    def __init__(self, seed: int | str | None = None) -> None:
+    def __init__(self, seed: int | str | None = None, candidates=()) -> None:
         self.seed: int | str = DEFAULT_SEED if seed is None else seed
-        self._rng: random.Random | None = None  # seeded on the first lot drawn (it is rare)
-        if not isinstance(self.seed, int | float | str | bytes | bytearray):
-            random.Random(self.seed)  # noqa: S311 - raises the TypeError it always did
+        # the lot of issue 12 (docs/voting-methods.md, "Ties"), written out again here
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int | str):
+            raise ValueError(
+                f"the seed must be a whole number or text, got {type(self.seed).__name__}"
+            )
+        self._number = {c: i for i, c in enumerate(candidates, 1)}
+        self._draws = 0
         self.breaks: list[TieBreak] = []
 
     def choose(
@@ -273,11 +277,14 @@ class TieBreaker:
                 f"{looked[-1]}, the most recent earlier round where they differed."
             )
         else:
-            pool = sorted(remaining)
-            if self._rng is None:
-                # A documented, repeatable lot from a stored seed: not a security use.
-                self._rng = random.Random(self.seed)  # noqa: S311
-            chosen = self._rng.choice(pool)
+            pool = sorted(remaining, key=self._number.__getitem__)
+            self._draws += 1
+            text = "convene-lot-1|%s|%d|%s" % (
+                self.seed,
+                self._draws,
+                ",".join(str(self._number[c]) for c in pool),
+            )
+            chosen = pool[int(hashlib.sha256(text.encode()).hexdigest(), 16) % len(pool)]
             how = "lot"
             first = f"{_names(tied)} were tied"
             if looked:
@@ -287,7 +294,7 @@ class TieBreaker:
             TieBreak(
                 round=round_number,
                 purpose=purpose,
-                tied=sorted(tied),
+                tied=sorted(tied, key=self._number.__getitem__),
                 chosen=chosen,
                 how=how,
                 explanation=explanation,
@@ -399,7 +406,9 @@ def reference_stv_scottish(ballots, candidates, *, seats=1, seed=None, withdrawn
     withdrawn = set(withdrawn)
     running = [c for c in candidates if c not in withdrawn]
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
-    return _scottish(keys, weights, candidates, running, seats, TieBreaker(seed), withdrawn)
+    return _scottish(
+        keys, weights, candidates, running, seats, TieBreaker(seed, candidates), withdrawn
+    )
 
 
 def prepare_ranked(
@@ -448,7 +457,7 @@ def reference_irv(
     if not running:
         raise BallotError("IRV needs at least one candidate")
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
-    ties = TieBreaker(seed)
+    ties = TieBreaker(seed, candidates)
 
     continuing = dict.fromkeys(running, True)
     position = {c: i for i, c in enumerate(candidates)}

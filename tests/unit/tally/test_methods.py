@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from convene.domain.tally import METHODS, BallotError, count
+from convene.domain.tally.explain import Explainer
 from convene.domain.tally.result import exact_str
 
 # --- approval and score --------------------------------------------------------------
@@ -132,7 +133,11 @@ def test_lookback_decides_before_the_lot():
     assert tie.chosen == "b"
     assert tie.round == 3
     assert result.rounds[2].eliminated == ["b"]
-    assert "round 2" in tie.explanation
+    assert tie.looked_back == [2]
+    sentence = Explainer({"b": "Bakery co-op", "c": "Clinic"}).tie(tie.to_dict())
+    assert "round 2" in sentence
+    assert "Bakery co-op" in sentence
+    assert "Clinic" in sentence
 
 
 def test_stv_surplus_order_and_seed_is_stored():
@@ -237,6 +242,7 @@ def test_every_method_gives_a_json_result_with_the_documented_keys():
         "rounds",
         "explanation",
         "details",
+        "reasons",
     }
     round_keys = {
         "number",
@@ -248,6 +254,7 @@ def test_every_method_gives_a_json_result_with_the_documented_keys():
         "transfers",
         "explanation",
         "quota",
+        "reasons",
     }
     for method, (ballots, candidates) in samples.items():
         data = json.loads(json.dumps(count(method, ballots, candidates).to_dict()))
@@ -256,6 +263,10 @@ def test_every_method_gives_a_json_result_with_the_documented_keys():
         assert data["rounds"], method
         for rnd in data["rounds"]:
             assert set(rnd) == round_keys
-            assert rnd["explanation"]
+            if method in ("yes_no", "consent", "gradients"):
+                assert rnd["explanation"]
+            else:
+                assert rnd["reasons"]
+                assert rnd["explanation"] == ""
             for value in rnd["tallies"].values():
                 assert set(value) == {"exact", "float"}

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convene.domain.tally import count
+from convene.domain.tally.explain import Explainer
 from tests.unit.tally import reference
 from tests.unit.tally.reference import reference_irv, reference_stv_scottish
 
@@ -60,9 +61,35 @@ def _typed(value):
     return value
 
 
+_NEW_TIE_FIELDS = ("looked_back", "pool", "draw", "side")
+
+
+def _without_words(data):
+    """A result's dict without its sentences: the reference writes English with ids, the
+    engine structured reasons (compared separately, rendered)."""
+    if isinstance(data, dict):
+        return {
+            k: _without_words(v)
+            for k, v in data.items()
+            if k not in ("explanation", "reasons", *_NEW_TIE_FIELDS)
+        }
+    if isinstance(data, list | tuple):
+        return [_without_words(v) for v in data]
+    return data
+
+
 def _same(new, old):
-    assert new.to_dict() == old.to_dict()
-    assert _typed(new) == _typed(old)
+    assert _without_words(new.to_dict()) == _without_words(old.to_dict())
+    assert _without_words(_typed(new)) == _without_words(_typed(old))
+    # the structured reasons, rendered in English with ids as labels, say what the
+    # reference's sentences said
+    data = new.to_dict()
+    rendered = Explainer().rounds(data)
+    expected = [r.explanation for r in old.rounds]
+    expected = [e if e != "." else "Nobody is elected or excluded in this round." for e in expected]
+    # the one wording fixed since: "1 vote transfers", "1 vote exhausts"
+    expected = [re.sub(r"\b1 vote (transfer|exhaust)\b", r"1 vote \1s", e) for e in expected]
+    assert rendered == expected
 
 
 @settings(max_examples=400, deadline=None)
@@ -114,7 +141,7 @@ def test_unweighted_lists_match_reference(case):
 def _outcome(fn, *args, **kwargs):
     """A result's typed fields, or the error raised (type and message)."""
     try:
-        return _typed(fn(*args, **kwargs))
+        return _without_words(_typed(fn(*args, **kwargs)))
     except (ValueError, TypeError) as exc:
         return (
             "error",
