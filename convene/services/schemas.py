@@ -280,6 +280,18 @@ class AddAction(Args):
     agenda_item_id: Id | UnsetType | None = UNSET
 
 
+# -- query strings of reads that are not commands ----------------------------------------------
+
+
+class EventsQuery(Args):
+    after: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+
+
+class MinutesQuery(Args):
+    format: Literal["json", "md", "html", "pdf"] | UnsetType = UNSET
+    live: Literal["0", "1", "true", "false"] | UnsetType = UNSET
+
+
 # -- checking -----------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from convene.web.api.openapi import openapi_document
+from convene.web.api.spec import openapi_document
 
 DOC = openapi_document()
 

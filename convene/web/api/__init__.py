@@ -6,22 +6,21 @@ the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/error
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, current_app, request
 
 from convene.domain.convening import normalise_join_code
-from convene.domain.errors import N_, InvalidInput
+from convene.domain.errors import N_
 from convene.services import floor, live
 from convene.services import minutes as minutes_service
+from convene.services import schemas as s
 from convene.services.commands import run_command, run_open_command, to_json
-from convene.web.api.openapi import openapi_document
+from convene.web.api import replies as r
+from convene.web.api.spec import openapi_document, operation
 from convene.web.errors import BadRequest
 from convene.web.jsonbody import parse_json
 from convene.web.links import external_url, links_for
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def _services():
@@ -51,87 +50,168 @@ def _run(code: str, name: str, args: dict, *, from_query: bool = False):
 
 
 @blueprint.get("/openapi.json")
+@operation("This document.", public=True)
 def openapi():
     return openapi_document()
 
 
 @blueprint.post("/convenings")
+@operation(
+    "Create a convening. Anyone may; the reply holds the facilitator's secret link.",
+    command="convenings.create",
+    reply=r.CreatedConvening,
+    status=201,
+    public=True,
+)
 def create_convening():
     created = run_open_command(_services(), "convenings.create", _body())
     return {**to_json(created), **links_for(created)}, 201
 
 
 @blueprint.get("/convenings/<code>")
+@operation(
+    "The current state the caller's role may see, with its sequence number.", reply=r.Snapshot
+)
 def get_convening(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
     return live.snapshot(_services(), actor)
 
 
 @blueprint.patch("/convenings/<code>")
+@operation(
+    "Change the convening's settings (facilitator).",
+    command="convening.update",
+    reply=r.Convening,
+    errors=(403, 409),
+)
 def update_convening(code: str):
     return _run(code, "convening.update", _body())
 
 
 @blueprint.get("/convenings/<code>/events")
+@operation(
+    "Events after `after` (catch up after a reconnect), or a fresh snapshot.",
+    query=s.EventsQuery,
+    reply=r.CatchUp,
+)
 def events(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
-    after = request.args.get("after", "0")
-    if not _DIGITS.fullmatch(after):
-        raise InvalidInput(N_("seq must be a whole number."), field="after")
-    return live.events_since(_services(), actor, int(after))
+    query = s.parse(s.EventsQuery, request.args.to_dict(), strict=False)
+    return live.events_since(_services(), actor, query.get("after", 0))
 
 
 @blueprint.post("/convenings/<code>/participants")
+@operation(
+    "Join as a participant: no account, the token is the identity.",
+    command="convenings.join",
+    reply=r.Admission,
+    status=201,
+    errors=(403,),
+    public=True,
+)
 def join(code: str):
     admission = run_open_command(_services(), "convenings.join", _body(), code=code)
     return {"id": admission.id, "token": admission.token}, 201
 
 
 @blueprint.get("/convenings/<code>/participants")
+@operation(
+    "Everyone holding a token for the convening (facilitator).", reply=r.MemberList, errors=(403,)
+)
 def members(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
     return {"members": live.members(_services(), actor)}
 
 
 @blueprint.delete("/convenings/<code>/participants/<int:member_id>")
+@operation(
+    "Remove a participant (facilitator): their token stops working at once.",
+    command="members.remove",
+    status=204,
+    errors=(403, 409),
+)
 def remove_member(code: str, member_id: int):
     _run(code, "members.remove", {"member_id": member_id})
     return "", 204
 
 
 @blueprint.post("/convenings/<code>/invitations")
+@operation(
+    "A link for a co-facilitator, an observer or another projector (facilitator).",
+    command="members.invite",
+    reply=r.Invitation,
+    status=201,
+    errors=(403, 409),
+)
 def invite(code: str):
     admission = _run(code, "members.invite", _body())
     return {**admission, "url": external_url("pages.enter", token=admission["token"])}, 201
 
 
 @blueprint.post("/convenings/<code>/agenda")
+@operation(
+    "Add an agenda item at the end (facilitator).",
+    command="agenda.add",
+    reply=r.AgendaItem,
+    status=201,
+    errors=(403, 409),
+)
 def add_item(code: str):
     return _run(code, "agenda.add", _body()), 201
 
 
 @blueprint.patch("/convenings/<code>/agenda/<int:item_id>")
+@operation(
+    "Edit an agenda item (facilitator).",
+    command="agenda.edit",
+    reply=r.AgendaItem,
+    errors=(403, 409),
+)
 def edit_item(code: str, item_id: int):
     return _run(code, "agenda.edit", {**_body(), "item_id": item_id})
 
 
 @blueprint.delete("/convenings/<code>/agenda/<int:item_id>")
+@operation(
+    "Remove an agenda item that is not running (facilitator).",
+    command="agenda.remove",
+    status=204,
+    errors=(403, 409),
+)
 def remove_item(code: str, item_id: int):
     _run(code, "agenda.remove", {"item_id": item_id})
     return "", 204
 
 
 @blueprint.post("/convenings/<code>/agenda/<int:item_id>/start")
+@operation(
+    "Start an agenda item; a running one is ended first (facilitator).",
+    command="agenda.start",
+    reply=r.AgendaItem,
+    errors=(403, 409),
+)
 def start_item(code: str, item_id: int):
     return _run(code, "agenda.start", {"item_id": item_id})
 
 
 @blueprint.post("/convenings/<code>/agenda/<int:item_id>/end")
+@operation(
+    "End the running agenda item (facilitator).",
+    command="agenda.end",
+    reply=r.AgendaItem,
+    errors=(403, 409),
+)
 def end_item(code: str, item_id: int):
     return _run(code, "agenda.end", {"item_id": item_id})
 
 
 @blueprint.post("/convenings/<code>/agenda/reorder")
+@operation(
+    "Put the agenda in a new order: every item id exactly once (facilitator).",
+    command="agenda.reorder",
+    reply=r.AgendaOrder,
+    errors=(403, 409),
+)
 def reorder(code: str):
     return {"order": _run(code, "agenda.reorder", _body())}
 
@@ -140,48 +220,101 @@ def reorder(code: str):
 
 
 @blueprint.get("/convenings/<code>/queue")
+@operation("The speaker list of the running agenda item.", reply=r.FloorReply)
 def queue(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
     return floor.current_floor(_services(), actor)
 
 
 @blueprint.post("/convenings/<code>/queue")
+@operation(
+    "Raise a hand on the running item (participant or facilitator).",
+    command="floor.raise",
+    reply=r.FloorRequest,
+    status=201,
+    errors=(403, 409),
+)
 def raise_hand(code: str):
     return _run(code, "floor.raise", _body()), 201
 
 
 @blueprint.delete("/convenings/<code>/queue/<int:request_id>")
+@operation(
+    "Lower one's own hand, or (facilitator) take a request off the list.",
+    command="floor.lower",
+    status=204,
+    errors=(403, 409),
+)
 def lower_hand(code: str, request_id: int):
     _run(code, "floor.lower", {"request_id": request_id})
     return "", 204
 
 
 @blueprint.post("/convenings/<code>/queue/next")
+@operation(
+    "The current speaker finishes; the front of the list gets the floor (facilitator).",
+    command="floor.next",
+    reply=r.Floor,
+    errors=(403, 409),
+)
 def next_speaker(code: str):
     return _run(code, "floor.next", {})
 
 
 @blueprint.post("/convenings/<code>/queue/reorder")
+@operation(
+    (
+        "Put the waiting requests in a chosen order, listing each once (facilitator). Points of "
+        "order and process, direct responses and clarifying questions stay first."
+    ),
+    command="floor.reorder",
+    reply=r.Floor,
+    errors=(403, 409),
+)
 def reorder_queue(code: str):
     return _run(code, "floor.reorder", _body())
 
 
 @blueprint.post("/convenings/<code>/queue/close")
+@operation(
+    "Close the speaker list: only points of order and process may still be raised.",
+    command="floor.close",
+    reply=r.Floor,
+    errors=(403, 409),
+)
 def close_queue(code: str):
     return _run(code, "floor.close", {})
 
 
 @blueprint.post("/convenings/<code>/queue/open")
+@operation(
+    "Reopen the speaker list (facilitator).", command="floor.open", reply=r.Floor, errors=(403, 409)
+)
 def open_queue(code: str):
     return _run(code, "floor.open", {})
 
 
 @blueprint.post("/convenings/<code>/signals")
+@operation(
+    (
+        "Send a silent hand signal (participant). Never stored with a name; more than a few per "
+        "second from one person are dropped quietly (`accepted: false`)."
+    ),
+    command="floor.signal",
+    reply=r.SignalAccepted,
+    errors=(403, 409),
+)
 def signal(code: str):
     return _run(code, "floor.signal", _body())
 
 
 @blueprint.get("/convenings/<code>/speaking-stats")
+@operation(
+    "Who spoke and for how long, per agenda item and for the convening (facilitator).",
+    command="floor.stats",
+    reply=r.SpeakingStatistics,
+    errors=(403,),
+)
 def speaking_stats(code: str):
     return _run(code, "floor.stats", {})
 
@@ -190,102 +323,227 @@ def speaking_stats(code: str):
 
 
 @blueprint.get("/convenings/<code>/demands")
+@operation(
+    (
+        "The demands the caller may see with support and agreement figures, and the caller's own "
+        "supports and stances."
+    ),
+    command="demands.list",
+    reply=r.DemandList,
+)
 def list_demands(code: str):
     return _run(code, "demands.list", request.args.to_dict(), from_query=True)
 
 
 @blueprint.post("/convenings/<code>/demands")
+@operation(
+    "Propose a demand (participant or facilitator). It starts as a draft.",
+    command="demands.propose",
+    reply=r.Demand,
+    status=201,
+    errors=(403, 409),
+)
 def propose_demand(code: str):
     return _run(code, "demands.propose", _body()), 201
 
 
 @blueprint.post("/convenings/<code>/demands/reorder")
+@operation(
+    "Put the demands in a new order: every demand id exactly once (facilitator).",
+    command="demands.reorder",
+    reply=r.DemandOrder,
+    errors=(403, 409),
+)
 def reorder_demands(code: str):
     return _run(code, "demands.reorder", _body())
 
 
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>")
+@operation("One demand.", command="demands.get", reply=r.Demand)
 def get_demand(code: str, demand_id: int):
     return _run(code, "demands.get", {"demand_id": demand_id})
 
 
 @blueprint.patch("/convenings/<code>/demands/<int:demand_id>")
+@operation(
+    (
+        "Edit a demand: its author while it is a draft, or a facilitator (recorded as a typo "
+        "correction) while it is draft or open. Makes a new version."
+    ),
+    command="demands.edit",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def edit_demand(code: str, demand_id: int):
     return _run(code, "demands.edit", {**_body(), "demand_id": demand_id})
 
 
 @blueprint.delete("/convenings/<code>/demands/<int:demand_id>")
+@operation(
+    "Withdraw a draft (its author). The demand is kept with status withdrawn.",
+    command="demands.withdraw",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def withdraw_demand(code: str, demand_id: int):
     return _run(code, "demands.withdraw", {"demand_id": demand_id})
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/open")
+@operation(
+    "Put a draft before the room (facilitator): status open.",
+    command="demands.open",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def open_demand(code: str, demand_id: int):
     return _run(code, "demands.open", {"demand_id": demand_id})
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/hide")
+@operation(
+    "Hide abusive content (facilitator): kept with the reason, shown only to facilitators.",
+    command="demands.hide",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def hide_demand(code: str, demand_id: int):
     return _run(code, "demands.hide", {**_body(), "demand_id": demand_id})
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/unhide")
+@operation(
+    "Show a hidden demand again (facilitator).",
+    command="demands.unhide",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def unhide_demand(code: str, demand_id: int):
     return _run(code, "demands.unhide", {"demand_id": demand_id})
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/merge")
+@operation(
+    (
+        "Merge this duplicate into another demand (facilitator): supporters carry over, its "
+        "authors are credited, it becomes merged. Returns the demand merged into."
+    ),
+    command="demands.merge",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def merge_demand(code: str, demand_id: int):
     return _run(code, "demands.merge", {**_body(), "demand_id": demand_id})
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/support")
+@operation(
+    "Support (second) a demand, once (participant or facilitator; not its authors).",
+    command="demands.support",
+    reply=r.SupportReply,
+    errors=(403, 409),
+)
 def support_demand(code: str, demand_id: int):
     return _run(code, "demands.support", {"demand_id": demand_id})
 
 
 @blueprint.delete("/convenings/<code>/demands/<int:demand_id>/support")
+@operation(
+    "Withdraw one's support.", command="demands.unsupport", reply=r.SupportReply, errors=(403, 409)
+)
 def unsupport_demand(code: str, demand_id: int):
     return _run(code, "demands.unsupport", {"demand_id": demand_id})
 
 
 @blueprint.put("/convenings/<code>/demands/<int:demand_id>/agreement")
+@operation(
+    "Mark a demand agree, disagree or pass. Counted, never shown with a name.",
+    command="demands.agree",
+    reply=r.AgreementReply,
+    errors=(403, 409),
+)
 def agree_demand(code: str, demand_id: int):
     return _run(code, "demands.agree", {**_body(), "demand_id": demand_id})
 
 
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>/versions")
+@operation(
+    "Every version of a demand, oldest first.", command="demands.versions", reply=r.VersionList
+)
 def demand_versions(code: str, demand_id: int):
     return _run(code, "demands.versions", {"demand_id": demand_id})
 
 
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>/compare")
+@operation(
+    "The word-level difference between two versions of a demand.",
+    command="demands.compare",
+    reply=r.VersionComparison,
+)
 def compare_versions(code: str, demand_id: int):
     args = {**request.args.to_dict(), "demand_id": demand_id}
     return _run(code, "demands.compare", args, from_query=True)
 
 
 @blueprint.post("/convenings/<code>/demands/<int:demand_id>/amendments")
+@operation(
+    (
+        "Propose an amendment: the whole body, or `passage` (which must occur exactly once in the "
+        "current body) replaced by `body`. `version`: the version it was written against; 409 when"
+        " the demand has moved on."
+    ),
+    command="demands.amend",
+    reply=r.Amendment,
+    status=201,
+    errors=(403, 409),
+)
 def amend_demand(code: str, demand_id: int):
     return _run(code, "demands.amend", {**_body(), "demand_id": demand_id}), 201
 
 
 @blueprint.post("/convenings/<code>/amendments/<int:amendment_id>/accept")
+@operation(
+    (
+        "Accept an amendment as friendly (the demand's author): applied at once as a new version. "
+        "Returns the demand."
+    ),
+    command="amendments.accept",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def accept_amendment(code: str, amendment_id: int):
     return _run(code, "amendments.accept", {"amendment_id": amendment_id})
 
 
 @blueprint.post("/convenings/<code>/amendments/<int:amendment_id>/decide")
+@operation(
+    "Record the room's decision on an amendment (facilitator). Returns the demand.",
+    command="amendments.decide",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def decide_amendment(code: str, amendment_id: int):
     return _run(code, "amendments.decide", {**_body(), "amendment_id": amendment_id})
 
 
 @blueprint.delete("/convenings/<code>/amendments/<int:amendment_id>")
+@operation(
+    "Withdraw one's pending amendment. Returns its demand.",
+    command="amendments.withdraw",
+    reply=r.Demand,
+    errors=(403, 409),
+)
 def withdraw_amendment(code: str, amendment_id: int):
     return _run(code, "amendments.withdraw", {"amendment_id": amendment_id})
 
 
 @blueprint.patch("/convenings/<code>/participants/<int:member_id>")
+@operation(
+    "Set or clear (null or empty) a member's caucus (facilitator).",
+    command="members.set_caucus",
+    reply=r.Member,
+    errors=(403, 409),
+)
 def set_caucus(code: str, member_id: int):
     return _run(code, "members.set_caucus", {**_body(), "member_id": member_id})
 
@@ -294,48 +552,97 @@ def set_caucus(code: str, member_id: int):
 
 
 @blueprint.post("/convenings/<code>/rounds")
+@operation(
+    "Create a decision round as a draft (facilitator).",
+    command="rounds.create",
+    reply=r.Round,
+    status=201,
+    errors=(403, 409),
+)
 def create_round(code: str):
     return _run(code, "rounds.create", _body()), 201
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>")
+@operation(
+    "A round: settings, turnout, the live tally while open (if shown), the result once closed.",
+    command="rounds.get",
+    reply=r.Round,
+)
 def get_round(code: str, round_id: int):
     return _run(code, "rounds.get", {"round_id": round_id})
 
 
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/open")
+@operation(
+    "Open the round for voting (facilitator).",
+    command="rounds.open",
+    reply=r.Round,
+    errors=(403, 409),
+)
 def open_round(code: str, round_id: int):
     return _run(code, "rounds.open", {"round_id": round_id})
 
 
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/ballots")
+@operation(
+    "Cast (or change) a ballot (participant). Answered only after it is committed.",
+    command="rounds.cast",
+    reply=r.BallotReceipt,
+    errors=(403, 409),
+)
 def cast_ballot(code: str, round_id: int):
     return _run(code, "rounds.cast", {**_body(), "round_id": round_id})
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots")
+@operation(
+    "After the close: every ballot with its receipt (and names in named rounds).",
+    command="rounds.ballots",
+    reply=r.PublishedBallots,
+    errors=(409,),
+)
 def published_ballots(code: str, round_id: int):
     return _run(code, "rounds.ballots", {"round_id": round_id})
 
 
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/close")
+@operation(
+    "Close the round: count the stored ballots and record the decision (facilitator).",
+    command="rounds.close",
+    reply=r.Round,
+    errors=(403, 409),
+)
 def close_round(code: str, round_id: int):
     return _run(code, "rounds.close", {"round_id": round_id})
 
 
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/follow-up")
+@operation(
+    (
+        "After a blocked consent round: `amend` (back to amendments), `retry` (a new consent "
+        "round) or `fallback` (a yes/no vote at the convening's supermajority)."
+    ),
+    command="rounds.follow_up",
+    reply=r.FollowUpReply,
+    errors=(403, 409),
+)
 def follow_up(code: str, round_id: int):
     return _run(code, "rounds.follow_up", {**_body(), "round_id": round_id})
 
 
 @blueprint.patch("/convenings/<code>/participants/<int:member_id>/vote")
+@operation(
+    "A participant's vote weight (delegates) or who carries their vote (proxies).",
+    command="members.set_weight",
+    reply=r.Member,
+    errors=(403, 409),
+)
 def set_vote_weight(code: str, member_id: int):
     return _run(code, "members.set_weight", {**_body(), "member_id": member_id})
 
 
 # -- minutes, action items and exports ----------------------------------------------------------
-
-MINUTES_FORMATS = ("json", "md", "html", "pdf")
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
@@ -345,13 +652,27 @@ def _download(body, mimetype: str, filename: str) -> Response:
 
 
 @blueprint.get("/convenings/<code>/minutes")
+@operation(
+    (
+        "The minutes: the latest final version, or (facilitators, before finalizing) the live "
+        "draft with final: false. Participants only once final and if the convening's "
+        "minutes_public allows."
+    ),
+    query=s.MinutesQuery,
+    reply=r.Minutes,
+    errors=(403, 503),
+    content={
+        "text/markdown": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    },
+)
 def get_minutes(code: str):
     from convene.exports import html, markdown, pdf
 
-    fmt = request.args.get("format", "json")
-    if fmt not in MINUTES_FORMATS:
-        raise InvalidInput(N_("format is json, md, html or pdf."), field="format")
-    live_wanted = request.args.get("live") in ("1", "true")
+    query = s.parse(s.MinutesQuery, request.args.to_dict(), strict=False)
+    fmt = query.get("format", "json")
+    live_wanted = query.get("live") in ("1", "true")
     document = _run(code, "minutes.get", {"live": live_wanted})
     name = f"minutes-{document['convening']['code']}"
     if fmt == "json":
@@ -370,26 +691,57 @@ def get_minutes(code: str):
 
 
 @blueprint.post("/convenings/<code>/minutes/notes")
+@operation(
+    "The facilitator's notes on an agenda item, for the minutes (replaces earlier ones).",
+    command="minutes.note",
+    reply=r.MinutesNote,
+    errors=(403, 409),
+)
 def minutes_note(code: str):
     return _run(code, "minutes.note", _body())
 
 
 @blueprint.post("/convenings/<code>/minutes/finalize")
+@operation(
+    (
+        "Approve the minutes as they stand: a new numbered version that never changes. 409 when "
+        "nothing changed since the last final version."
+    ),
+    command="minutes.finalize",
+    reply=r.Minutes,
+    errors=(403, 409),
+)
 def finalize_minutes(code: str):
     return _run(code, "minutes.finalize", {})
 
 
 @blueprint.get("/convenings/<code>/actions")
+@operation("Every action item of the convening.", command="actions.list", reply=r.ActionList)
 def list_actions(code: str):
     return _run(code, "actions.list", {})
 
 
 @blueprint.post("/convenings/<code>/actions")
+@operation(
+    "Record an action item (facilitators; participants if participants_add_actions).",
+    command="actions.add",
+    reply=r.NewActionItem,
+    status=201,
+    errors=(403, 409),
+)
 def add_action(code: str):
     return _run(code, "actions.add", _body()), 201
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.csv")
+@operation(
+    (
+        "Every ballot of a closed round as CSV (receipt, weight, ballot; name only in named "
+        "rounds: secret rounds carry receipt codes only)."
+    ),
+    errors=(409,),
+    content={"text/csv": {"schema": {"type": "string"}}},
+)
 def ballots_csv(code: str, round_id: int):
     from convene.exports.ballots_csv import ballots_csv as render_csv
 
@@ -399,6 +751,14 @@ def ballots_csv(code: str, round_id: int):
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.blt")
+@operation(
+    (
+        "A closed ranked round as a BLT file: `python -m convene tally round.blt` recounts it (add"
+        " --method schulze, --rule meek or --seed as the round used)."
+    ),
+    errors=(409,),
+    content={"text/plain": {"schema": {"type": "string"}}},
+)
 def ballots_blt(code: str, round_id: int):
     from convene.exports.ballots_blt import ballots_blt as render_blt
 

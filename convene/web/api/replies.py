@@ -1,0 +1,610 @@
+"""The replies of the JSON API, as msgspec structs: the OpenAPI document's reply schemas.
+
+convene/web/api/spec.py generates the document from these and from the command schemas
+(convene/services/schemas.py); the API tests and the fuzz test validate every reply against
+it, so a reply that changes shape without its model fails the tests.
+Fields that a reply may leave out are ``UnsetType``; all others are always present.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+
+class Reply(Struct, kw_only=True):
+    """Base of every reply model (documentation only: replies may carry more fields)."""
+
+
+class ErrorDetail(Reply, kw_only=True):
+    code: Annotated[str, Meta(examples=["invalid_input", "forbidden"])]
+    message: str
+    field: str | UnsetType = UNSET
+
+
+class Error(Reply, kw_only=True):
+    error: ErrorDetail
+
+
+class Convening(Reply, kw_only=True):
+    code: str
+    title: str
+    description: str
+    place: str
+    date: Annotated[str, Meta(extra_json_schema={"format": "date"})] | None
+    requires_passcode: bool
+    started_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    progressive: Literal["off", "item", "convening"] | UnsetType = UNSET
+    speaker_limit_seconds: int | UnsetType | None = UNSET
+    allow_direct_responses: bool | UnsetType = UNSET
+    anonymous: (
+        Annotated[
+            bool,
+            Meta(description="Demands do not name their supporters (stances are never named)."),
+        ]
+        | UnsetType
+    ) = UNSET
+    support_required: (
+        Annotated[
+            int,
+            Meta(
+                ge=0,
+                le=1000,
+                description="Supporters (besides its authors) a demand needs to go to a vote.",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class CreatedConvening(Reply, kw_only=True):
+    code: str
+    facilitator_token: Annotated[
+        str, Meta(description="Secret. Shown once: only its hash is stored.")
+    ]
+    projector_token: str
+    join_url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+    facilitator_url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+    projector_url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+    qr_url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+
+
+class AgendaItem(Reply, kw_only=True):
+    id: int
+    title: str
+    notes: str
+    timebox_minutes: int | None
+    position: int
+    state: Literal["pending", "active", "done"]
+    started_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    ended_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None = (
+        UNSET
+    )
+    queue_open: bool | UnsetType = UNSET
+    progressive: (
+        Annotated[
+            Literal["off", "item", "convening"] | None, Meta(description="None: the convening's")
+        ]
+        | UnsetType
+    ) = UNSET
+    speaker_limit_seconds: int | UnsetType | None = UNSET
+
+
+class Member(Reply, kw_only=True):
+    id: int
+    name: str
+    role: Literal["facilitator", "participant", "projector", "observer"]
+    caucus: str | UnsetType | None = UNSET
+    joined_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    supports: (
+        Annotated[list[int], Meta(description="`me` only: the ids of the demands I support.")]
+        | UnsetType
+    ) = UNSET
+    stances: (
+        Annotated[
+            dict[str, Literal["agree", "disagree", "pass"]],
+            Meta(description="`me` only: my stance per demand id (never shown to others)."),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class Presence(Reply, kw_only=True):
+    participants_connected: int
+    connected: (
+        Annotated[list[int], Meta(description="Member ids connected now (facilitators only).")]
+        | UnsetType
+    ) = UNSET
+
+
+class Snapshot(Reply, kw_only=True):
+    seq: Annotated[int, Meta(description="The last event this state includes.")]
+    server_time: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    me: Member
+    convening: Convening
+    agenda: list[AgendaItem]
+    current_item_id: int | None
+    participants: int
+    presence: Presence
+    floor: Floor | UnsetType | None = UNSET
+    demands: (
+        Annotated[
+            list[Demand],
+            Meta(description="In the facilitator's order; hidden ones for facilitators only."),
+        ]
+        | UnsetType
+    ) = UNSET
+    members: Annotated[list[Member], Meta(description="Facilitators only.")] | UnsetType = UNSET
+
+
+class Event(Reply, kw_only=True):
+    seq: int
+    type: Annotated[str, Meta(examples=["agenda.item_started"])]
+    data: dict[str, Any]
+    at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+
+
+CatchUp = Annotated[
+    Any,
+    Meta(
+        extra_json_schema={
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["events", "seq"],
+                    "properties": {
+                        "events": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Event"},
+                        },
+                        "seq": {"type": "integer"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["snapshot"],
+                    "properties": {"snapshot": {"$ref": "#/components/schemas/Snapshot"}},
+                },
+            ]
+        }
+    ),
+]
+
+
+class FloorRequest(Reply, kw_only=True):
+    id: int
+    item_id: int
+    member_id: int
+    kind: Literal[
+        "speak", "point_of_order", "point_of_process", "clarifying_question", "direct_response"
+    ]
+    state: Literal["waiting", "speaking", "done", "withdrawn", "removed"]
+    raised_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    started_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    ended_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None = (
+        UNSET
+    )
+    limit_seconds: int | UnsetType | None = UNSET
+    name: str | UnsetType = UNSET
+    reason: (
+        Annotated[
+            Literal[
+                "point_of_order",
+                "point_of_process",
+                "direct_response",
+                "clarifying_question",
+                "moved_by_facilitator",
+                "first_time_speaking",
+                "spoke_less",
+                "in_order_raised",
+            ],
+            Meta(description="Why this request stands where it does (queue entries)."),
+        ]
+        | UnsetType
+    ) = UNSET
+    position: Annotated[int, Meta(description="1 is next (queue entries).")] | UnsetType = UNSET
+
+
+class FloorSettings(Reply, kw_only=True):
+    progressive: Literal["off", "item", "convening"] | UnsetType = UNSET
+    speaker_limit_seconds: int | UnsetType | None = UNSET
+    allow_direct_responses: bool | UnsetType = UNSET
+
+
+class Floor(Reply, kw_only=True):
+    item_id: int
+    queue_open: bool
+    settings: FloorSettings
+    speaker: FloorRequest | None
+    queue: list[FloorRequest]
+
+
+class SpeakingStatsPerPersonItem(Reply, kw_only=True):
+    member_id: int | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    seconds: float | UnsetType = UNSET
+
+
+class SpeakingStats(Reply, kw_only=True):
+    item_id: int | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    speakers: int
+    speeches: int
+    total_seconds: float
+    first_time_speakers: int
+    per_person: list[SpeakingStatsPerPersonItem]
+
+
+class DiffOp(Reply, kw_only=True):
+    """equal+delete texts joined are the old text; equal+insert the new one."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class AgreementCaucusesItem(Reply, kw_only=True):
+    caucus: Annotated[str, Meta(description="null: participants without a caucus.")] | None
+    agree: int
+    disagree: int
+    pass_: int = msgspec.field(name="pass")
+    share: Annotated[float, Meta(ge=0, le=1)] | None
+    counted: bool
+
+
+class Agreement(Reply, kw_only=True):
+    """Counts only, never names. share = agree / (agree + disagree); bridging = the lowest share
+    among caucus groups with at least one agree or disagree."""
+
+    agree: int
+    disagree: int
+    pass_: int = msgspec.field(name="pass")
+    responses: int
+    share: Annotated[float, Meta(ge=0, le=1)] | None
+    bridging: Annotated[float, Meta(ge=0, le=1)] | None
+    caucuses_counted: int
+    caucuses: list[AgreementCaucusesItem]
+
+
+class AmendmentAuthor(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class Amendment(Reply, kw_only=True):
+    id: int
+    demand_id: int
+    author_id: int | UnsetType = UNSET
+    author: AmendmentAuthor
+    passage: (
+        Annotated[str, Meta(description="The passage it replaces; null: the whole body.")] | None
+    )
+    body: Annotated[str, Meta(description="The replacement text.")]
+    rationale: str
+    status: Literal["pending", "adopted", "rejected", "withdrawn", "outdated"]
+    note: Annotated[str, Meta(description="Why it is outdated, if it is.")]
+    friendly: Annotated[bool, Meta(description="Accepted by the demand's author.")]
+    base_version: Annotated[
+        int, Meta(description="The version its diff is against (pending: the current one).")
+    ]
+    result_version: int | None
+    new_text: Annotated[str, Meta(description="The whole body it proposes.")]
+    diff: list[DiffOp]
+    conflicts_with: Annotated[
+        list[int], Meta(description="Pending amendments whose span overlaps this one's.")
+    ]
+    created_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    decided_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | None
+
+
+class DemandAuthor(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class DemandAuthorsItem(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class DemandSupportedByItem(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class Demand(Reply, kw_only=True):
+    id: int
+    item_id: Annotated[int, Meta(description="Its agenda item, if any.")] | None
+    title: str
+    body: Annotated[str, Meta(description="Markdown.")]
+    body_html: Annotated[str, Meta(description="The body rendered and sanitized.")]
+    status: Literal["draft", "open", "under_vote", "adopted", "rejected", "withdrawn", "merged"]
+    hidden: bool
+    hidden_reason: str | UnsetType | None = UNSET
+    position: int
+    version: Annotated[int, Meta(description="The current version's number.")]
+    versions: Annotated[int, Meta(description="How many versions it has.")]
+    author_id: int | UnsetType = UNSET
+    coauthor_ids: list[int] | UnsetType = UNSET
+    author: DemandAuthor
+    authors: Annotated[
+        list[DemandAuthorsItem],
+        Meta(description="The author, then those of demands merged into it."),
+    ]
+    merged_into: int | UnsetType | None = UNSET
+    created_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType = UNSET
+    updated_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    supporters: Annotated[int, Meta(description="Members supporting it (not its authors).")]
+    support_required: int
+    can_go_to_vote: Annotated[
+        bool, Meta(description="open, not hidden, and supporters >= support_required.")
+    ]
+    supported_by: (
+        Annotated[
+            list[DemandSupportedByItem],
+            Meta(description="Who supports it, in order; null when the convening is anonymous."),
+        ]
+        | None
+    )
+    agreement: Agreement
+    amendments: list[Amendment]
+
+
+class SupportReplySupportedByItem(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class SupportReply(Reply, kw_only=True):
+    demand_id: int
+    hidden: bool
+    supporters: Annotated[int, Meta(description="Members supporting it (not its authors).")]
+    support_required: int
+    can_go_to_vote: Annotated[
+        bool, Meta(description="open, not hidden, and supporters >= support_required.")
+    ]
+    supported_by: (
+        Annotated[
+            list[SupportReplySupportedByItem],
+            Meta(description="Who supports it, in order; null when the convening is anonymous."),
+        ]
+        | None
+    )
+    supported: Annotated[bool, Meta(description="Whether I support it now.")]
+
+
+class DemandVersion(Reply, kw_only=True):
+    number: int
+    title: str
+    body: str
+    kind: Literal["original", "edit", "typo", "amendment"]
+    created_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    author_id: int | UnsetType | None = UNSET
+    amendment_id: int | UnsetType | None = UNSET
+
+
+class RoundOptionsItem(Reply, kw_only=True):
+    id: int
+    label: str
+    position: int | UnsetType = UNSET
+    demand_id: int | UnsetType | None = UNSET
+    amendment_id: int | UnsetType | None = UNSET
+
+
+class Round(Reply, kw_only=True):
+    id: int
+    title: str
+    method: Literal["irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients"]
+    options: list[RoundOptionsItem]
+    seats: int | UnsetType = UNSET
+    rule: str | UnsetType | None = UNSET
+    threshold: str | UnsetType | None = UNSET
+    quorum: int | UnsetType | None = UNSET
+    stand_aside_limit: str | UnsetType | None = UNSET
+    secret: bool
+    live_results: bool
+    agenda_item_id: int | UnsetType | None = UNSET
+    closes_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    state: Literal["draft", "open", "closed"]
+    opened_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    closed_at: (
+        Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
+    ) = UNSET
+    present_at_open: int | UnsetType | None = UNSET
+    present_at_close: int | UnsetType | None = UNSET
+    follows_round_id: int | UnsetType | None = UNSET
+    path: Literal["retry", "fallback"] | UnsetType | None = UNSET
+    result: (
+        Annotated[
+            dict[str, Any],
+            Meta(
+                description=(
+                    "Once closed: the tally engine's result (docs/voting-methods.md) with "
+                    "`winners` as option ids, `passed`, `rounds`, `labels`."
+                )
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    seed: str | UnsetType = UNSET
+    decision: str | UnsetType = UNSET
+    followed_up: (
+        Annotated[
+            Literal["amend", "retry", "fallback"] | None,
+            Meta(description="A blocked consent round: the last path the facilitator chose."),
+        ]
+        | UnsetType
+    ) = UNSET
+    turnout: Turnout | UnsetType = UNSET
+    tally: (
+        Annotated[
+            dict[str, Any],
+            Meta(
+                description=(
+                    "While open, when live_results: the count so far (facilitators and projectors)."
+                )
+            ),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
+
+
+class Turnout(Reply, kw_only=True):
+    round_id: int
+    voted: int
+    voted_weight: int
+    present: int
+    present_at_open: int | UnsetType | None = UNSET
+    not_voted: (
+        Annotated[list[dict[str, Any]], Meta(description="Named rounds, facilitators only.")]
+        | UnsetType
+    ) = UNSET
+
+
+class Admission(Reply, kw_only=True):
+    id: int
+    token: Annotated[str, Meta(description="The participant's secret identity.")]
+
+
+class Invitation(Reply, kw_only=True):
+    id: int
+    token: str
+    role: Literal["facilitator", "observer", "projector"]
+    url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+
+
+class MemberList(Reply, kw_only=True):
+    members: list[Member]
+
+
+class AgendaOrder(Reply, kw_only=True):
+    order: list[int]
+
+
+class FloorReply(Reply, kw_only=True):
+    floor: Floor | None
+
+
+class SignalAccepted(Reply, kw_only=True):
+    accepted: bool
+
+
+class SpeakingStatistics(Reply, kw_only=True):
+    convening: SpeakingStats
+    items: list[SpeakingStats]
+
+
+class MyDemandState(Reply, kw_only=True):
+    supports: list[int]
+    stances: dict[str, Literal["agree", "disagree", "pass"]]
+
+
+class DemandList(Reply, kw_only=True):
+    sort: Literal["position", "agreement", "bridging"]
+    demands: list[Demand]
+    me: MyDemandState
+
+
+class DemandOrder(Reply, kw_only=True):
+    order: list[int]
+
+
+class AgreementReply(Reply, kw_only=True):
+    demand_id: int
+    stance: Literal["agree", "disagree", "pass"]
+    agreement: Agreement
+
+
+class VersionList(Reply, kw_only=True):
+    demand_id: int
+    current: int
+    versions: list[DemandVersion]
+
+
+class VersionComparison(Reply, kw_only=True):
+    demand_id: int
+    from_: int = msgspec.field(name="from")
+    to: int
+    title: list[DiffOp]
+    diff: list[DiffOp]
+
+
+class BallotReceipt(Reply, kw_only=True):
+    receipt: str
+    round_id: int
+    weight: int
+
+
+class PublishedBallots(Reply, kw_only=True):
+    round_id: int
+    secret: bool
+    ballots: list[dict[str, Any]]
+
+
+class FollowUpReply(Reply, kw_only=True):
+    round_id: int
+    path: str
+    new_round: Round | UnsetType = UNSET
+
+
+class Minutes(Reply, kw_only=True):
+    """The minutes document (docs/minutes.md): header, attendance, one entry per agenda item
+    (notes, demands, rounds with their count, decisions, speaking), the adopted demands and
+    the action items."""
+
+    document_version: int
+    convening: dict[str, Any]
+    facilitators: list[str]
+    attendance: dict[str, Any]
+    items: list[dict[str, Any]]
+    other: dict[str, Any] | UnsetType = UNSET
+    adopted_demands: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    last_seq: int | UnsetType = UNSET
+    final: Annotated[bool, Meta(description="false: the live draft.")]
+    version: int | None
+    approved_by: str | None
+    approved_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | None
+
+
+class MinutesNote(Reply, kw_only=True):
+    agenda_item_id: int
+    text: str
+
+
+class ActionItem(Reply, kw_only=True):
+    id: int
+    what: str
+    who: str
+    due: Annotated[str, Meta(extra_json_schema={"format": "date"})] | None
+    agenda_item_id: int | None
+    agenda_item: Annotated[str, Meta(description="The item's title.")] | None
+
+
+class ActionList(Reply, kw_only=True):
+    actions: list[ActionItem]
+
+
+class NewActionItem(Reply, kw_only=True):
+    id: int
+    what: str
+    who: str
+    due: Annotated[str, Meta(extra_json_schema={"format": "date"})] | None
+    agenda_item_id: int | None
+    agenda_item: Annotated[str, Meta(description="The item's title.")] | None
