@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, current_app, request
+from flask import Flask
 
+from convene import i18n
 from convene.config import ROOT, load_config
 from convene.extensions import babel, socketio
-from convene.i18n import js_ngettext
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
@@ -48,12 +48,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         publisher=SocketIOPublisher(socketio),
         presence=_presence(app.config, shared),
         publish_lock=_publish_lock(app.config, shared),
+        languages=tuple(app.config["LANGUAGES"]),
     )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine
 
-    babel.init_app(app, locale_selector=_select_locale)
-    app.jinja_env.globals["js_ngettext"] = js_ngettext
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.jinja_env.globals["js_ngettext"] = i18n.js_ngettext
+    app.jinja_env.globals["language_choices"] = i18n.choices
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -131,10 +133,6 @@ def _presence_heartbeat(presence: RedisPresence) -> None:
             presence.heartbeat()
         except Exception:  # Redis unreachable for a moment: try again at the next beat
             log.warning("Could not renew presence in Redis", exc_info=True)
-
-
-def _select_locale() -> str | None:
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def services_of(app: Flask) -> Services:

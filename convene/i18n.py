@@ -26,6 +26,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale, get_translations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,101 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "js_ngettext": (1, 2)}
 #: Numbers tried to find one example of each plural category (CLDR's "many" in Spanish,
 #: French, Italian... is a multiple of a million).
 _PLURAL_SAMPLES = (*range(0, 201), 1000, 10_000, 100_000, 1_000_000, 10_000_000)
+
+
+#: The device's own choice (the language switch on every page), kept for a year.
+COOKIE = "convene_lang"
+COOKIE_SECONDS = 365 * 24 * 3600
+#: Pages that speak to the room: without a choice of the device itself they use the
+#: convening's language, whatever the browser asks for.
+ROOM_PAGES = {"pages.projector"}
+
+
+def offered() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def device_choice() -> str | None:
+    chosen = request.cookies.get(COOKIE)
+    return chosen if chosen in offered() else None
+
+
+def convening_language() -> str | None:
+    """The language of the convening this request is about (its ``code`` in the URL)."""
+    if "convening_language" not in g:
+        code = (request.view_args or {}).get("code")
+        language = None
+        if isinstance(code, str):
+            from convene.domain.convening import normalise_join_code
+            from convene.domain.errors import DomainError
+            from convene.services import lookup
+
+            try:
+                language = lookup.language_of(
+                    current_app.extensions["convene"], normalise_join_code(code)
+                )
+            except DomainError:
+                language = None
+        g.convening_language = language if language in offered() else None
+    return g.convening_language
+
+
+def select_locale() -> str:
+    """The device's choice, then (except on the projector) the browser's Accept-Language,
+    then the convening's language, then the default."""
+    chosen = device_choice()
+    if chosen:
+        return chosen
+    if request.endpoint not in ROOM_PAGES:
+        best = request.accept_languages.best_match(offered())
+        if best:
+            return best
+    return convening_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_name(code: str) -> str:
+    """A language in its own words: "English", "Español"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def choices() -> list[dict]:
+    """The language switch: every offered language, in its own words, the current one marked."""
+    current = str(get_locale() or "en")
+    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "current": code == current,
+            "url": url_for("pages.language", language=code, next=here),
+        }
+        for code in offered()
+    ]
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go back after a choice: a path on this site, never another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def choose(language: str, next_path: str | None):
+    """The language switch: remember this device's choice and go back to the page."""
+    response = redirect(safe_next(next_path), code=303)
+    if language in offered():
+        response.set_cookie(
+            COOKIE,
+            language,
+            max_age=COOKIE_SECONDS,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    else:
+        response.delete_cookie(COOKIE)  # "auto": follow the browser and the convening again
+    return response
 
 
 @cache

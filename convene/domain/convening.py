@@ -38,6 +38,8 @@ FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_response
 DEMAND_SETTINGS = ("anonymous", "support_required")
 ROUND_SETTINGS = ("fallback_threshold",)
 MINUTES_SETTINGS = ("minutes_public", "participants_add_actions")
+#: The languages of the interface (config LANGUAGES passes the offered ones to the services).
+DEFAULT_LANGUAGE = "en"
 #: Every setting a facilitator may change with `convening.update`.
 SETTINGS = (
     "title",
@@ -45,6 +47,7 @@ SETTINGS = (
     "place",
     "date",
     "passcode",
+    "language",
     *FLOOR_SETTINGS,
     *DEMAND_SETTINGS,
     *ROUND_SETTINGS,
@@ -116,6 +119,21 @@ def parse_date(value: object) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(N_("The date must be written as YYYY-MM-DD."), field="date") from None
+
+
+def parse_language(value: object, languages: tuple[str, ...]) -> str:
+    """A language code among ``languages`` (``es``, ``ES``, ``es-MX`` and ``es_MX`` all give
+    ``es`` when only ``es`` is offered); anything else is refused, naming what is offered."""
+    if isinstance(value, str) and 0 < len(value) <= 35:
+        wanted = value.strip().replace("_", "-").lower()
+        for candidate in (wanted, wanted.split("-")[0]):
+            if candidate in languages:
+                return candidate
+    raise InvalidInput(
+        N_("Unknown language: the supported languages are %(supported)s."),
+        field="language",
+        supported=", ".join(languages),
+    )
 
 
 def parse_timebox(value: object) -> int | None:
@@ -231,6 +249,9 @@ class Convening:
     starts_on: date | None = None
     passcode_hash: str | None = None
     started_at: datetime | None = None
+    #: the meeting's own language: the projector and the minutes speak it; a phone or laptop
+    #: without a choice of its own (or whose browser asks for none we have) too
+    language: str = DEFAULT_LANGUAGE
     #: floor rules for every item that does not set its own
     progressive: str = "off"
     speaker_limit_seconds: int | None = None
@@ -259,31 +280,38 @@ class Convening:
         place: object = "",
         date: object = None,
         passcode: object = None,
+        language: object = None,
+        languages: tuple[str, ...] = (DEFAULT_LANGUAGE,),
     ) -> Convening:
         convening = cls(code=code, title="", created_at=now)
-        convening._apply_settings(
-            {
-                "title": title,
-                "description": description,
-                "place": place,
-                "date": date,
-                "passcode": passcode,
-            }
-        )
+        settings = {
+            "title": title,
+            "description": description,
+            "place": place,
+            "date": date,
+            "passcode": passcode,
+        }
+        if language is not None:
+            settings["language"] = language
+        convening._apply_settings(settings, languages)
         return convening
 
-    def update_settings(self, changes: dict) -> list[DomainEvent]:
+    def update_settings(
+        self, changes: dict, languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    ) -> list[DomainEvent]:
         unknown = set(changes) - set(SETTINGS)
         if unknown:
             raise InvalidInput(
                 N_("Unknown field: %(name)s."), field=sorted(unknown)[0], name=sorted(unknown)[0]
             )
-        self._apply_settings(changes)
+        self._apply_settings(changes, languages)
         return [DomainEvent("convening.updated", self.public())]
 
-    def _apply_settings(self, changes: dict) -> None:
+    def _apply_settings(self, changes: dict, languages: tuple[str, ...]) -> None:
         # Validate everything first so a refused change leaves the convening untouched.
         cleaned: dict = {}
+        if "language" in changes:
+            cleaned["language"] = parse_language(changes["language"], languages)
         if "title" in changes:
             cleaned["title"] = clean_line(changes["title"], "title", TITLE_MAX)
         if "description" in changes:
@@ -352,6 +380,7 @@ class Convening:
             "place": self.place,
             "date": self.starts_on.isoformat() if self.starts_on else None,
             "requires_passcode": self.requires_passcode,
+            "language": self.language,
             "started_at": iso(self.started_at),
             "progressive": self.progressive,
             "speaker_limit_seconds": self.speaker_limit_seconds,

@@ -51,6 +51,7 @@ def create_convening(
     date: object = None,
     passcode: object = None,
     facilitator_name: object = None,
+    language: object = None,
 ) -> CreatedConvening:
     """Anyone may create a convening; they receive its facilitator and projector tokens."""
     facilitator_token, projector_token = new_token(), new_token()
@@ -63,6 +64,8 @@ def create_convening(
                 place=place,
                 date=date,
                 passcode=passcode,
+                language=language,
+                languages=svc.languages,
                 now=uow.now,
             )
             if uow.session.execute(
@@ -101,7 +104,7 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
-        events = convening.update_settings(changes)
+        events = convening.update_settings(changes, svc.languages)
         events += demands.settings_changed(uow, convening, changes)
         uow.record(convening, actor, events)
         floor.rules_changed(uow, convening, actor, set(changes))

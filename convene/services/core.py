@@ -124,8 +124,11 @@ class Services:
         presence: Presence | None = None,
         clock: Callable[[], datetime] = utcnow,
         publish_lock: PublishLock | None = None,
+        languages: tuple[str, ...] = ("en",),
     ) -> None:
         self.session_factory = session_factory
+        #: the interface languages offered (config LANGUAGES): a convening may pick one
+        self.languages = tuple(languages)
         self.publisher: Publisher = publisher or NullPublisher()
         self.presence: Presence = presence or LocalPresence()
         self.clock = clock

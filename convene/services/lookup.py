@@ -19,3 +19,10 @@ def join_info(svc: Services, code: str) -> dict | None:
     if row is None:
         return None
     return {"code": code, "title": row.title, "requires_passcode": row.passcode_hash is not None}
+
+
+def language_of(svc: Services, code: str) -> str | None:
+    """The convening's own language, or None when no convening has that (normalised) code."""
+    c = tables.convenings.c
+    with svc.read() as session:
+        return session.execute(select(c.language).where(c.code == code)).scalar_one_or_none()

@@ -89,6 +89,8 @@ convenings = Table(
     # Minutes: participants may download final minutes; participants may add action items.
     Column("minutes_public", Boolean, nullable=False, default=False),
     Column("participants_add_actions", Boolean, nullable=False, default=False),
+    # The meeting's own language (the projector's and the minutes').
+    Column("language", String(10), nullable=False, default="en"),
 )
 
 members = Table(

@@ -25,6 +25,7 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 
+from convene import i18n
 from convene.domain.convening import Role, normalise_join_code
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
 from convene.services import convenings, lookup
@@ -103,6 +104,12 @@ def _render_refusal(template: str, error: DomainError, **context):
 # -- pages -------------------------------------------------------------------------------------
 
 
+@blueprint.get("/language/<language>")
+def language(language: str):
+    """The language switch on every page: this device's choice ("auto" forgets it)."""
+    return i18n.choose(language, request.args.get("next"))
+
+
 @blueprint.get("/")
 def index():
     return render_template("index.html")
@@ -121,6 +128,7 @@ def create():
             date=form.get("date") or None,
             passcode=form.get("passcode") or None,
             facilitator_name=form.get("facilitator_name") or None,
+            language=form.get("language") or None,
         )
     except DomainError as error:
         return _render_refusal("index.html", error, form=form)
