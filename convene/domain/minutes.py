@@ -362,6 +362,7 @@ def build_minutes(state: dict, events: list[dict]) -> dict:
             "date": convening.get("date"),
             "place": convening.get("place", ""),
             "started_at": convening.get("started_at"),
+            "language": convening.get("language", "en"),
         },
         "facilitators": sorted(
             (m["name"] for m in state["members"] if m["role"] == "facilitator"), key=str.lower

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from flask_babel import get_translations, gettext, ngettext
+from flask_babel import force_locale, get_translations, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from convene.domain.minutes import duration
@@ -81,4 +81,6 @@ def environment() -> Environment:
 
 
 def render(template: str, document: dict) -> str:
-    return environment().get_template(template).render(m=document)
+    """The minutes in the convening's own language, whoever downloads them."""
+    with force_locale(document.get("convening", {}).get("language") or "en"):
+        return environment().get_template(template).render(m=document)

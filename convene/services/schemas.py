@@ -62,6 +62,8 @@ class CreateConvening(Args):
     date: Text | UnsetType | None = UNSET
     passcode: Text | UnsetType | None = UNSET
     facilitator_name: Text | UnsetType | None = UNSET
+    #: one of config LANGUAGES (the domain refuses others, naming them)
+    language: Text | UnsetType = UNSET
 
 
 class Join(Args):
@@ -76,6 +78,7 @@ class UpdateConvening(Args):
     place: Text | UnsetType = UNSET
     date: Text | UnsetType | None = UNSET
     passcode: Text | UnsetType | None = UNSET
+    language: Text | UnsetType = UNSET
     progressive: Progressive | UnsetType = UNSET
     speaker_limit_seconds: Int | UnsetType | None = UNSET
     allow_direct_responses: bool | UnsetType = UNSET

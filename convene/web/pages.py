@@ -254,6 +254,8 @@ def projector(code: str):
         join_url=external_url("pages.convening", code=code),
         site_url=external_url("pages.index"),
         qr_url=url_for("pages.qr", code=code),
+        # It follows the convening's language unless this device chose one.
+        room_languages=[] if i18n.device_choice() else i18n.offered(),
     )
 
 

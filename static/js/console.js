@@ -433,6 +433,7 @@ function renderSettings(state) {
   settings.elements.description.value = c.description || "";
   settings.elements.place.value = c.place || "";
   settings.elements.date.value = c.date || "";
+  if (settings.elements.language) settings.elements.language.value = c.language || "en";
   settings.elements.passcode.value = "";
   settings.elements.clear_passcode.checked = false;
 }
@@ -446,6 +447,7 @@ settings.addEventListener("submit", async (event) => {
     place: f.place.value,
     date: f.date.value || null,
   };
+  if (f.language) args.language = f.language.value;
   if (f.passcode.value.trim()) args.passcode = f.passcode.value.trim();
   else if (f.clear_passcode.checked) args.passcode = "";
   const result = await run("convening.update", args);

@@ -9,7 +9,7 @@ import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { countdownEl, currentItem, metaLine, nextItem } from "./views.js";
 
-const { token } = config();
+const { token, room_languages: roomLanguages = [] } = config();
 const live = new LiveConnection({
   token,
   t,
@@ -38,6 +38,13 @@ function nowView(state) {
 }
 
 function render(state) {
+  // Without a language of its own, the projector speaks the convening's: reload when the
+  // facilitators change it (the page's words come from the server's catalogue).
+  const language = state.convening.language;
+  if (roomLanguages.includes(language) && language !== locale) {
+    window.location.reload();
+    return;
+  }
   const phase = state.convening.started_at ? "during" : "before";
   $("#live").dataset.phase = phase;
   setText($("#convening-title"), state.convening.title);

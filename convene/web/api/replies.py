@@ -35,6 +35,13 @@ class Convening(Reply, kw_only=True):
     place: str
     date: Annotated[str, Meta(extra_json_schema={"format": "date"})] | None
     requires_passcode: bool
+    language: (
+        Annotated[
+            str,
+            Meta(description="The meeting's language: the projector and the minutes use it."),
+        ]
+        | UnsetType
+    ) = UNSET
     started_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
     ) = UNSET

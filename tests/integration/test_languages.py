@@ -1,0 +1,153 @@
+"""Language choice in three places: the convening's own language (settings, API, console),
+each device's choice (the switch on every page), then the browser's Accept-Language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from convene.i18n import COOKIE
+
+
+@pytest.fixture
+def app(_sqlite_template, tmp_path):
+    from convene.app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": _sqlite_template.fresh(tmp_path),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "ASYNC_MODE": "threading",
+            "LANGUAGES": ["en", "es"],
+        }
+    )
+    yield app
+    app.extensions["convene"].ticker.stop()
+    app.extensions["convene.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _create(client, **extra):
+    body = {"title": "Asamblea de inquilinos de Boyle Heights", **extra}
+    response = client.post("/api/convenings", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def test_a_convening_speaks_english_until_its_facilitator_sets_another_language(client):
+    created = _create(client)
+    code, token = created["code"], created["facilitator_token"]
+    assert (
+        client.get(f"/api/convenings/{code}", headers=_auth(token)).get_json()["convening"][
+            "language"
+        ]
+        == "en"
+    )
+    changed = client.patch(f"/api/convenings/{code}", json={"language": "es"}, headers=_auth(token))
+    assert changed.status_code == 200, changed.get_json()
+    snapshot = client.get(f"/api/convenings/{code}", headers=_auth(token)).get_json()
+    assert snapshot["convening"]["language"] == "es"
+
+
+def test_a_region_or_case_finds_the_offered_language(client):
+    created = _create(client, language="ES-mx")
+    snapshot = client.get(
+        f"/api/convenings/{created['code']}", headers=_auth(created["facilitator_token"])
+    ).get_json()
+    assert snapshot["convening"]["language"] == "es"
+
+
+@pytest.mark.parametrize("value", ["fr", "", "x" * 5000, 7, None, ["es"], {"es": True}, True])
+def test_an_unknown_language_is_refused_naming_the_supported_ones(client, value):
+    created = _create(client, language="es")
+    code, token = created["code"], created["facilitator_token"]
+    refused = client.patch(
+        f"/api/convenings/{code}", json={"language": value, "title": "Otro"}, headers=_auth(token)
+    )
+    assert refused.status_code in (400, 413, 422)
+    error = refused.get_json()["error"]
+    if isinstance(value, str) and len(value) < 100:
+        assert refused.status_code == 422
+        assert error["field"] == "language"
+        assert "en, es" in error["message"]
+    snapshot = client.get(f"/api/convenings/{code}", headers=_auth(token)).get_json()
+    assert snapshot["convening"]["language"] == "es"
+    assert snapshot["convening"]["title"] == "Asamblea de inquilinos de Boyle Heights"
+
+
+def test_participants_cannot_change_the_language(client):
+    created = _create(client)
+    code = created["code"]
+    joined = client.post(f"/api/convenings/{code}/participants", json={"name": "Inés Peña"})
+    token = joined.get_json()["token"]
+    refused = client.patch(f"/api/convenings/{code}", json={"language": "es"}, headers=_auth(token))
+    assert refused.status_code == 403
+
+
+def test_the_device_choice_then_the_browser_then_the_convening(client):
+    created = _create(client, language="es")
+    code = created["code"]
+    # A browser asking for a language we do not have gets the convening's.
+    assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "vi"})) == "es"
+    assert _lang(client.get("/", headers={"Accept-Language": "vi"})) == "en"
+    # The browser's language comes before the convening's.
+    assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "en-US,en"})) == "en"
+    assert _lang(client.get("/", headers={"Accept-Language": "es-ES,es;q=0.9"})) == "es"
+    # The device's own choice comes first, and is remembered.
+    switched = client.get(f"/language/en?next=/c/{code}", headers={"Accept-Language": "es"})
+    assert switched.status_code == 303
+    assert switched.headers["Location"].endswith(f"/c/{code}")
+    assert COOKIE in switched.headers["Set-Cookie"]
+    assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "es"})) == "en"
+    # "auto" forgets it.
+    client.get("/language/auto?next=/")
+    assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "es"})) == "es"
+
+
+def test_the_projector_follows_the_convening_unless_the_device_chose(client):
+    created = _create(client, language="es")
+    client.get(created["projector_url"].split("localhost", 1)[-1])
+    projector = f"/c/{created['code']}/projector"
+    assert _lang(client.get(projector, headers={"Accept-Language": "en-US"})) == "es"
+    client.get("/language/en")
+    assert _lang(client.get(projector, headers={"Accept-Language": "es"})) == "en"
+
+
+def test_every_page_shows_the_switch_in_each_language_own_words(client):
+    page = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert 'data-testid="language-switch"' in page
+    assert 'lang="en" hreflang="en"' in page
+    assert ">English</a>" in page
+    assert 'aria-current="true">Español</span>' in page
+    assert "/language/en?next=/" in page
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "evil", "/\\\\x"])
+def test_the_switch_goes_back_only_to_this_site(client, target):
+    response = client.get("/language/es", query_string={"next": target})
+    assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_the_creation_form_takes_the_page_language(client):
+    page = client.get("/", headers={"Accept-Language": "es"})
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    form = {"csrf": csrf, "title": "Asamblea del Valle", "language": "es"}
+    created = client.post("/convenings", data=form, headers={"Accept-Language": "es"})
+    assert created.status_code == 200
+    code = re.search(r"/c/([A-Z0-9]{6})", created.get_data(as_text=True)).group(1)
+    assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "vi"})) == "es"
