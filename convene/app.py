@@ -78,7 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     handlers.register(socketio)
     ticker.attach(socketio, services)
     if isinstance(services.presence, RedisPresence):
-        socketio.start_background_task(_presence_heartbeat, services.presence)
+        socketio.start_background_task(_presence_heartbeat, services)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     errors.register(app)
@@ -126,11 +126,15 @@ def _publish_lock(config: dict, client):
     return RedisLock(client, prefix=config["SOCKETIO_CHANNEL"])
 
 
-def _presence_heartbeat(presence: RedisPresence) -> None:
+def _presence_heartbeat(services: Services) -> None:
+    """Keep this process counted, and tell the screens when another process's phones stop
+    counting (it died: no disconnect reaches this process)."""
+    presence = services.presence
     while True:
         socketio.sleep(presence.HEARTBEAT_SECONDS)
         try:
-            presence.heartbeat()
+            for convening_id in presence.heartbeat():
+                services.ticker.mark_presence(convening_id)
         except Exception:  # Redis unreachable for a moment: try again at the next beat
             log.warning("Could not renew presence in Redis", exc_info=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -174,7 +175,23 @@ class ServerProcess:
                 time.sleep(0.2)
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
 
+    def kill(self) -> None:
+        """Die at once, as on a crash or an out-of-memory kill: SIGKILL to the server and its
+        workers (gunicorn's worker holds the connections), no goodbye to anyone."""
+        import signal
+
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        workers = [int(c) for c in children.read_text().split()] if children.exists() else []
+        for target in [pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(target, signal.SIGKILL)
+        self.process.wait()
+
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            self._log.close()
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

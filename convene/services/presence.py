@@ -58,6 +58,15 @@ class LocalPresence:
         with self._lock:
             return [c for c, counts in self._counts.items() if counts]
 
+    def entries(self, convening_id: int) -> dict[str, str]:
+        """This process's connections to a convening: sid → "member:role"."""
+        with self._lock:
+            return {
+                sid: f"{member}:{role}"
+                for sid, (convening, member, role) in self._by_sid.items()
+                if convening == convening_id
+            }
+
 
 def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
     """(what facilitators see, what everyone else sees) of who is connected."""
@@ -70,13 +79,18 @@ def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
 class RedisPresence:
     """Presence shared by several server processes through Redis.
 
-    Each process keeps one hash per convening (``sid → member:role``) under its own key,
-    with a time-to-live that :meth:`heartbeat` renews. If a process dies, its connections
-    disappear from the count when the key expires, instead of staying "connected" forever.
+    Each process keeps one hash per convening (``sid → member:role``) under its own key, and
+    a mark of its own that says it is alive, renewed every HEARTBEAT_SECONDS and gone
+    ALIVE_SECONDS after the last renewal. Readers count only the hashes of processes whose
+    mark is there: when a process dies, its phones stop counting within ALIVE_SECONDS +
+    CACHE_SECONDS (7 s), and the other processes tell the screens at their next heartbeat.
+    (A hash that expired after all, as when a process stalled longer than TTL_SECONDS or
+    Redis was emptied, is written again from this process's own record.)
     """
 
-    TTL_SECONDS = 45
-    HEARTBEAT_SECONDS = 15
+    ALIVE_SECONDS = 6
+    HEARTBEAT_SECONDS = 1
+    TTL_SECONDS = 120
     CACHE_SECONDS = 1.0
 
     def __init__(
@@ -88,9 +102,13 @@ class RedisPresence:
         self._prefix = prefix
         self._local = LocalPresence()
         self._cache: dict[int, tuple[float, dict[int, str]]] = {}
+        self._told: dict[int, dict[int, str]] = {}  # what the last heartbeat saw
 
     def _key(self, convening_id: int) -> str:
         return f"{self._prefix}:presence:{convening_id}:{self._server}"
+
+    def _alive_key(self, server_id: str) -> str:
+        return f"{self._prefix}:presence-alive:{server_id}"
 
     def connect(self, convening_id: int, member_id: int, role: str, sid: str) -> None:
         self._local.connect(convening_id, member_id, role, sid)
@@ -98,6 +116,7 @@ class RedisPresence:
         pipe = self._redis.pipeline()
         pipe.hset(key, sid, f"{member_id}:{role}")
         pipe.expire(key, self.TTL_SECONDS)
+        pipe.set(self._alive_key(self._server), "1", px=self.ALIVE_SECONDS * 1000)
         pipe.execute()
 
     def disconnect(self, sid: str) -> int | None:
@@ -120,19 +139,58 @@ class RedisPresence:
         return result
 
     def _read(self, convening_id: int) -> dict[int, str]:
-        result: dict[int, str] = {}
         pattern = f"{self._prefix}:presence:{convening_id}:*"
-        for key in self._redis.scan_iter(match=pattern, count=100):
-            for value in self._redis.hvals(key):
-                member, _, role = (value.decode() if isinstance(value, bytes) else value).partition(
-                    ":"
-                )
+        keys = [_text(key) for key in self._redis.scan_iter(match=pattern, count=100)]
+        if not keys:
+            return {}
+        servers = [key.rsplit(":", 1)[1] for key in keys]
+        alive = self._redis.mget([self._alive_key(server) for server in servers])
+        pipe = self._redis.pipeline()
+        for key, mark in zip(keys, alive, strict=True):
+            if mark is not None:
+                pipe.hvals(key)
+        result: dict[int, str] = {}
+        for values in pipe.execute():
+            for value in values:
+                member, _, role = _text(value).partition(":")
                 result[int(member)] = role
         return result
 
-    def heartbeat(self) -> None:
-        """Renew this process's keys (call every HEARTBEAT_SECONDS)."""
+    def heartbeat(self) -> list[int]:
+        """Say this process is alive and renew its hashes (call every HEARTBEAT_SECONDS).
+
+        Returns the convenings this process serves whose presence changed since the last
+        heartbeat without a connection here changing it (another process died or stalled),
+        so that their screens are told."""
+        convenings = self._local.convenings()
         pipe = self._redis.pipeline()
-        for convening_id in self._local.convenings():
+        pipe.set(self._alive_key(self._server), "1", px=self.ALIVE_SECONDS * 1000)
+        for convening_id in convenings:
             pipe.expire(self._key(convening_id), self.TTL_SECONDS)
+        renewed = pipe.execute()[1:]
+        for convening_id, ok in zip(convenings, renewed, strict=True):
+            if not ok:
+                self._write_again(convening_id)
+        changed = []
+        for convening_id in convenings:
+            seen = self.connected(convening_id)
+            if self._told.get(convening_id) != seen:
+                changed.append(convening_id)
+            self._told[convening_id] = seen
+        for gone in set(self._told) - set(convenings):
+            del self._told[gone]
+        return changed
+
+    def _write_again(self, convening_id: int) -> None:
+        entries = self._local.entries(convening_id)
+        if not entries:
+            return
+        key = self._key(convening_id)
+        pipe = self._redis.pipeline()
+        pipe.hset(key, mapping=entries)
+        pipe.expire(key, self.TTL_SECONDS)
         pipe.execute()
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -67,3 +67,50 @@ def test_presence_is_read_from_redis_at_most_once_a_second():
         assert here.connected(7) == {1: "participant", 3: "facilitator"}
     finally:
         client.delete(*client.keys(f"{prefix}:*") or ["-"])
+
+
+def test_a_process_that_stops_renewing_its_mark_stops_counting():
+    """A process that died (its mark expired) no longer counts; the others' heartbeat says
+    which convenings changed, and a stalled process that comes back counts again."""
+    need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"t-{uuid.uuid4().hex}"
+    client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
+    now = [100.0]
+    here = RedisPresence(client, "here", prefix, clock=lambda: now[0])
+    there = RedisPresence(client, "there", prefix, clock=lambda: now[0])
+    try:
+        here.connect(7, 1, "facilitator", "a")
+        for member in range(2, 152):
+            there.connect(7, member, "participant", f"s{member}")
+        assert len(here.connected(7)) == 151
+        assert here.heartbeat() == [7], "first beat: what the screens were last told"
+        mark = f"{prefix}:presence-alive:there"
+        assert 0 < client.pttl(mark) <= RedisPresence.ALIVE_SECONDS * 1000
+        client.delete(mark)  # what Redis does ALIVE_SECONDS after "there" last renewed it
+        now[0] += RedisPresence.CACHE_SECONDS
+        assert here.heartbeat() == [7], "the screens of convening 7 are told"
+        assert here.connected(7) == {1: "facilitator"}
+        assert here.heartbeat() == [], "nothing changed since"
+        there.heartbeat()  # it was only stalled: back in the count, nothing forgotten
+        now[0] += RedisPresence.CACHE_SECONDS
+        assert len(here.connected(7)) == 151
+    finally:
+        client.delete(*client.keys(f"{prefix}:*") or ["-"])
+
+
+def test_a_hash_that_expired_is_written_again_by_its_process():
+    need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"t-{uuid.uuid4().hex}"
+    client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
+    now = [100.0]
+    here = RedisPresence(client, "here", prefix, clock=lambda: now[0])
+    try:
+        here.connect(7, 1, "participant", "a")
+        here.connect(7, 2, "participant", "b")
+        here.disconnect("b")
+        client.delete(f"{prefix}:presence:7:here")  # a stall past TTL_SECONDS, or a flush
+        here.heartbeat()
+        now[0] += RedisPresence.CACHE_SECONDS
+        assert here.connected(7) == {1: "participant"}
+    finally:
+        client.delete(*client.keys(f"{prefix}:*") or ["-"])

@@ -195,3 +195,51 @@ def test_a_ballot_cast_on_one_process_reaches_the_projector_on_the_other(two_ser
         projector.close()
         for phone in phones:
             phone.close()
+
+
+def test_the_phones_of_a_process_that_died_stop_counting_as_present(two_servers):
+    """One of two processes is killed: its phones leave the facilitator's count and the
+    quorum's 'present' within seconds (RedisPresence.ALIVE_SECONDS + CACHE_SECONDS: 7 s,
+    bench/presence_failover.py measures it), not after 45 s as before."""
+    first, second = two_servers
+    created = requests.post(
+        f"{first.url}/api/convenings", json={"title": "Regional"}, timeout=10
+    ).json()
+    code = created["code"]
+    staff = {"Authorization": f"Bearer {created['facilitator_token']}"}
+
+    def join(server, n):
+        return requests.post(
+            f"{server.url}/api/convenings/{code}/participants", json={"name": f"P{n}"}, timeout=10
+        ).json()["token"]
+
+    console = Screen(first.url, created["facilitator_token"])
+    phones = [Screen(first.url, join(first, n)) for n in range(2)]
+    phones += [Screen(second.url, join(second, n)) for n in range(2, 5)]
+    try:
+        console.wait_for(lambda: any(p["participants_connected"] == 5 for p in console.presence))
+        second.kill()
+        console.presence.clear()
+        console.wait_for(
+            lambda: any(p["participants_connected"] == 2 for p in console.presence), timeout=20
+        )
+        round_ = requests.post(
+            f"{first.url}/api/convenings/{code}/rounds",
+            json={"title": "Quorum", "method": "irv", "options": [{"label": "A"}, {"label": "B"}]},
+            headers=staff,
+            timeout=10,
+        ).json()
+        opened = requests.post(
+            f"{first.url}/api/convenings/{code}/rounds/{round_['id']}/open",
+            headers=staff,
+            timeout=10,
+        )
+        assert opened.status_code == 200, opened.text
+        shown = requests.get(
+            f"{first.url}/api/convenings/{code}/rounds/{round_['id']}", headers=staff, timeout=10
+        ).json()
+        assert shown["present_at_open"] == 2, "the dead process's phones are not in the quorum"
+    finally:
+        console.close()
+        for phone in phones[:2]:
+            phone.close()
