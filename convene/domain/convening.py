@@ -264,6 +264,8 @@ class Convening:
     #: minutes: participants may download them once final; participants may add action items
     minutes_public: bool = False
     participants_add_actions: bool = False
+    #: what the projector shows (ProjectorView.dump()); None: it follows the meeting
+    projector: str | None = None
     agenda: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 

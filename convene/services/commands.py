@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from convene.domain.convening import Actor
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, demands, floor, minutes, rounds
+from convene.services import agenda, convenings, demands, floor, minutes, projector, rounds
 from convene.services import schemas as s
 from convene.services.core import Services
 
@@ -78,6 +78,7 @@ COMMANDS: dict[str, Command] = {
     "minutes.finalize": Command(minutes.finalize, s.NoArgs),
     "actions.add": Command(minutes.add_action, s.AddAction),
     "actions.list": Command(minutes.list_actions, s.NoArgs),
+    "projector.show": Command(projector.show, s.ShowOnProjector),
 }
 
 

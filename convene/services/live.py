@@ -11,6 +11,7 @@ from convene.services import demands, rounds
 from convene.services.core import Services, active_members, count_participants
 from convene.services.floor import floor_state
 from convene.services.presence import presence_views
+from convene.services.projector import projector_state
 from convene.store import eventlog, tables
 
 #: A client further behind than this gets a fresh snapshot instead of the events.
@@ -36,6 +37,7 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             "participants": count_participants(session, convening.id),
             "floor": floor_state(session, convening, current),
             "demands": demands.demand_list(session, convening, actor),
+            "projector": projector_state(convening),
         }
         state["me"].update(demands.my_state(session, actor))
         state["rounds"], state["me"]["voted_rounds"] = rounds.rounds_for_snapshot(

@@ -365,3 +365,14 @@ def invalid(detail: str) -> InvalidInput:
             if template:
                 return InvalidInput(template, field=field)
     return InvalidInput(N_("%(field)s is not valid."), field=field)
+
+
+# -- the projector -----------------------------------------------------------------------------
+
+
+class ShowOnProjector(Args):
+    """What the projector shows (convene/domain/projector.py): an id goes with demand or round."""
+
+    show: Literal["auto", "join", "agenda", "floor", "demand", "round"]
+    demand_id: Id | UnsetType | None = UNSET
+    round_id: Id | UnsetType | None = UNSET

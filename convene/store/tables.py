@@ -91,6 +91,8 @@ convenings = Table(
     Column("participants_add_actions", Boolean, nullable=False, default=False),
     # The meeting's own language (the projector's and the minutes').
     Column("language", String(10), nullable=False, default="en"),
+    # What the facilitator put on the projector (convene/domain/projector.py); NULL: auto.
+    Column("projector", String(40), nullable=True),
 )
 
 members = Table(

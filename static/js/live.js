@@ -29,6 +29,9 @@ export function applyEvent(state, event) {
     case "convening.started":
       state.convening = { ...state.convening, started_at: data.started_at };
       break;
+    case "projector.shown":
+      state.projector = data;
+      break;
     case "participant.joined":
       if (typeof data.participants === "number") state.participants = data.participants;
       if (state.members && data.name !== undefined && !state.members.some((m) => m.id === data.id)) {

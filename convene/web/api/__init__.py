@@ -548,6 +548,11 @@ def set_caucus(code: str, member_id: int):
     return _run(code, "members.set_caucus", {**_body(), "member_id": member_id})
 
 
+@blueprint.put("/convenings/<code>/projector")
+def show_on_projector(code: str):
+    return _run(code, "projector.show", _body())
+
+
 # -- decision rounds ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,181 @@
+"""The projector fits anything: every view, at 1920×1080, 1280×720 and 1024×768, with real
+content (tests/data/projector_content.json: sentence-long option labels, 60-character names
+with diacritics, a 2,000-character demand, a 10-person queue, 32 STV candidates), shows every
+text whole (tests/e2e/fit.py), and keeps the result's headline on screen.
+
+One server, one browser page: the meeting is built through the API, the facilitator puts
+each view on the projector (PUT /projector), and the page is resized in place.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.fit import cut_off, too_small
+from tests.e2e.flows import api_create, expect_live
+
+pytestmark = pytest.mark.browser
+
+CONTENT = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "projector_content.json").read_text()
+)
+SIZES = [(1920, 1080), (1280, 720), (1024, 768)]
+#: The smallest text on the projector, as a share of the screen height (docs/using-convene.md).
+MIN_TEXT_SHARE = 0.02
+
+
+class Api:
+    def __init__(self, base: str, code: str) -> None:
+        assert base.startswith("http://127.0.0.1:")
+        self.base = base
+        self.code = code
+
+    def __call__(self, method: str, path: str, body: dict | None = None, token: str = ""):
+        request = urllib.request.Request(  # noqa: S310 - the test server on localhost
+            f"{self.base}/api/convenings/{self.code}{path}",
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+                raw = response.read()
+                return json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {path}: {error.code} {error.read()[:300]!r}") from None
+
+
+def build_meeting(base: str) -> tuple[Api, dict, dict]:
+    """The regional convening of the fixture, with every kind of round already counted."""
+    created = api_create(base, CONTENT["convening_title"], place="Centro Cultural Peñalolén")
+    api = Api(base, created["code"])
+    boss = created["facilitator_token"]
+    items = [
+        api(
+            "POST",
+            "/agenda",
+            {"title": i["title"], "notes": i["notes"], "timebox_minutes": i["minutes"]},
+            boss,
+        )
+        for i in CONTENT["items"]
+    ]
+    people = [
+        api("POST", "/participants", {"name": name, "caucus": "Región Metropolitana"})["token"]
+        for name in CONTENT["names"]
+    ]
+    people += [
+        api("POST", "/participants", {"name": f"Delegada {n} de la Asamblea de Ñuñoa"})["token"]
+        for n in range(13, 41)
+    ]
+    return api, created, {"boss": boss, "people": people, "items": items}
+
+
+def vote_ranked(api: Api, round_: dict, people: list[str], seed: int, boss: str) -> None:
+    ids = [o["id"] for o in round_["options"]]
+    rng = random.Random(seed)
+    favourites = ids[: max(3, len(ids) // 3)]
+    for token in people:
+        ranking = rng.sample(favourites, 2) + rng.sample(ids, rng.randint(2, min(8, len(ids))))
+        ranking = list(dict.fromkeys(ranking))
+        api("POST", f"/rounds/{round_['id']}/ballots", {"ranking": ranking}, token)
+
+
+def new_round(api: Api, boss: str, item: dict, **fields) -> dict:
+    round_ = api("POST", "/rounds", {"agenda_item_id": item["id"], "secret": True, **fields}, boss)
+    api("POST", f"/rounds/{round_['id']}/open", {}, boss)
+    return round_
+
+
+def close(api: Api, boss: str, round_: dict) -> None:
+    api("POST", f"/rounds/{round_['id']}/close", {}, boss)
+
+
+def check_fits(page: Page, state: str, headline: str | None = None) -> None:
+    """At every size: nothing cut off, nothing too small, the headline (if any) on screen."""
+    problems = []
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function(
+            "([w, h]) => innerWidth === w && innerHeight === h"
+            " && !document.querySelector('[data-fitting]')",
+            arg=[width, height],
+        )
+        page.wait_for_timeout(50)
+        where = f"{state} at {width}×{height}"
+        problems += [f"{where}: {p}" for p in cut_off(page)]
+        problems += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
+        if headline:
+            box = page.get_by_test_id(headline).bounding_box()
+            if not box or box["y"] < 0 or box["y"] + box["height"] > height:
+                problems.append(f"{where}: the headline ({headline}) is not on screen")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_every_projector_view_fits_every_screen(server, new_context):
+    api, created, who = build_meeting(server.url)
+    boss, people, items = who["boss"], who["people"], who["items"]
+    page = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(created["projector_url"])
+    expect_live(page)
+
+    check_fits(page, "before the meeting")
+
+    # The item with its notes, a speaker and a queue of ten, demands with an amendment.
+    housing = items[0]
+    api("POST", f"/agenda/{housing['id']}/start", {}, boss)
+    for token in people[:11]:
+        api("POST", "/queue", {}, token)
+    api("POST", "/queue/next", {}, boss)
+    demand = api(
+        "POST",
+        "/demands",
+        {"agenda_item_id": housing["id"], **CONTENT["demand"]},
+        people[0],
+    )
+    for n, token in enumerate(people[1:4]):
+        api(
+            "POST",
+            "/demands",
+            {
+                "agenda_item_id": housing["id"],
+                "title": f"{CONTENT['options'][n]}",
+                "body": CONTENT["options"][n + 3],
+            },
+            token,
+        )
+    api("POST", f"/demands/{demand['id']}/open", {}, boss)
+    a = CONTENT["amendment"]
+    api(
+        "POST",
+        f"/demands/{demand['id']}/amendments",
+        {"passage": a["from"], "body": a["to"], "rationale": a["rationale"]},
+        people[1],
+    )
+    expect(page.get_by_test_id("projector-spotlight")).to_be_visible()
+    expect(page.get_by_test_id("queue-entry")).to_have_count(10)
+    check_fits(page, "item, floor and demand with an amendment")
+
+    # A live ranked round with twelve sentence-long options.
+    irv = new_round(
+        api,
+        boss,
+        housing,
+        title="Which campaign first? Rank the twelve proposals the chapters sent",
+        method="irv",
+        options=[{"label": o} for o in CONTENT["options"]],
+        live_results=True,
+    )
+    vote_ranked(api, irv, people, 1, boss)
+    expect(page.get_by_test_id("projector-turnout")).to_contain_text("40")
+    check_fits(page, "IRV live")
+    close(api, boss, irv)
+    expect(page.get_by_test_id("projector-decision")).to_be_visible()
+    check_fits(page, "IRV result", headline="projector-decision")
