@@ -198,9 +198,9 @@ function spotlightView(demand, amendment, t) {
     "div",
     { class: `proj-spotlight ${adopted ? "is-adopted" : ""}`.trim(), "data-testid": "projector-spotlight", dataset: { amendment: amendment.id, status: amendment.status } },
     h("p", { class: "projector-eyebrow" }, adopted ? t("proj_new_version", { n: demand.version }) : t("proj_amendment")),
-    h("p", { class: "proj-spotlight-head" }, head),
-    adopted || amendment.status === "rejected" ? demandBody(demand, "demand-body proj-body") : diffView(amendment.diff, t, "diff proj-diff"),
-    !adopted && amendment.rationale ? h("p", { class: "proj-rationale" }, t("rationale_said", { text: amendment.rationale })) : null,
+    h("p", { class: "proj-spotlight-head", "data-page-item": "" }, head),
+    adopted || amendment.status === "rejected" ? pageBlocks(demandBody(demand, "demand-body proj-body")) : pageItem(diffView(trimmedOps(amendment.diff), t, "diff proj-diff")),
+    !adopted && amendment.rationale ? h("p", { class: "proj-rationale", "data-page-item": "" }, t("rationale_said", { text: amendment.rationale })) : null,
   );
 }
 
@@ -208,7 +208,7 @@ function projectorRow(demand, t) {
   const a = demand.agreement;
   return h(
     "li",
-    { class: "proj-demand", "data-testid": "projector-demand", dataset: { id: demand.id } },
+    { class: "proj-demand", "data-testid": "projector-demand", "data-page-item": "", dataset: { id: demand.id } },
     h(
       "div",
       { class: "proj-demand-head" },
@@ -228,22 +228,94 @@ function projectorRow(demand, t) {
   );
 }
 
-/** The projector: the current item's demands (or every open one) and the latest amendment. */
-export function mountProjectorDemands(live, t, el) {
+/** On the projector, unchanged text around a change keeps this many characters each side. */
+const CONTEXT_CHARS = 90;
+
+/** An amendment's diff with long unchanged stretches shortened to their ends ("…"). */
+export function trimmedOps(ops, context = CONTEXT_CHARS) {
+  const out = [];
+  (ops || []).forEach((op, i) => {
+    if (op.op !== "equal" || op.text.length <= 2 * context + 20) {
+      out.push(op);
+      return;
+    }
+    const first = i === 0;
+    const last = i === ops.length - 1;
+    const head = first ? "" : op.text.slice(0, context).replace(/\s+\S*$/, "");
+    const tail = last ? "" : op.text.slice(-context).replace(/^\S*\s+/, "");
+    out.push({ op: "equal", text: `${head}${head || !first ? " … " : "… "}${tail}`.replace(/^ /, "") });
+  });
+  return out;
+}
+
+function pageItem(el) {
+  el.dataset.pageItem = "";
+  return el;
+}
+
+/** Mark the blocks of a rendered body (paragraphs, list items) as the pages' units. */
+function pageBlocks(el) {
+  for (const child of el.children) {
+    if (child.tagName === "OL" || child.tagName === "UL") for (const li of child.children) li.dataset.pageItem = "";
+    else child.dataset.pageItem = "";
+  }
+  return el;
+}
+
+function oneDemand(demand, t) {
+  const pending = demand.amendments.filter((a) => a.status === "pending");
+  const latest = pending[pending.length - 1] || null;
+  const a = demand.agreement;
+  return [
+    h("p", { class: "projector-eyebrow" }, t("demands_title")),
+    h(
+      "div",
+      { class: "proj-demand-head" },
+      h("h1", { class: "proj-demand-big-title", "data-testid": "projector-demand-title" }, demand.title),
+      statusBadge(demand.status, t),
+    ),
+    h("p", { class: "proj-demand-support muted" }, t("supporters_of", { n: demand.supporters, needed: demand.support_required }), a.responses ? ` · ${agreementCounts(a, t)}` : ""),
+    latest
+      ? h(
+          "div",
+          { class: "proj-spotlight", "data-testid": "projector-spotlight", dataset: { amendment: latest.id, status: latest.status } },
+          h("p", { class: "projector-eyebrow" }, t("proj_amendment")),
+          h("p", { class: "proj-spotlight-head", "data-page-item": "" }, t("proj_amendment_proposed", { name: latest.author.name, title: demand.title })),
+          pageItem(diffView(trimmedOps(latest.diff), t, "diff proj-diff")),
+        )
+      : null,
+    pageBlocks(demandBody(demand, "demand-body proj-body")),
+  ];
+}
+
+/** The projector: the current item's demands (or every open one) and the latest amendment,
+ * or the one demand the facilitator put on it. */
+export function mountProjectorDemands(live, t, el, view = () => ({ mode: "item", demands: true })) {
   const MAX_ROWS = 5;
   let shownKey = null;
   live.subscribe((state) => {
-    const shown = projectorDemands(state);
+    const v = view();
+    const root = document.getElementById("live");
+    if (v.mode === "demand") {
+      const demand = (state.demands || []).find((d) => d.id === v.demandId);
+      const key = JSON.stringify(["one", demand]);
+      el.hidden = !demand;
+      if (root) root.dataset.demands = demand ? "true" : "false";
+      if (key === shownKey) return;
+      shownKey = key;
+      replaceChildren(el, demand ? oneDemand(demand, t) : []);
+      return;
+    }
+    const shown = v.mode === "item" && v.demands ? projectorDemands(state) : [];
     const spot = spotlight(state, shown);
     const key = JSON.stringify([shown, spot && spot.amendment.id, state.current_item_id]);
+    el.hidden = shown.length === 0;
+    if (root) root.dataset.demands = shown.length ? "true" : "false";
     if (key === shownKey) return;
     shownKey = key;
-    const live_ = document.getElementById("live");
     const others = spot ? shown.filter((d) => d.id !== spot.demand.id) : shown;
     const rows = spot ? [spot.demand, ...others] : others;
     const limit = spot ? MAX_ROWS - 2 : MAX_ROWS;
-    el.hidden = shown.length === 0;
-    if (live_) live_.dataset.demands = shown.length ? "true" : "false";
     replaceChildren(
       el,
       h("h2", { class: "floor-queue-title proj-demands-title" }, t("demands_title")),

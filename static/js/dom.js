@@ -133,3 +133,9 @@ export function smallButton(key, label, text, onclick, { disabled = false, fallb
     text,
   );
 }
+
+/** ``text`` as one span per sentence, each a unit of the projector's pages (fit.js). */
+export function sentenceSpans(text, locale) {
+  const parts = typeof Intl.Segmenter === "function" ? [...new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)].map((s) => s.segment) : [text];
+  return parts.map((part) => h("span", { "data-page-item": "" }, part));
+}

@@ -15,6 +15,8 @@ export const WARNING_MS = 30_000;
 export const SIGNAL_WINDOW_MS = 10_000;
 /** The projector shows the speaker and this many after them, then "and N more". */
 export const PROJECTOR_QUEUE = 5;
+/** The projector shows this many of the next speakers (paged if they do not fit). */
+export const PROJECTOR_QUEUE_BIG = 10;
 
 export function kindLabel(kind, t) {
   return t(`kind_${kind}`);
@@ -175,7 +177,7 @@ function projectorEntry(entry, t) {
   const reason = reasonText(entry, t);
   return h(
     "li",
-    { class: `floor-entry kind-${entry.kind}`, dataset: { id: entry.id }, "data-testid": "queue-entry" },
+    { class: `floor-entry kind-${entry.kind}`, dataset: { id: entry.id }, "data-testid": "queue-entry", "data-page-item": "" },
     h("span", { class: "floor-pos", "aria-hidden": "true" }, String(entry.position)),
     h(
       "span",
@@ -189,7 +191,7 @@ function projectorEntry(entry, t) {
 
 function projectorFloor(floor, t) {
   const speaker = floor.speaker;
-  const shown = floor.queue.slice(0, PROJECTOR_QUEUE);
+  const shown = floor.queue.slice(0, PROJECTOR_QUEUE_BIG);
   const more = floor.queue.length - shown.length;
   return [
     h(
@@ -223,7 +225,7 @@ function projectorFloor(floor, t) {
 }
 
 /** The projector's floor: the speaker with their timer and signals, the next few, why. */
-export function mountProjectorFloor(live, t, el) {
+export function mountProjectorFloor(live, t, el, view = () => ({ mode: "item" })) {
   const tally = new SignalTally();
   let shownKey = null;
   const panel = () => el;
@@ -231,7 +233,7 @@ export function mountProjectorFloor(live, t, el) {
 
   function render(state) {
     const floor = state.floor;
-    const busy = Boolean(floor && (floor.speaker || floor.queue.length || !floor.queue_open));
+    const busy = view().mode === "item" && Boolean(floor && (floor.speaker || floor.queue.length || !floor.queue_open));
     const root = document.getElementById("live");
     if (root) root.dataset.floor = busy ? "true" : "false";
     panel().hidden = !busy;

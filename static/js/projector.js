@@ -1,13 +1,20 @@
 // The projector: big, calm, readable from the back of the hall. Nothing to click.
+// What it shows: the facilitator's choice (state.projector: auto, join, agenda, floor, one
+// demand, one round), unless this link is pinned to a view (?show=floor, ?show=agenda,
+// ?show=round&round_id=12, ...). In auto it follows the meeting: the item with its floor and
+// demands, an open round, a closed round's result for a while (result_seconds).
+// Every region fits its content to the screen (fit.js): smaller type, then pages.
 
-import { $, h, paragraphs, replaceChildren, setText } from "./dom.js";
+import { $, h, replaceChildren, sentenceSpans, setText } from "./dom.js";
+import { fitRegions } from "./fit.js";
 import { config, locale, t } from "./i18n.js";
 import { mountProjectorFloor } from "./floor.js";
-import { mountProjectorRounds } from "./rounds.js";
+import { mountProjectorRounds, shownRounds } from "./rounds.js";
 import { mountProjectorDemands } from "./demands.js";
 import { LiveConnection, showFatal } from "./live.js";
+import { itemDecisions } from "./tally-view.js";
 import { everySecond, renderCountdown } from "./timer.js";
-import { countdownEl, currentItem, metaLine, nextItem } from "./views.js";
+import { countdownEl, currentItem, metaLine, nextItem, timeboxText } from "./views.js";
 
 const { token, room_languages: roomLanguages = [] } = config();
 const live = new LiveConnection({
@@ -17,6 +24,57 @@ const live = new LiveConnection({
   onFatal: (reason) => showFatal(reason, t),
 });
 
+/** A view pinned by this link's address, or null to follow the facilitator's choice. */
+function pinnedView() {
+  const params = new URLSearchParams(window.location.search);
+  const show = params.get("show");
+  if (!["auto", "join", "agenda", "floor", "demand", "round"].includes(show)) return null;
+  const id = (name) => (/^\d+$/.test(params.get(name) || "") ? Number(params.get(name)) : null);
+  return { show, demand_id: id("demand_id"), round_id: id("round_id"), result_seconds: 90 };
+}
+const pinned = pinnedView();
+
+/**
+ * What this projector shows now: {mode, roundId, demandId}. mode is before (how to join,
+ * before the first item), join, item (the item, with its floor and demands), round, demand
+ * or agenda.
+ */
+export function chosenView(state, now) {
+  const choice = pinned || state.projector || { show: "auto" };
+  const started = Boolean(state.convening.started_at);
+  switch (choice.show) {
+    case "join":
+      return { mode: "join" };
+    case "agenda":
+      return { mode: "agenda" };
+    case "floor":
+      return { mode: "item", demands: false };
+    case "demand":
+      if ((state.demands || []).some((d) => d.id === choice.demand_id)) return { mode: "demand", demandId: choice.demand_id };
+      break;
+    case "round":
+      if (choice.round_id === null && pinned) {
+        const open = (state.rounds || []).find((r) => r.state === "open");
+        if (open) return { mode: "round", roundId: open.id };
+      }
+      if ((state.rounds || []).some((r) => r.id === choice.round_id)) return { mode: "round", roundId: choice.round_id };
+      break;
+    default:
+      break;
+  }
+  // auto: an open round; a closed round of this item, for result_seconds after its close.
+  const hold = (choice.result_seconds ?? 90) * 1000;
+  const current = state.current_item_id ?? null;
+  const round = shownRounds(state).find(
+    (r) => r.state === "open" || ((r.agenda_item_id ?? null) === current && r.closed_at && now - Date.parse(r.closed_at) < hold),
+  );
+  if (round) return { mode: "round", roundId: round.id };
+  if (!started && !currentItem(state)) return { mode: "before" };
+  return { mode: "item", demands: true };
+}
+
+let view = { mode: "before" };
+let viewKey = "";
 let shownKey = null;
 
 function nowView(state) {
@@ -29,12 +87,57 @@ function nowView(state) {
       h("p", { class: "projector-sub" }, metaLine(state.convening, locale) || (started ? "" : t("starting_soon"))),
     ];
   }
+  const notes = item.notes
+    ? h(
+        "div",
+        { class: "notes projector-notes" },
+        item.notes.split(/\n{2,}/).map((block) => h("p", {}, sentenceSpans(block, locale))),
+      )
+    : null;
   return [
     h("p", { class: "projector-eyebrow" }, t("state_active")),
     h("h1", { class: "projector-item-title", "data-testid": "current-title" }, item.title),
     countdownEl("countdown-huge"),
-    paragraphs(item.notes, "notes projector-notes"),
+    notes,
   ];
+}
+
+function agendaView(state) {
+  return [
+    h("h1", { class: "projector-section-title" }, t("agenda_title")),
+    state.agenda.length
+      ? h(
+          "ol",
+          { class: "proj-agenda", "data-testid": "projector-agenda-list" },
+          state.agenda.map((item, index) =>
+            h(
+              "li",
+              { class: `proj-agenda-item is-${item.state}`, "data-page-item": "", "data-testid": "projector-agenda-item" },
+              h("span", { class: "proj-agenda-pos", "aria-hidden": "true" }, String(index + 1)),
+              h(
+                "span",
+                { class: "proj-agenda-text" },
+                h("span", { class: "proj-agenda-title" }, item.title),
+                h(
+                  "span",
+                  { class: "proj-agenda-meta" },
+                  [item.state === "active" ? t("state_running") : item.state === "done" ? t("state_done") : "", timeboxText(item, t)].filter(Boolean).join(" · "),
+                ),
+                itemDecisions(state, item, t),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "projector-sub" }, t("agenda_empty")),
+  ];
+}
+
+function decide(state) {
+  view = chosenView(state, live.serverNow());
+  const root = $("#live");
+  root.dataset.mode = view.mode;
+  root.dataset.phase = view.mode === "before" || view.mode === "join" ? "before" : "during";
+  viewKey = JSON.stringify(view);
 }
 
 function render(state) {
@@ -45,17 +148,19 @@ function render(state) {
     window.location.reload();
     return;
   }
-  const phase = state.convening.started_at ? "during" : "before";
-  $("#live").dataset.phase = phase;
+  decide(state);
   setText($("#convening-title"), state.convening.title);
   document.title = `${state.convening.title} · Convene`;
 
   const item = currentItem(state);
-  const key = JSON.stringify([item, phase, state.convening.title, state.convening.place, state.convening.date]);
+  const key = JSON.stringify([item, view.mode, state.convening.title, state.convening.place, state.convening.date, state.convening.started_at]);
   if (key !== shownKey) {
     shownKey = key;
     replaceChildren($("#now-body"), nowView(state));
   }
+  const agenda = $("#projector-agenda");
+  agenda.hidden = view.mode !== "agenda";
+  if (!agenda.hidden) replaceChildren(agenda, agendaView(state));
   const next = nextItem(state);
   setText($("#next-up"), next ? t("next_up", { title: next.title }) : "");
   const connected = state.presence ? state.presence.participants_connected : null;
@@ -65,14 +170,18 @@ function render(state) {
 
 function tick() {
   if (!live.state) return;
+  // A closed round's time on the screen runs out: the floor is back.
+  if (JSON.stringify(chosenView(live.state, live.serverNow())) !== viewKey) live.notify();
   const el = document.querySelector("#now-body .countdown");
   if (el) renderCountdown(el, currentItem(live.state), live.serverNow(), t);
 }
 
 live.subscribe(render);
-mountProjectorFloor(live, t, $("#projector-floor"));
-mountProjectorDemands(live, t, $("#projector-demands"));
-mountProjectorRounds(live, t, locale, $("#projector-round"));
+const currentView = () => view;
+mountProjectorFloor(live, t, $("#projector-floor"), currentView);
+mountProjectorDemands(live, t, $("#projector-demands"), currentView);
+mountProjectorRounds(live, t, locale, $("#projector-round"), currentView);
+fitRegions($("#live"), (n, total) => t("page_of", { n, total }));
 live.connect();
 everySecond(tick);
 window.convene = live;

@@ -22,6 +22,7 @@ import {
   roundTable,
   ruleText,
   storyList,
+  tieText,
   winLine,
 } from "./tally-view.js";
 
@@ -640,8 +641,9 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
 
 // -- the projector ----------------------------------------------------------------------------
 
-/** The projector's round: turnout, the live bars, then the count told round by round. */
-export function mountProjectorRounds(live, t, locale, el) {
+/** The projector's round: turnout, the live bars, then the count told round by round. The
+ * result's headline (chosen, passed, not passed) and any tie broken stay above the bars. */
+export function mountProjectorRounds(live, t, locale, el, view = () => null) {
   let shownId = null;
   let shownState = null;
   let bars = null;
@@ -654,13 +656,14 @@ export function mountProjectorRounds(live, t, locale, el) {
       state: h("p", { class: "projector-eyebrow", "data-testid": "round-state" }),
       title: h("h1", { class: "round-big-title", "data-testid": "round-title" }),
       meta: h("p", { class: "round-big-meta" }),
-      turnout: h("p", { class: "round-big-turnout", "data-testid": "projector-turnout" }),
       verdict: h("p", { class: "round-verdict", "data-testid": "verdict", hidden: true }),
-      bars: h("div", { class: "round-big-bars" }),
+      decision: h("p", { class: "round-big-decision", "data-testid": "projector-decision", hidden: true }),
+      ties: h("ul", { class: "round-ties", "data-testid": "tie-notes", hidden: true }),
+      turnout: h("p", { class: "round-big-turnout", "data-testid": "projector-turnout" }),
       waiting: h("p", { class: "round-big-waiting", hidden: true }, t("results_at_close")),
       story: h("p", { class: "round-story-step", "data-testid": "story-round", hidden: true }),
+      bars: h("div", { class: "round-big-bars" }),
       explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", hidden: true }),
-      decision: h("p", { class: "round-big-decision", "data-testid": "projector-decision", hidden: true }),
       rule: h("p", { class: "round-big-rule", hidden: true }),
     };
     replaceChildren(
@@ -668,48 +671,62 @@ export function mountProjectorRounds(live, t, locale, el) {
       parts.state,
       parts.title,
       parts.meta,
-      parts.turnout,
       parts.verdict,
+      parts.decision,
+      parts.ties,
+      parts.turnout,
       parts.waiting,
       parts.story,
       parts.bars,
       parts.explanation,
       parts.rule,
-      parts.decision,
     );
-    bars = new Bars(parts.bars, t, { testid: "projector-bars" });
+    bars = new Bars(parts.bars, t, { testid: "projector-bars", pageItems: true });
   }
 
   function draw(round) {
     const result = round.state === "closed" ? round.result : round.tally && round.tally.result;
-    parts.waiting.hidden = !(round.state === "open" && !round.live_results);
-    parts.bars.hidden = !result;
-    if (!result) return;
-    // While voting: the first preferences; after the close, the count round by round from there.
-    const index = round.state === "closed" ? step : 0;
-    const rows = barRows(round, result, index, t, locale);
-    const line = winLine(round, result, index);
-    const r = result.rounds[Math.min(index, result.rounds.length - 1)];
-    const lineLabel = round.method === "stv" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
-    bars.update(rows, barScale(round, result, rows), line, lineLabel);
     const closed = round.state === "closed";
-    const many = result.rounds.length > 1;
-    parts.story.hidden = !(closed && many);
-    setText(parts.story, t("round_of", { n: index + 1, total: result.rounds.length }));
-    parts.explanation.hidden = !closed;
-    setText(parts.explanation, closed ? roundSentence(round, result, index, t, locale) : "");
-    const last = index >= result.rounds.length - 1;
-    parts.decision.hidden = !(closed && last);
-    setText(parts.decision, closed ? decisionText(round, t) : "");
     const single = ONE_PROPOSAL.has(round.method);
-    parts.verdict.hidden = !(closed && single);
-    if (closed && single) {
+    parts.waiting.hidden = !(round.state === "open" && !round.live_results);
+    parts.verdict.hidden = !(closed && single && result);
+    parts.decision.hidden = !(closed && result);
+    setText(parts.decision, closed && result ? decisionText(round, t) : "");
+    parts.decision.classList.toggle("is-not-passed", Boolean(closed && result && result.passed === false));
+    if (closed && single && result) {
       parts.verdict.dataset.passed = result.passed ? "true" : "false";
       const quorate = !result.details || result.details.quorate !== false;
       setText(parts.verdict, `${result.passed ? t("passed") : t("not_passed")}${quorate ? "" : ` · ${t("quorum_missed")}`}`);
     }
     parts.rule.hidden = !single;
     setText(parts.rule, single ? ruleText(round, t) : "");
+    parts.bars.hidden = !result;
+    if (!result) {
+      parts.story.hidden = true;
+      parts.explanation.hidden = true;
+      return;
+    }
+    // While voting: the first preferences; after the close, the count round by round from there.
+    const index = closed ? step : 0;
+    const rows = barRows(round, result, index, t, locale);
+    const line = winLine(round, result, index);
+    const r = result.rounds[Math.min(index, result.rounds.length - 1)];
+    const lineLabel = round.method === "stv" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
+    bars.update(rows, barScale(round, result, rows), line, lineLabel);
+    // A tie broken is told with the round of the story where it happened (the number of
+    // that round; Schulze and the single-proposal methods have one round).
+    const number = r ? r.number : 1;
+    // In a one-round count (approval, score, Schulze) only a tie that decided who won is news.
+    const winners = new Set((result.winners || []).map(String));
+    const decided = (tb) => (tb.tied || []).some((id) => winners.has(String(id)));
+    const ties = closed ? (result.tie_breaks || []).filter((tb) => (result.rounds.length <= 1 ? decided(tb) : tb.round === number)) : [];
+    parts.ties.hidden = !ties.length;
+    replaceChildren(parts.ties, ties.map((tb) => h("li", { "data-testid": "tie-note" }, tieText(round, tb, t))));
+    const many = result.rounds.length > 1;
+    parts.story.hidden = !(closed && many);
+    setText(parts.story, t("round_of", { n: index + 1, total: result.rounds.length }));
+    parts.explanation.hidden = !closed || single;
+    setText(parts.explanation, closed && !single ? roundSentence(round, result, index, t, locale) : "");
   }
 
   function startStory(round) {
@@ -726,9 +743,13 @@ export function mountProjectorRounds(live, t, locale, el) {
   }
 
   function render(state) {
-    const current = state.current_item_id ?? null;
-    const candidates = shownRounds(state).filter((r) => r.state === "open" || (r.agenda_item_id ?? null) === current);
-    const round = candidates[0] || null;
+    const v = view();
+    let round = null;
+    if (v) round = v.mode === "round" ? (state.rounds || []).find((r) => r.id === v.roundId) || null : null;
+    else {
+      const current = state.current_item_id ?? null;
+      round = shownRounds(state).find((r) => r.state === "open" || (r.agenda_item_id ?? null) === current) || null;
+    }
     const root = document.getElementById("live");
     if (root) root.dataset.round = round ? "true" : "false";
     el.hidden = !round;
@@ -747,11 +768,14 @@ export function mountProjectorRounds(live, t, locale, el) {
       el.dataset.state = round.state;
       if (round.state === "closed") startStory(round);
     }
-    setText(parts.state, round.state === "open" ? t("round_open") : t("round_closed"));
-    setText(parts.title, round.title);
-    setText(parts.meta, [methodName(round.method, t), round.live_results || round.state === "closed" ? "" : t("results_at_close")].filter(Boolean).join(" · "));
     const turnout = round.turnout;
-    setText(parts.turnout, turnout ? (round.state === "closed" ? t("turnout_closed", { voted: turnout.voted }) : turnoutText(turnout, t, locale)) : "");
+    const closedTurnout = round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : "";
+    setText(parts.state, [round.state === "open" ? t("round_open") : t("round_closed"), roundMeta(round, t), closedTurnout].filter(Boolean).join(" · "));
+    setText(parts.title, round.title);
+    setText(parts.meta, round.live_results || round.state === "closed" ? "" : t("results_at_close"));
+    parts.meta.hidden = !parts.meta.textContent;
+    setText(parts.turnout, turnout && round.state !== "closed" ? turnoutText(turnout, t, locale) : "");
+    parts.turnout.hidden = !parts.turnout.textContent;
     draw(round);
   }
 

@@ -130,8 +130,9 @@ export function winLine(round, result, index) {
  * width animates the change (the count moving, votes transferring).
  */
 export class Bars {
-  constructor(container, t, { testid = "bars" } = {}) {
+  constructor(container, t, { testid = "bars", pageItems = false } = {}) {
     this.t = t;
+    this.pageItems = pageItems;
     this.list = h("ol", { class: "tally-bars", "data-testid": testid });
     this.line = h("p", { class: "tally-line", hidden: true });
     this.wrap = h("div", { class: "tally-bars-wrap" }, this.list, this.line);
@@ -147,7 +148,7 @@ export class Bars {
       if (!el) {
         el = h(
           "li",
-          { class: "tally-row", dataset: { key: row.key }, "data-testid": "tally-row" },
+          { class: "tally-row", dataset: { key: row.key }, "data-testid": "tally-row", "data-page-item": this.pageItems ? "" : null },
           h("span", { class: "tally-label", "data-testid": "tally-label" }),
           h("span", { class: "tally-track" }, h("span", { class: "tally-fill" })),
           h("span", { class: "tally-value", "data-testid": "tally-value" }),
@@ -288,4 +289,19 @@ export function storyList(round, t, locale) {
     { class: "round-story", "data-testid": "round-story" },
     result.rounds.map((r, i) => h("li", {}, h("strong", {}, `${t("table_round", { n: r.number })}: `), roundSentence(round, result, i, t, locale))),
   );
+}
+
+/**
+ * A tie the count broke, in one sentence with the tied options' names and the rule used
+ * (docs/voting-methods.md, "Ties"): looking back at earlier rounds, or the seeded lot.
+ * Reads the result's tie_breaks ({round, purpose, tied, chosen, how, looked_back}).
+ */
+export function tieText(round, tie, t) {
+  const names = (tie.tied || []).map((id) => optionLabel(round, id));
+  const list = names.length > 1 ? t("names_and", { names: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names.join("");
+  const how = tie.how === "lookback" ? "lookback" : "lot";
+  const purpose = ["exclude", "elect", "surplus", "rank"].includes(tie.purpose) ? tie.purpose : "rank";
+  const looked = tie.looked_back || [];
+  const back = looked.length ? looked[looked.length - 1] : "";
+  return t(`tie_${how}_${purpose}`, { names: list, chosen: optionLabel(round, tie.chosen), round: tie.round, back });
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.fit import cut_off, too_small
 from tests.e2e.flows import api_create, expect_live
 
@@ -78,12 +80,16 @@ def build_meeting(base: str) -> tuple[Api, dict, dict]:
 
 
 def vote_ranked(api: Api, round_: dict, people: list[str], seed: int, boss: str) -> None:
+    """Every person ranks a few options, some more popular than others."""
     ids = [o["id"] for o in round_["options"]]
     rng = random.Random(seed)
-    favourites = ids[: max(3, len(ids) // 3)]
+    weights = [len(ids) - i // 2 for i in range(len(ids))]
     for token in people:
-        ranking = rng.sample(favourites, 2) + rng.sample(ids, rng.randint(2, min(8, len(ids))))
-        ranking = list(dict.fromkeys(ranking))
+        ranking: list[int] = []
+        while len(ranking) < rng.randint(3, 6):
+            pick = rng.choices(ids, weights)[0]
+            if pick not in ranking:
+                ranking.append(pick)
         api("POST", f"/rounds/{round_['id']}/ballots", {"ranking": ranking}, token)
 
 
@@ -109,8 +115,13 @@ def check_fits(page: Page, state: str, headline: str | None = None) -> None:
         )
         page.wait_for_timeout(50)
         where = f"{state} at {width}×{height}"
-        problems += [f"{where}: {p}" for p in cut_off(page)]
-        problems += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
+        found = [f"{where}: {p}" for p in cut_off(page)]
+        found += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
+        if found:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"\W+", "-", state)
+            page.screenshot(path=str(ARTIFACTS / f"projector-fit-{name}-{width}.png"))
+        problems += found
         if headline:
             box = page.get_by_test_id(headline).bounding_box()
             if not box or box["y"] < 0 or box["y"] + box["height"] > height:
@@ -179,3 +190,98 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     close(api, boss, irv)
     expect(page.get_by_test_id("projector-decision")).to_be_visible()
     check_fits(page, "IRV result", headline="projector-decision")
+
+    # Every other method, counted; the facilitator puts each result on the projector.
+    elect = items[1]
+    stv = new_round(
+        api,
+        boss,
+        elect,
+        title="Coordinating committee: seven seats",
+        method="stv",
+        seats=7,
+        options=[{"label": c} for c in CONTENT["candidates"]],
+    )
+    vote_ranked(api, stv, people, 2, boss)
+    close(api, boss, stv)
+    rounds = [("STV result", stv, "projector-decision")]
+    campaign = items[2]
+    for method, extra in (("approval", {}), ("score", {}), ("schulze", {})):
+        r = new_round(
+            api,
+            boss,
+            campaign,
+            title=f"Campaign of the year ({method}): which of the twelve proposals?",
+            method=method,
+            options=[{"label": o} for o in CONTENT["options"]],
+            **extra,
+        )
+        rng = random.Random(method)
+        for token in people:
+            ids = [o["id"] for o in r["options"]]
+            if method == "approval":
+                ballot = {"approve": rng.sample(ids, rng.randint(1, 5))}
+            elif method == "score":
+                ballot = {"scores": {str(i): rng.randint(0, 5) for i in ids}}
+            else:
+                ballot = {"ranking": rng.sample(ids, rng.randint(2, 8))}
+            api("POST", f"/rounds/{r['id']}/ballots", ballot, token)
+        close(api, boss, r)
+        rounds.append((f"{method} result", r, "projector-decision"))
+    for method, choices in (
+        ("yes_no", ["no", "yes", "no"]),
+        ("consent", ["agree", "block", "stand_aside"]),
+        ("gradients", [1, 2, 5]),
+    ):
+        r = new_round(
+            api,
+            boss,
+            campaign,
+            title=f"Adopt the demand ({method})",
+            method=method,
+            options=[{"label": CONTENT["demand"]["title"]}],
+        )
+        for n, token in enumerate(people):
+            api("POST", f"/rounds/{r['id']}/ballots", {"choice": choices[n % 3]}, token)
+        close(api, boss, r)
+        rounds.append((f"{method} result", r, "verdict"))
+
+    def show(body: dict) -> None:
+        api("PUT", "/projector", body, boss)
+
+    for state, round_, headline in rounds:
+        show({"show": "round", "round_id": round_["id"]})
+        expect(page.get_by_test_id("round-title")).to_have_text(round_["title"])
+        check_fits(page, state, headline=headline)
+    # A result that did not pass looks like a failure.
+    expect(page.get_by_test_id("verdict")).to_have_attribute("data-passed", "false")
+
+    show({"show": "agenda"})
+    expect(page.get_by_test_id("projector-agenda-item")).to_have_count(len(items))
+    check_fits(page, "agenda")
+    show({"show": "demand", "demand_id": demand["id"]})
+    expect(page.get_by_test_id("projector-demand-title")).to_have_text(CONTENT["demand"]["title"])
+    check_fits(page, "one demand")
+    show({"show": "floor"})
+    expect(page.get_by_test_id("speaker-name")).to_be_visible()
+    expect(page.get_by_test_id("projector-demands")).to_be_hidden()
+    check_fits(page, "the floor")
+    show({"show": "join"})
+    expect(page.get_by_test_id("projector-code")).to_be_visible()
+    check_fits(page, "how to join")
+
+    # A projector that reconnects (reloads) keeps the choice; a second link pinned to the
+    # floor does not follow it; a participant cannot steer the projector.
+    page.reload()
+    expect_live(page)
+    expect(page.locator("#live")).to_have_attribute("data-mode", "join")
+    pinned = page.context.new_page()
+    pinned.goto(page.url.split("?")[0] + "?show=floor")
+    expect_live(pinned)
+    expect(pinned.locator("#live")).to_have_attribute("data-mode", "item")
+    expect(pinned.get_by_test_id("speaker-name")).to_be_visible()
+    with pytest.raises(AssertionError, match="403"):
+        api("PUT", "/projector", {"show": "agenda"}, people[0])
+    expect(page.locator("#live")).to_have_attribute("data-mode", "join")
+    show({"show": "auto"})
+    expect(page.locator("#live")).not_to_have_attribute("data-mode", "join")
