@@ -333,7 +333,7 @@ def test_changing_a_secret_ballot_reuses_the_receipt(server, new_context):
     )
     lea.get_by_text("Check my ballot in the published list").click()
     check = lea.get_by_test_id("receipt-check")
-    expect(check).to_contain_text("1 ballots published.")
+    expect(check).to_contain_text("1 ballot published.")
     expect(check).to_contain_text(
         f"Your ballot {second} is in the list, counted as: Legal, Cooking"
     )
