@@ -132,6 +132,18 @@ class Presence(Reply, kw_only=True):
     ) = UNSET
 
 
+class ProjectorView(Reply, kw_only=True):
+    """What the projector shows (every projector link not pinned to a view with ?show=)."""
+
+    show: Literal["auto", "join", "agenda", "floor", "demand", "round"]
+    demand_id: int | None
+    round_id: int | None
+    result_seconds: Annotated[
+        int,
+        Meta(description="In auto, how long a closed round's result stays before the floor."),
+    ]
+
+
 class Snapshot(Reply, kw_only=True):
     seq: Annotated[int, Meta(description="The last event this state includes.")]
     server_time: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
@@ -142,6 +154,7 @@ class Snapshot(Reply, kw_only=True):
     participants: int
     presence: Presence
     floor: Floor | UnsetType | None = UNSET
+    projector: ProjectorView | UnsetType = UNSET
     demands: (
         Annotated[
             list[Demand],
