@@ -69,15 +69,6 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _seed(value: str | None) -> int | str | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return value
-
-
 def _score_ballots(bf: BallotFile) -> tuple[dict, list[str]]:
     """CSV cells ``name:score`` (or ``name=score``) for score voting."""
     ballots: dict = {}
@@ -96,35 +87,56 @@ def _score_ballots(bf: BallotFile) -> tuple[dict, list[str]]:
     return ballots, list(names)
 
 
+def _marks(bf: BallotFile, method: str) -> dict:
+    """Approval or score ballots from a CSV file with one column per candidate."""
+    ballots: dict = {}
+    for key, w in (bf.marks or {}).items():
+        if method == "approval":
+            k = frozenset(name for name, mark in key if mark)
+        else:
+            k = tuple(sorted((name, mark) for name, mark in key))
+        ballots[k] = ballots.get(k, 0) + w
+    return ballots
+
+
 def run(args: argparse.Namespace) -> Result:
+    """Count the file. What the command line leaves out, the file says (its BLT
+    ``# convene`` line or CSV ``#`` rows: method, rule, seats, seed), else the defaults."""
     path = Path(args.file)
     fmt_hint = args.input_format
     suffixes = [x.lower() for x in path.suffixes if x.lower() != ".gz"]
     if fmt_hint is None and suffixes and suffixes[-1] == ".blt":
         fmt_hint = "blt"  # other names are detected from the content
     bf = parse(read_text(path), fmt_hint, skip=tuple(args.skip))
+    meta = bf.meta
     seats = args.seats if args.seats is not None else (bf.seats or 1)
     if seats < 1:
         raise BallotError("--seats must be at least 1")
-    method = args.method or ("stv" if seats > 1 else "irv")
+    method = args.method or meta.get("method") or ("stv" if seats > 1 else "irv")
+    if method not in FILE_METHODS:
+        raise BallotError(f"the file's method {method!r} is not one of {', '.join(FILE_METHODS)}")
     if method in ("irv", "schulze"):
         if args.seats is not None and args.seats > 1:
             raise BallotError(f"{method} elects one candidate; use --method stv for more seats")
         seats = 1
     if args.rule and method != "stv":
         raise BallotError("--rule applies to --method stv only")
+    rule = args.rule or (meta.get("rule") if method == "stv" else None) or None
     ballots, candidates = bf.ballots, bf.candidates
-    if method == "score":
+    if bf.marks is not None and method in ("approval", "score"):
+        ballots = _marks(bf, method)
+    elif method == "score":
         ballots, candidates = _score_ballots(bf)
     elif method == "approval":
         ballots = {tuple(dict.fromkeys(k)): w for k, w in ballots.items()}
-    kwargs = {"seed": _seed(args.seed)}
+    seed = args.seed if args.seed is not None else meta.get("seed")
+    kwargs = {"seed": None if seed in (None, "") else str(seed)}
     if method in ("irv", "stv", "schulze"):
         kwargs["withdrawn"] = bf.withdrawn
     if method != "irv" and method != "schulze":
         kwargs["seats"] = seats
     if method == "stv":
-        kwargs["rule"] = args.rule
+        kwargs["rule"] = rule
     result = count(method, ballots, candidates, **kwargs)
     result.details["title"] = bf.title
     return result

@@ -33,6 +33,12 @@ METHOD_NAMES = {
     "consent": "Consent",
     "gradients": "Gradients of agreement",
 }
+EXPORT_NAMES = {
+    "csv": N_("Ballots (CSV)"),
+    "blt": N_("Ballots (BLT)"),
+    "cvr": N_("Cast-vote records (NIST CDF JSON)"),
+    "summary": N_("Round-by-round summary (RCTab JSON)"),
+}
 FOLLOW_UP_PATHS = {
     "amend": "back to amendments",
     "retry": "a new consent round",
@@ -263,6 +269,10 @@ def _round(round_: dict, by_id: dict) -> dict:
         ],
         "story": story(result) if result.get("rounds") else None,
         "seed": round_.get("seed"),
+        "exports": [
+            {**e, "name": EXPORT_NAMES.get(e["kind"], e["kind"])}
+            for e in round_.get("exports") or []
+        ],
         "decision": round_.get("decision", ""),
         "follows": (
             {"id": follows["id"], "title": follows["title"], "path": round_.get("path")}

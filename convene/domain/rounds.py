@@ -490,3 +490,87 @@ def make_profile(method: Method, ballots: Iterable[tuple[Mapping, int]]) -> dict
         key = profile_key(method, ballot)
         profile[key] = profile.get(key, 0) + weight
     return profile
+
+
+def remap_ballot(ballot: Mapping, ids: Mapping[int, int]) -> dict:
+    """A stored ballot with its option ids replaced (``ids``: old → new), e.g. on import."""
+    if "ranking" in ballot:
+        return {"ranking": [ids[i] for i in ballot["ranking"]]}
+    if "approve" in ballot:
+        return {"approve": sorted(ids[i] for i in ballot["approve"])}
+    if "scores" in ballot:
+        return {"scores": {str(ids[int(k)]): v for k, v in ballot["scores"].items()}}
+    return dict(ballot)
+
+
+def remap_result(result: dict | None, ids: Mapping[int, int]) -> dict | None:
+    """A stored result with every option id replaced (``ids``: old → new); the figures and
+    everything else are kept as counted. Single-proposal results name no option."""
+    if not result or result.get("method") in ("yes_no", "consent", "gradients"):
+        return result
+    m = {str(old): str(new) for old, new in ids.items()}
+
+    def one(value):
+        return None if value is None else m.get(str(value), str(value))
+
+    def many(values):
+        return None if values is None else [one(v) for v in values]
+
+    def keys(mapping):
+        return None if mapping is None else {one(k): v for k, v in mapping.items()}
+
+    def reasons(items):
+        out = []
+        for r in items or []:
+            r = {**r, "options": many(r.get("options"))}
+            for key in ("elected", "ranking"):
+                if r.get(key) is not None:
+                    r[key] = many(r[key])
+            out.append(r)
+        return out
+
+    data = dict(result)
+    data["winners"] = [int(m.get(str(w), w)) for w in result.get("winners") or []]
+    data["candidates"] = many(result.get("candidates"))
+    data["ranking"] = many(result.get("ranking"))
+    data["labels"] = keys(result.get("labels"))
+    if "reasons" in result:
+        data["reasons"] = reasons(result["reasons"])
+    data["tie_breaks"] = [
+        {
+            **t,
+            "tied": many(t.get("tied")),
+            "chosen": one(t.get("chosen")),
+            **({"pool": many(t["pool"])} if "pool" in t else {}),
+        }
+        for t in result.get("tie_breaks") or []
+    ]
+    rounds = []
+    for r in result.get("rounds") or []:
+        r = {
+            **r,
+            "tallies": keys(r.get("tallies")),
+            "elected": many(r.get("elected")),
+            "eliminated": many(r.get("eliminated")),
+            "transfers": [
+                {**t, "from": one(t.get("from")), "to": one(t.get("to"))}
+                for t in r.get("transfers") or []
+            ],
+        }
+        if "reasons" in r:
+            r["reasons"] = reasons(r["reasons"])
+        rounds.append(r)
+    data["rounds"] = rounds
+    details = dict(result.get("details") or {})
+    for key in ("pairwise", "strongest_paths"):
+        if isinstance(details.get(key), dict):
+            details[key] = {one(a): keys(row) for a, row in details[key].items()}
+    for key in ("averages", "keep_factors"):
+        if isinstance(details.get(key), dict):
+            details[key] = keys(details[key])
+    if details.get("condorcet_winner") is not None:
+        details["condorcet_winner"] = one(details["condorcet_winner"])
+    if isinstance(details.get("withdrawn"), list):
+        details["withdrawn"] = many(details["withdrawn"])
+    data["details"] = details
+    return data

@@ -10,7 +10,9 @@ Secret ballots stay secret: voters and ballots are two separate lists with nothi
 them, and ballots are listed in receipt order (random), never in the order they came in.
 
 Ids inside event payloads and stored minutes documents are the exporting installation's
-(they are the record as it was written); every foreign key column is mapped to the new ids.
+(they are the record as it was written); every foreign key column is mapped to the new ids,
+and so are the option ids inside ballots and stored round results (so a moved round is
+shown, exported and re-counted as before: the tie rule does not depend on ids).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, Date, Engine, Enum, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from convene.domain.rounds import remap_ballot, remap_result
 from convene.store import tables
 from convene.store.tables import UTCDateTime
 
@@ -235,6 +238,13 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                         payload = dict(values["data"])
                         payload["round_id"] = new_ids["rounds"].get(payload.get("round_id"))
                         values["data"] = payload
+                    if name == "ballots":
+                        # a ballot names options by id: the new ones
+                        values["content"] = json.dumps(
+                            remap_ballot(json.loads(values["content"]), new_ids["round_options"]),
+                            sort_keys=True,
+                            separators=(",", ":"),
+                        )
                     if name in NO_ID:
                         connection.execute(insert(table).values(**values))
                         continue
@@ -243,6 +253,18 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                         insert(table).values(**values).returning(table.c.id)
                     ).scalar_one()
                     new_ids[name][old_id] = new_id
+            # a stored result names options by id: the new ones (figures unchanged)
+            rounds_table = _table("rounds")
+            for new_id in new_ids["rounds"].values():
+                result = connection.execute(
+                    select(rounds_table.c.result).where(rounds_table.c.id == new_id)
+                ).scalar_one()
+                if result:
+                    connection.execute(
+                        update(rounds_table)
+                        .where(rounds_table.c.id == new_id)
+                        .values(result=remap_result(result, new_ids["round_options"]))
+                    )
             for name, old_id, column, old in later:
                 table = _table(name)
                 connection.execute(

@@ -1,7 +1,10 @@
 """A ranked round as a BLT ballot file: `python -m convene tally round.blt` recounts it.
 
-Candidates are the option labels (in option order), the seats are the round's, the title is
-the round's title. Ballots with the same ranking are one line with their weights added.
+Candidates are the option labels (in option order: the lot draws from these positions),
+the seats are the round's, the title is the round's title. Ballots with the same ranking are
+one line with their weights added. After the title, one line says how the meeting counted
+(``# convene {"method": ..., "rule": ..., "seed": ...}``): ``convene tally`` reads it, and
+BLT readers that stop at the title, or skip ``#`` comments, ignore it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,20 @@ from __future__ import annotations
 from convene.domain.rounds import Round
 from convene.domain.tally.ballotfile import BallotFile, write_blt
 
+FORMAT_VERSION = 1
+
 
 def _name(label: str) -> str:
     # BLT names are quoted and cannot hold a double quote.
     return label.replace('"', "'")
+
+
+def count_settings(round_: Round) -> dict:
+    """How the round was counted, for ``convene tally`` (the ``# convene`` line, CSV rows)."""
+    meta = {"version": FORMAT_VERSION, "method": round_.method.value, "seed": round_.seed or ""}
+    if round_.rule:
+        meta["rule"] = round_.rule
+    return meta
 
 
 def ballots_blt(round_: Round, profile: dict) -> str:
@@ -28,5 +41,6 @@ def ballots_blt(round_: Round, profile: dict) -> str:
             ballots=ballots,
             seats=round_.seats,
             title=_name(round_.title),
+            meta=count_settings(round_),
         )
     )

@@ -21,6 +21,7 @@ from convene.domain.events import DomainEvent
 from convene.domain.floor import RequestState, speaking_stats
 from convene.domain.rounds import Method, Round, RoundState, profile_key
 from convene.domain.times import iso
+from convene.exports import recount
 from convene.services import floor
 from convene.services.core import Services
 from convene.services.rounds import _load as load_round
@@ -108,12 +109,15 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
                 tables.round_voters.c.round_id == r.id
             )
         ).one()
+        closed = r.state is RoundState.CLOSED
         rounds.append(
             {
                 **r.public(with_result=True),
-                "decision": r.decision() if r.state is RoundState.CLOSED else "",
+                "decision": r.decision() if closed else "",
                 "voted": voted,
                 "voted_weight": int(weight),
+                # each export's name, SHA-256 and recount command, printed beside the round
+                "exports": recount.listing(r, round_ballots(session, r)) if closed else [],
             }
         )
     history = floor._history(session, convening_id)
@@ -343,30 +347,45 @@ def add_action(
 # -- ballots of a round, for the CSV and BLT exports ----------------------------------------------
 
 
+def round_ballots(session: Session, round_: Round) -> list:
+    """A round's ballots ``(receipt, content, weight, name or None)``, sorted by receipt.
+    Names only for named rounds: a secret round's rows never carry one."""
+    rows = session.execute(
+        select(
+            tables.ballots.c.receipt,
+            tables.ballots.c.content,
+            tables.ballots.c.weight,
+            tables.members.c.name,
+        )
+        .outerjoin(tables.members, tables.members.c.id == tables.ballots.c.member_id)
+        .where(tables.ballots.c.round_id == round_.id)
+        .order_by(tables.ballots.c.receipt)
+    ).all()
+    return [
+        (receipt, json.loads(content), weight, None if round_.secret else name)
+        for receipt, content, weight, name in rows
+    ]
+
+
 def closed_round_ballots(svc: Services, actor: Actor, round_id: object) -> tuple[Round, list]:
-    """A closed round and its ballots ``(receipt, content, weight, name or None)``, sorted by
-    receipt. Names only for named rounds: a secret round's rows never carry one."""
+    """A closed round and its ballots (see :func:`round_ballots`)."""
     with svc.read() as session:
         round_ = load_round(session, actor.convening_id, round_id)
         if round_.state is not RoundState.CLOSED:
             raise Conflict(N_("The ballots are published when the round closes."))
         _ = list(round_.options)  # loaded before the session closes
-        rows = session.execute(
-            select(
-                tables.ballots.c.receipt,
-                tables.ballots.c.content,
-                tables.ballots.c.weight,
-                tables.members.c.name,
-            )
-            .outerjoin(tables.members, tables.members.c.id == tables.ballots.c.member_id)
-            .where(tables.ballots.c.round_id == round_.id)
-            .order_by(tables.ballots.c.receipt)
-        ).all()
-    ballots = [
-        (receipt, json.loads(content), weight, None if round_.secret else name)
-        for receipt, content, weight, name in rows
-    ]
-    return round_, ballots
+        return round_, round_ballots(session, round_)
+
+
+def round_export(svc: Services, actor: Actor, round_id: object, kind: str) -> tuple[str, str]:
+    """One export of a closed round: ``(file name, text)``; the bytes the minutes hash."""
+    round_, ballots = closed_round_ballots(svc, actor, round_id)
+    files = recount.round_files(round_, ballots)
+    if kind not in files:
+        if kind == "blt" or kind == "cvr":
+            raise Conflict(N_("Only ranked rounds (IRV, STV, Schulze) have this file."))
+        raise Conflict(N_("Only IRV and STV rounds have a round-by-round summary."))
+    return recount.file_names(round_.id)[kind], files[kind]
 
 
 def ranked_profile(round_: Round, ballots: list) -> dict:

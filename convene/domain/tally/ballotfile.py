@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from convene.domain.tally.result import Number, exact_str
 
-FORMATS = ("blt", "csv", "txt")
+FORMATS = ("blt", "csv", "txt", "cdf")
 _QUOTED = re.compile(r'"([^"]*)"')
 _HEADER_LABEL = re.compile(r"^(rank|choice|preference|pref)[\s_#-]*\d*$", re.IGNORECASE)
 
@@ -66,6 +67,12 @@ class BallotFile:
     withdrawn: list[str] = field(default_factory=list)
     title: str | None = None
     format: str = "blt"
+    #: how the file says it was counted (``method``, ``rule``, ``seed``...): the
+    #: ``# convene {...}`` line of a BLT file, the ``#key,value`` rows of a CSV file
+    meta: dict = field(default_factory=dict)
+    #: CSV files with one column per candidate (approval, score): per ballot, the
+    #: ``(candidate, mark)`` pairs; ``ballots`` then lists the marked candidates
+    marks: dict[tuple[tuple[str, int], ...], Number] | None = None
 
     @property
     def total(self) -> Number:
@@ -73,6 +80,8 @@ class BallotFile:
 
 
 def detect_format(text: str) -> str:
+    if text.lstrip().startswith("{"):
+        return "cdf"
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -92,6 +101,8 @@ def parse(text: str, fmt: str | None = None, *, skip: tuple[str, ...] = ()) -> B
         return parse_csv(text, skip=skip)
     if fmt == "txt":
         return parse_txt(text)
+    if fmt == "cdf":
+        return parse_cdf(text)
     raise BallotFileError(None, f"unknown ballot file format {fmt!r}")
 
 
@@ -109,16 +120,39 @@ def _weight(token: str, line: int) -> Number:
     return value
 
 
+META_PREFIX = "# convene "
+#: what a ``# convene`` line (BLT) or a ``#key,value`` row (CSV) may say
+META_KEYS = ("method", "rule", "seed", "seats", "title", "candidates", "withdrawn", "rules")
+
+
+def _meta_line(line: str, lineno: int, meta: dict) -> None:
+    if not line.startswith(META_PREFIX):
+        return
+    try:
+        data = json.loads(line[len(META_PREFIX) :])
+    except ValueError as exc:
+        raise BallotFileError(lineno, f"the '# convene' line is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BallotFileError(lineno, "the '# convene' line must be a JSON object")
+    meta.update({k: v for k, v in data.items() if k in META_KEYS or k == "version"})
+
+
 def parse_blt(text: str) -> BallotFile:
     lines = text.splitlines()
     i = 0
+
+    meta: dict = {}
 
     def next_line() -> tuple[int, str] | None:
         nonlocal i
         while i < len(lines):
             i += 1
-            if lines[i - 1].strip():
-                return i, lines[i - 1].strip()
+            line = lines[i - 1].strip()
+            if line.startswith("#"):  # a comment; "# convene {...}" says how to count
+                _meta_line(line, i, meta)
+                continue
+            if line:
+                return i, line
         return None
 
     first = next_line()
@@ -214,36 +248,119 @@ def parse_blt(text: str) -> BallotFile:
         withdrawn=[cand_names[c - 1] for c in withdrawn_nums],
         title=title,
         format="blt",
+        meta=meta,
     )
 
 
+#: CSV header cells that are not candidates: a ballot's receipt, its voter, its id
+_NOT_CANDIDATE = {"receipt", "name", "voter", "id", "ballot id", "ballot_id"}
+_WEIGHT = {"count", "weight"}
+
+
+def _csv_meta(row: list[str], meta: dict) -> None:
+    key = row[0].strip()[1:].strip().lower()
+    values = [c.strip() for c in row[1:]]
+    if key in ("candidates", "withdrawn"):
+        meta[key] = [v for v in values if v]
+    elif key in META_KEYS or key == "version":
+        value = values[0] if values else ""
+        if key == "seats" and value.isdigit():
+            meta[key] = int(value)
+        elif key == "rules":
+            try:
+                meta[key] = json.loads(value) if value else {}
+            except ValueError:
+                raise BallotFileError(None, "the '#rules' row is not JSON") from None
+        else:
+            meta[key] = value
+
+
 def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
+    """CSV ballots (see the module docstring), with the header and ``#key,value`` rows
+    of Convene's export: ``#method``, ``#rule``, ``#seats``, ``#seed``, ``#title``,
+    ``#candidates`` (the candidates in order), ``#withdrawn``; other ``#`` rows are
+    comments. Header cells ``receipt``, ``name``, ``voter``, ``id`` are not candidates;
+    ``count``/``weight`` is the ballot's weight; ``rank1``-style cells hold names in
+    order of preference; any other named column is a candidate whose cells are marks
+    (approval 1/0, or scores)."""
     skip_set = {s.strip().lower() for s in skip}
     reader = csv.reader(io.StringIO(text))
     ballots: dict[tuple[str, ...], Number] = {}
+    marks: dict[tuple[tuple[str, int], ...], Number] | None = None
     order: dict[str, None] = {}
-    counted = False
+    meta: dict = {}
+    weight_col: int | None = None
+    ignored: set[int] = set()
+    columns: list[tuple[int, str]] = []  # marks mode: (column, candidate)
     first = True
     try:
         for row in reader:
             if not row:
                 continue
+            if row[0].strip().startswith("#"):
+                _csv_meta(row, meta)
+                continue
             if first:
                 first = False
                 head = [c.strip() for c in row]
-                if head and head[0].lower() in ("count", "weight"):
-                    counted = True
+                lowered = [c.lower() for c in head]
+                listed = set(meta.get("candidates") or ())
+                if listed and meta.get("method") in ("approval", "score"):
+                    # Convene's own export: the listed candidates are the mark columns,
+                    # whatever their labels say ("Name", "Rank 1"...)
+                    columns = [(col, c) for col, c in enumerate(head) if c in listed]
+                    lowered = [
+                        "" if c in listed else low for c, low in zip(head, lowered, strict=True)
+                    ]
+                roles = _WEIGHT | _NOT_CANDIDATE
+                if lowered[0] in _WEIGHT or any(c in roles for c in lowered):
+                    for col, cell in enumerate(lowered):
+                        if cell in _WEIGHT and weight_col is None:
+                            weight_col = col
+                        elif cell in _NOT_CANDIDATE:
+                            ignored.add(col)
+                    named = [
+                        (col, head[col])
+                        for col, cell in enumerate(lowered)
+                        if cell and col != weight_col and col not in ignored
+                    ]
+                    if columns:
+                        marks = {}
+                    elif named and not any(_HEADER_LABEL.match(name) for _, name in named):
+                        columns = named
+                        marks = {}
                     continue
                 labels = [c for c in head if c]
                 if labels and all(_HEADER_LABEL.match(c) for c in labels):
                     continue
             weight: Number = 1
-            cells = row
-            if counted:
-                weight = _weight(row[0].strip(), reader.line_num)
-                cells = row[1:]
+            if weight_col is not None:
+                weight = _weight(
+                    row[weight_col].strip() if weight_col < len(row) else "", reader.line_num
+                )
+            if marks is not None:
+                key_marks = []
+                for col, name in columns:
+                    cell = row[col].strip() if col < len(row) else ""
+                    if not cell:
+                        mark = 0
+                    elif re.fullmatch(r"\d+", cell):
+                        mark = int(cell)
+                    else:
+                        raise BallotFileError(
+                            reader.line_num,
+                            f"the mark for {name!r} must be a whole number, got {cell!r}",
+                        )
+                    key_marks.append((name, mark))
+                mkey = tuple(key_marks)
+                marks[mkey] = marks.get(mkey, 0) + weight
+                key = tuple(name for name, mark in key_marks if mark)
+                ballots[key] = ballots.get(key, 0) + weight
+                continue
             names = []
-            for cell in cells:
+            for col, cell in enumerate(row):
+                if col == weight_col or col in ignored:
+                    continue
                 name = cell.strip()
                 if not name or (skip_set and name.lower() in skip_set):
                     continue
@@ -254,9 +371,28 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
             ballots[key] = ballots.get(key, 0) + weight
     except csv.Error as exc:
         raise BallotFileError(reader.line_num, f"bad CSV: {exc}") from exc
-    if not ballots:
+    if not ballots and not meta.get("candidates"):
         raise BallotFileError(None, "no ballots found")
-    return BallotFile(candidates=list(order), ballots=ballots, format="csv")
+    if marks is not None:
+        candidates = [name for _, name in columns]
+    elif meta.get("candidates"):
+        candidates = list(meta["candidates"])
+        candidates += [
+            c for c in order if c not in candidates and c not in meta.get("withdrawn", [])
+        ]
+    else:
+        candidates = list(order)
+    seats = meta.get("seats") if isinstance(meta.get("seats"), int) else None
+    return BallotFile(
+        candidates=candidates,
+        ballots=ballots,
+        seats=seats,
+        withdrawn=list(meta.get("withdrawn", [])),
+        title=meta.get("title") or None,
+        format="csv",
+        meta=meta,
+        marks=marks,
+    )
 
 
 def parse_txt(text: str) -> BallotFile:
@@ -282,6 +418,80 @@ def parse_txt(text: str) -> BallotFile:
     return BallotFile(candidates=list(order), ballots=ballots, format="txt")
 
 
+def parse_cdf(text: str) -> BallotFile:
+    """NIST SP 1500-103 cast-vote records (JSON): the first candidate contest of the first
+    election. Candidates are its selections' candidates, in order; each ``CVR.CVR`` is a
+    ballot of weight 1 ranking its selections by ``Rank`` (a selection without a rank
+    counts in the order given). Two candidates at one rank (an overvote) end the ballot
+    there; a rank with nobody (a skip) is passed over. The report's ``Notes``, when it is
+    ``convene {json}``, says how the meeting counted."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise BallotFileError(None, f"not JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("@type") != "CVR.CastVoteRecordReport":
+        raise BallotFileError(None, "not a NIST cast-vote record report (CVR.CastVoteRecordReport)")
+    meta: dict = {}
+    notes = doc.get("Notes")
+    if isinstance(notes, str) and notes.startswith("convene "):
+        _meta_line("# " + notes, 0, meta)
+    try:
+        election = doc["Election"][0]
+        names = {c["@id"]: c.get("Name") or c["@id"] for c in election.get("Candidate", [])}
+        contest = next(
+            c
+            for c in election["Contest"]
+            if c.get("@type", "CVR.CandidateContest") == "CVR.CandidateContest"
+        )
+        selection: dict[str, str] = {}
+        for sel in contest.get("ContestSelection", []):
+            ids = sel.get("CandidateIds") or []
+            if ids:
+                selection[sel["@id"]] = names.get(ids[0], ids[0])
+        candidates = list(dict.fromkeys(selection.values()))
+        ballots: dict[tuple[str, ...], Number] = {}
+        for cvr in doc.get("CVR", []):
+            snaps = cvr.get("CVRSnapshot") or []
+            current = cvr.get("CurrentSnapshotId")
+            snap = next((x for x in snaps if x.get("@id") == current), snaps[0] if snaps else {})
+            marks: list[tuple[int, int, str]] = []
+            for cc in snap.get("CVRContest", []):
+                if cc.get("ContestId") != contest["@id"]:
+                    continue
+                for i, cs in enumerate(cc.get("CVRContestSelection", [])):
+                    name = selection.get(cs.get("ContestSelectionId"))
+                    if name is None:
+                        continue  # an undeclared write-in: dropped
+                    rank = cs.get("Rank")
+                    if rank is None:
+                        positions = cs.get("SelectionPosition") or [{}]
+                        rank = positions[0].get("Rank", i + 1)
+                    marks.append((int(rank), i, name))
+            marks.sort()
+            ranking: list[str] = []
+            by_rank: dict[int, list[str]] = {}
+            for rank, _, name in marks:
+                by_rank.setdefault(rank, []).append(name)
+            for rank in sorted(by_rank):
+                at = list(dict.fromkeys(by_rank[rank]))
+                if len(at) > 1:
+                    break  # an overvote exhausts the ballot here
+                ranking.append(at[0])
+            key = tuple(ranking)
+            ballots[key] = ballots.get(key, 0) + 1
+        seats = contest.get("NumberElected")
+    except (KeyError, IndexError, TypeError, StopIteration, AttributeError, ValueError) as exc:
+        raise BallotFileError(None, f"cannot read the cast-vote records: {exc!r}") from None
+    return BallotFile(
+        candidates=candidates,
+        ballots=ballots,
+        seats=seats if isinstance(seats, int) and seats > 0 else None,
+        title=election.get("Name") or contest.get("Name"),
+        format="cdf",
+        meta=meta,
+    )
+
+
 def _weight_text(w: Number) -> str:
     text = exact_str(w)
     if "/" in text:
@@ -302,6 +512,8 @@ def write_blt(bf: BallotFile) -> str:
     out.append("0")
     out.extend(f'"{c}"' for c in bf.candidates)
     out.append(f'"{bf.title or ""}"')
+    if bf.meta:
+        out.append(META_PREFIX + json.dumps(bf.meta, ensure_ascii=False, sort_keys=True))
     return "\n".join(out) + "\n"
 
 

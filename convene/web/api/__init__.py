@@ -748,6 +748,12 @@ def add_action(code: str):
     return _run(code, "actions.add", _body()), 201
 
 
+def _round_file(code: str, round_id: int, kind: str, mimetype: str):
+    actor = _services().authenticate(_token(), normalise_join_code(code))
+    name, text = minutes_service.round_export(_services(), actor, round_id, kind)
+    return _download(text, mimetype, name)
+
+
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.csv")
 @operation(
     (
@@ -758,11 +764,7 @@ def add_action(code: str):
     content={"text/csv": {"schema": {"type": "string"}}},
 )
 def ballots_csv(code: str, round_id: int):
-    from convene.exports.ballots_csv import ballots_csv as render_csv
-
-    actor = _services().authenticate(_token(), normalise_join_code(code))
-    round_, ballots = minutes_service.closed_round_ballots(_services(), actor, round_id)
-    return _download(render_csv(round_, ballots), "text/csv", f"round-{round_id}-ballots.csv")
+    return _round_file(code, round_id, "csv", "text/csv")
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.blt")
@@ -775,9 +777,16 @@ def ballots_csv(code: str, round_id: int):
     content={"text/plain": {"schema": {"type": "string"}}},
 )
 def ballots_blt(code: str, round_id: int):
-    from convene.exports.ballots_blt import ballots_blt as render_blt
+    return _round_file(code, round_id, "blt", "text/plain")
 
-    actor = _services().authenticate(_token(), normalise_join_code(code))
-    round_, ballots = minutes_service.closed_round_ballots(_services(), actor, round_id)
-    text = render_blt(round_, minutes_service.ranked_profile(round_, ballots))
-    return _download(text, "text/plain", f"round-{round_id}.blt")
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/summary.json")
+def round_summary(code: str, round_id: int):
+    """The round-by-round count in RCTab's summary shape (IRV, STV)."""
+    return _round_file(code, round_id, "summary", "application/json")
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/cvr.json")
+def round_cvr(code: str, round_id: int):
+    """The ballots as NIST SP 1500-103 cast-vote records (ranked rounds)."""
+    return _round_file(code, round_id, "cvr", "application/json")

@@ -1,0 +1,94 @@
+"""A round's count as the round-by-round summary JSON that RCTab writes.
+
+RCTab (the Universal RCV Tabulator, used for US public elections) writes a
+``summary.json`` per contest: ``config`` (contest, date, jurisdiction, office,
+generatedBy), ``results`` (per round: ``round``, ``tally`` candidate → votes,
+``tallyResults`` listing who was elected or eliminated with the votes they passed on,
+``threshold``) and ``summary`` (``finalThreshold``, ``numCandidates``, ``numWinners``,
+``totalNumBallots``, ``undervotes``). Votes are decimal strings, exact as the meeting
+counted them. Candidates are the options' labels. Written from the stored result, so it is
+the meeting's own count, not a recount. The shape is checked against
+``convene/exports/schemas/rctab-summary.schema.json``, a schema written for Convene from
+RCTab's published output (RCTab publishes no schema file).
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+from convene.domain.rounds import Round
+from convene.domain.tally.result import exact_str
+
+GENERATOR = "Convene"
+
+
+def _exact(number: dict | None) -> str:
+    if not number:
+        return "0"
+    return str(number.get("exact", "0"))
+
+
+def _value(number: dict | None) -> Fraction:
+    return Fraction(_exact(number))
+
+
+def summary_data(round_: Round) -> dict:
+    result = round_.result or {}
+    labels = {str(o.id): o.label for o in round_.options}
+
+    def name(key) -> str:
+        return labels.get(str(key), str(key))
+
+    results = []
+    for rnd in result.get("rounds") or []:
+        tallies = rnd.get("tallies") or {}
+        if rnd.get("quota") is not None:
+            threshold = _exact(rnd.get("quota"))
+        else:  # IRV: more than half of the continuing votes
+            live = sum((_value(v) for v in tallies.values()), Fraction(0))
+            threshold = exact_str(live // 2 + 1)
+        tally_results = []
+        moved: dict[str, str] = {}
+        for t in rnd.get("transfers") or []:
+            moved["exhausted" if t.get("to") is None else name(t["to"])] = _exact(t.get("votes"))
+        eliminated = [str(c) for c in rnd.get("eliminated") or []]
+        elected = [str(c) for c in rnd.get("elected") or []]
+        sources = {str(t.get("from")) for t in rnd.get("transfers") or []}
+        for c in elected:
+            tally_results.append({"elected": name(c), "transfers": moved if c in sources else {}})
+        for c in eliminated:
+            tally_results.append(
+                {"eliminated": name(c), "transfers": moved if c in sources else {}}
+            )
+        results.append(
+            {
+                "round": rnd["number"],
+                "tally": {name(k): _exact(v) for k, v in tallies.items()},
+                "tallyResults": tally_results,
+                "threshold": threshold,
+                "inactiveBallots": {"exhaustedChoices": _exact(rnd.get("exhausted"))},
+            }
+        )
+    final = results[-1]["threshold"] if results else "0"
+    return {
+        "config": {
+            "contest": round_.title,
+            "date": (round_.closed_at.date().isoformat() if round_.closed_at else ""),
+            "jurisdiction": "",
+            "office": "",
+            "generatedBy": GENERATOR,
+        },
+        "results": results,
+        "summary": {
+            "finalThreshold": final,
+            "numCandidates": len(round_.options),
+            "numWinners": round_.seats,
+            "totalNumBallots": _exact(result.get("total")),
+            "undervotes": 0,
+        },
+    }
+
+
+def rctab_summary(round_: Round) -> str:
+    return json.dumps(summary_data(round_), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,261 @@
+"""Issue 12: a round counted in a live meeting is re-counted exactly from its exports.
+
+For random profiles built to tie (few distinct rankings, equal weights), for every method
+with candidates (IRV, STV Scottish and Meek, Schulze, approval, score): the round is run
+through the services layer as a meeting runs it, then its BLT, CSV and NIST CDF exports are
+counted by ``convene tally FILE`` with no other flag. Every field of the result must be the
+meeting's, round by round (tallies, elected, eliminated, transfers, exhausted, lost, quota,
+reasons, tie breaks, winners, ranking, seed), options compared by label. The same after the
+convening moves to another installation (``convene export``/``import``: new ids).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from convene import tallycli
+from convene.domain.rounds import Round
+from convene.exports import recount
+from convene.exports.archive import export_convening, import_convening
+from convene.services import convenings, minutes, rounds
+from convene.services.core import Services
+from convene.store import tables
+from convene.store.database import make_engine, make_session_factory
+from tests.support import FakeClock, RecordingPublisher
+
+LABELS = [
+    "Réparer le chauffage de tous les logements avant l'hiver",
+    "Ñandú: a community kitchen open every evening for everyone",
+    "Security doors on every block, chosen with the tenants",
+    "A tenants' office with paid staff and regular opening hours",
+    "Free legal advice for anyone facing eviction this year",
+    "Öffentliche Versammlungen jeden Monat, mit Übersetzung",
+    "Lower the rent of the smallest flats by a fifth",
+    "Green space: the empty lot becomes a garden",
+]
+METHODS = [
+    ("irv", None, 1),
+    ("stv", "scottish", 2),
+    ("stv", "meek", 2),
+    ("schulze", None, 1),
+    ("approval", None, 2),
+    ("score", None, 1),
+]
+
+
+@st.composite
+def meetings(draw):
+    method, rule, seats = draw(st.sampled_from(METHODS))
+    n = draw(st.integers(3, 6))
+    voters = draw(st.integers(2, 9))
+    # few distinct ballots, so ties are common (and look-backs and lots are needed)
+    if method in ("irv", "stv", "schulze"):
+        ballot = st.permutations(range(n)).flatmap(
+            lambda p: st.integers(1, len(p)).map(lambda k: {"ranking": list(p[:k])})
+        )
+    elif method == "approval":
+        ballot = st.sets(st.integers(0, n - 1), max_size=n).map(lambda s: {"approve": sorted(s)})
+    else:
+        ballot = st.lists(st.integers(0, 5), min_size=n, max_size=n).map(
+            lambda s: {"scores": dict(enumerate(s))}
+        )
+    pool = draw(st.lists(ballot, min_size=1, max_size=3))
+    cast = [draw(st.sampled_from(pool)) for _ in range(voters)]
+    weights = [draw(st.sampled_from([1, 1, 1, 2])) for _ in range(voters)]
+    return method, rule, seats, n, cast, weights
+
+
+def _ballot(ballot: dict, ids: list[int]) -> dict:
+    if "ranking" in ballot:
+        return {"ranking": [ids[i] for i in ballot["ranking"]]}
+    if "approve" in ballot:
+        return {"approve": [ids[i] for i in ballot["approve"]]}
+    return {"scores": {str(ids[i]): s for i, s in ballot["scores"].items()}}
+
+
+def _by_label(result: dict, labels: dict[str, str]) -> dict:
+    """A stored (or recounted) result with every option named by its label."""
+
+    def name(key):
+        return None if key is None else labels.get(str(key), str(key))
+
+    def names(keys):
+        return None if keys is None else [name(k) for k in keys]
+
+    def reason(r: dict) -> dict:
+        out = {**r, "options": names(r.get("options"))}
+        for key in ("elected", "ranking"):
+            if key in r:
+                out[key] = names(r[key])
+        return out
+
+    def rekey(value):
+        if isinstance(value, dict):
+            return {name(k) if str(k) in labels else k: rekey(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rekey(v) for v in value]
+        return value
+
+    details = {k: v for k, v in (result.get("details") or {}).items() if k != "title"}
+    if details.get("condorcet_winner") is not None:
+        details["condorcet_winner"] = name(details["condorcet_winner"])
+    return {
+        "method": result["method"],
+        "rule": result["rule"],
+        "seats": result["seats"],
+        "candidates": names(result["candidates"]),
+        "winners": names(result["winners"]),
+        "ranking": names(result.get("ranking")),
+        "quota": result["quota"],
+        "total": result["total"],
+        "seed": str(result["seed"]),
+        "reasons": [reason(r) for r in result.get("reasons") or []],
+        "tie_breaks": [
+            {
+                **t,
+                "tied": names(t["tied"]),
+                "chosen": name(t["chosen"]),
+                "pool": names(t.get("pool")),
+            }
+            for t in result["tie_breaks"]
+        ],
+        "rounds": [
+            {
+                **r,
+                "tallies": {name(k): v for k, v in r["tallies"].items()},
+                "elected": names(r["elected"]),
+                "eliminated": names(r["eliminated"]),
+                "transfers": [
+                    {"from": name(t["from"]), "to": name(t["to"]), "votes": t["votes"]}
+                    for t in r["transfers"]
+                ],
+                "reasons": [reason(x) for x in r.get("reasons") or []],
+            }
+            for r in result["rounds"]
+        ],
+        "details": rekey(details),
+    }
+
+
+def _tally(path: Path) -> dict:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = tallycli.main([str(path), "--format", "json"])
+    assert code == 0, path.read_text()[:2000]
+    return json.loads(out.getvalue())
+
+
+def _recounts_exactly(round_: Round, ballots: list, tmp: Path) -> None:
+    stored = round_.result
+    labels = stored["labels"]
+    expected = _by_label(stored, labels)
+    files = recount.round_files(round_, ballots)
+    names = recount.file_names(round_.id)
+    recounted = [k for k in ("blt", "csv", "cvr") if k in files]
+    assert "csv" in recounted
+    for kind in recounted:
+        path = tmp / names[kind]
+        path.write_text(files[kind], encoding="utf-8")
+        got = _tally(path)
+        # the recount names options by label: the identity mapping
+        assert _by_label(got, {}) == expected, kind
+
+
+def _meeting(svc: Services, case) -> tuple[str, int]:
+    method, rule, seats, n, cast, weights = case
+    created = convenings.create_convening(svc, title="Assemblée générale", facilitator_name="Zoë")
+    fac = svc.authenticate(created.facilitator_token)
+    people = []
+    for i, weight in enumerate(weights):
+        person = convenings.join(svc, code=created.code, name=f"Participant {i} Ñúñez")
+        actor = svc.authenticate(person.token)
+        if weight != 1:
+            convenings.set_vote_weight(svc, fac, member_id=actor.member_id, vote_weight=weight)
+        people.append(actor)
+    made = rounds.create_round(
+        svc,
+        fac,
+        title="Which campaign comes first, and who leads it?",
+        method=method,
+        rule=rule,
+        seats=seats if method in ("stv", "approval", "score") else None,
+        options=[{"label": label} for label in LABELS[:n]],
+    )
+    ids = [o["id"] for o in made["options"]]
+    rounds.open_round(svc, fac, round_id=made["id"])
+    for actor, ballot in zip(people, cast, strict=True):
+        rounds.cast_ballot(svc, actor, round_id=made["id"], **_ballot(ballot, ids))
+    rounds.close_round(svc, fac, round_id=made["id"])
+    return created.code, made["id"]
+
+
+def _load(svc: Services, round_id: int) -> tuple[Round, list]:
+    with svc.read() as session:
+        round_ = session.get(Round, round_id)
+        _ = list(round_.options)
+        return round_, minutes.round_ballots(session, round_)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=meetings())
+def test_a_live_round_is_recounted_exactly_from_every_export(services, tmp_path_factory, case):
+    _, round_id = _meeting(services, case)
+    round_, ballots = _load(services, round_id)
+    _recounts_exactly(round_, ballots, tmp_path_factory.mktemp("recount"))
+
+
+def test_the_recount_is_the_same_on_another_installation(services, engine, tmp_path, request):
+    """Ties included: the lot does not depend on ids, which change on import."""
+    case = (
+        "stv",
+        "scottish",
+        2,
+        5,
+        [{"ranking": [0, 1]}, {"ranking": [1, 0]}, {"ranking": [2]}, {"ranking": [3, 4]}] * 2,
+        [1] * 8,
+    )
+    code, round_id = _meeting(services, case)
+    original, _ = _load(services, round_id)
+    assert original.result["tie_breaks"], "the case must need a tie broken"
+    (tmp_path / "other").mkdir()
+    template = request.getfixturevalue("_sqlite_template")
+    other = make_engine(template.fresh(tmp_path / "other"))
+    try:
+        elsewhere = Services(
+            make_session_factory(other), publisher=RecordingPublisher(), clock=FakeClock()
+        )
+        # another meeting there first, so the imported options get other ids
+        _meeting(elsewhere, ("irv", None, 1, 7, [{"ranking": [0]}], [1]))
+        new_code = import_convening(other, export_convening(engine, code))
+        with elsewhere.read() as session:
+            convening_id = session.execute(
+                select(tables.convenings.c.id).where(tables.convenings.c.code == new_code)
+            ).scalar_one()
+            moved_id = session.execute(
+                select(tables.rounds.c.id).where(tables.rounds.c.convening_id == convening_id)
+            ).scalar_one()
+        moved, moved_ballots = _load(elsewhere, moved_id)
+        assert {o.id for o in moved.options}.isdisjoint({o.id for o in original.options})
+        assert _by_label(moved.result, moved.result["labels"]) == _by_label(
+            original.result, original.result["labels"]
+        )
+        _recounts_exactly(moved, moved_ballots, tmp_path)
+        # and the imported ballots, counted afresh with the stored seed, give the same
+        with elsewhere.read() as session:
+            fresh = moved.tally(rounds.profile_of(session, moved), moved.seed)
+        assert _by_label(moved.result_json(fresh), moved.result["labels"]) == _by_label(
+            original.result, original.result["labels"]
+        )
+    finally:
+        other.dispose()
