@@ -757,8 +757,10 @@ def _round_file(code: str, round_id: int, kind: str, mimetype: str):
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.csv")
 @operation(
     (
-        "Every ballot of a closed round as CSV (receipt, weight, ballot; name only in named "
-        "rounds: secret rounds carry receipt codes only)."
+        "Every ballot of a closed round as CSV: '#' rows with the method, rule, seats, seed and "
+        "candidates, then receipt, weight and the ballot (ranks, or one column per option for "
+        "approval and score); name only in named rounds. `python -m convene tally FILE` "
+        "recounts it to the meeting's result."
     ),
     errors=(409,),
     content={"text/csv": {"schema": {"type": "string"}}},
@@ -770,8 +772,8 @@ def ballots_csv(code: str, round_id: int):
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots.blt")
 @operation(
     (
-        "A closed ranked round as a BLT file: `python -m convene tally round.blt` recounts it (add"
-        " --method schulze, --rule meek or --seed as the round used)."
+        "A closed ranked round as a BLT file, with a '# convene' line giving the method, rule "
+        "and seed: `python -m convene tally round.blt` recounts it to the meeting's result."
     ),
     errors=(409,),
     content={"text/plain": {"schema": {"type": "string"}}},
@@ -781,12 +783,25 @@ def ballots_blt(code: str, round_id: int):
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/summary.json")
+@operation(
+    "A closed IRV or STV round's count, round by round, in the summary shape RCTab writes.",
+    errors=(409,),
+    content={"application/json": {"schema": {"type": "object"}}},
+)
 def round_summary(code: str, round_id: int):
     """The round-by-round count in RCTab's summary shape (IRV, STV)."""
     return _round_file(code, round_id, "summary", "application/json")
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/cvr.json")
+@operation(
+    (
+        "A closed ranked round's ballots as NIST SP 1500-103 cast-vote records (JSON); "
+        "`python -m convene tally FILE` recounts them."
+    ),
+    errors=(409,),
+    content={"application/json": {"schema": {"type": "object"}}},
+)
 def round_cvr(code: str, round_id: int):
     """The ballots as NIST SP 1500-103 cast-vote records (ranked rounds)."""
     return _round_file(code, round_id, "cvr", "application/json")
