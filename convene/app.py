@@ -49,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         presence=_presence(app.config, shared),
         publish_lock=_publish_lock(app.config, shared),
         languages=tuple(app.config["LANGUAGES"]),
+        ballot_secret=app.config["SECRET_KEY"],
+        ballot_secret_fallbacks=tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()),
     )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine

@@ -16,6 +16,9 @@ from convene.store.database import make_engine
 from convene.store.migrate import upgrade
 from convene.store.tables import metadata
 
+#: The application secret of every test's processes (secret ballots are sealed with keys
+#: derived from it: a second process must share it to open them).
+TEST_SECRET = "test-secret"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

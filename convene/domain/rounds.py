@@ -10,6 +10,7 @@ weights added).
 from __future__ import annotations
 
 import enum
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -177,6 +178,20 @@ class BallotForm:
             return {"scores": self._scores(ballot)}
         return {"choice": self._choice(ballot)}
 
+    def longest_stored(self) -> int:
+        """The length of the longest stored form a ballot of this round can have (secret
+        ballots are sealed padded to it, so that their length says nothing)."""
+        method = self.method
+        if method.ranked or method is Method.APPROVAL:
+            longest = {"ranking" if method.ranked else "approve": list(self.option_ids)}
+        elif method is Method.SCORE:
+            longest = {"scores": {str(i): MAX_SCORE for i in self.option_ids}}
+        else:
+            return max(
+                len(json.dumps({"choice": c}, separators=(",", ":"))) for c in CHOICES[method]
+            )
+        return len(json.dumps(longest, sort_keys=True, separators=(",", ":")))
+
     def _expect_only(self, ballot: Mapping, key: str) -> object:
         if set(ballot) != {key}:
             raise InvalidInput(
@@ -263,6 +278,9 @@ class Round:
     #: the seed of the lot, drawn at close and stored with the result
     seed: str | None = None
     result: dict | None = None
+    #: secret rounds while open: the salt of the round's sealing keys (see
+    #: convene/services/sealing.py); wiped at the close
+    seal: str | None = None
     #: consensus with fallback: the blocked consent round this one follows, and the path taken
     follows_round_id: int | None = None
     path: str | None = None

@@ -88,6 +88,7 @@ SELF_REFS = {
     ("demands", "merged_into_id"),
     ("rounds", "follows_round_id"),
 }
+NOT_ARCHIVED = {"seal"}
 #: Tables keyed by something else than their own ``id`` column.
 NO_ID = {"round_voters", "ballots"}
 ORDER = {
@@ -138,7 +139,12 @@ def _rows(connection: Connection, name: str, convening_id: int, ids: dict) -> li
         where = c.round_id.in_(ids["rounds"] or [-1])
     order = [c[k] for k in ORDER.get(name, ("id",))]
     rows = connection.execute(select(table).where(where).order_by(*order)).mappings().all()
-    return [{k: _dump_value(c[k], v) for k, v in row.items()} for row in rows]
+    # A secret round's seal (the salt of its sealing keys) never leaves the database; its
+    # sealed ballots (table sealed_ballots) are not archived either: open ones only.
+    return [
+        {k: None if k in NOT_ARCHIVED else _dump_value(c[k], v) for k, v in row.items()}
+        for row in rows
+    ]
 
 
 def _digest(body: dict) -> str:

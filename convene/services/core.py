@@ -16,6 +16,7 @@ from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
 from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
+from convene.services.sealing import ANONYMITY, Sealer
 from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write, single_read
@@ -125,6 +126,8 @@ class Services:
         clock: Callable[[], datetime] = utcnow,
         publish_lock: PublishLock | None = None,
         languages: tuple[str, ...] = ("en",),
+        ballot_secret: str | bytes | None = None,
+        ballot_secret_fallbacks: tuple = (),
     ) -> None:
         self.session_factory = session_factory
         #: the interface languages offered (config LANGUAGES): a convening may pick one
@@ -138,6 +141,10 @@ class Services:
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
         self.ticker = LiveTicker(self, publish_lock)
+        # Secret ballots are sealed with keys from the application's secret (never stored in
+        # the database) and opened only k voters at a time (convene/services/sealing.py).
+        self.sealer = Sealer(ballot_secret, ballot_secret_fallbacks)
+        self.anonymity = ANONYMITY
         # Open rounds as last read (round id → Round, detached). Nothing but its state
         # changes once a round is open, so ballots and the live count read only the state
         # and take the rest (method, options, settings) from here.

@@ -13,7 +13,7 @@ import secrets
 import time
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,6 @@ from convene.domain.errors import (
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import (
     LABEL_MAX,
-    BallotForm,
     Method,
     Round,
     RoundOption,
@@ -44,6 +43,7 @@ from convene.domain.text import clean_line
 from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
 from convene.services.presence import presence_views
+from convene.services.sealing import ENVELOPE, RoundSeal
 from convene.store import tables
 from convene.store.database import insert_or_ignore
 
@@ -184,6 +184,8 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
         convening = uow.convening(actor.convening_id)
         round_ = _load(uow.session, convening.id, round_id, for_update=True)
         events = round_.open(uow.now, present)
+        if round_.secret:
+            round_.seal = svc.sealer.new_seal()
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
@@ -233,8 +235,8 @@ _ADD_BALLOT = insert(tables.ballots)
 
 def _round_and_weight(
     svc: Services, connection: Connection, actor: Actor, round_id: object
-) -> tuple[int, BallotForm, int]:
-    """The open round's form and the weight the actor votes with. Raises NotFound or
+) -> tuple[int, Round, int]:
+    """The open round and the weight the actor votes with. Raises NotFound or
     Conflict when there is no such open round, and refuses a voter removed meanwhile or
     whose vote a proxy carries."""
     round_id = _id(round_id, "round_id")
@@ -251,7 +253,7 @@ def _round_and_weight(
         require_open(state)
     if carried_by is not None:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
-    return round_id, _open_round(svc, connection, round_id, state).ballot_form(), own + carried
+    return round_id, _open_round(svc, connection, round_id, state), own + carried
 
 
 def _kept_open_round(svc: Services, round_id: int, state: RoundState) -> Round | None:
@@ -292,6 +294,30 @@ _BALLOT_BY_RECEIPT = select(
     tables.ballots.c.round_id == bindparam("round_id"),
     tables.ballots.c.receipt == bindparam("receipt"),
 )
+_sealed = tables.sealed_ballots
+# A sealed ballot goes in unless its tag is taken (the same receipt sealed before) or its
+# receipt is taken by a ballot already opened: one statement, its rowcount says which.
+_ADD_SEALED = {
+    d: insert_or_ignore(_sealed, d).from_select(
+        ["round_id", "tag", "box", "revokes"],
+        select(
+            bindparam("round_id"), bindparam("tag"), bindparam("box"), bindparam("revokes")
+        ).where(
+            ~exists().where(
+                tables.ballots.c.round_id == bindparam("round_id"),
+                tables.ballots.c.receipt == bindparam("receipt"),
+            )
+        ),
+    )
+    for d in ("sqlite", "postgresql")
+}
+_SEALED_BY_TAG = select(_sealed.c.box).where(
+    _sealed.c.round_id == bindparam("round_id"), _sealed.c.tag == bindparam("tag")
+)
+
+
+def _seal_of(svc: Services, round_: Round) -> RoundSeal:
+    return svc.sealer.keys(round_.seal, 2 * round_.ballot_form().longest_stored() + ENVELOPE)
 
 
 def cast_ballot(
@@ -308,6 +334,9 @@ def cast_ballot(
     ``receipt``: drawn by the phone (else by the server). The same ballot sent again with
     the same receipt, because its acknowledgement was lost, is acknowledged again and
     changes nothing.
+
+    A secret ballot is stored sealed, in the transaction that marks its voter (see
+    convene/services/sealing.py), and opened later together with at least k others.
     """
     actor.require(Role.PARTICIPANT)
     receipt = new_receipt() if receipt is None else parse_receipt(receipt)
@@ -315,57 +344,138 @@ def cast_ballot(
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
         connection = uow.session.connection()
-        round_id, form, weight = _round_and_weight(svc, connection, actor, round_id)
+        round_id, round_, weight = _round_and_weight(svc, connection, actor, round_id)
+        form = round_.ballot_form()
         content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
         voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
-        if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
-            stored = connection.execute(
-                _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
-            ).first()
-            if (
-                stored is not None
-                and stored.content == content
-                and (form.secret or stored.member_id == actor.member_id)
-            ):
-                return {"round_id": round_id, "receipt": receipt, "weight": stored.weight}
-            # voted before: this ballot replaces the last one
-            _drop_previous(uow.session, round_id, form.secret, actor, replaces)
-            connection.execute(
-                _REWEIGH_VOTER,
-                {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
+        first = connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount == 1
+        if form.secret:
+            again = _cast_sealed(
+                svc, connection, round_, actor, receipt, content, weight, replaces, first
             )
-        try:
-            connection.execute(
-                _ADD_BALLOT,
-                {
-                    "round_id": round_id,
-                    "receipt": receipt,
-                    "content": content,
-                    "weight": weight,
-                    "member_id": None if form.secret else actor.member_id,
-                },
-            )
-        except IntegrityError:
-            raise Conflict(
-                N_("That receipt is already taken in this round: draw another.")
-            ) from None
+        else:
+            again = _cast_named(connection, round_id, actor, receipt, content, weight, first)
+        if again is not None:
+            return {"round_id": round_id, "receipt": receipt, "weight": again}
         convening_id = actor.convening_id
         uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
         uow.commit()
         return {"round_id": round_id, "receipt": receipt, "weight": weight}
 
 
-def _drop_previous(
-    session: Session, round_id: int, secret: bool, actor: Actor, replaces: object
-) -> None:
-    if not secret:
-        session.execute(
+def _cast_named(
+    connection: Connection,
+    round_id: int,
+    actor: Actor,
+    receipt: str,
+    content: str,
+    weight: int,
+    first: bool,
+) -> int | None:
+    """A named ballot, stored as it is with its voter. Returns the stored weight of the
+    same ballot sent again, else None (stored; to be committed)."""
+    if not first:
+        stored = connection.execute(
+            _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
+        ).first()
+        if stored is not None and stored.content == content and stored.member_id == actor.member_id:
+            return stored.weight
+        # voted before: this ballot replaces the last one
+        connection.execute(
             delete(tables.ballots).where(
                 tables.ballots.c.round_id == round_id,
                 tables.ballots.c.member_id == actor.member_id,
             )
         )
-        return
+        connection.execute(
+            _REWEIGH_VOTER,
+            {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
+        )
+    try:
+        connection.execute(
+            _ADD_BALLOT,
+            {
+                "round_id": round_id,
+                "receipt": receipt,
+                "content": content,
+                "weight": weight,
+                "member_id": actor.member_id,
+            },
+        )
+    except IntegrityError:
+        raise Conflict(N_("That receipt is already taken in this round: draw another.")) from None
+    return None
+
+
+# Only a weight that changed (a proxy or a delegate's weight changed meanwhile) is written:
+# an unchanged voter row stays out of the transaction that changes a secret ballot.
+_REWEIGH_CHANGED = _REWEIGH_VOTER.where(tables.round_voters.c.weight != bindparam("weight"))
+
+
+def _cast_sealed(
+    svc: Services,
+    connection: Connection,
+    round_: Round,
+    actor: Actor,
+    receipt: str,
+    content: str,
+    weight: int,
+    replaces: object,
+    first: bool,
+) -> int | None:
+    """A secret ballot, sealed. Nothing in the transaction but the voter's mark (when they
+    vote for the first time) says who sent it. Returns the stored weight of the same
+    ballot sent again, else None (sealed; to be committed)."""
+    round_id = round_.id
+    seal = _seal_of(svc, round_)
+    tag = seal.tag(receipt)
+    revokes = ""
+    if not first:
+        stored = _sealed_or_opened(connection, seal, round_id, tag, receipt)
+        if stored is not None and stored[0] == content:
+            return stored[1]
+        # voted before: this ballot replaces the last one
+        revokes = _drop_previous_sealed(connection, seal, round_id, replaces)
+        connection.execute(
+            _REWEIGH_CHANGED,
+            {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
+        )
+    added = connection.execute(
+        _ADD_SEALED[connection.dialect.name],
+        {
+            "round_id": round_id,
+            "tag": tag,
+            "box": seal.seal(tag, receipt, content, weight, revokes),
+            "revokes": seal.tag(revokes) if revokes else None,
+            "receipt": receipt,
+        },
+    ).rowcount
+    if added != 1:
+        raise Conflict(N_("That receipt is already taken in this round: draw another."))
+    return None
+
+
+def _sealed_or_opened(
+    connection: Connection, seal: RoundSeal, round_id: int, tag: str, receipt: str
+) -> tuple[str, int] | None:
+    """(content, weight) of the secret ballot stored under ``receipt``, sealed or opened."""
+    box = connection.execute(_SEALED_BY_TAG, {"round_id": round_id, "tag": tag}).scalar()
+    if box is not None:
+        _, content, weight, _ = seal.open(tag, box)
+        return content, weight
+    stored = connection.execute(
+        _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
+    ).first()
+    return None if stored is None else (stored.content, stored.weight)
+
+
+def _drop_previous_sealed(
+    connection: Connection, seal: RoundSeal, round_id: int, replaces: object
+) -> str:
+    """Take out the ballot that ``replaces`` names. A sealed one is deleted; an opened one
+    stays in the count until the sealed ballot replacing it is opened (the ballots table
+    changes only k voters at a time). Returns the opened receipt that the new ballot
+    revokes ("" if none)."""
     if not isinstance(replaces, str) or not replaces:
         raise Conflict(
             N_(
@@ -373,13 +483,122 @@ def _drop_previous(
                 "ballot (the phone you voted with keeps it)."
             )
         )
-    gone = session.execute(
-        delete(tables.ballots).where(
-            tables.ballots.c.round_id == round_id, tables.ballots.c.receipt == replaces[:16]
+    replaces = replaces[:16]
+    old_tag = seal.tag(replaces)
+    box = connection.execute(
+        delete(_sealed)
+        .where(_sealed.c.round_id == round_id, _sealed.c.tag == old_tag)
+        .returning(_sealed.c.box)
+    ).scalar()
+    if box is not None:
+        return seal.open(old_tag, box)[3]  # what that one revoked, this one revokes
+    is_opened, is_revoked = connection.execute(
+        select(
+            exists().where(
+                tables.ballots.c.round_id == round_id, tables.ballots.c.receipt == replaces
+            ),
+            exists().where(_sealed.c.round_id == round_id, _sealed.c.revokes == old_tag),
         )
-    ).rowcount
-    if gone != 1:
+    ).one()
+    if not is_opened or is_revoked:
         raise Conflict(N_("That receipt is not a ballot of yours in this round."))
+    return replaces
+
+
+# -- opening sealed ballots ---------------------------------------------------------------------
+
+_shuffle = secrets.SystemRandom().shuffle
+_sample = secrets.SystemRandom().sample
+
+
+def _open_sealed(connection: Connection, seal: RoundSeal, round_id: int, rows) -> None:
+    """Open sealed ballots into the ballots table in one random order, in the caller's
+    transaction; each takes out the opened ballot it replaces."""
+    opened, revoked = [], []
+    for tag, box in rows:
+        receipt, content, weight, replaces = seal.open(tag, box)
+        opened.append(
+            {"round_id": round_id, "receipt": receipt, "content": content, "weight": weight}
+        )
+        if replaces:
+            revoked.append(replaces)
+    _shuffle(opened)
+    connection.execute(
+        delete(_sealed).where(
+            _sealed.c.round_id == round_id, _sealed.c.tag.in_([tag for tag, _ in rows])
+        )
+    )
+    if revoked:
+        connection.execute(
+            delete(tables.ballots).where(
+                tables.ballots.c.round_id == round_id, tables.ballots.c.receipt.in_(revoked)
+            )
+        )
+    if opened:
+        connection.execute(insert(tables.ballots), opened)
+
+
+def open_sealed_batch(svc: Services, round_id: int) -> dict | None:
+    """During a secret round with a live count: once at least 2k sealed ballots wait, open
+    all but k of them (chosen at random), so that every opening, and the one at the close,
+    takes in at least k voters. Returns the live count this opening made (read in its own
+    transaction: each process sends the count of its own opening), or None."""
+    k = svc.anonymity
+    with svc.write() as uow:
+        connection = uow.session.connection()
+        state = connection.execute(
+            select(tables.rounds.c.state)
+            .where(tables.rounds.c.id == round_id)
+            .with_for_update()  # ballots wait meanwhile (they take the round shared)
+        ).scalar_one_or_none()
+        if state is not RoundState.OPEN:
+            return None
+        round_ = _open_round(svc, connection, round_id, state)
+        if not round_.secret:
+            return None
+        rows = connection.execute(
+            select(_sealed.c.tag, _sealed.c.box).where(_sealed.c.round_id == round_id)
+        ).all()
+        if len(rows) < 2 * k:
+            return None
+        _open_sealed(connection, _seal_of(svc, round_), round_id, _sample(rows, len(rows) - k))
+        profile = profile_of(uow.session, round_)
+        uow.commit()
+    result = round_.tally(profile, seed="live")
+    return {"round_id": round_id, "result": round_.result_json(result)}
+
+
+_SEALED_WAITING = (
+    select(func.count()).select_from(_sealed).where(_sealed.c.round_id == bindparam("round_id"))
+)
+
+
+def sealed_waiting(session: Session, round_id: int) -> int:
+    """How many sealed ballots of the round are not opened yet."""
+    return session.execute(_SEALED_WAITING, {"round_id": round_id}).scalar_one()
+
+
+def _open_all_and_reshuffle(svc: Services, session: Session, round_: Round) -> None:
+    """At the close of a secret round, in its transaction: open every sealed ballot, write
+    every ballot of the round again in one random order (PostgreSQL keeps rows in the order
+    they were written, each stamped with its transaction), and wipe the salt."""
+    connection = session.connection()
+    rows = connection.execute(
+        select(_sealed.c.tag, _sealed.c.box).where(_sealed.c.round_id == round_.id)
+    ).all()
+    if rows:
+        _open_sealed(connection, _seal_of(svc, round_), round_.id, rows)
+    stored = [
+        dict(row)
+        for row in connection.execute(
+            select(tables.ballots).where(tables.ballots.c.round_id == round_.id)
+        ).mappings()
+    ]
+    connection.execute(delete(tables.ballots).where(tables.ballots.c.round_id == round_.id))
+    _shuffle(stored)
+    if stored:
+        connection.execute(insert(tables.ballots), stored)
+    round_.seal = None
 
 
 def profile_of(session: Session, round_: Round) -> dict:
@@ -404,12 +623,16 @@ def close_round(
         convening = uow.convening(convening_id)
         round_ = _load(uow.session, convening.id, round_id, for_update=True)
         round_.require_open()
+        if round_.secret:
+            _open_all_and_reshuffle(svc, uow.session, round_)
         seed = secrets.token_hex(8)
         result = round_.tally(profile_of(uow.session, round_), seed)
         events = round_.close(uow.now, present, result, seed)
         uow.record(convening, actor, events)
         uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
+        if round_.secret:
+            uow.after_commit(svc.ticker.shred_soon)
         uow.commit()
         return round_.public(with_result=True)
 

@@ -5,9 +5,10 @@
   messages: 500,000 at 1,000 phones, measured in bench/live_round.py.)
 - **Live rounds**: a ballot only marks its round dirty; the round is recounted from the
   stored ballots, grouped by content, at most every 250 ms and the count sent to the
-  projector and the facilitators; turnout goes to them at most once a second, and to the
-  phones at most once a second too, less often above 1,000 phones (see
-  :func:`phones_turnout_interval`).
+  projector and the facilitators (a secret round's count only when at least k sealed
+  ballots were opened together, see convene/services/rounds.py: open_sealed_batch);
+  turnout goes to them at most once a second, and to the phones at most once a second too,
+  less often above 1,000 phones (see :func:`phones_turnout_interval`).
 - **Deadlines**: rounds whose deadline passed are closed (checked once a second).
 
 One ticker (a background task) per process, see convene/realtime/ticker.py. With several
@@ -83,6 +84,7 @@ class LiveTicker:
         self._mutex = threading.Lock()
         self._finished = threading.Event()
         self._last_deadline_check = float("-inf")
+        self._shred_owed = False
         self.ticks = 0
 
     def mark(self, convening_id: int, round_id: int) -> None:
@@ -91,6 +93,21 @@ class LiveTicker:
         if self.collector is not None:
             self.collector.voting()
         self.ensure_running()
+
+    def shred_soon(self) -> None:
+        """A secret round closed: wipe what the database's files still hold of its sealed
+        ballots (convene/store/database.py: shred), now if nothing is reading, else at a
+        later turn."""
+        from convene.store.database import shred
+
+        try:
+            done = shred(self.services.session_factory.kw["bind"])
+        except Exception:
+            log.exception("Could not wipe the sealed ballots' traces; trying again")
+            done = False
+        self._shred_owed = not done
+        if not done:
+            self.ensure_running()
 
     def mark_presence(self, convening_id: int) -> None:
         """Someone connected or disconnected: send who is connected at the next turn."""
@@ -170,6 +187,8 @@ class LiveTicker:
         if now - self._last_deadline_check >= DEADLINE_INTERVAL:
             self._last_deadline_check = now
             self._close_due(round_service)
+        if self._shred_owed:
+            self.shred_soon()
 
     def _publish(
         self, round_service, round_id: int, convening_id: int, now: float, recount: bool
@@ -177,12 +196,22 @@ class LiveTicker:
         """Send the count (if ``recount``) and the turnout that is due; False while turnout
         is still owed to someone (rate-limited): the round comes back next tick."""
         services = self.services
+        tally = open_batch = None
         with services.read() as session:
             round_ = round_service.current_round(session, services, round_id)
             if round_ is None:
                 return True
             staff_turnout = round_service.turnout(session, services, round_, staff=True)
-            tally = round_service.live_tally(session, round_) if recount else None
+            sealed = round_.secret and round_.state is RoundState.OPEN
+            if recount and not sealed:
+                tally = round_service.live_tally(session, round_)
+            elif recount and round_.live_results:
+                # A secret round's count moves only when k or more sealed ballots are opened
+                # together (see round_service.open_sealed_batch); turnout moves one by one.
+                waiting = round_service.sealed_waiting(session, round_id)
+                open_batch = waiting >= 2 * services.anonymity
+        if open_batch:
+            tally = round_service.open_sealed_batch(services, round_id)
         if tally is not None:
             services.publisher.live(convening_id, "round.tally", tally, audience="screens")
         closed = round_.state is RoundState.CLOSED

@@ -46,6 +46,9 @@ def make_engine(
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={sqlite_synchronous.upper()}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows (sealed ballots once opened) are overwritten with zeros, not left in
+        # free space.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -87,3 +90,27 @@ def insert_or_ignore(table: Table, dialect: str):
     module = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
     # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg reports -1 otherwise).
     return module.insert(table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+
+
+def shred(engine: Engine) -> bool:
+    """After a secret round closed: leave no copy of what was deleted in the database's own
+    files. SQLite: checkpoint the write-ahead log and truncate it to nothing (its frames
+    hold earlier versions of the pages: who voted with which sealed ballot, in commit
+    order); deleted rows are already zeroed (``secure_delete``). PostgreSQL: VACUUM the
+    ballot tables so the dead row versions go (the WAL, archived WAL and base backups still
+    hold them: see docs/rounds.md). False when it must be tried again (SQLite: a reader
+    still uses the log; it never waits for one)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            cursor = raw.cursor()
+            try:
+                cursor.execute("PRAGMA busy_timeout=0")
+                busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+        return busy == 0
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM sealed_ballots, ballots")
+    return True

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -276,6 +277,8 @@ rounds = Table(
         "follows_round_id", Integer, ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True
     ),
     Column("path", String(20), nullable=True),
+    # Secret rounds while open: the salt (and key check) of the round's sealing keys.
+    Column("seal", String(60), nullable=True),
     Index("ix_rounds_convening", "convening_id", "state"),
 )
 
@@ -312,6 +315,22 @@ ballots = Table(
     Column("content", Text, nullable=False),
     Column("weight", Integer, nullable=False),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    sqlite_with_rowid=False,
+)
+
+# Secret ballots while their round is open: sealed (encrypted, padded to one length), keyed
+# by a keyed hash of the receipt, written in the transaction that adds the voter to
+# `round_voters`. They are opened into `ballots` only k voters at a time, in a random order,
+# and at the close (convene/services/sealing.py). `revokes`: the tag of the opened ballot
+# this one replaces. No row id, no timestamp.
+sealed_ballots = Table(
+    "sealed_ballots",
+    metadata,
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(32), primary_key=True),
+    Column("box", LargeBinary, nullable=False),
+    Column("revokes", String(32), nullable=True),
+    UniqueConstraint("round_id", "revokes", name="uq_sealed_ballots_round_revokes"),
     sqlite_with_rowid=False,
 )
 

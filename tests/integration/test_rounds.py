@@ -24,7 +24,7 @@ from convene.store import tables
 from convene.store.database import make_session_factory
 from tests.integration.test_api import check
 from tests.integration.test_services import assert_refused
-from tests.support import RecordingPublisher
+from tests.support import TEST_SECRET, RecordingPublisher
 
 
 @pytest.fixture
@@ -295,14 +295,16 @@ def test_a_removed_participant_cannot_vote(services, room):
 
 
 def stored(engine, round_id) -> tuple[int, int]:
-    """(voters, ballots) stored for a round."""
+    """(voters, ballots) stored for a round (a secret round's ballots are sealed while it is
+    open, then opened)."""
     with engine.connect() as conn:
         voters = conn.execute(
             select(func.count()).where(tables.round_voters.c.round_id == round_id)
         ).scalar_one()
-        ballots = conn.execute(
-            select(func.count()).where(tables.ballots.c.round_id == round_id)
-        ).scalar_one()
+        ballots = sum(
+            conn.execute(select(func.count()).where(table.c.round_id == round_id)).scalar_one()
+            for table in (tables.ballots, tables.sealed_ballots)
+        )
     return voters, ballots
 
 
@@ -319,7 +321,8 @@ def test_a_participant_removed_after_signing_in_is_refused_by_the_ballot(service
 def test_a_round_closed_by_another_process_takes_no_more_ballots(services, engine, room):
     """Each process keeps the form of an open round; the round's state is still read from
     the database for every ballot, so a close on another process is seen at once."""
-    other = Services(make_session_factory(engine))  # a second server process, same database
+    # a second server process, same database and secret
+    other = Services(make_session_factory(engine), ballot_secret=TEST_SECRET)
     round_id, (rent, wages, _) = new_round(services, room)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
@@ -417,7 +420,8 @@ def test_ballots_keep_the_collector_in_vote_mode_until_the_vote_is_quiet(service
 
 
 def test_the_live_count_is_coalesced(services, publisher, room):
-    round_id, (rent, wages, _) = new_round(services, room, live_results=True)
+    # named: a secret round's count moves only k ballots at a time (test_secrecy.py)
+    round_id, (rent, wages, _) = new_round(services, room, live_results=True, secret=False)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     for name in ("Ana", "Ben", "Cy"):
         rounds.cast_ballot(services, room[name], round_id=round_id, ranking=[wages, rent])
@@ -490,12 +494,14 @@ def test_a_process_owing_turnout_does_not_keep_the_count_from_another(services, 
     clock = [100.0]
     lock = SharedLock(clock)
     other_publisher = RecordingPublisher()
-    other = Services(make_session_factory(engine), publisher=other_publisher)
+    other = Services(
+        make_session_factory(engine), publisher=other_publisher, ballot_secret=TEST_SECRET
+    )
     for svc in (services, other):
         svc.ticker.lock = lock
         for i in range(2500):  # phones turnout every 2.5 s
             svc.presence.connect(room["Ana"].convening_id, 10_000 + i, "participant", f"s{i}")
-    round_id, (rent, wages, _) = new_round(services, room, live_results=True)
+    round_id, (rent, wages, _) = new_round(services, room, live_results=True, secret=False)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
     services.ticker.tick(now=clock[0])  # counts 1; the phones' turnout goes out

@@ -269,6 +269,8 @@ def test_a_ballot_reaches_the_projector_as_turnout_and_a_live_count(app, client,
                 "method": "irv",
                 "options": [{"label": "Rent"}, {"label": "Transit"}],
                 "live_results": True,
+                # named: a secret round's count moves k ballots at a time (below)
+                "secret": False,
             },
         },
         callback=True,
