@@ -7,7 +7,14 @@ import pytest
 from convene.i18n import compile_catalogues
 from convene.services.core import Services
 from convene.store.database import make_engine, make_session_factory
-from tests.support import TEST_SECRET, FakeClock, PostgresDatabases, RecordingPublisher, SqliteTemplate, need
+from tests.support import (
+    TEST_SECRET,
+    FakeClock,
+    PostgresDatabases,
+    RecordingPublisher,
+    SqliteTemplate,
+    need,
+)
 
 # `make install` compiles the catalogues; so does a test run started without it.
 compile_catalogues()

@@ -219,6 +219,8 @@ def console(code: str):
         join_url=external_url("pages.convening", code=code),
         qr_url=url_for("pages.qr", code=code),
         has_projector=projector_actor is not None,
+        # A secret round's live count moves only this many ballots at a time at least.
+        anonymity=current_app.extensions["convene"].anonymity,
         # The console builds private links from invitation tokens with this pattern.
         enter_url_pattern=external_url("pages.enter", token="TOKEN"),  # noqa: S106 - a placeholder
     )

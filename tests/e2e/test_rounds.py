@@ -92,8 +92,15 @@ def test_ranked_round_from_phones_to_projector(server, new_context, shoot):
         api(server.url, f"/api/convenings/{code}/participants", {"name": name})["token"]
         for name in ("Sam", "Noor")
     ]
+    # Named ballots: a secret round's live count moves only k ballots at a time, and this
+    # room has five voters (test_live_count_of_a_secret_round below).
     round_id = create_round(
-        console, "Where does the fund go first?", "irv", "Rent\nFood\nRepairs", live=True
+        console,
+        "Where does the fund go first?",
+        "irv",
+        "Rent\nFood\nRepairs",
+        live=True,
+        secret=False,
     )
     expect(projector.get_by_test_id("round-title")).to_have_text("Where does the fund go first?")
     expect(projector.get_by_test_id("projector-turnout")).to_have_text("0 of 3 present have voted")

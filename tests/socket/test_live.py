@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from convene.extensions import socketio
@@ -305,3 +307,68 @@ def test_a_ballot_reaches_the_projector_as_turnout_and_a_live_count(app, client,
     turnout = next(m["args"][0] for m in seen["phone"] if m["name"] == "round.turnout")
     assert turnout["voted"] == 1
     assert not any(m["name"] == "round.tally" for m in seen["phone"]), "phones get turnout only"
+
+
+def test_a_secret_live_count_moves_only_k_ballots_at_a_time(app, client, convening):
+    """12 ballots 1.5 s apart in a secret round with a live count: the projector and the
+    facilitator never get two counts that differ by fewer than k ballots (watching the
+    count while someone taps would tell how they voted); turnout still moves one by one.
+    The ticker is driven on a fake clock: one turn per ballot, 1.5 s apart."""
+    services = app.extensions["convene"]
+    services.ticker.stop()  # no background turns: this test takes them itself
+    k = services.anonymity
+    staff = connect(app, client, convening["facilitator_token"])
+    projector = connect(app, client, convening["projector_token"])
+    labels = ["Rent strike fund", "Legal clinic on Thursdays", "Childcare at assemblies"]
+    created = staff.emit(
+        "command",
+        {
+            "name": "rounds.create",
+            "args": {
+                "title": "¿Qué hacemos primero?",
+                "method": "irv",
+                "options": [{"label": label} for label in labels],
+                "live_results": True,
+            },
+        },
+        callback=True,
+    )["result"]
+    round_id, options = created["id"], [o["id"] for o in created["options"]]
+    assert created["secret"]
+    staff.emit("command", {"name": "rounds.open", "args": {"round_id": round_id}}, callback=True)
+    phones = [join(client, convening, f"Zoë {i}") for i in range(12)]
+    for screen in (staff, projector):
+        screen.get_received()
+    counts = {"projector": [0], "staff": [0]}
+    turnout = []
+    for i, phone in enumerate(phones):
+        reply = client.post(
+            f"/api/convenings/{convening['code']}/rounds/{round_id}/ballots",
+            json={"ranking": [options[i % 3], options[(i + 1) % 3]]},
+            headers={"Authorization": f"Bearer {phone['token']}"},
+        )
+        assert reply.status_code == 200, reply.get_json()
+        services.ticker.tick(now=1000.0 + 1.5 * i)
+        for name, screen in (("projector", projector), ("staff", staff)):
+            messages = screen.get_received()
+            counts[name] += [
+                int(m["args"][0]["result"]["total"]["exact"])
+                for m in messages
+                if m["name"] == "round.tally"
+            ]
+            if name == "staff":
+                turnout += [m["args"][0]["voted"] for m in messages if m["name"] == "round.turnout"]
+    assert turnout == list(range(1, 13)), "turnout moves with every ballot"
+    for name, seen in counts.items():
+        assert len(seen) > 1, f"the {name} got a live count before the close"
+        steps = [b - a for a, b in itertools.pairwise(seen)]
+        assert min(steps) >= k, f"the {name}'s live counts {seen} moved by fewer than {k}"
+    closed = staff.emit(
+        "command", {"name": "rounds.close", "args": {"round_id": round_id}}, callback=True
+    )["result"]
+    final = int(closed["result"]["total"]["exact"])
+    assert final == 12
+    assert final - counts["projector"][-1] >= k, "the close brings in k or more at once"
+    # The console says so where live results are switched on.
+    page = client.get(f"/t/{convening['facilitator_token']}", follow_redirects=True)
+    assert f"live count moves only when at least {k} new ballots" in page.get_data(as_text=True)
