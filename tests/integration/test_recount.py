@@ -18,6 +18,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
 from convene import tallycli
@@ -160,6 +161,18 @@ def _recounts_exactly(round_: Round, ballots: list, tmp: Path) -> None:
     names = recount.file_names(round_.id)
     recounted = [k for k in ("blt", "csv", "cvr") if k in files]
     assert "csv" in recounted
+    # the RCTab summary and the NIST records validate against their schemas; these are
+    # schemas WRITTEN FOR CONVENE from the published specifications (the publishers'
+    # files are not on a package registry): convene/exports/schemas/README.md
+    for kind in ("summary", "cvr"):
+        if kind in files:
+            SCHEMAS[kind].validate(json.loads(files[kind]))
+    if round_.method.value in ("irv", "stv"):
+        assert "summary" in files
+        summary = json.loads(files["summary"])
+        assert [r["tally"] for r in summary["results"]] == [
+            {labels[k]: v["exact"] for k, v in r["tallies"].items()} for r in stored["rounds"]
+        ]
     for kind in recounted:
         path = tmp / names[kind]
         path.write_text(files[kind], encoding="utf-8")
@@ -193,7 +206,16 @@ def _meeting(svc: Services, case) -> tuple[str, int]:
     for actor, ballot in zip(people, cast, strict=True):
         rounds.cast_ballot(svc, actor, round_id=made["id"], **_ballot(ballot, ids))
     rounds.close_round(svc, fac, round_id=made["id"])
+    _FACILITATORS[created.code] = created.facilitator_token
     return created.code, made["id"]
+
+
+_FACILITATORS: dict[str, str] = {}
+_SCHEMA_DIR = Path(recount.__file__).resolve().parent / "schemas"
+SCHEMAS = {
+    kind: Draft202012Validator(json.loads((_SCHEMA_DIR / name).read_text()))
+    for kind, name in (("summary", "rctab-summary.schema.json"), ("cvr", "nist-cvr.schema.json"))
+}
 
 
 def _load(svc: Services, round_id: int) -> tuple[Round, list]:
@@ -259,3 +281,96 @@ def test_the_recount_is_the_same_on_another_installation(services, engine, tmp_p
         )
     finally:
         other.dispose()
+
+
+def test_the_minutes_name_tied_options_show_hashes_and_a_recount_that_works(services, tmp_path):
+    """Markdown, HTML, PDF text and JSON: ties by label, each export's SHA-256, and the
+    printed command, run on the downloaded file, re-counts the meeting's result."""
+    import hashlib
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from convene.exports.html import minutes_html
+    from convene.exports.jsondoc import minutes_json
+    from convene.exports.markdown import minutes_markdown
+    from convene.exports.pdf import minutes_pdf
+
+    # IRV, 4 options: the last two tie in round 1 with nothing to look back to: a lot
+    case = (
+        "irv",
+        None,
+        1,
+        4,
+        [{"ranking": [0]}] * 3 + [{"ranking": [1, 0]}] * 2 + [{"ranking": [2]}, {"ranking": [3]}],
+        [1] * 7,
+    )
+    code, round_id = _meeting(services, case)
+    round_, ballots = _load(services, round_id)
+    labels = round_.result["labels"]
+    [tie] = round_.result["tie_breaks"]
+    tied = [labels[t] for t in tie["tied"]]
+    assert tied == LABELS[2:4]
+    fac = services.authenticate(_FACILITATORS[code])
+    document = minutes.get_minutes(services, fac)
+    [entry] = [r for r in document["other"]["rounds"] if r["id"] == round_id]
+    exports = {e["kind"]: e for e in entry["exports"]}
+    assert set(exports) == {"csv", "blt", "cvr", "summary"}
+    files = recount.round_files(round_, ballots)
+    for kind, e in exports.items():
+        assert e["sha256"] == hashlib.sha256(files[kind].encode()).hexdigest()
+
+    pdf = PdfReader(io.BytesIO(minutes_pdf(document)))
+    texts = {
+        "md": minutes_markdown(document),
+        "html": minutes_html(document),
+        "json": minutes_json(document),
+        "pdf": " ".join(" ".join(p.extract_text().split()) for p in pdf.pages),
+    }
+    chosen = labels[tie["chosen"]]
+    for fmt, text in texts.items():
+        flat = " ".join(text.split())
+        if fmt == "html":
+            flat = flat.replace("&#39;", "'")
+        for label in tied:
+            assert f"{label}" in flat, fmt
+        assert "was chosen by lot" in flat, fmt
+        assert chosen in flat, fmt
+        if fmt != "pdf":  # PDF text breaks long hex strings across lines
+            for e in exports.values():
+                assert e["sha256"] in flat, (fmt, e["kind"])
+                if e["command"]:
+                    assert e["command"] in flat, (fmt, e["kind"])
+        # no sentence names an option by its id
+        for option in round_.options:
+            assert f"{option.id} is eliminated" not in flat
+            assert f"{option.id} was chosen" not in flat
+    assert exports["blt"]["sha256"] in "".join(texts["pdf"].split())
+
+    # run each printed command where the file was downloaded
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    expected = _by_label(round_.result, labels)
+    for e in exports.values():
+        if not e["command"]:
+            continue
+        (tmp_path / e["file"]).write_text(files[e["kind"]], encoding="utf-8")
+        argv = shlex.split(e["command"])
+        assert argv[:4] == ["python", "-m", "convene", "tally"]
+        done = subprocess.run(
+            [sys.executable, *argv[1:], "--format", "json"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert _by_label(json.loads(done.stdout), {}) == expected, e["kind"]
+        # and the plain command prints the tie with the options' labels
+        plain = subprocess.run(
+            [sys.executable, *argv[1:]], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert plain.returncode == 0
+        assert f"{tied[0]} and {tied[1]} were tied" in plain.stdout
