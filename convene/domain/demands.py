@@ -737,7 +737,7 @@ def compare(versions: dict[int, DemandVersion], first: object, second: object) -
     """The difference between two versions of a demand (title and body)."""
     numbers = []
     for name, value in (("from", first), ("to", second)):
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(N_("%(field)s must be a version number."), field=name)

@@ -1,0 +1,230 @@
+"""What a hostile participant sends gets a clear 4xx (or a Socket.IO error reply), never a 5xx
+or silence, and changes nothing: the inputs that once broke the server, one by one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from convene.extensions import socketio
+from tests.integration.test_api import bearer, check
+
+HUGE_ID = 2**63  # one past SQLite's and PostgreSQL bigint's range (our ids are int4)
+
+
+@pytest.fixture
+def room(client):
+    created = client.post(
+        "/api/convenings", json={"title": "Asamblea regional: vivienda y alquileres"}
+    ).get_json()
+    code = created["code"]
+    ana = client.post(f"/api/convenings/{code}/participants", json={"name": "Ana Núñez"})
+    staff = bearer(created["facilitator_token"])
+    item = client.post(
+        f"/api/convenings/{code}/agenda", json={"title": "Rent strike"}, headers=staff
+    ).get_json()
+    return {
+        "code": code,
+        "staff": staff,
+        "facilitator_token": created["facilitator_token"],
+        "ana": ana.get_json(),
+        "item": item,
+        "base": f"/api/convenings/{code}",
+    }
+
+
+def _seq(client, room) -> int:
+    return client.get(room["base"], headers=room["staff"]).get_json()["seq"]
+
+
+def test_ids_beyond_the_database_range_are_422_not_overflow(client, room):
+    before = _seq(client, room)
+    base, staff = room["base"], room["staff"]
+    for huge in (HUGE_ID, 2**31, 10**30):
+        response = client.patch(f"{base}/agenda/{huge}", json={"title": "x"}, headers=staff)
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert response.get_json()["error"]["field"] == "item_id"
+        response = client.post(f"{base}/agenda/reorder", json={"order": [huge]}, headers=staff)
+        body = check(response, "/api/convenings/{code}/agenda/reorder", "post", 422)
+        assert body["error"]["field"] == "order"
+        response = client.post(
+            f"{base}/demands",
+            json={"title": "Freeze rents", "body": "Now.", "agenda_item_id": huge},
+            headers=bearer(room["ana"]["token"]),
+        )
+        assert response.status_code == 422
+    assert _seq(client, room) == before
+
+
+def test_a_convening_without_a_title_is_422_not_type_error(client):
+    for body in ({}, {"place": "Library"}, {"title": None}, {"title": 5}):
+        response = client.post("/api/convenings", json=body)
+        refused = check(response, "/api/convenings", "post", 422)
+        assert refused["error"]["field"] == "title"
+
+
+def test_events_after_a_superscript_digit_is_422(client, room):
+    for after in ("³", "١", "-1", "1e3x", "99999999999999999999"):
+        response = client.get(f"{room['base']}/events?after={after}", headers=room["staff"])
+        body = check(response, "/api/convenings/{code}/events", "get", 422)
+        assert body["error"]["field"] == "after"
+    ok = client.get(f"{room['base']}/events?after=1", headers=room["staff"])
+    assert [e["seq"] for e in check(ok, "/api/convenings/{code}/events", "get", 200)["events"]]
+
+
+def test_numbers_sent_as_text_are_refused_not_coerced(client, room):
+    response = client.patch(
+        f"{room['base']}/agenda/{room['item']['id']}",
+        json={"timebox_minutes": "10"},
+        headers=room["staff"],
+    )
+    body = check(response, "/api/convenings/{code}/agenda/{item_id}", "patch", 422)
+    assert body["error"]["field"] == "timebox_minutes"
+    state = client.get(room["base"], headers=room["staff"]).get_json()
+    assert state["agenda"][0]["timebox_minutes"] is None
+
+
+def test_json_nested_a_thousand_deep_is_400(client, room):
+    body = "[" * 1000 + "]" * 1000  # 2 KB
+    for data in (body, '{"title": ' + body + "}", '{"a":' * 1000 + "1" + "}" * 1000):
+        response = client.post(
+            f"{room['base']}/agenda",
+            data=data,
+            content_type="application/json",
+            headers=room["staff"],
+        )
+        refused = check(response, "/api/convenings/{code}/agenda", "post", 400)
+        assert refused["error"]["code"] == "bad_request"
+    # Brackets inside strings are text, not nesting.
+    response = client.post(
+        f"{room['base']}/agenda", json={"title": "[" * 150}, headers=room["staff"]
+    )
+    assert check(response, "/api/convenings/{code}/agenda", "post", 201)["title"] == "[" * 150
+
+
+def test_a_lone_surrogate_is_400_and_a_pair_is_text(client, room):
+    for escaped in ('"\\ud800"', '"x\\udc00y"', '"\\ud800\\u0041"'):
+        response = client.post(
+            f"{room['base']}/agenda",
+            data='{"title": ' + escaped + "}",
+            content_type="application/json",
+            headers=room["staff"],
+        )
+        check(response, "/api/convenings/{code}/agenda", "post", 400)
+    response = client.post(
+        f"{room['base']}/agenda",
+        data='{"title": "Fiesta \\ud83c\\udf89"}',
+        content_type="application/json",
+        headers=room["staff"],
+    )
+    assert check(response, "/api/convenings/{code}/agenda", "post", 201)["title"] == "Fiesta 🎉"
+
+
+def test_405_names_the_allowed_methods(client, room):
+    response = client.put(f"{room['base']}/agenda")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"POST"}
+    response = client.delete("/api/convenings")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+def test_invisible_characters_are_stripped_from_names_and_titles(client, room):
+    joined = client.post(
+        f"/api/convenings/{room['code']}/participants",
+        json={"name": "Pa\u200bt\u200e \u061cGarcía\ue000", "caucus": "Nor\u200dte"},
+    )
+    pat = check(joined, "/api/convenings/{code}/participants", "post", 201)
+    members = client.get(f"{room['base']}/participants", headers=room["staff"]).get_json()
+    [me] = [m for m in members["members"] if m["id"] == pat["id"]]
+    assert me["name"] == "Pat García"
+    assert me["caucus"] == "Norte"
+    # Decomposed accents are composed (NFC): "José" typed either way is the same name.
+    item = client.post(
+        f"{room['base']}/agenda",
+        json={"title": "\u202eJose\u0301 \u2066Martí\u2069\u00ad"},
+        headers=room["staff"],
+    )
+    assert check(item, "/api/convenings/{code}/agenda", "post", 201)["title"] == "José Martí"
+    # Nothing but invisible characters is an empty name.
+    empty = client.post(
+        f"/api/convenings/{room['code']}/participants", json={"name": "\u200b\u200e\u2060"}
+    )
+    assert check(empty, "/api/convenings/{code}/participants", "post", 422)["error"]
+
+
+# -- Socket.IO --------------------------------------------------------------------------------
+
+
+def _raw_command(sock, text: str):
+    """Send a ``command`` event whose JSON is exactly ``text`` (as a hostile client could)."""
+    sock.callback_counter += 1
+    sock.socketio.server._handle_eio_message(sock.eio_sid, f"2{sock.callback_counter}{text}")
+    ack, sock.acks = sock.acks, None
+    return ack["args"] if ack else []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_bad_socket_command_gets_an_error_reply_and_changes_nothing(app, client, room):
+    phone = socketio.test_client(
+        app, auth={"token": room["ana"]["token"]}, flask_test_client=client
+    )
+    staff = socketio.test_client(
+        app, auth={"token": room["facilitator_token"]}, flask_test_client=client
+    )
+    before = _seq(client, room)
+    deep = {"title": "x"}
+    for _ in range(200):
+        deep = {"nested": deep}
+    messages = [
+        None,
+        5,
+        "agenda.add",
+        ["agenda.add", {"title": "x"}],
+        True,
+        {},
+        {"name": None},
+        {"name": "no.such.command"},
+        {"name": ["agenda.add"]},
+        {"name": "agenda.add" * 1000, "args": {}},
+        {"name": "agenda.add", "args": "title"},
+        {"name": "agenda.add", "args": [1, 2]},
+        {"name": "agenda.add", "args": {}},
+        {"name": "agenda.add", "args": {"title": 7}},
+        {"name": "agenda.add", "args": {"title": "x", "unknown": 1}},
+        {"name": "agenda.edit", "args": {"item_id": HUGE_ID, "title": "x"}},
+        {"name": "agenda.edit", "args": {"item_id": "1", "title": "x"}},
+        {"name": "agenda.reorder", "args": {"order": list(range(1, 6000))}},
+        {"name": "agenda.add", "args": deep},
+        {"name": "rounds.cast", "args": {"round_id": 1, "ranking": [[[[1]]]] * 10}},
+    ]
+    for sock in (staff, phone):
+        for message in messages:
+            reply = sock.emit("command", message, callback=True)
+            assert reply["ok"] is False, message
+            assert reply["error"]["code"] in (
+                "invalid_input",
+                "too_large",
+                "bad_request",
+                "forbidden",
+            ), reply
+            assert reply["error"]["message"]
+        # What json.dumps cannot even produce: a lone surrogate, nesting 1,000 deep, not JSON.
+        raw = [
+            '["command",{"name":"agenda.add","args":{"title":"\\ud800"}}]',
+            '["command",' + "[" * 1000 + "]" * 1000 + "]",
+            '["command",{"name":"agenda.add","args":{"title":"x"}',
+            '["command",{"name":"agenda.add","args":{"title":NaN}}]',
+        ]
+        for text in raw:
+            [reply] = _raw_command(sock, text)
+            assert reply["ok"] is False
+            assert reply["error"]["code"] == "bad_request"
+    assert _seq(client, room) == before
+    # The connection still works afterwards.
+    reply = staff.emit(
+        "command", {"name": "agenda.add", "args": {"title": "Still here"}}, callback=True
+    )
+    assert reply["ok"] is True
+    assert json.dumps(reply["result"]["title"]) == '"Still here"'
