@@ -1,6 +1,6 @@
 """Time the ballot command path and the live recount in one process, without sockets.
 
-    .venv/bin/python bench/ballot_path.py [--ballots 2000] [--database-url URL]
+    .venv/bin/python bench/ballot_path.py [--ballots 2000] [--database-url URL] [--named]
 
 Creates a convening with N participants in a fresh database (SQLite file with WAL and
 synchronous=FULL, or an existing empty PostgreSQL database given by --database-url), opens
@@ -8,7 +8,8 @@ an IRV round with 8 options, and casts one ballot per participant through
 `run_command("rounds.cast", ...)`, as the JSON API does (token lookup included; a socket
 skips it, see CHECK_THEIR_ACTOR). Prints the wall time per ballot (for PostgreSQL this
 includes waiting for the server), then the time of one live recount (turnout and count of
-every stored ballot, what the ticker does every 250 ms). Best of --repeat recounts.
+every stored ballot, what the ticker does every 250 ms), best of --repeat, and the close.
+Secret ballots by default (sealed; opened at the close); --named for named ones.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=2000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--named", dest="secret", action="store_false", help="named ballots")
     args = parser.parse_args()
 
     from convene.app import create_app
@@ -55,6 +57,7 @@ def main() -> None:
             "method": "irv",
             "options": [{"label": f"Option {i + 1}"} for i in range(8)],
             "live_results": True,
+            "secret": args.secret,
         },
     )
     run_command(services, created.facilitator_token, "rounds.open", {"round_id": round_["id"]})
@@ -75,10 +78,17 @@ def main() -> None:
             rounds.turnout(session, services, current, staff=True)
             rounds.live_tally(session, current)
         recounts.append(time.perf_counter() - start)
+    # The close: a secret round opens every sealed ballot, writes the round's ballots again
+    # in one random order and counts them, in one transaction (then wipes the log/VACUUMs).
+    start = time.perf_counter()
+    run_command(services, created.facilitator_token, "rounds.close", {"round_id": round_["id"]})
+    closing = time.perf_counter() - start
     database = "postgresql" if url.startswith("postgres") else "sqlite (FULL)"
     print(
-        f"{database}: {len(tokens):,} ballots, {per_ballot * 1000:.2f} ms per ballot; "
-        f"live recount of all of them {min(recounts) * 1000:.1f} ms"
+        f"{database}: {len(tokens):,} {'secret' if args.secret else 'named'} ballots, "
+        f"{per_ballot * 1000:.2f} ms per ballot; live recount of all of them "
+        f"{min(recounts) * 1000:.1f} ms (secret: of those opened so far); "
+        f"close {closing * 1000:.0f} ms"
     )
 
 

@@ -4,6 +4,12 @@ Secret ballots: who has voted (``round_voters``) is stored apart from what was v
 (``ballots``); a ballot row carries no member id, no timestamp and no row id, only a random
 receipt. To change a secret ballot, the phone sends the receipt of its last one (it keeps
 it); nothing in the database links a voter to a receipt.
+
+While the round is open a secret ballot is stored only sealed (``sealed_ballots``, see
+convene/services/sealing.py), in the transaction that marks its voter; sealed ballots are
+opened into ``ballots`` at least k voters at a time, in random order (``open_sealed_batch``,
+for the live count) and at the close. The threat model and what this code must keep:
+docs/rounds.md, "Secret ballots".
 """
 
 from __future__ import annotations
