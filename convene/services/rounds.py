@@ -323,7 +323,9 @@ _SEALED_BY_TAG = select(_sealed.c.box).where(
 
 
 def _seal_of(svc: Services, round_: Round) -> RoundSeal:
-    return svc.sealer.keys(round_.seal, 2 * round_.ballot_form().longest_stored() + ENVELOPE)
+    return svc.sealer.keys(
+        round_.seal, lambda: 2 * round_.ballot_form().longest_stored() + ENVELOPE
+    )
 
 
 def cast_ballot(

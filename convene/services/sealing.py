@@ -24,7 +24,7 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from hashlib import sha256
 
 from cryptography.exceptions import InvalidTag
@@ -92,7 +92,7 @@ class Sealer:
         # ballots can be opened only by the same process.
         keys = [secret or secrets.token_bytes(32), *fallbacks]
         self._secrets = [k.encode() if isinstance(k, str) else bytes(k) for k in keys if k]
-        self._cache: dict[tuple[str, int], RoundSeal] = {}
+        self._cache: dict[str, RoundSeal] = {}
 
     def new_seal(self) -> str:
         """The ``seal`` column of a round that opens: salt and key check, both hex."""
@@ -103,8 +103,10 @@ class Sealer:
     def _check(material: bytes) -> str:
         return hmac.digest(material, b"check", sha256)[:8].hex()
 
-    def keys(self, seal: str, size: int) -> RoundSeal:
-        cached = self._cache.get((seal, size))
+    def keys(self, seal: str, size: Callable[[], int]) -> RoundSeal:
+        """The keys of the round whose ``seal`` column this is (a salt is drawn per round,
+        so it names the round); ``size`` gives the length of its boxes, on first use."""
+        cached = self._cache.get(seal)
         if cached is not None:
             return cached
         salt_hex, _, check = seal.partition(".")
@@ -120,5 +122,5 @@ class Sealer:
             )
         if len(self._cache) > 1000:
             self._cache.clear()
-        found = self._cache[(seal, size)] = RoundSeal(material, size)
+        found = self._cache[seal] = RoundSeal(material, size())
         return found
