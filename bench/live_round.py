@@ -176,9 +176,10 @@ def _http(method: str, url: str, body: dict | None = None, token: str | None = N
     raise AssertionError("not reached")
 
 
-#: Secret rounds (the default) seal their ballots and move the live count only k at a time,
-#: keeping k back until the close: the projector's last live count is then N - k
-#: (convene/services/rounds.py: open_sealed_batch). ``--named`` measures named rounds.
+#: Secret rounds (the default) seal their ballots and move the live count only k at a time:
+#: once 2k wait, all but k are opened, so up to 2k - 1 wait for the close and the
+#: projector's last live count is at least N - 2k + 1 (convene/services/rounds.py:
+#: open_sealed_batch); the lag is measured to that. ``--named`` measures named rounds.
 SECRET = {"on": True}
 K = 5
 
@@ -187,7 +188,7 @@ def live_target(acknowledged: int) -> int:
     """The count the projector's last live tally reaches before the close."""
     if not SECRET["on"]:
         return acknowledged
-    return acknowledged - K if acknowledged >= 2 * K else acknowledged + 1  # (never, < 2k)
+    return acknowledged - 2 * K + 1 if acknowledged >= 2 * K else acknowledged + 1  # (< 2k: never)
 
 
 def setup_convening(url: str, n: int) -> dict:
