@@ -46,3 +46,18 @@ LANGUAGES = ["en"]
 PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
+
+# Logs on stderr: LOG_FORMAT "text" (one readable line each) or "json" (one JSON object per
+# line); LOG_LEVEL DEBUG, INFO, WARNING or ERROR. Tokens never appear in either.
+LOG_FORMAT = "text"
+LOG_LEVEL = "INFO"
+
+# Prometheus metrics at /metrics: off unless METRICS_ENABLED=1. With METRICS_TOKEN set,
+# only `Authorization: Bearer <METRICS_TOKEN>` gets them (the shipped nginx configuration
+# never passes /metrics on from outside).
+METRICS_ENABLED = False
+METRICS_TOKEN = ""
+
+# Error reports to Sentry (or a compatible service) when set; none otherwise.
+SENTRY_DSN = ""
+SENTRY_ENVIRONMENT = ""

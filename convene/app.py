@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 
-from flask import Flask
+from flask import Flask, request
 
 from convene import i18n
 from convene.config import ROOT, load_config
 from convene.extensions import babel, socketio
+from convene.monitoring import logs, metrics
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.store.database import make_engine, make_session_factory
@@ -24,6 +26,13 @@ REDIS_CONNECTIONS = 50
 
 def create_app(test_config: dict | None = None) -> Flask:
     settings = load_config(test_config)
+    logs.configure(settings["LOG_LEVEL"], settings["LOG_FORMAT"])
+    if settings["METRICS_ENABLED"]:
+        metrics.enable()
+    if settings["SENTRY_DSN"]:
+        from convene.monitoring import errors as error_reports
+
+        error_reports.init(settings["SENTRY_DSN"], settings["SENTRY_ENVIRONMENT"])
     app = Flask(
         "convene",
         root_path=str(ROOT),
@@ -74,8 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         json=SocketJson,
     )
 
+    logs.adopt("socketio", "engineio")
     from convene.realtime import handlers, ticker
-    from convene.web import api, errors, pages
+    from convene.web import api, errors, health, pages
 
     handlers.register(socketio)
     ticker.attach(socketio, services)
@@ -83,10 +93,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         socketio.start_background_task(_presence_heartbeat, services)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(health.blueprint)
     errors.register(app)
+
+    @app.before_request
+    def _request_id():
+        request.environ["convene.request_id"] = logs.REQUEST_ID.set(
+            logs.new_request_id(request.headers.get("X-Request-ID"))
+        )
+
+    @app.teardown_request
+    def _forget_request_id(_error=None):
+        reset = request.environ.pop("convene.request_id", None)
+        if reset is not None:
+            with contextlib.suppress(ValueError):  # set in another context: nothing to undo
+                logs.REQUEST_ID.reset(reset)
 
     @app.after_request
     def _security_headers(response):
+        response.headers.setdefault("X-Request-ID", logs.REQUEST_ID.get())
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

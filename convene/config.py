@@ -21,6 +21,9 @@ _INT_SETTINGS = {
 }
 
 
+_BOOL_SETTINGS = {"METRICS_ENABLED"}
+
+
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
     environ = os.environ if environ is None else environ
     settings = {key: value for key, value in runpy.run_path(str(DEFAULTS)).items() if key.isupper()}
@@ -28,6 +31,9 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         if key in environ and key != "LANGUAGES":
             value = environ[key]
             settings[key] = int(value) if key in _INT_SETTINGS else value
+    for key in _BOOL_SETTINGS:
+        if isinstance(settings.get(key), str):
+            settings[key] = settings[key].strip().lower() in {"1", "true", "yes", "on"}
     settings.update(overrides or {})
     instance = Path(settings.get("INSTANCE_PATH") or INSTANCE)
     settings["INSTANCE_PATH"] = str(instance)

@@ -83,9 +83,14 @@ def _serve_gevent() -> int:
     from convene.config import load_config
 
     settings = load_config()
+    _metrics_folder(settings)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     args = [
         gunicorn,
+        # Convene's log handler (format, request ids, tokens redacted) for gunicorn's error
+        # and access logs; Prometheus files of a worker that ended are let go.
+        "--config",
+        "python:convene.monitoring.gunicorn",
         "--worker-class",
         "gevent",
         "--workers",
@@ -107,11 +112,38 @@ def _serve_eventlet() -> int:
     import eventlet
 
     eventlet.monkey_patch()
+    import logging
+
     from convene.app import create_app
+    from convene.config import load_config
     from convene.extensions import socketio
 
+    _metrics_folder(load_config())
     app = create_app({"ASYNC_MODE": "eventlet"})
     host, port = app.config["HOST"], int(app.config["PORT"])
     print(_banner(host, port, "eventlet server"), flush=True)
-    socketio.run(app, host=host, port=port, max_size=int(app.config["WORKER_CONNECTIONS"]))
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        max_size=int(app.config["WORKER_CONNECTIONS"]),
+        # eventlet's request lines through Convene's handler (tokens redacted)
+        log_output=True,
+        log=logging.getLogger("convene.access"),
+    )
     return 0
+
+
+def _metrics_folder(settings: dict) -> None:
+    """With metrics on, each server process keeps its Prometheus files in a folder of its own
+    (PROMETHEUS_MULTIPROC_DIR, default instance/metrics-PORT), emptied as it starts. Set before
+    prometheus_client is imported anywhere."""
+    if not settings["METRICS_ENABLED"]:
+        return
+    from convene.monitoring.metrics import prepare_multiprocess_folder
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+        settings["INSTANCE_PATH"], f"metrics-{settings['PORT']}"
+    )
+    prepare_multiprocess_folder(folder)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import socketio
+
+from convene.monitoring import metrics
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ class PacedFanOut(socketio.Manager):
         self._lock = threading.Lock()
         self._latest: dict[tuple, tuple] = {}  # message still to send, by (namespace, room, event)
         self._sending: set[tuple] = set()  # kinds a background task is sending now
+        self._queued_at: dict[tuple, float] = {}  # when the oldest unsent message was queued
 
     def emit(
         self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs
@@ -52,10 +56,12 @@ class PacedFanOut(socketio.Manager):
         key = (namespace, room if room is None or isinstance(room, str) else tuple(room), event)
         with self._lock:
             self._latest[key] = (data, room, skip_sid)
+            self._queued_at.setdefault(key, time.monotonic())
             if key in self._sending:
                 return None  # the task sending the last one sends this one next
             if self._count(namespace, room) <= SLICE:
                 del self._latest[key]
+                del self._queued_at[key]
                 small = True
             else:
                 self._sending.add(key)
@@ -78,6 +84,7 @@ class PacedFanOut(socketio.Manager):
                         self._sending.discard(key)
                         return
                     data, room, skip_sid = self._latest.pop(key)
+                    queued_at = self._queued_at.pop(key, None)
                 sids = [sid for sid, _ in self.get_participants(namespace, room)]
                 for start in range(0, len(sids), SLICE):
                     if start:
@@ -85,6 +92,8 @@ class PacedFanOut(socketio.Manager):
                     super().emit(
                         event, data, namespace, room=sids[start : start + SLICE], skip_sid=skip_sid
                     )
+                if queued_at is not None and metrics.METRICS.enabled:
+                    metrics.METRICS.fanout_lag(event, time.monotonic() - queued_at)
         except Exception:
             # Give the kind up for this round of messages, never for good: the next one
             # starts a new sender.
@@ -92,6 +101,7 @@ class PacedFanOut(socketio.Manager):
             with self._lock:
                 self._sending.discard(key)
                 self._latest.pop(key, None)
+                self._queued_at.pop(key, None)
 
 
 class PacedRedisFanOut(socketio.RedisManager, PacedFanOut):

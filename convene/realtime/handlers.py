@@ -10,13 +10,16 @@ Protocol (docs/realtime.md):
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, DomainError, InvalidInput
+from convene.monitoring import logs, metrics
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
 from convene.services.commands import run_command
@@ -40,8 +43,20 @@ def _services():
     return current_app.extensions["convene"]
 
 
+def _with_message_id(handler):
+    """Every line logged while handling one Socket.IO message carries one id."""
+
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        with logs.message_id():
+            return handler(*args, **kwargs)
+
+    return wrapper
+
+
 def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
+    @_with_message_id
     def on_connect(auth=None):
         services = _services()
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -60,19 +75,24 @@ def register(socketio: SocketIO) -> None:
         if actor.role is Role.PROJECTOR:
             join_room(projector_room(actor.convening_id))
         _connections[request.sid] = (token, actor)
+        metrics.METRICS.screen(str(actor.role), 1)
         services.presence.connect(actor.convening_id, actor.member_id, str(actor.role), request.sid)
         emit("snapshot", live.snapshot(services, actor))
         services.ticker.mark_presence(actor.convening_id)
 
     @socketio.on("disconnect")
+    @_with_message_id
     def on_disconnect(*_args):
         services = _services()
-        _connections.pop(request.sid, None)
+        gone = _connections.pop(request.sid, None)
+        if gone is not None:
+            metrics.METRICS.screen(str(gone[1].role), -1)
         convening_id = services.presence.disconnect(request.sid)
         if convening_id is not None:
             services.ticker.mark_presence(convening_id)
 
     @socketio.on("resync")
+    @_with_message_id
     def on_resync(message=None, *_extra):
         try:
             actor = _services().authenticate(_token(request.sid))
@@ -84,18 +104,29 @@ def register(socketio: SocketIO) -> None:
             return unexpected_error_body(error)
 
     @socketio.on("command")
+    @_with_message_id
     def on_command(message=None, *_extra):
         token, actor = _connections.get(request.sid, (None, None))
+        started = time.perf_counter()
+        name = message.get("name") if isinstance(message, dict) else None
         try:
             if isinstance(message, RefusedMessage):
                 raise message.error
             if not isinstance(message, dict):
                 raise InvalidInput(N_("A command is an object: {name, args}."), field="name")
-            result = run_command(
-                _services(), token, message.get("name"), message.get("args"), connected_as=actor
-            )
+            result = run_command(_services(), token, name, message.get("args"), connected_as=actor)
         except DomainError as error:
+            _measure(name, error, started)
             return {"ok": False, **error_body(error)}
         except Exception as error:
+            _measure(name, error, started)
             return {"ok": False, **unexpected_error_body(error)}
+        _measure(name, None, started)
         return {"ok": True, "result": result}
+
+
+def _measure(name: object, error: BaseException | None, started: float) -> None:
+    if metrics.METRICS.enabled:
+        metrics.METRICS.command(
+            metrics.command_label(name), metrics.outcome_of(error), time.perf_counter() - started
+        )

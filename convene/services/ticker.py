@@ -26,6 +26,7 @@ from typing import Protocol
 
 from convene.domain.errors import DomainError
 from convene.domain.rounds import RoundState
+from convene.monitoring import metrics
 from convene.services.presence import presence_views
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class LiveTicker:
         self._turnout_owed: dict[int, set[str]] = {}
         self._owing: dict[int, int] = {}  # round id → convening id, for rounds owing turnout
         self._presence_dirty: set[int] = set()  # convening ids
+        self._uncounted_since: dict[int, float] = {}  # round id → its first uncounted ballot
         self._last_presence: dict[int, float] = {}
         self._mutex = threading.Lock()
         self._finished = threading.Event()
@@ -90,6 +92,7 @@ class LiveTicker:
     def mark(self, convening_id: int, round_id: int) -> None:
         with self._mutex:
             self._dirty[round_id] = convening_id
+            self._uncounted_since.setdefault(round_id, time.monotonic())
         if self.collector is not None:
             self.collector.voting()
         self.ensure_running()
@@ -178,6 +181,8 @@ class LiveTicker:
             try:
                 if not self._publish(round_service, round_id, convening_id, now, recount):
                     self._owing[round_id] = convening_id
+                if recount:
+                    self._counted(round_id)
             except Exception:  # one broken round must not stop the others
                 log.exception("Could not publish the live count of round %s", round_id)
         if again:
@@ -189,6 +194,12 @@ class LiveTicker:
             self._close_due(round_service)
         if self._shred_owed:
             self.shred_soon()
+
+    def _counted(self, round_id: int) -> None:
+        with self._mutex:
+            since = self._uncounted_since.pop(round_id, None)
+        if since is not None and metrics.METRICS.enabled:
+            metrics.METRICS.live_count_lag(time.monotonic() - since)
 
     def _publish(
         self, round_service, round_id: int, convening_id: int, now: float, recount: bool

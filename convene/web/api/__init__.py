@@ -6,10 +6,13 @@ the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/error
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, current_app, request
 
 from convene.domain.convening import normalise_join_code
 from convene.domain.errors import N_
+from convene.monitoring import metrics
 from convene.services import floor, live
 from convene.services import minutes as minutes_service
 from convene.services import schemas as s
@@ -44,9 +47,18 @@ def _token() -> str | None:
 
 
 def _run(code: str, name: str, args: dict, *, from_query: bool = False):
-    return run_command(
-        _services(), _token(), name, args, code=normalise_join_code(code), from_query=from_query
-    )
+    started = time.perf_counter()
+    error = None
+    try:
+        return run_command(
+            _services(), _token(), name, args, code=normalise_join_code(code), from_query=from_query
+        )
+    except Exception as raised:
+        error = raised
+        raise
+    finally:
+        if metrics.METRICS.enabled:
+            metrics.METRICS.command(name, metrics.outcome_of(error), time.perf_counter() - started)
 
 
 @blueprint.get("/openapi.json")
