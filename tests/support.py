@@ -163,7 +163,7 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_until_ready(self, timeout: float = 30) -> None:
+    def wait_until_ready(self, timeout: float = 90) -> None:
         import time
         import urllib.request
 
