@@ -24,6 +24,7 @@ from convene.domain.tally import BallotError, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
 from convene.domain.tally.explain import Explainer
 from convene.domain.tally.result import fmt
+from convene.domain.tally.rules import DUPLICATES, OVERVOTE, WRITE_INS, BallotRules, apply_rules
 
 FILE_METHODS = ("irv", "stv", "schulze", "approval", "score")
 PROG = "convene tally"
@@ -51,6 +52,62 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", dest="output")
     p.add_argument("--seed", help="seed for the lot that breaks ties looking back cannot")
     p.add_argument("--input-format", choices=FORMATS, help="override format detection")
+    rules = p.add_argument_group(
+        "real-election rules",
+        "How marks that are not a clean ranking count (ranked CSV and NIST CDF files), and "
+        "IRV's count options. Defaults in brackets; the rules used are printed with the result.",
+    )
+    rules.add_argument(
+        "--overvote",
+        choices=OVERVOTE,
+        default="exhaust",
+        help="two or more candidates at one rank: the ballot stops there, or the rank is "
+        "skipped [exhaust]",
+    )
+    rules.add_argument(
+        "--max-skipped",
+        type=int,
+        metavar="N",
+        help="the ballot stops after N consecutive skipped ranks [no limit]",
+    )
+    rules.add_argument(
+        "--duplicates",
+        choices=DUPLICATES,
+        default="skip",
+        help="a candidate ranked again: skip the repeat, or stop the ballot [skip]",
+    )
+    rules.add_argument(
+        "--max-rankings", type=int, metavar="N", help="count only the first N ranks [all]"
+    )
+    rules.add_argument(
+        "--write-ins",
+        choices=WRITE_INS,
+        default="error",
+        help="a name that is not a declared candidate (the file's #candidates): refuse the "
+        "file, or drop the mark before round 1 [error]",
+    )
+    rules.add_argument("--overvote-label", default="overvote", help="[overvote]")
+    rules.add_argument("--undervote-label", default="undervote", help="[undervote]")
+    rules.add_argument(
+        "--write-in-label", default="UWI", help="undeclared write-in mark, dropped [UWI]"
+    )
+    rules.add_argument(
+        "--batch-elimination",
+        action="store_true",
+        help="IRV: eliminate together the lowest candidates whose votes added up are fewer "
+        "than the next candidate's [off]",
+    )
+    rules.add_argument(
+        "--until-two",
+        action="store_true",
+        help="IRV: count on until two candidates remain (the final head-to-head) [off]",
+    )
+    rules.add_argument(
+        "--tie-order",
+        metavar="A,B,C",
+        help="break ties that looking back cannot by this published order instead of the lot"
+        " (to exclude, the one listed last goes; to elect, the one listed first) [the lot]",
+    )
     p.add_argument(
         "--skip",
         action="append",
@@ -123,6 +180,22 @@ def run(args: argparse.Namespace) -> Result:
         raise BallotError("--rule applies to --method stv only")
     rule = args.rule or (meta.get("rule") if method == "stv" else None) or None
     ballots, candidates = bf.ballots, bf.candidates
+    ballot_rules = BallotRules(
+        overvote=args.overvote,
+        max_skipped=args.max_skipped,
+        duplicates=args.duplicates,
+        max_rankings=args.max_rankings,
+        write_ins=args.write_ins,
+        overvote_label=args.overvote_label,
+        undervote_label=args.undervote_label,
+        write_in_label=args.write_in_label,
+    )
+    labels = {args.overvote_label, args.undervote_label, args.write_in_label}
+    if bf.ranks is not None and method in ("irv", "stv", "schulze"):
+        # the declared candidates: the file's list, else every name on the ballots
+        declared = meta.get("candidates") or [c for c in candidates if c not in labels]
+        candidates = [*declared, *(c for c in bf.withdrawn if c not in declared)]
+        ballots = apply_rules(bf.ranks.items(), candidates, ballot_rules)
     if bf.marks is not None and method in ("approval", "score"):
         ballots = _marks(bf, method)
     elif method == "score":
@@ -137,8 +210,24 @@ def run(args: argparse.Namespace) -> Result:
         kwargs["seats"] = seats
     if method == "stv":
         kwargs["rule"] = rule
+    if method == "irv":
+        kwargs["batch_elimination"] = args.batch_elimination
+        kwargs["until_two"] = args.until_two
+    elif args.batch_elimination or args.until_two:
+        raise BallotError("--batch-elimination and --until-two apply to IRV only")
+    if args.tie_order:
+        order = [c.strip() for c in args.tie_order.split(",") if c.strip()]
+        unknown = [c for c in order if c not in candidates]
+        if unknown:
+            raise BallotError(f"--tie-order names unknown candidate(s): {', '.join(unknown)}")
+        kwargs["tie_order"] = order
     result = count(method, ballots, candidates, **kwargs)
     result.details["title"] = bf.title
+    rules_used = dict(result.details.get("rules") or {})
+    if bf.ranks is not None and method in ("irv", "stv", "schulze"):
+        rules_used.update(ballot_rules.to_dict())
+    rules_used.setdefault("tie_break", "order" if args.tie_order else "lot")
+    result.details["rules"] = rules_used
     return result
 
 
@@ -222,6 +311,10 @@ def render_text(result: Result, width: int = 110) -> str:
         for row in rows:
             label = row if len(row) <= label_w else row[: label_w - 1] + "…"
             out.append(f"{label:<{label_w}}" + "".join(f"  {cell(r, row):>{col_w}}" for r in chunk))
+        out.append("")
+    rules = result.details.get("rules")
+    if rules:
+        out.append("Rules: " + "; ".join(f"{k} {v}" for k, v in rules.items() if v is not None))
         out.append("")
     out.append("* elected   x eliminated")
     out.append("")

@@ -56,6 +56,9 @@ def count(
     stand_aside_limit: str | Fraction | None = None,
     support_levels: int = 3,
     max_score: int = 5,
+    batch_elimination: bool = False,
+    until_two: bool = False,
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     """Count ``ballots`` with ``method`` (one of :data:`METHODS`).
 
@@ -68,7 +71,9 @@ def count(
 
     ``candidates`` is required for the candidate methods and ignored by the
     single-proposal ones. ``rule`` selects the STV rule (``"scottish"`` default,
-    ``"meek"``). ``seed`` seeds the lot used when looking back cannot break a tie.
+    ``"meek"``). ``seed`` seeds the lot used when looking back cannot break a tie;
+    ``tie_order`` (a published candidate order) replaces the lot. IRV only:
+    ``batch_elimination`` and ``until_two`` (count on until two candidates remain).
     Raises :class:`BallotError` (a ``ValueError``) on anything that cannot be counted.
     """
     if method in ("irv", "stv", "schulze", "approval", "score") and candidates is None:
@@ -76,17 +81,37 @@ def count(
     if method == "irv":
         if seats != 1:
             raise BallotError("IRV elects one candidate; use stv for more seats")
-        return count_irv(ballots, candidates, seed=seed, withdrawn=withdrawn)
+        return count_irv(
+            ballots,
+            candidates,
+            seed=seed,
+            withdrawn=withdrawn,
+            batch_elimination=batch_elimination,
+            until_two=until_two,
+            tie_order=tie_order,
+        )
+    if batch_elimination or until_two:
+        raise BallotError("batch elimination and counting until two remain are IRV rules")
     if method == "stv":
         return count_stv(
-            ballots, candidates, seats=seats, rule=rule, seed=seed, withdrawn=withdrawn
+            ballots,
+            candidates,
+            seats=seats,
+            rule=rule,
+            seed=seed,
+            withdrawn=withdrawn,
+            tie_order=tie_order,
         )
     if method == "schulze":
-        return count_schulze(ballots, candidates, seed=seed, withdrawn=withdrawn)
+        return count_schulze(
+            ballots, candidates, seed=seed, withdrawn=withdrawn, tie_order=tie_order
+        )
     if method == "approval":
-        return count_approval(ballots, candidates, seats=seats, seed=seed)
+        return count_approval(ballots, candidates, seats=seats, seed=seed, tie_order=tie_order)
     if method == "score":
-        return count_score(ballots, candidates, seats=seats, seed=seed, max_score=max_score)
+        return count_score(
+            ballots, candidates, seats=seats, seed=seed, max_score=max_score, tie_order=tie_order
+        )
     if method == "yes_no":
         return count_yes_no(ballots, threshold=threshold, quorum=quorum)
     if method == "consent":

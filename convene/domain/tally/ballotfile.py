@@ -73,6 +73,10 @@ class BallotFile:
     #: CSV files with one column per candidate (approval, score): per ballot, the
     #: ``(candidate, mark)`` pairs; ``ballots`` then lists the marked candidates
     marks: dict[tuple[tuple[str, int], ...], Number] | None = None
+    #: ranked CSV and CDF files: per ballot, the marks rank by rank as written (a rank
+    #: may be empty, a skip, or hold several, an overvote), for the ballot rules of
+    #: :mod:`convene.domain.tally.rules`; ``ballots`` is what the default rules make of it
+    ranks: dict[tuple[tuple[str, ...], ...], Number] | None = None
 
     @property
     def total(self) -> Number:
@@ -287,6 +291,7 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
     reader = csv.reader(io.StringIO(text))
     ballots: dict[tuple[str, ...], Number] = {}
     marks: dict[tuple[tuple[str, int], ...], Number] | None = None
+    ranks: dict[tuple[tuple[str, ...], ...], Number] = {}
     order: dict[str, None] = {}
     meta: dict = {}
     weight_col: int | None = None
@@ -358,17 +363,22 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
                 ballots[key] = ballots.get(key, 0) + weight
                 continue
             names = []
+            cells = []
             for col, cell in enumerate(row):
                 if col == weight_col or col in ignored:
                     continue
                 name = cell.strip()
                 if not name or (skip_set and name.lower() in skip_set):
+                    cells.append(())
                     continue
+                cells.append((name,))
                 names.append(name)
                 if name not in order:
                     order[name] = None
             key = tuple(names)
             ballots[key] = ballots.get(key, 0) + weight
+            rkey = tuple(cells)
+            ranks[rkey] = ranks.get(rkey, 0) + weight
     except csv.Error as exc:
         raise BallotFileError(reader.line_num, f"bad CSV: {exc}") from exc
     if not ballots and not meta.get("candidates"):
@@ -392,6 +402,7 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
         format="csv",
         meta=meta,
         marks=marks,
+        ranks=ranks if marks is None else None,
     )
 
 
@@ -416,6 +427,9 @@ def parse_txt(text: str) -> BallotFile:
     if not ballots:
         raise BallotFileError(None, "no ballots found")
     return BallotFile(candidates=list(order), ballots=ballots, format="txt")
+
+
+MAX_RANK = 1000
 
 
 def parse_cdf(text: str) -> BallotFile:
@@ -450,6 +464,7 @@ def parse_cdf(text: str) -> BallotFile:
                 selection[sel["@id"]] = names.get(ids[0], ids[0])
         candidates = list(dict.fromkeys(selection.values()))
         ballots: dict[tuple[str, ...], Number] = {}
+        ranks: dict[tuple[tuple[str, ...], ...], Number] = {}
         for cvr in doc.get("CVR", []):
             snaps = cvr.get("CVRSnapshot") or []
             current = cvr.get("CurrentSnapshotId")
@@ -466,7 +481,10 @@ def parse_cdf(text: str) -> BallotFile:
                     if rank is None:
                         positions = cs.get("SelectionPosition") or [{}]
                         rank = positions[0].get("Rank", i + 1)
-                    marks.append((int(rank), i, name))
+                    rank = int(rank)
+                    if not 1 <= rank <= MAX_RANK:
+                        raise ValueError(f"rank {rank} is not from 1 to {MAX_RANK}")
+                    marks.append((rank, i, name))
             marks.sort()
             ranking: list[str] = []
             by_rank: dict[int, list[str]] = {}
@@ -479,6 +497,9 @@ def parse_cdf(text: str) -> BallotFile:
                 ranking.append(at[0])
             key = tuple(ranking)
             ballots[key] = ballots.get(key, 0) + 1
+            top = max(by_rank, default=0)
+            rkey = tuple(tuple(dict.fromkeys(by_rank.get(r, ()))) for r in range(1, top + 1))
+            ranks[rkey] = ranks.get(rkey, 0) + 1
         seats = contest.get("NumberElected")
     except (KeyError, IndexError, TypeError, StopIteration, AttributeError, ValueError) as exc:
         raise BallotFileError(None, f"cannot read the cast-vote records: {exc!r}") from None
@@ -489,6 +510,7 @@ def parse_cdf(text: str) -> BallotFile:
         title=election.get("Name") or contest.get("Name"),
         format="cdf",
         meta=meta,
+        ranks=ranks,
     )
 
 

@@ -255,6 +255,24 @@ class Explainer:
             if not moves:
                 return head
             return _("%(what)s; %(moves)s") % {"what": head, "moves": ", ".join(moves)}
+        if kind == "batch_eliminated":
+            head = _(
+                "%(names)s are eliminated together, with %(votes)s between them, fewer than "
+                "any other candidate has"
+            ) % {"names": name, "votes": self.votes(reason.get("votes"))}
+            together: dict = {}  # the moves of all of them, by where they went
+            for t in transfers:
+                together[t.get("to")] = together.get(t.get("to"), 0) + value_of(t.get("votes"))
+            combined = sorted(
+                ({"to": to, "votes": str(v)} for to, v in together.items() if to is not None),
+                key=lambda t: -Fraction(t["votes"]),
+            )
+            if together.get(None):
+                combined.append({"to": None, "votes": str(together[None])})
+            moves = self._moves(combined, surplus_style=False)
+            if not moves:
+                return head
+            return _("%(what)s; %(moves)s") % {"what": head, "moves": ", ".join(moves)}
         if kind == "elected_quota":
             return ngettext(
                 "%(names)s is elected, reaching the quota of %(quota)s",

@@ -28,6 +28,9 @@ def count_irv(
     *,
     seed: int | str | None = None,
     withdrawn: Iterable[str] = (),
+    batch_elimination: bool = False,
+    until_two: bool = False,
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     withdrawn = set(withdrawn)
@@ -35,7 +38,7 @@ def count_irv(
     if not running:
         raise BallotError("IRV needs at least one candidate")
     keys, weights, _, piles, exhausted_pile = file_ranked(ballots, candidates, running, withdrawn)
-    ties = TieBreaker(seed, candidates)
+    ties = TieBreaker(seed, candidates, order=tie_order)
 
     # piles[i]: indices of the groups running[i] currently holds (emptied once out)
     place = dict(zip(running, [pile.append for pile in piles], strict=True))
@@ -62,7 +65,7 @@ def count_irv(
         names = list(tallies)
         votes = list(tallies.values())
         top = max(votes)
-        if len(votes) == 1 or 2 * top > live:
+        if len(votes) == 1 or (2 * top > live and (not until_two or len(votes) <= 2)):
             winner = names[votes.index(top)]
             rnd.elected = [winner]
             if len(tallies) == 1:
@@ -85,50 +88,67 @@ def count_irv(
                 ]
             break
         low = min(votes)
-        loser = names[votes.index(low)]
-        if votes.count(low) > 1:
-            lowest = [c for c in tallies if tallies[c] == low]
-            loser = ties.choose(
-                lowest, lowest=True, history=history, round_number=number, purpose="exclude"
-            )
+        batch = _batch(tallies, 2 if until_two else 1) if batch_elimination else None
+        if batch:
+            losers = batch
+        else:
+            loser = names[votes.index(low)]
+            if votes.count(low) > 1:
+                lowest = [c for c in tallies if tallies[c] == low]
+                loser = ties.choose(
+                    lowest, lowest=True, history=history, round_number=number, purpose="exclude"
+                )
+            losers = [loser]
         history.append(tallies)
-        del totals[loser]
-        out.add(loser)
-        # Move each of the loser's groups to its next continuing choice. The loop only
-        # advances positions and files group indices; the weights that moved are summed
-        # afterwards, per receiving pile, from what was appended to it.
-        sizes = list(map(len, piles))
-        ex_size = len(exhausted_pile)
-        exhaust = exhausted_pile.append
-        i = index[loser]
-        pile = piles[i]
-        piles[i] = []
-        for g in pile:
-            key = keys[g]
-            p = pos[g] + 1
-            n = len(key)
-            while p < n and key[p] in out:
-                p += 1
-            if p < n:
-                pos[g] = p
-                place[key[p]](g)
-            else:
-                exhaust(g)
-        moved = []
-        for i in compress(every, map(gt, map(len, piles), sizes)):
-            votes = sum(map(weight_of, piles[i][sizes[i] :]))
-            target = running[i]
-            totals[target] += votes
-            moved.append((-votes, i, target, votes))
-        moved.sort()  # most votes first, then candidate order
-        transfers = [Transfer(loser, target, votes) for _, _, target, votes in moved]
-        if len(exhausted_pile) > ex_size:
-            votes = sum(map(weight_of, exhausted_pile[ex_size:]))
-            exhausted += votes
-            transfers.append(Transfer(loser, None, votes))
-        rnd.eliminated = [loser]
+        for loser in losers:
+            del totals[loser]
+            out.add(loser)
+        transfers = []
+        for loser in losers:
+            # Move each of the loser's groups to its next continuing choice. The loop only
+            # advances positions and files group indices; the weights that moved are summed
+            # afterwards, per receiving pile, from what was appended to it.
+            sizes = list(map(len, piles))
+            ex_size = len(exhausted_pile)
+            exhaust = exhausted_pile.append
+            i = index[loser]
+            pile = piles[i]
+            piles[i] = []
+            for g in pile:
+                key = keys[g]
+                p = pos[g] + 1
+                n = len(key)
+                while p < n and key[p] in out:
+                    p += 1
+                if p < n:
+                    pos[g] = p
+                    place[key[p]](g)
+                else:
+                    exhaust(g)
+            moved = []
+            for i in compress(every, map(gt, map(len, piles), sizes)):
+                votes = sum(map(weight_of, piles[i][sizes[i] :]))
+                target = running[i]
+                totals[target] += votes
+                moved.append((-votes, i, target, votes))
+            moved.sort()  # most votes first, then candidate order
+            transfers += [Transfer(loser, target, votes) for _, _, target, votes in moved]
+            if len(exhausted_pile) > ex_size:
+                votes = sum(map(weight_of, exhausted_pile[ex_size:]))
+                exhausted += votes
+                transfers.append(Transfer(loser, None, votes))
+        rnd.eliminated = losers
         rnd.transfers = transfers
-        rnd.reasons = [{"kind": "eliminated", "options": [loser], "votes": low}]
+        if batch:
+            rnd.reasons = [
+                {
+                    "kind": "batch_eliminated",
+                    "options": list(losers),
+                    "votes": sum(tallies[c] for c in losers),
+                }
+            ]
+        else:
+            rnd.reasons = [{"kind": "eliminated", "options": losers, "votes": low}]
 
     return Result(
         method="irv",
@@ -142,5 +162,26 @@ def count_irv(
         ranking=None,
         seed=ties.seed,
         reasons=rounds[-1].reasons,
-        details={"withdrawn": sorted(withdrawn)},
+        details={
+            "withdrawn": sorted(withdrawn),
+            "rules": {
+                "batch_elimination": batch_elimination,
+                "until_two": until_two,
+                "tie_break": "order" if tie_order is not None else "lot",
+            },
+        },
     )
+
+
+def _batch(tallies: dict[str, Number], keep: int) -> list[str] | None:
+    """Batch elimination: the most candidates (two or more) with the fewest votes whose
+    votes together are fewer than the next candidate's, lowest first, leaving at least
+    ``keep`` candidates (None if there are no such two)."""
+    ranked = sorted(tallies, key=tallies.__getitem__)
+    best = None
+    total: Number = 0
+    for k in range(len(ranked) - keep):
+        total += tallies[ranked[k]]
+        if k >= 1 and total < tallies[ranked[k + 1]]:
+            best = ranked[: k + 1]
+    return best

@@ -27,6 +27,7 @@ def count_schulze(
     *,
     seed: int | str | None = None,
     withdrawn: Iterable[str] = (),
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     withdrawn = set(withdrawn)
@@ -36,7 +37,7 @@ def count_schulze(
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
     d = pairwise_matrix(keys, weights, running)
     p = strongest_paths(d, running)
-    ties = TieBreaker(seed, candidates)
+    ties = TieBreaker(seed, candidates, order=tie_order)
     wins = {a: sum(1 for b in running if b != a and p[a][b] > p[b][a]) for a in running}
     ranking: list[str] = []
     remaining = list(running)

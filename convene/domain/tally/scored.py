@@ -45,6 +45,7 @@ def count_approval(
     *,
     seats: int = 1,
     seed: int | str | None = None,
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     profile = as_profile(ballots, _approval_key)
@@ -56,7 +57,9 @@ def count_approval(
             if c not in tallies:
                 raise BallotError(f"ballot approves unknown option {c!r}")
             tallies[c] += w
-    return _by_totals("approval", "approval", candidates, tallies, total, seats, seed, {})
+    return _by_totals(
+        "approval", "approval", candidates, tallies, total, seats, seed, {}, tie_order
+    )
 
 
 def count_score(
@@ -66,6 +69,7 @@ def count_score(
     seats: int = 1,
     seed: int | str | None = None,
     max_score: int = MAX_SCORE,
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     profile = as_profile(ballots, _score_key)
@@ -91,13 +95,16 @@ def count_score(
         seats,
         seed,
         {"averages": averages, "max_score": max_score},
+        tie_order,
     )
 
 
-def _by_totals(method, rule, candidates, tallies, total, seats, seed, details) -> Result:
+def _by_totals(
+    method, rule, candidates, tallies, total, seats, seed, details, tie_order=None
+) -> Result:
     if seats < 1:
         raise BallotError("seats must be a positive whole number")
-    ties = TieBreaker(seed, candidates)
+    ties = TieBreaker(seed, candidates, order=tie_order)
     ranking = ties.order(
         candidates, tallies, descending=True, history=[], round_number=1, purpose="rank"
     )

@@ -60,6 +60,7 @@ def count_stv(
     rule: str | None = None,
     seed: int | str | None = None,
     withdrawn: Iterable[str] = (),
+    tie_order: Sequence[str] | None = None,
 ) -> Result:
     rule = rule or "scottish"
     if rule not in RULES:
@@ -71,10 +72,10 @@ def count_stv(
     running = [c for c in candidates if c not in withdrawn]
     if rule == "scottish":
         filed = file_ranked(ballots, candidates, running, withdrawn)
-        ties = TieBreaker(seed, candidates)
+        ties = TieBreaker(seed, candidates, order=tie_order)
         return _scottish(filed, candidates, running, seats, ties, withdrawn)
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
-    ties = TieBreaker(seed, candidates)
+    ties = TieBreaker(seed, candidates, order=tie_order)
     return _meek(keys, weights, candidates, running, seats, ties, withdrawn)
 
 

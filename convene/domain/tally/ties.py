@@ -60,8 +60,16 @@ class TieBreaker:
     candidate's position in it is what the lot draws from.
     """
 
-    def __init__(self, seed: int | str | None = None, candidates: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        seed: int | str | None = None,
+        candidates: Sequence[str] = (),
+        order: Sequence[str] | None = None,
+    ) -> None:
         self.seed: int | str = DEFAULT_SEED if seed is None else seed
+        #: a published order replacing the lot: to exclude, the tied candidate listed
+        #: last goes; to elect, transfer or rank, the one listed first
+        self._order = None if order is None else {c: i for i, c in enumerate(order)}
         seed_text(self.seed)
         self._candidates = candidates
         self._position: dict[str, int] | None = None  # built on the first tie (they are rare)
@@ -109,6 +117,11 @@ class TieBreaker:
         if len(remaining) == 1:
             chosen = remaining[0]
             how = "lookback"
+        elif self._order is not None:
+            listed = self._order
+            pool = sorted(remaining, key=lambda c: (listed.get(c, len(listed)), key(c)))
+            chosen = pool[-1] if lowest else pool[0]
+            how = "order"
         else:
             pool = sorted(remaining, key=key)
             self.draws += 1

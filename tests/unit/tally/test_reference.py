@@ -71,7 +71,7 @@ def _without_words(data):
         return {
             k: _without_words(v)
             for k, v in data.items()
-            if k not in ("explanation", "reasons", *_NEW_TIE_FIELDS)
+            if k not in ("explanation", "reasons", "rules", *_NEW_TIE_FIELDS)
         }
     if isinstance(data, list | tuple):
         return [_without_words(v) for v in data]

@@ -1,0 +1,116 @@
+"""Real-election ballot rules: what a marked ballot means before it is counted.
+
+Public counts (and RCTab, the tabulator many of them use) decide how to read marks that are
+not a clean ranking. Convene applies them to each ballot, rank by rank, before round 1 (all
+of them are decided by the ballot alone). Each has a documented default, and the rules
+in force are printed with the result (``details["rules"]``):
+
+``overvote`` (two or more candidates marked at one rank, or the ``overvote_label`` mark)
+    ``"exhaust"`` (default): the ballot stops there; ``"skip"``: that rank is passed over
+    and the next one counts.
+``max_skipped`` (a rank with no mark, or the ``undervote_label`` mark, is a skip)
+    ``None`` (default): skips are passed over; ``N``: the ballot stops at the (N+1)th
+    consecutive skip (RCTab's "maximum number of skipped rankings allowed").
+``duplicates`` (a candidate ranked again further down)
+    ``"skip"`` (default): the repeat is passed over; ``"exhaust"``: the ballot stops there.
+``max_rankings``
+    ``None`` (default): every rank counts; ``N``: ranks after the Nth are ignored.
+``write_ins`` (a name that is not a declared candidate, or the ``write_in_label`` mark)
+    ``"error"`` (default, except for the label): the file is refused, naming the name;
+    ``"drop"``: the mark is dropped before round 1 (its rank becomes a skip).
+
+A ballot here is a sequence of ranks, each rank a sequence of the marks at that rank
+(usually one name, none for a skip, several for an overvote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from convene.domain.tally.profile import BallotError
+
+OVERVOTE = ("exhaust", "skip")
+DUPLICATES = ("skip", "exhaust")
+WRITE_INS = ("error", "drop")
+
+
+@dataclass(frozen=True)
+class BallotRules:
+    overvote: str = "exhaust"
+    max_skipped: int | None = None
+    duplicates: str = "skip"
+    max_rankings: int | None = None
+    write_ins: str = "error"
+    overvote_label: str = "overvote"
+    undervote_label: str = "undervote"
+    write_in_label: str = "UWI"
+
+    def __post_init__(self) -> None:
+        if self.overvote not in OVERVOTE:
+            raise BallotError(f"overvote rule is one of {', '.join(OVERVOTE)}")
+        if self.duplicates not in DUPLICATES:
+            raise BallotError(f"duplicates rule is one of {', '.join(DUPLICATES)}")
+        if self.write_ins not in WRITE_INS:
+            raise BallotError(f"write-ins rule is one of {', '.join(WRITE_INS)}")
+        for name in ("max_skipped", "max_rankings"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise BallotError(f"{name} must be a whole number of 0 or more")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def ranking(self, ranks: Sequence[Sequence[str]], candidates: set[str]) -> tuple[str, ...]:
+        """The ranking that counts, from one ballot's marks rank by rank."""
+        out: list[str] = []
+        seen: set[str] = set()
+        skipped = 0
+        if self.max_rankings is not None:
+            ranks = ranks[: self.max_rankings]
+        for rank in ranks:
+            marks: list[str] = []
+            over = False
+            for mark in rank:
+                if mark == self.overvote_label:
+                    over = True
+                elif mark == self.undervote_label or mark == self.write_in_label:
+                    continue
+                elif mark not in candidates:
+                    if self.write_ins == "error":
+                        raise BallotError(f"ballots rank unknown candidate(s): {mark}")
+                    continue
+                elif mark not in marks:
+                    marks.append(mark)
+            if over or len(marks) > 1:
+                if self.overvote == "exhaust":
+                    break
+                continue
+            if not marks:
+                skipped += 1
+                if self.max_skipped is not None and skipped > self.max_skipped:
+                    break
+                continue
+            skipped = 0
+            name = marks[0]
+            if name in seen:
+                if self.duplicates == "exhaust":
+                    break
+                continue
+            seen.add(name)
+            out.append(name)
+        return tuple(out)
+
+
+def apply_rules(
+    ballots: Iterable[tuple[Sequence[Sequence[str]], object]],
+    candidates: Sequence[str],
+    rules: BallotRules,
+) -> dict[tuple[str, ...], object]:
+    """``(ranks, weight)`` pairs → the counted profile ``ranking → weight``."""
+    names = set(candidates)
+    profile: dict = {}
+    for ranks, weight in ballots:
+        key = rules.ranking(ranks, names)
+        profile[key] = profile.get(key, 0) + weight
+    return profile
