@@ -223,11 +223,13 @@ def run(args: argparse.Namespace) -> Result:
         kwargs["tie_order"] = order
     result = count(method, ballots, candidates, **kwargs)
     result.details["title"] = bf.title
-    rules_used = dict(result.details.get("rules") or {})
     if bf.ranks is not None and method in ("irv", "stv", "schulze"):
-        rules_used.update(ballot_rules.to_dict())
-    rules_used.setdefault("tie_break", "order" if args.tie_order else "lot")
-    result.details["rules"] = rules_used
+        # the ballot rules: in the JSON when one differs from its default (so that a
+        # default recount is field for field the meeting's result), always in the text
+        used = ballot_rules.to_dict()
+        if used != BallotRules().to_dict():
+            result.details.setdefault("rules", {}).update(used)
+        result.details["ballot_rules"] = used
     return result
 
 
@@ -252,7 +254,7 @@ def main(argv: Sequence[str]) -> int:
     except UnicodeDecodeError as exc:
         return _fail(f"{args.file}: not UTF-8 text (byte {exc.start})")
     text = (
-        json.dumps(result.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        json.dumps(_json_result(result), indent=1, ensure_ascii=False) + "\n"
         if args.output == "json"
         else render_text(result)
     )
@@ -264,6 +266,12 @@ def main(argv: Sequence[str]) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _json_result(result: Result) -> dict:
+    data = result.to_dict()
+    data["details"].pop("ballot_rules", None)  # in "rules" when not the defaults
+    return data
 
 
 def _fail(message: str) -> int:
@@ -312,7 +320,7 @@ def render_text(result: Result, width: int = 110) -> str:
             label = row if len(row) <= label_w else row[: label_w - 1] + "…"
             out.append(f"{label:<{label_w}}" + "".join(f"  {cell(r, row):>{col_w}}" for r in chunk))
         out.append("")
-    rules = result.details.get("rules")
+    rules = {**(result.details.get("rules") or {}), **(result.details.get("ballot_rules") or {})}
     if rules:
         out.append("Rules: " + "; ".join(f"{k} {v}" for k, v in rules.items() if v is not None))
         out.append("")

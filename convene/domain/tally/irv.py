@@ -167,7 +167,7 @@ def count_irv(
             "rules": {
                 "batch_elimination": batch_elimination,
                 "until_two": until_two,
-                "tie_break": "order" if tie_order is not None else "lot",
+                "tie_break": ties.mode,
             },
         },
     )

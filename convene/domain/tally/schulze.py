@@ -75,6 +75,7 @@ def count_schulze(
             "strongest_paths": p,
             "condorcet_winner": winner if condorcet else None,
             "withdrawn": sorted(withdrawn),
+            "rules": {"tie_break": ties.mode},
             "note": "round tallies count the candidates each one beats by strongest path",
         },
     )

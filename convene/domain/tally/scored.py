@@ -132,5 +132,5 @@ def _by_totals(
         ranking=ranking,
         seed=ties.seed,
         reasons=reasons,
-        details=details,
+        details={**details, "rules": {"tie_break": ties.mode}},
     )

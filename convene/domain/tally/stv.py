@@ -291,7 +291,11 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         rounds=rounds,
         seed=ties.seed,
         reasons=[{"kind": "elected_list", "options": list(elected)}],
-        details={"withdrawn": sorted(withdrawn), "exhausted": votes_of(exhausted)},
+        details={
+            "withdrawn": sorted(withdrawn),
+            "exhausted": votes_of(exhausted),
+            "rules": {"tie_break": ties.mode},
+        },
     )
 
 
@@ -462,6 +466,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
         details={
             "withdrawn": sorted(withdrawn),
             "keep_factors": {c: _v_any(keep[c], scale) for c in elected},
+            "rules": {"tie_break": ties.mode},
             "iterations": iterations_total,
         },
     )

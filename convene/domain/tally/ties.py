@@ -70,6 +70,7 @@ class TieBreaker:
         #: a published order replacing the lot: to exclude, the tied candidate listed
         #: last goes; to elect, transfer or rank, the one listed first
         self._order = None if order is None else {c: i for i, c in enumerate(order)}
+        self.mode = "lot" if order is None else "order"
         seed_text(self.seed)
         self._candidates = candidates
         self._position: dict[str, int] | None = None  # built on the first tie (they are rare)

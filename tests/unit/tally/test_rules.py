@@ -148,13 +148,14 @@ def test_convene_tally_reads_nist_cast_vote_records_with_overvote_rules(tmp_path
     ballots = [[["Ana"]]] * 3 + [[["Ben"]]] * 2 + [[["Ben", "Cy"], ["Cy"]]] * 2 + [[[], ["Cy"]]]
     path.write_text(json.dumps(_cdf(ballots)))
     default = run_json(capsys, path)
-    assert default["details"]["rules"]["overvote"] == "exhaust"
+    assert "overvote" not in default["details"]["rules"]  # the defaults: as a meeting counts
     assert {k: v["exact"] for k, v in default["rounds"][0]["tallies"].items()} == {
         "Ana": "3",
         "Ben": "2",
         "Cy": "1",
     }
     skipping = run_json(capsys, path, "--overvote", "skip")
+    assert skipping["details"]["rules"]["overvote"] == "skip"
     assert skipping["rounds"][0]["tallies"]["Cy"]["exact"] == "3"
     assert skipping["rounds"][0]["eliminated"] == ["Ben"]
 
