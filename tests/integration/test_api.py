@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -13,16 +14,34 @@ from convene.web.api.spec import openapi_document
 DOC = openapi_document()
 
 
+def _validate(schema: dict, value: object) -> None:
+    Draft202012Validator({**schema, "components": DOC["components"]}).validate(value)
+
+
+def check_request(request, operation: dict) -> None:
+    """An accepted request, validated against the document: its JSON body against the
+    operation's request schema, and its query arguments are documented ones."""
+    stream = request.environ["wsgi.input"]  # the test client's buffer, already read once
+    stream.seek(0)
+    raw = stream.read()
+    if raw and "requestBody" in operation:
+        _validate(
+            operation["requestBody"]["content"]["application/json"]["schema"], json.loads(raw)
+        )
+    documented = {p["name"]: p for p in operation.get("parameters", ()) if p["in"] == "query"}
+    assert set(request.args) <= set(documented), (set(request.args), set(documented))
+
+
 def check(response, path: str, method: str, status: int):
-    """Assert the status and validate the body against the documented schema."""
+    """Assert the status and validate the reply (and, when accepted, the request) against
+    the generated document."""
     assert response.status_code == status, response.get_data(as_text=True)
-    documented = DOC["paths"][path][method]["responses"][str(status)]
+    operation = DOC["paths"][path][method]
+    if status < 300:
+        check_request(response.request, operation)
+    documented = operation["responses"][str(status)]
     if "content" in documented:
-        schema = {
-            **documented["content"]["application/json"]["schema"],
-            "components": DOC["components"],
-        }
-        Draft202012Validator(schema).validate(response.get_json())
+        _validate(documented["content"]["application/json"]["schema"], response.get_json())
     return response.get_json()
 
 
