@@ -92,9 +92,8 @@ def main() -> None:
         ),
         "json.loads(socket message) (before)": best(lambda: json.loads(MESSAGE), args.repeat),
     }
-    print(
-        f"msgspec {msgspec.__version__}, pydantic {pydantic.VERSION}, Python {sys.version.split()[0]}"
-    )
+    python = sys.version.split()[0]
+    print(f"msgspec {msgspec.__version__}, pydantic {pydantic.VERSION}, Python {python}")
     for name, seconds in figures.items():
         print(f"{seconds * 1e6:8.2f} µs  {name}")
 

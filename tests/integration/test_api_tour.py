@@ -88,7 +88,8 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     other = go("post", "/convenings/{code}/queue", 201, token=ben, json={})
     third = go("post", "/convenings/{code}/queue", 201, token=chi, json={})
     go("get", "/convenings/{code}/queue")
-    go("post", "/convenings/{code}/queue/reorder", json={"order": [third["id"], other["id"], hand["id"]]})
+    order = [third["id"], other["id"], hand["id"]]
+    go("post", "/convenings/{code}/queue/reorder", json={"order": order})
     go(
         "delete",
         "/convenings/{code}/queue/{request_id}",
