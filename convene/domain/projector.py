@@ -1,9 +1,11 @@
 """What the facilitator puts on the projector.
 
 ``auto`` lets the projector follow the meeting (the item, its floor and demands; an open
-round; a closed round's result for a while, then the floor again). The other views hold the
-screen until the facilitator changes them: how to join, the agenda, the floor, one demand,
-one round. Pure Python: the service checks that a demand or round belongs to the convening.
+round; a closed round's result for a while, then the floor again). Choosing ``auto`` again
+("Back to the floor") sets ``since``: results closed before it do not come back. The other
+views hold the screen until the facilitator changes them: how to join, the agenda, the
+floor, one demand, one round. Pure Python: the service checks that a demand or round
+belongs to the convening.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class ProjectorView:
     show: str = "auto"
     demand_id: int | None = None
     round_id: int | None = None
+    #: auto only: when the facilitator chose it (ISO 8601); results closed earlier stay off
+    since: str | None = None
 
     @classmethod
     def parse(
@@ -61,6 +65,8 @@ class ProjectorView:
         show, _, number = stored.partition(":")
         if show not in VIEWS:
             return cls()
+        if show == "auto":
+            return cls(since=number or None)
         if show in ("demand", "round"):
             if not number.isdigit():
                 return cls()
@@ -69,7 +75,7 @@ class ProjectorView:
 
     def dump(self) -> str | None:
         if self.show == "auto":
-            return None
+            return f"auto:{self.since}" if self.since else None
         number = self.demand_id if self.show == "demand" else self.round_id
         return f"{self.show}:{number}" if number is not None else self.show
 
@@ -78,5 +84,6 @@ class ProjectorView:
             "show": self.show,
             "demand_id": self.demand_id,
             "round_id": self.round_id,
+            "since": self.since,
             "result_seconds": RESULT_SECONDS,
         }

@@ -8,6 +8,7 @@ from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.events import DomainEvent
 from convene.domain.projector import ProjectorView
+from convene.domain.times import iso
 from convene.services.core import Services
 from convene.store import tables
 
@@ -42,6 +43,8 @@ def show(
             uow.session, tables.rounds, view.round_id, convening.id
         ):
             raise InvalidInput(N_("There is no such round in this convening."), field="round_id")
+        if view.show == "auto":
+            view = ProjectorView(since=iso(uow.now))
         convening.projector = view.dump()
         uow.record(convening, actor, [DomainEvent("projector.shown", view.public())])
         uow.commit()

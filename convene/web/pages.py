@@ -17,6 +17,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -134,7 +135,23 @@ def create():
         return _render_refusal("index.html", error, form=form)
     _remember(created.code, Role.FACILITATOR, created.facilitator_token)
     _remember(created.code, Role.PROJECTOR, created.projector_token)
-    return render_template("created.html", code=created.code, links=links_for(created))
+    # Post/redirect/get: reloading the page that shows the links does not create another.
+    return redirect(url_for("pages.created", code=created.code), code=303)
+
+
+@blueprint.get("/c/<code>/created")
+def created(code: str):
+    """The links of a convening this browser just created (from the tokens it remembers)."""
+    code = normalise_join_code(code)
+    facilitator, facilitator_token = _actor_for(code, Role.FACILITATOR)
+    if facilitator is None:
+        message = gettext("Open your private facilitator link to run this convening.")
+        return render_template("error.html", message=message), 403
+    _, projector_token = _actor_for(code, Role.PROJECTOR)
+    links = links_for(convenings.CreatedConvening(code, facilitator_token, projector_token or ""))
+    if not projector_token:
+        links.pop("projector_url")
+    return render_template("created.html", code=code, links=links)
 
 
 @blueprint.get("/join")
@@ -249,16 +266,25 @@ def projector(code: str):
     if actor is None:
         message = gettext("Open the projector link from the facilitator console.")
         return render_template("error.html", message=message), 403
-    return render_template(
-        "projector.html",
-        code=code,
-        token=token,
-        join_url=external_url("pages.convening", code=code),
-        site_url=external_url("pages.index"),
-        qr_url=url_for("pages.qr", code=code),
-        # It follows the convening's language unless this device chose one.
-        room_languages=[] if i18n.device_choice() else i18n.offered(),
+    response = make_response(
+        render_template(
+            "projector.html",
+            code=code,
+            token=token,
+            join_url=external_url("pages.convening", code=code),
+            site_url=external_url("pages.index"),
+            qr_url=url_for("pages.qr", code=code),
+            # It follows the convening's language unless this device chose one.
+            room_languages=[] if i18n.device_choice() else i18n.offered(),
+        )
     )
+    # The console shows a live preview of the projector in a frame: same origin only.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self' ws: wss:; frame-ancestors 'self'; base-uri 'none'; "
+        "form-action 'self'"
+    )
+    return response
 
 
 @blueprint.get("/c/<code>/qr.svg")

@@ -4,6 +4,7 @@ import { $, h, moved, replaceChildren, setText, smallButton, wireCopyButtons } f
 import { config, locale, t } from "./i18n.js";
 import { mountConsoleFloor } from "./floor-console.js";
 import { mountConsoleRounds } from "./rounds-console.js";
+import { mountProjectorControl } from "./projector-control.js";
 import { itemDecisions } from "./tally-view.js";
 import { caucusControl, mountConsoleDemands } from "./demands-console.js";
 import { LiveConnection, showFatal } from "./live.js";
@@ -123,7 +124,7 @@ function itemRow(state, item, index) {
           ? h("button", { type: "button", class: "button button-small", "data-key": `end-${item.id}`, "aria-label": t("end_label", { title }), onclick: () => run("agenda.end", { item_id: item.id }) }, t("end"))
           : h(
               "button",
-              { type: "button", class: "button button-small button-primary", "data-key": `start-${item.id}`, "aria-label": t("start_label", { title }), onclick: () => run("agenda.start", { item_id: item.id }) },
+              { type: "button", class: "button button-small button-primary", "data-key": `start-${item.id}`, "aria-label": item.state === "done" ? t("restart_label", { title }) : t("start_label", { title }), onclick: () => run("agenda.start", { item_id: item.id }) },
               item.state === "done" ? t("restart") : t("start"),
             ),
         h("button", { type: "button", class: "button button-small", "data-key": `edit-${item.id}`, "aria-label": t("edit_label", { title }), onclick: () => startEditing(item.id) }, t("edit")),
@@ -481,6 +482,7 @@ live.subscribe(render);
 mountConsoleFloor(live, t, run, say);
 mountConsoleRounds(live, t, run, say, locale);
 mountConsoleDemands(live, t, run, say);
+mountProjectorControl(live, t, run, say);
 live.connect();
 everySecond(tick);
 window.convene = live;

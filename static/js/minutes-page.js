@@ -132,7 +132,7 @@ function roundBlock(round) {
     "div",
     { class: "minutes-round", "data-testid": "minutes-round" },
     h("p", { class: "minutes-round-title" }, t("round_line", { id: round.id, title: round.title, method: round.method_name, voted: round.voted })),
-    round.state === "closed" ? h("p", { class: "minutes-decision" }, round.decision) : h("p", { class: "muted" }, t("round_open")),
+    round.state === "closed" ? h("p", { class: `minutes-decision ${round.passed === false ? "is-not-passed" : ""}`.trim() }, round.decision) : h("p", { class: "muted" }, t("round_open")),
   );
 }
 

@@ -9,7 +9,8 @@ import { $, h, replaceChildren, sentenceSpans, setText } from "./dom.js";
 import { fitRegions } from "./fit.js";
 import { config, locale, t } from "./i18n.js";
 import { mountProjectorFloor } from "./floor.js";
-import { mountProjectorRounds, shownRounds } from "./rounds.js";
+import { mountProjectorRounds } from "./rounds.js";
+import { chosenView } from "./projector-view.js";
 import { mountProjectorDemands } from "./demands.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { itemDecisions } from "./tally-view.js";
@@ -30,48 +31,9 @@ function pinnedView() {
   const show = params.get("show");
   if (!["auto", "join", "agenda", "floor", "demand", "round"].includes(show)) return null;
   const id = (name) => (/^\d+$/.test(params.get(name) || "") ? Number(params.get(name)) : null);
-  return { show, demand_id: id("demand_id"), round_id: id("round_id"), result_seconds: 90 };
+  return { show, demand_id: id("demand_id"), round_id: id("round_id"), since: null, result_seconds: 90 };
 }
 const pinned = pinnedView();
-
-/**
- * What this projector shows now: {mode, roundId, demandId}. mode is before (how to join,
- * before the first item), join, item (the item, with its floor and demands), round, demand
- * or agenda.
- */
-export function chosenView(state, now) {
-  const choice = pinned || state.projector || { show: "auto" };
-  const started = Boolean(state.convening.started_at);
-  switch (choice.show) {
-    case "join":
-      return { mode: "join" };
-    case "agenda":
-      return { mode: "agenda" };
-    case "floor":
-      return { mode: "item", demands: false };
-    case "demand":
-      if ((state.demands || []).some((d) => d.id === choice.demand_id)) return { mode: "demand", demandId: choice.demand_id };
-      break;
-    case "round":
-      if (choice.round_id === null && pinned) {
-        const open = (state.rounds || []).find((r) => r.state === "open");
-        if (open) return { mode: "round", roundId: open.id };
-      }
-      if ((state.rounds || []).some((r) => r.id === choice.round_id)) return { mode: "round", roundId: choice.round_id };
-      break;
-    default:
-      break;
-  }
-  // auto: an open round; a closed round of this item, for result_seconds after its close.
-  const hold = (choice.result_seconds ?? 90) * 1000;
-  const current = state.current_item_id ?? null;
-  const round = shownRounds(state).find(
-    (r) => r.state === "open" || ((r.agenda_item_id ?? null) === current && r.closed_at && now - Date.parse(r.closed_at) < hold),
-  );
-  if (round) return { mode: "round", roundId: round.id };
-  if (!started && !currentItem(state)) return { mode: "before" };
-  return { mode: "item", demands: true };
-}
 
 let view = { mode: "before" };
 let viewKey = "";
@@ -133,7 +95,7 @@ function agendaView(state) {
 }
 
 function decide(state) {
-  view = chosenView(state, live.serverNow());
+  view = chosenView(state, live.serverNow(), pinned);
   const root = $("#live");
   root.dataset.mode = view.mode;
   root.dataset.phase = view.mode === "before" || view.mode === "join" ? "before" : "during";
@@ -171,7 +133,7 @@ function render(state) {
 function tick() {
   if (!live.state) return;
   // A closed round's time on the screen runs out: the floor is back.
-  if (JSON.stringify(chosenView(live.state, live.serverNow())) !== viewKey) live.notify();
+  if (JSON.stringify(chosenView(live.state, live.serverNow(), pinned)) !== viewKey) live.notify();
   const el = document.querySelector("#now-body .countdown");
   if (el) renderCountdown(el, currentItem(live.state), live.serverNow(), t);
 }

@@ -5,7 +5,8 @@
 import { $, h, replaceChildren, setText } from "./dom.js";
 import { currentItem } from "./views.js";
 import { turnoutText } from "./rounds.js";
-import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, roundTable, ruleText, storyList, thresholdText } from "./tally-view.js";
+import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, roundTable, ruleText, storyList, thresholdText, tieText } from "./tally-view.js";
+import { chosenView } from "./projector-view.js";
 
 /**
  * @param {LiveConnection} live
@@ -117,7 +118,11 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
       round.state === "open" && round.live_results ? barsBox : null,
       round.state === "closed"
         ? [
-            h("p", { class: "round-decision", "data-testid": "console-decision" }, decisionText(round, t)),
+            h("p", { class: `round-decision ${round.result && round.result.passed === false ? "is-not-passed" : ""}`.trim(), "data-testid": "console-decision" }, decisionText(round, t)),
+            h("div", { class: "round-console-projector", "data-testid": "round-projector" }),
+            round.result && (round.result.tie_breaks || []).length
+              ? h("ul", { class: "round-ties-console", "data-testid": "tie-notes" }, round.result.tie_breaks.map((tb) => h("li", { "data-testid": "tie-note" }, tieText(round, tb, t))))
+              : null,
             ONE_PROPOSAL.has(round.method) ? h("p", { class: "hint" }, ruleText(round, t)) : null,
             storyList(round, t, locale),
             h("details", { class: "round-console-details" }, h("summary", {}, t("round_details")), roundTable(round, t, locale)),
@@ -145,6 +150,43 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
       if (!el) continue;
       const turnoutEl = el.querySelector(".round-console-turnout");
       if (turnoutEl) setText(turnoutEl, round.state === "closed" && round.turnout ? t("turnout_closed", { voted: round.turnout.voted }) : turnoutText(round.turnout, t, locale));
+      const slot = el.querySelector(".round-console-projector");
+      if (slot) {
+        const view = chosenView(state, live.serverNow());
+        const on = view.mode === "round" && view.roundId === round.id ? "on" : "off";
+        if (slot.dataset.on !== on) {
+          slot.dataset.on = on;
+          const title = round.title;
+          replaceChildren(
+            slot,
+            on === "on"
+              ? h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "button button-small button-primary",
+                    "data-key": `floor-back-${round.id}`,
+                    onclick: async () => {
+                      if ((await run("projector.show", { show: "auto" })) !== undefined) say(t("back_to_floor_done"));
+                    },
+                  },
+                  t("back_to_floor"),
+                )
+              : h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "button button-small",
+                    "data-key": `on-projector-${round.id}`,
+                    onclick: async () => {
+                      if ((await run("projector.show", { show: "round", round_id: round.id })) !== undefined) say(t("pv_done"));
+                    },
+                  },
+                  t("on_projector", { title }),
+                ),
+          );
+        }
+      }
       const notVoted = el.querySelector(".round-not-voted");
       if (notVoted && round.turnout && round.turnout.not_voted) {
         const names = round.turnout.not_voted.map((m) => m.name);

@@ -273,7 +273,6 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
                 "data-option": option.id,
                 "data-testid": "rank-option",
                 "aria-pressed": place ? "true" : "false",
-                "aria-label": place ? t("option_ranked", { option: option.label, place: ordinal(place, t, locale) }) : t("option_not_ranked", { option: option.label }),
                 "aria-describedby": `rank-hint-${round.id}`,
                 onclick: () => {
                   if (!suppressClick) toggleRank(round, option.id);
@@ -281,6 +280,8 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
               },
               h("span", { class: "rank-badge", "aria-hidden": "true" }, place ? String(place) : ""),
               h("span", { class: "rank-option-label" }, option.label),
+              // The accessible name is the visible label, then the place (axe: label-content-name-mismatch).
+              h("span", { class: "visually-hidden" }, place ? t("ranked_suffix", { place: ordinal(place, t, locale) }) : t("not_ranked_suffix")),
             ),
           );
         }),

@@ -97,7 +97,7 @@ def test_propose_amend_accept_and_projector_diff(server, new_context, shoot):
 
     # The facilitator puts both before the room.
     for title in ("Free transit for students", "Night buses"):
-        console.get_by_role("button", name=f"Put “{title}” before the room").click()
+        console.get_by_role("button", name=f"Put before the room: “{title}”").click()
     expect(card.get_by_test_id("demand-status")).to_have_text("Open")
     expect(projector.get_by_test_id("projector-demand")).to_have_count(2)
 
@@ -212,7 +212,7 @@ def test_injected_html_never_runs(server, new_context):
     sneaky.get_by_test_id("demand-body").get_by_text("a markdown link").click()  # dead text
     console_row = console_demand(console, INJECTION_TITLE)
     expect(console_row).to_be_visible()
-    console_row.get_by_role("button", name=f"Put “{INJECTION_TITLE}” before the room").click()
+    console_row.get_by_role("button", name=f"Put before the room: “{INJECTION_TITLE}”").click()
     expect(console_row.get_by_test_id("demand-status")).to_have_text("Open")
     spot = projector.get_by_test_id("projector-spotlight")
     expect(spot).to_contain_text("Mallory proposes to change")

@@ -206,7 +206,7 @@ def test_lower_reorder_close_and_removal(server, new_context):
 
     # Direct responses: only while someone speaks, and only when allowed.
     expect(cy.get_by_test_id("my-floor")).not_to_contain_text("Direct response")  # hand raised
-    console.get_by_role("button", name="Take Ben off the list").click()
+    console.get_by_role("button", name="Remove Ben from the list").click()
     expect(queue).to_have_text(["Ana", "Cy"])
     expect(ben.get_by_role("button", name="Direct response")).to_be_disabled()  # nobody speaks
     console.get_by_role("button", name="Reopen the list").click()

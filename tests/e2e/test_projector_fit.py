@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.fit import cut_off, too_small
-from tests.e2e.flows import api_create, expect_live
+from tests.e2e.flows import api_create, expect_live, phone_context
 
 pytestmark = pytest.mark.browser
 
@@ -103,9 +104,13 @@ def close(api: Api, boss: str, round_: dict) -> None:
     api("POST", f"/rounds/{round_['id']}/close", {}, boss)
 
 
-def check_fits(page: Page, state: str, headline: str | None = None) -> None:
-    """At every size: nothing cut off, nothing too small, the headline (if any) on screen."""
+def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = False) -> None:
+    """At every size: nothing cut off, nothing too small, the headline (if any) on screen;
+    with ``axe``, nothing axe-core finds (at the first size)."""
     problems = []
+    if axe:
+        page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+        problems += [f"{state}: axe {v}" for v in axe_violations(page)]
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function(
@@ -133,11 +138,12 @@ def check_fits(page: Page, state: str, headline: str | None = None) -> None:
 def test_every_projector_view_fits_every_screen(server, new_context):
     api, created, who = build_meeting(server.url)
     boss, people, items = who["boss"], who["people"], who["items"]
-    page = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    # Reduced motion: no fade between pages while axe-core measures the contrast.
+    page = new_context(viewport={"width": 1920, "height": 1080}, reduced_motion="reduce").new_page()
     page.goto(created["projector_url"])
     expect_live(page)
 
-    check_fits(page, "before the meeting")
+    check_fits(page, "before the meeting", axe=True)
 
     # The item with its notes, a speaker and a queue of ten, demands with an amendment.
     housing = items[0]
@@ -172,7 +178,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     )
     expect(page.get_by_test_id("projector-spotlight")).to_be_visible()
     expect(page.get_by_test_id("queue-entry")).to_have_count(10)
-    check_fits(page, "item, floor and demand with an amendment")
+    check_fits(page, "item, floor and demand with an amendment", axe=True)
 
     # A live ranked round with twelve sentence-long options.
     irv = new_round(
@@ -189,7 +195,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     check_fits(page, "IRV live")
     close(api, boss, irv)
     expect(page.get_by_test_id("projector-decision")).to_be_visible()
-    check_fits(page, "IRV result", headline="projector-decision")
+    check_fits(page, "IRV result", headline="projector-decision", axe=True)
 
     # Every other method, counted; the facilitator puts each result on the projector.
     elect = items[1]
@@ -258,7 +264,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
 
     show({"show": "agenda"})
     expect(page.get_by_test_id("projector-agenda-item")).to_have_count(len(items))
-    check_fits(page, "agenda")
+    check_fits(page, "agenda", axe=True)
     show({"show": "demand", "demand_id": demand["id"]})
     expect(page.get_by_test_id("projector-demand-title")).to_have_text(CONTENT["demand"]["title"])
     check_fits(page, "one demand")
@@ -285,3 +291,22 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     expect(page.locator("#live")).to_have_attribute("data-mode", "join")
     show({"show": "auto"})
     expect(page.locator("#live")).not_to_have_attribute("data-mode", "join")
+
+    # The console and a phone with all of it, through axe-core too.
+    console = new_context().new_page()
+    console.goto(created["facilitator_url"])
+    # A big meeting's first snapshot on a shared machine: more than the default 5 s at times.
+    expect(console.locator("#conn-status")).to_have_attribute(
+        "data-state", "connected", timeout=30_000
+    )
+    expect(console.get_by_test_id("console-round")).to_have_count(len(rounds) + 1)
+    found = axe_violations(console)
+    assert not found, "\n".join(found)
+    phone = phone_context(new_context).new_page()
+    phone.goto(f"{server.url}/c/{api.code}")
+    phone.get_by_label("Your name").fill("Zoë Ødegård")
+    phone.get_by_role("button", name="Join the meeting").click()
+    expect(phone.get_by_test_id("me-name")).to_have_text("Zoë Ødegård", timeout=30_000)
+    expect(phone.get_by_test_id("round").first).to_be_visible()
+    found = axe_violations(phone)
+    assert not found, "\n".join(found)

@@ -147,7 +147,9 @@ def test_the_creation_form_takes_the_page_language(client):
     page = client.get("/", headers={"Accept-Language": "es"})
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     form = {"csrf": csrf, "title": "Asamblea del Valle", "language": "es"}
-    created = client.post("/convenings", data=form, headers={"Accept-Language": "es"})
+    created = client.post(
+        "/convenings", data=form, headers={"Accept-Language": "es"}, follow_redirects=True
+    )
     assert created.status_code == 200
     code = re.search(r"/c/([A-Z0-9]{6})", created.get_data(as_text=True)).group(1)
     assert _lang(client.get(f"/c/{code}", headers={"Accept-Language": "vi"})) == "es"

@@ -1,0 +1,47 @@
+// What a projector shows, from the state, the time and the view its link is pinned to (if
+// any). Shared by the projector (projector.js) and the console's "On the projector".
+
+import { shownRounds } from "./rounds.js";
+import { currentItem } from "./views.js";
+
+/**
+ * What this projector shows now: {mode, roundId, demandId}. mode is before (how to join,
+ * before the first item), join, item (the item, with its floor and demands), round, demand
+ * or agenda.
+ */
+export function chosenView(state, now, pinned = null) {
+  const choice = pinned || state.projector || { show: "auto" };
+  const started = Boolean(state.convening.started_at);
+  switch (choice.show) {
+    case "join":
+      return { mode: "join" };
+    case "agenda":
+      return { mode: "agenda" };
+    case "floor":
+      return { mode: "item", demands: false };
+    case "demand":
+      if ((state.demands || []).some((d) => d.id === choice.demand_id)) return { mode: "demand", demandId: choice.demand_id };
+      break;
+    case "round":
+      if (choice.round_id === null && pinned) {
+        const open = (state.rounds || []).find((r) => r.state === "open");
+        if (open) return { mode: "round", roundId: open.id };
+      }
+      if ((state.rounds || []).some((r) => r.id === choice.round_id)) return { mode: "round", roundId: choice.round_id };
+      break;
+    default:
+      break;
+  }
+  // auto: an open round; a closed round of this item, for result_seconds after its close.
+  // "Back to the floor" (auto chosen again) keeps results closed before it off the screen.
+  const auto = state.projector || {};
+  const hold = (auto.result_seconds ?? 90) * 1000;
+  const since = auto.since ? Date.parse(auto.since) : 0;
+  const current = state.current_item_id ?? null;
+  const fresh = (r) => r.closed_at && now - Date.parse(r.closed_at) < hold && Date.parse(r.closed_at) > since;
+  const round = shownRounds(state).find((r) => r.state === "open" || ((r.agenda_item_id ?? null) === current && fresh(r)));
+  if (round) return { mode: "round", roundId: round.id };
+  if (!started && !currentItem(state)) return { mode: "before" };
+  return { mode: "item", demands: true };
+}
+
