@@ -229,7 +229,7 @@ function projectorRow(demand, t) {
 }
 
 /** On the projector, unchanged text around a change keeps this many characters each side. */
-const CONTEXT_CHARS = 90;
+const CONTEXT_CHARS = 60;
 
 /** An amendment's diff with long unchanged stretches shortened to their ends ("…"). */
 export function trimmedOps(ops, context = CONTEXT_CHARS) {
