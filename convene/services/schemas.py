@@ -21,7 +21,6 @@ its own defaults (and "left out" stays different from "null" for partial updates
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Annotated, Literal
 
@@ -298,28 +297,16 @@ class MinutesQuery(Args):
 # -- checking -----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _names(schema: type[Struct]) -> tuple[tuple[str, str], ...]:
-    """(attribute, JSON name) of each field."""
-    return tuple((f.name, f.encode_name) for f in msgspec.structs.fields(schema))
-
-
 def parse(schema: type[Struct], args: object, *, strict: bool = True) -> dict:
     """``args`` checked against ``schema``: the keyword arguments for the service (fields
-    left out are not passed). ``strict=False`` only for query strings, whose values are
-    all text: there ``"10"`` is the number 10. Raises InvalidInput naming the field."""
+    left out are not passed; nested structs become plain dicts, choices plain strings).
+    ``strict=False`` only for query strings, whose values are all text: there ``"10"`` is
+    the number 10. Raises InvalidInput naming the field."""
     try:
         value = msgspec.convert(args, schema, strict=strict)
     except msgspec.ValidationError as error:
         raise invalid(str(error)) from None
-    kwargs = {}
-    for attr, name in _names(schema):
-        given = getattr(value, attr)
-        if given is not UNSET:
-            if type(given) is list and given and isinstance(given[0], Struct):
-                given = msgspec.to_builtins(given)  # the services take plain dicts
-            kwargs[name] = given
-    return kwargs
+    return msgspec.to_builtins(value)  # UNSET fields are left out, JSON names kept
 
 
 _MISSING = re.compile(r"Object missing required field `(?P<name>[^`]*)`")
