@@ -211,3 +211,72 @@ def redis_available(url: str = "redis://127.0.0.1:6379/0") -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+class Nginx:
+    """Debian's nginx with deploy/nginx/convene.conf as shipped, in front of ``servers``
+    (what differs per machine, convene-servers.conf and convene-local.conf, written here)."""
+
+    CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "convene.conf"
+
+    def __init__(self, servers, folder: Path) -> None:
+        import subprocess
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.folder = folder
+        self.access_log = folder / "access.log"
+        (folder / "convene-servers.conf").write_text(
+            "".join(f"server 127.0.0.1:{s.port} max_fails=1 fail_timeout=10s;\n" for s in servers)
+        )
+        (folder / "convene-local.conf").write_text(
+            f"listen 127.0.0.1:{self.port};\n"
+            f"access_log {self.access_log} convene;\n"
+            f"error_log {folder / 'error.log'} warn;\n"
+        )
+        user = "user root;\n" if os.getuid() == 0 else ""
+        (folder / "nginx.conf").write_text(
+            f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+            f"error_log {folder / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
+            "http {\n"
+            f"  client_body_temp_path {folder / 'body'};\n  proxy_temp_path {folder / 'proxy'};\n"
+            f"  fastcgi_temp_path {folder / 'fastcgi'};\n  uwsgi_temp_path {folder / 'uwsgi'};\n"
+            f"  scgi_temp_path {folder / 'scgi'};\n  access_log off;\n"
+            f"  include {self.CONF};\n"
+            "}\n"
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.process = subprocess.Popen(
+            [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_ready(self, timeout: float = 30) -> None:
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                errors = self.folder / "error.log"
+                raise RuntimeError(f"nginx exited: {errors.read_text() if errors.exists() else ''}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not answer")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+
+
+def nginx_available() -> bool:
+    return bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())

@@ -10,41 +10,92 @@ import pytest
 import requests
 import socketio
 
-from tests.support import ServerProcess, need, redis_available
+from tests.support import Nginx, ServerProcess, need, nginx_available, redis_available
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-@pytest.fixture
-def two_servers(_postgres, tmp_path):
+class Via:
+    """One of the two processes, as a client reaches it: directly, or through nginx with
+    a sticky-session cookie that nginx's hash sends to that process."""
+
+    def __init__(self, url: str, server: ServerProcess, cookie: str | None = None) -> None:
+        self.url = url
+        self.server = server
+        self.headers = {"Cookie": f"convene_client={cookie}"} if cookie else {}
+
+    def kill(self) -> None:
+        self.server.kill()
+
+
+def _cookie_for(proxy: Nginx, server: ServerProcess) -> str:
+    """A sticky-session cookie that nginx sends to ``server``: the request id nginx gave a
+    probe comes back in the app's X-Request-ID and in that server's access log line."""
+    for n in range(200):
+        cookie = f"probe-{n}"
+        reply = requests.get(
+            f"{proxy.url}/healthz", headers={"Cookie": f"convene_client={cookie}"}, timeout=10
+        )
+        assert reply.headers["Set-Cookie"].startswith(f"convene_client={cookie};"), "kept"
+        request_id = reply.headers["X-Request-ID"]
+        if f"id={request_id}" in server.log_path.read_text():
+            return cookie
+    raise AssertionError("no cookie reached that server")
+
+
+@pytest.fixture(params=["direct", pytest.param("nginx", marks=pytest.mark.nginx)])
+def two_servers(request, _postgres, tmp_path):
     url = _postgres.start()
     need(url is not None, _postgres.error or "PostgreSQL is not available")
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    if request.param == "nginx":
+        need(nginx_available(), "nginx is not installed (Debian: apt-get install nginx)")
     _postgres.empty()
+    channel = f"convene-test-{uuid.uuid4().hex[:8]}"
     env = {
         "DATABASE_URL": url,
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
-        "SOCKETIO_CHANNEL": f"convene-test-{uuid.uuid4().hex[:8]}",
+        "SOCKETIO_CHANNEL": channel,
         "SECRET_KEY": "shared-secret",
         "INSTANCE_PATH": str(tmp_path),
         "ASYNC_MODE": "gevent",
     }
     servers = [ServerProcess(env, log_dir=tmp_path) for _ in range(2)]
+    proxy = None
     try:
         for server in servers:
             server.wait_until_ready()
-        yield servers
+        if request.param == "direct":
+            yield [Via(server.url, server) for server in servers]
+        else:
+            proxy = Nginx(servers, tmp_path)
+            proxy.wait_until_ready()
+            yield [Via(proxy.url, server, _cookie_for(proxy, server)) for server in servers]
+            assert "/t/" not in proxy.access_log.read_text().replace("/t/[redacted]", "")
     finally:
+        if proxy is not None:
+            proxy.stop()
         for server in servers:
             server.stop()
+        _forget_channel(channel)
+
+
+def _forget_channel(channel: str) -> None:
+    """This run's keys leave Redis with it (presence, publish locks)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{channel}:*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 class Screen:
     """A python-socketio client that records what it receives."""
 
-    def __init__(self, url: str, token: str) -> None:
+    def __init__(self, via: Via, token: str) -> None:
         self.events: list[dict] = []
         self.presence: list[dict] = []
         self.snapshot: dict | None = None
@@ -56,7 +107,13 @@ class Screen:
         self.live: list[tuple[str, dict]] = []
         for name in ("round.tally", "round.turnout"):
             self.client.on(name, self._on_live(name))
-        self.client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+        self.client.connect(
+            via.url,
+            auth={"token": token},
+            headers=via.headers,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
 
     def _on(self, kind: str):
         def handler(data):
@@ -96,8 +153,8 @@ def test_a_command_on_one_process_reaches_a_screen_on_the_other(two_servers):
     joined = requests.post(
         f"{second.url}/api/convenings/{code}/participants", json={"name": "Ana"}, timeout=10
     ).json()
-    staff = Screen(first.url, created["facilitator_token"])
-    phone = Screen(second.url, joined["token"])
+    staff = Screen(first, created["facilitator_token"])
+    phone = Screen(second, joined["token"])
     try:
         phone.wait_for(lambda: phone.snapshot is not None)
         # Presence is shared: the facilitator on the first process sees the phone on the second.
@@ -144,6 +201,7 @@ def test_a_ballot_cast_on_one_process_reaches_the_projector_on_the_other(two_ser
             "method": "irv",
             "options": [{"label": "Rent"}, {"label": "Transit"}],
             "live_results": True,
+            "secret": False,  # a secret round's live count moves 5 ballots at a time
         },
         headers=staff,
         timeout=10,
@@ -151,14 +209,14 @@ def test_a_ballot_cast_on_one_process_reaches_the_projector_on_the_other(two_ser
     requests.post(
         f"{first.url}/api/convenings/{code}/rounds/{round_['id']}/open", headers=staff, timeout=10
     )
-    projector = Screen(first.url, created["projector_token"])
+    projector = Screen(first, created["projector_token"])
     tokens = [
         requests.post(
             f"{second.url}/api/convenings/{code}/participants", json={"name": f"P{n}"}, timeout=10
         ).json()["token"]
         for n in range(3)
     ]
-    phones = [Screen(second.url, token) for token in tokens]
+    phones = [Screen(second, token) for token in tokens]
     try:
         rent = round_["options"][0]["id"]
         for phone in phones:
@@ -213,9 +271,9 @@ def test_the_phones_of_a_process_that_died_stop_counting_as_present(two_servers)
             f"{server.url}/api/convenings/{code}/participants", json={"name": f"P{n}"}, timeout=10
         ).json()["token"]
 
-    console = Screen(first.url, created["facilitator_token"])
-    phones = [Screen(first.url, join(first, n)) for n in range(2)]
-    phones += [Screen(second.url, join(second, n)) for n in range(2, 5)]
+    console = Screen(first, created["facilitator_token"])
+    phones = [Screen(first, join(first, n)) for n in range(2)]
+    phones += [Screen(second, join(second, n)) for n in range(2, 5)]
     try:
         console.wait_for(lambda: any(p["participants_connected"] == 5 for p in console.presence))
         second.kill()
