@@ -36,6 +36,11 @@ SQLITE_SYNCHRONOUS = "FULL"
 # Base URL printed in links and QR codes, when the server sits behind a proxy.
 PUBLIC_URL = ""
 
+# Reverse proxies in front of the server that set X-Forwarded-For, -Proto and -Host (nginx,
+# Caddy, a load balancer): 0 trusts none of these headers. Set it to the number of proxies,
+# so that limits see each phone's own address and cookies are Secure behind HTTPS.
+TRUSTED_PROXIES = 0
+
 # Largest request body accepted (bytes).
 MAX_CONTENT_LENGTH = 64 * 1024
 
@@ -61,3 +66,34 @@ METRICS_TOKEN = ""
 # Error reports to Sentry (or a compatible service) when set; none otherwise.
 SENTRY_DSN = ""
 SENTRY_ENVIRONMENT = ""
+
+# Secure cookies: always when True; otherwise whenever the request came over HTTPS (directly
+# or through a trusted proxy) or PUBLIC_URL is https.
+SESSION_COOKIE_SECURE = False
+
+# Fair limits (docs/limits.md). Rates in the `limits` notation ("30/second;1500/minute");
+# an empty rule is off. RATELIMIT_ENABLED=0 turns them all off (load benches only).
+RATELIMIT_ENABLED = True
+# Where the limits on addresses, tokens and people are counted. Empty: the Redis of
+# SOCKETIO_MESSAGE_QUEUE when set (all processes count together), else this process's memory.
+RATELIMIT_STORAGE_URI = ""
+# Prefix of the limit keys in Redis. Empty: "<SOCKETIO_CHANNEL>:limits".
+RATELIMIT_KEY_PREFIX = ""
+# Per address. A venue's Wi-Fi shows one address for the whole hall: 1,500 people scanning
+# the QR code within five minutes stay well inside these.
+RATELIMIT_JOIN = "50/second;2000/minute;6000/hour"
+RATELIMIT_CREATE = "10/minute;60/hour"
+# Per token: each command over the HTTP API.
+RATELIMIT_COMMANDS = "20/second;600/minute"
+# Per Socket.IO connection: each message (commands and resyncs).
+RATELIMIT_SOCKET = "20/second;600/minute"
+# Per token: opening a Socket.IO connection (each sends a whole snapshot). A phone on bad
+# Wi-Fi reconnects a few times a minute at most.
+RATELIMIT_SOCKET_CONNECT = "30/minute;300/hour"
+# A connection refused this often keeps flooding: it is disconnected.
+RATELIMIT_SOCKET_REFUSED = "40/minute"
+# Per participant: proposing demands and amendments.
+RATELIMIT_PROPOSALS = "6/minute;60/hour"
+# Per participant: other writes (supports, stances, edits, withdrawals, the floor, notes).
+# Ballots and hand signals keep their own limits.
+RATELIMIT_WRITES = "5/second;120/minute"

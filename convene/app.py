@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convene import i18n
 from convene.config import ROOT, load_config
@@ -14,6 +16,7 @@ from convene.extensions import babel, socketio
 from convene.monitoring import logs, metrics
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
+from convene.services.ratelimits import RULES, RateLimits, shared_storage
 from convene.store.database import make_engine, make_session_factory
 from convene.web.jsonbody import SocketJson
 from convene.web.sessions import CookieSessions
@@ -60,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         languages=tuple(app.config["LANGUAGES"]),
         ballot_secret=app.config["SECRET_KEY"],
         ballot_secret_fallbacks=tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()),
+        limits=_rate_limits(app.config, shared),
     )
     app.extensions["convene"] = services
     app.extensions["convene.engine"] = engine
@@ -74,6 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_manager=fanout.client_manager(
             app.config["SOCKETIO_MESSAGE_QUEUE"], app.config["SOCKETIO_CHANNEL"]
         ),
+        # One message of a connection at a time, in the order sent: a connection that
+        # floods queues behind itself (and TCP pushes back on it) instead of spawning a task
+        # per message that every other phone's reply waits behind (bench/flood.py).
+        async_handlers=False,
         # Socket.IO's own defaults: a server busy with a crowd must not drop healthy phones
         # (10 s each dropped 8-84% of 1,000 phones while they connected, bench/live_round.py).
         ping_interval=25,
@@ -82,6 +90,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Bounded depth, no lone surrogates; a refused command is still answered.
         json=SocketJson,
     )
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Outside Socket.IO's middleware, so a socket's address and scheme are fixed as well.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
     logs.adopt("socketio", "engineio")
     from convene.realtime import handlers, ticker
@@ -109,13 +123,17 @@ def create_app(test_config: dict | None = None) -> Flask:
             with contextlib.suppress(ValueError):  # set in another context: nothing to undo
                 logs.REQUEST_ID.reset(reset)
 
+    public_origins = _origins(app.config["PUBLIC_URL"])
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Request-ID", logs.REQUEST_ID.get())
+        # WebSockets only to this server (as the browser reached it) and to PUBLIC_URL.
+        connect = " ".join(dict.fromkeys(_origins(request.host_url) + public_origins))
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; "
+            f"connect-src 'self' {connect}; frame-ancestors 'none'; base-uri 'none'; "
             "form-action 'self'",
         )
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -135,6 +153,28 @@ def _redis(config: dict):
         config["SOCKETIO_MESSAGE_QUEUE"], max_connections=REDIS_CONNECTIONS, timeout=20
     )
     return redis.Redis(connection_pool=pool)
+
+
+def _origins(url: str) -> list[str]:
+    """The HTTP and WebSocket origins of ``url`` (none for an empty or odd URL)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    socket_scheme = "wss" if parts.scheme == "https" else "ws"
+    return [f"{parts.scheme}://{parts.netloc}", f"{socket_scheme}://{parts.netloc}"]
+
+
+def _rate_limits(config: dict, client) -> RateLimits:
+    """The limits of docs/limits.md, counted in Redis when the processes share one."""
+    rules = {rule: config.get(f"RATELIMIT_{rule.upper()}", "") for rule in RULES}
+    prefix = config["RATELIMIT_KEY_PREFIX"] or f"{config['SOCKETIO_CHANNEL']}:limits"
+    uri = config["RATELIMIT_STORAGE_URI"]
+    if uri:
+        storage = shared_storage("" if uri.startswith("memory") else uri, prefix)
+    else:
+        pool = client.connection_pool if client is not None else None
+        storage = shared_storage(config["SOCKETIO_MESSAGE_QUEUE"], prefix, pool)
+    return RateLimits(rules, shared=storage, enabled=bool(config["RATELIMIT_ENABLED"]))
 
 
 def _presence(config: dict, client) -> Presence:

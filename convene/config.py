@@ -18,10 +18,9 @@ _INT_SETTINGS = {
     "MAX_CONTENT_LENGTH",
     "PERMANENT_SESSION_LIFETIME",
     "DATABASE_POOL_SIZE",
+    "TRUSTED_PROXIES",
 }
-
-
-_BOOL_SETTINGS = {"METRICS_ENABLED"}
+_BOOL_SETTINGS = {"METRICS_ENABLED", "RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE"}
 
 
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:

@@ -40,6 +40,11 @@ REASON_MAX = 500
 NOTE_MAX = 300
 DEMANDS_MAX = 500
 AMENDMENTS_MAX = 200
+# What one participant may propose, so that no one person uses up the convening's demands
+# or a demand's amendments. Withdrawn ones count too: they count towards those caps as well.
+# Facilitators are not capped (they enter what chapters sent on paper).
+DEMANDS_PER_PERSON = 10
+AMENDMENTS_PER_PERSON = 10  # on one demand
 
 
 class DemandStatus(enum.StrEnum):
@@ -107,6 +112,21 @@ def parse_id(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(N_("%(field)s must be a number."), field=field)
     return value
+
+
+#: Largest page of demands one read returns (about 1 MB at most with 5,000-character bodies).
+PAGE_MAX = 100
+
+
+def parse_page(offset: object, limit: object) -> tuple[int, int]:
+    """``(offset, limit)`` of a paged read: whole numbers, ``limit`` 1 to PAGE_MAX."""
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**31:
+        raise InvalidInput(N_("offset must be a whole number, 0 or more."), field="offset")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
+        raise InvalidInput(
+            N_("limit must be a whole number from 1 to %(max)d."), field="limit", max=PAGE_MAX
+        )
+    return offset, limit
 
 
 def parse_optional_version(value: object) -> int | None:
@@ -829,6 +849,14 @@ def agreement_figures(counts: Iterable[tuple[str | None, str, int]]) -> dict:
 
 
 SORTS = ("position", "agreement", "bridging")
+
+
+def sort_demands(demands: list, agreement: dict[int, dict], sort: object) -> list:
+    """``demands`` in the order of :func:`sort_views`, from their agreement figures only."""
+    views = [
+        {"position": d.position, "agreement": agreement.get(d.id), "demand": d} for d in demands
+    ]
+    return [view["demand"] for view in sort_views(views, sort)]
 
 
 def sort_views(views: list[dict], sort: object) -> list[dict]:

@@ -63,6 +63,12 @@ class Conflict(DomainError):
 
 
 class TooMany(DomainError):
-    """The same person sent too many requests too fast; nothing changed."""
+    """The same person sent too many requests too fast; nothing changed.
+
+    ``retry_after``: whole seconds after which the same request would be accepted."""
 
     code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int = 1, **params: object) -> None:
+        super().__init__(message, **params)
+        self.retry_after = retry_after

@@ -15,10 +15,10 @@ import logging
 import time
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
-from convene.domain.convening import Actor, Role
-from convene.domain.errors import N_, DomainError, InvalidInput
+from convene.domain.convening import Actor, Role, hash_token
+from convene.domain.errors import N_, DomainError, InvalidInput, TooMany
 from convene.monitoring import logs, metrics
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
@@ -27,6 +27,21 @@ from convene.web.errors import error_body, unexpected_error_body
 from convene.web.jsonbody import RefusedMessage
 
 log = logging.getLogger(__name__)
+
+#: Messages waiting to go out to one connection past which its commands are refused: a
+#: client that does not read its replies cannot make the server hold them in memory.
+BACKLOG_MAX = 64
+
+#: Reads that cost the server far more than a ballot count as several messages.
+HEAVY = {
+    "demands.list": 5,
+    "minutes.get": 5,
+    "rounds.ballots": 5,
+    "actions.list": 2,
+    "demands.versions": 2,
+    "floor.stats": 2,
+}
+RESYNC_COST = 5
 
 # sid → (token, actor) of each connection this process holds. Commands re-check the token
 # every time, so a participant removed mid-meeting is refused at once; ballots check their
@@ -54,6 +69,32 @@ def _with_message_id(handler):
     return wrapper
 
 
+def _admit_message(socketio: SocketIO, cost: int = 1) -> None:
+    """Each message of a connection counts against its limit (docs/limits.md). Past it the
+    reply is ``too_many_requests``; a connection that keeps sending is disconnected."""
+    services, sid = _services(), request.sid
+    if services.limits.allow("socket", sid, cost):
+        if _backlog(socketio, sid) <= BACKLOG_MAX:
+            return
+    elif not services.limits.allow("socket_refused", sid):
+        log.warning("Disconnecting %s: it kept flooding after being refused", sid)
+        disconnect()
+    raise TooMany(
+        N_("Too many requests at once. Please wait a moment and try again."),
+        retry_after=services.limits.retry_after("socket", sid),
+    )
+
+
+def _backlog(socketio: SocketIO, sid: str) -> int:
+    """Packets queued for the connection that its client has not taken yet."""
+    server = socketio.server
+    try:
+        eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+        return server.eio.sockets[eio_sid].queue.qsize()
+    except (KeyError, AttributeError, NotImplementedError):  # gone, or a queue without a size
+        return 0
+
+
 def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
     @_with_message_id
@@ -61,6 +102,8 @@ def register(socketio: SocketIO) -> None:
         services = _services()
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
+            if isinstance(token, str) and token:
+                services.limits.hit("socket_connect", hash_token(token))
             actor = services.authenticate(token)
         except DomainError as error:
             body = error_body(error)["error"]
@@ -95,6 +138,7 @@ def register(socketio: SocketIO) -> None:
     @_with_message_id
     def on_resync(message=None, *_extra):
         try:
+            _admit_message(socketio, RESYNC_COST)
             actor = _services().authenticate(_token(request.sid))
             after = message.get("seq") if isinstance(message, dict) else None
             return live.events_since(_services(), actor, after)
@@ -110,6 +154,9 @@ def register(socketio: SocketIO) -> None:
         started = time.perf_counter()
         name = message.get("name") if isinstance(message, dict) else None
         try:
+            # Every message counts, well-formed or not.
+            name = message.get("name") if isinstance(message, dict) else None
+            _admit_message(socketio, HEAVY.get(name, 1) if isinstance(name, str) else 1)
             if isinstance(message, RefusedMessage):
                 raise message.error
             if not isinstance(message, dict):

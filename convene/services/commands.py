@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import NamedTuple
 
-from convene.domain.convening import Actor
+from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.services import agenda, convenings, demands, floor, minutes, projector, rounds
 from convene.services import schemas as s
@@ -95,6 +95,24 @@ OPEN_COMMANDS: dict[str, Command] = {
 CHECK_THEIR_ACTOR = frozenset({"rounds.cast"})
 
 
+#: A participant's writes, each counted against their own limit (docs/limits.md); ballots and
+#: hand signals keep their own limiters. Staff commands are limited per token/connection only.
+PROPOSALS = frozenset({"demands.propose", "demands.amend"})
+PARTICIPANT_WRITES = frozenset(
+    {
+        "demands.edit",
+        "demands.withdraw",
+        "demands.support",
+        "demands.unsupport",
+        "demands.agree",
+        "amendments.withdraw",
+        "floor.raise",
+        "floor.lower",
+        "members.set_caucus",
+    }
+)
+
+
 def run_command(
     services: Services,
     token: object,
@@ -125,6 +143,11 @@ def run_command(
     else:
         actor = services.authenticate(token, code)
     kwargs = s.parse(command.schema, args, strict=not from_query)
+    if actor.role is Role.PARTICIPANT:
+        if name in PROPOSALS:
+            services.limits.hit("proposals", actor.member_id)
+        elif name in PARTICIPANT_WRITES:
+            services.limits.hit("writes", actor.member_id)
     return to_json(command.run(services, actor, **kwargs))
 
 

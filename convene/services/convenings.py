@@ -13,6 +13,7 @@ from convene.domain.convening import (
     Convening,
     Member,
     Role,
+    check_join_passcode,
     hash_token,
     new_join_code,
     new_token,
@@ -122,10 +123,24 @@ def join(
 ) -> Admission:
     """A person joins a convening by its code. No account: the token is their identity."""
     token = new_token()
+    code = normalise_join_code(code)
+    # The passcode's PBKDF2 runs before the write lock, so joins do not queue behind it.
+    with svc.read() as session:
+        stored = session.execute(
+            select(tables.convenings.c.passcode_hash).where(tables.convenings.c.code == code)
+        ).one_or_none()
+    if stored is None:
+        raise NotFound(N_("There is no convening with that code."))
+    check_join_passcode(passcode, stored.passcode_hash)
     with svc.write() as uow:
-        convening = uow.convening(convening_id_for_code(uow.session, normalise_join_code(code)))
+        convening = uow.convening(convening_id_for_code(uow.session, code))
         member = convening.admit(
-            name=name, passcode=passcode, caucus=caucus, token_hash=hash_token(token), now=uow.now
+            name=name,
+            passcode=passcode,
+            caucus=caucus,
+            token_hash=hash_token(token),
+            now=uow.now,
+            passcode_checked=stored.passcode_hash,
         )
         uow.session.add(member)
         uow.session.flush()

@@ -16,6 +16,7 @@ from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
 from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
+from convene.services.ratelimits import RateLimits
 from convene.services.sealing import ANONYMITY, Sealer
 from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
@@ -128,10 +129,13 @@ class Services:
         languages: tuple[str, ...] = ("en",),
         ballot_secret: str | bytes | None = None,
         ballot_secret_fallbacks: tuple = (),
+        limits: RateLimits | None = None,
     ) -> None:
         self.session_factory = session_factory
         #: the interface languages offered (config LANGUAGES): a convening may pick one
         self.languages = tuple(languages)
+        # Fair limits on addresses, tokens, connections and people (none unless configured).
+        self.limits = limits or RateLimits({})
         self.publisher: Publisher = publisher or NullPublisher()
         self.presence: Presence = presence or LocalPresence()
         self.clock = clock

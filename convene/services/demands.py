@@ -263,6 +263,17 @@ def propose(
         ).one()
         if count >= rules.DEMANDS_MAX:
             raise Conflict(N_("A convening has at most %(max)d demands."), max=rules.DEMANDS_MAX)
+        if not actor.is_staff:
+            mine = uow.session.execute(
+                select(func.count()).where(
+                    _d.c.convening_id == convening.id, _d.c.author_id == actor.member_id
+                )
+            ).scalar_one()
+            if mine >= rules.DEMANDS_PER_PERSON:
+                raise Conflict(
+                    N_("One person may propose at most %(max)d demands in a convening."),
+                    max=rules.DEMANDS_PER_PERSON,
+                )
         demand = Demand.propose(
             convening_id=convening.id,
             actor=actor,
@@ -611,6 +622,12 @@ def amend(
         existing = _amendments_of(uow.session, demand)
         if len(existing) >= rules.AMENDMENTS_MAX:
             raise Conflict(N_("A demand has at most %(max)d amendments."), max=rules.AMENDMENTS_MAX)
+        mine = sum(1 for a in existing if a.author_id == actor.member_id)
+        if not actor.is_staff and mine >= rules.AMENDMENTS_PER_PERSON:
+            raise Conflict(
+                N_("One person may propose at most %(max)d amendments to a demand."),
+                max=rules.AMENDMENTS_PER_PERSON,
+            )
         amendment = rules.propose_amendment(
             demand,
             actor,
@@ -718,16 +735,35 @@ def _read_convening(session: Session, actor: Actor) -> Convening:
     ).scalar_one()
 
 
-def list_demands(svc: Services, actor: Actor, *, sort: object = None) -> dict:
-    """The demands the caller may see, sorted by ``position`` (default), ``agreement`` or
-    ``bridging``, with the caller's own supports and stances."""
+def list_demands(
+    svc: Services,
+    actor: Actor,
+    *,
+    sort: object = None,
+    offset: object = 0,
+    limit: object = rules.PAGE_MAX,
+) -> dict:
+    """One page of the demands the caller may see, sorted by ``position`` (default),
+    ``agreement`` or ``bridging``, with the caller's own supports and stances.
+    ``total`` counts them all; ``next_offset`` is where the next page starts (None: last)."""
     if sort not in (None, "") and sort not in rules.SORTS:
         raise InvalidInput(N_("sort is position, agreement or bridging."), field="sort")
+    offset, limit = rules.parse_page(offset, limit)
     with svc.read() as session:
         convening = _read_convening(session, actor)
+        visible = [d for d in _all(session, convening.id) if d.visible_to(actor)]
+        by_position = sort in (None, "", "position")  # needs no figures
+        agreement = {} if by_position else _agreement(session, [d.id for d in visible])
+        ordered = rules.sort_demands(visible, agreement, sort)
+        page = ordered[offset : offset + limit]
+        end = offset + len(page)
         return {
             "sort": sort or "position",
-            "demands": demand_list(session, convening, actor, sort),
+            "demands": demand_views(session, convening, page),
+            "offset": offset,
+            "limit": limit,
+            "total": len(ordered),
+            "next_offset": end if end < len(ordered) else None,
             "me": my_state(session, actor),
         }
 

@@ -205,6 +205,9 @@ class FollowUp(Args):
 
 class ListDemands(Args):
     sort: Literal["position", "agreement", "bridging", ""] | UnsetType | None = UNSET
+    # One page: offset 0 or more, limit 1 to 100 (the domain checks the range).
+    offset: Int | UnsetType = UNSET
+    limit: Int | UnsetType = UNSET
 
 
 class DemandRef(Args):

@@ -55,6 +55,8 @@ def error_body(error: DomainError) -> dict:
     field = getattr(error, "field", None)
     if field:
         body["field"] = field
+    if isinstance(error, TooMany):
+        body["retry_after"] = error.retry_after
     return {"error": body}
 
 
@@ -83,9 +85,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         status = status_of(error)
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooMany) else {}
         if _wants_json():
-            return error_body(error), status
-        return render_template("error.html", message=error_body(error)["error"]["message"]), status
+            return error_body(error), status, headers
+        message = error_body(error)["error"]["message"]
+        return render_template("error.html", message=message), status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

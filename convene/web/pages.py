@@ -121,6 +121,7 @@ def create():
     _check_csrf()
     form = request.form
     try:
+        _services().limits.hit("create", request.remote_addr)
         created = convenings.create_convening(
             _services(),
             title=form.get("title"),
@@ -186,6 +187,7 @@ def join(code: str):
     _check_csrf()
     code = normalise_join_code(code)
     try:
+        _services().limits.hit("join", request.remote_addr)
         admission = convenings.join(
             _services(),
             code=code,

@@ -9,12 +9,22 @@ serializer is kept per set of keys.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 
 class CookieSessions(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure whenever the phone reached us over HTTPS (directly, or through a proxy
+        trusted by TRUSTED_PROXIES), or the links say https: a cookie that holds a phone's
+        identity never travels in clear text once the meeting is on HTTPS."""
+        return bool(
+            app.config["SESSION_COOKIE_SECURE"]
+            or request.is_secure
+            or app.config.get("PUBLIC_URL", "").startswith("https://")
+        )
+
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
 

@@ -10,7 +10,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from convene.domain.convening import normalise_join_code
+from convene.domain.convening import hash_token, normalise_join_code
 from convene.domain.errors import N_
 from convene.monitoring import metrics
 from convene.services import floor, live
@@ -46,6 +46,14 @@ def _token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
+@blueprint.before_request
+def _fair_limits():
+    """Each request with a token counts against that token's limit (docs/limits.md)."""
+    token = _token()
+    if token:
+        _services().limits.hit("commands", hash_token(token))
+
+
 def _run(code: str, name: str, args: dict, *, from_query: bool = False):
     started = time.perf_counter()
     error = None
@@ -76,6 +84,7 @@ def openapi():
     public=True,
 )
 def create_convening():
+    _services().limits.hit("create", request.remote_addr)
     created = run_open_command(_services(), "convenings.create", _body())
     return {**to_json(created), **links_for(created)}, 201
 
@@ -122,6 +131,7 @@ def events(code: str):
     public=True,
 )
 def join(code: str):
+    _services().limits.hit("join", request.remote_addr)
     admission = run_open_command(_services(), "convenings.join", _body(), code=code)
     return {"id": admission.id, "token": admission.token}, 201
 

@@ -545,6 +545,10 @@ class MyDemandState(Reply, kw_only=True):
 class DemandList(Reply, kw_only=True):
     sort: Literal["position", "agreement", "bridging"]
     demands: list[Demand]
+    offset: int
+    limit: int
+    total: int
+    next_offset: int | None
     me: MyDemandState
 
 
