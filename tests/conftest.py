@@ -78,6 +78,9 @@ def app(database_url, tmp_path):
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SECRET_KEY": "test-secret",
             "ASYNC_MODE": "threading",
+            # Tests script whole meetings from one address at machine speed; the fair
+            # limits are tested on their own (tests/integration/test_limits.py).
+            "RATELIMIT_ENABLED": False,
         }
     )
     yield app

@@ -126,6 +126,9 @@ def server(request, tmp_path_factory):
         "SECRET_KEY": secrets.token_hex(16),
         "PYTHONUNBUFFERED": "1",
         "SQLITE_SYNCHRONOUS": "NORMAL",  # a test database need not survive a power cut
+        # One server and one address for the whole session, creating a convening per test:
+        # the fair limits have their own tests (tests/integration/test_limits.py).
+        "RATELIMIT_ENABLED": "0",
     }
     env.pop("PUBLIC_URL", None)
     env.pop("SOCKETIO_MESSAGE_QUEUE", None)
