@@ -219,6 +219,9 @@ class Demand:
     coauthor_ids: list[int] = field(default_factory=list)
     merged_into_id: int | None = None
     updated_at: datetime | None = None
+    #: the last consent round that did not pass on this demand, while the room works on it
+    #: again: ``{"round_id", "round_title", "reasons", "path"}`` (see :meth:`blocked`)
+    consent_block: dict | None = None
     id: int | None = None
 
     @classmethod
@@ -416,6 +419,66 @@ class Demand:
         self.merged_into_id = target.id
         self.updated_at = now
 
+    # -- decided by rounds -----------------------------------------------------------------
+
+    def put_to_vote(self) -> None:
+        """A round on this demand opened: it is under vote (and the last block is past)."""
+        if self.status in ACTIVE:
+            self.status = DemandStatus.UNDER_VOTE
+            self.consent_block = None
+
+    def decided(self, adopted: bool, now: datetime) -> None:
+        """A round on this demand closed with a decision: adopted, or rejected."""
+        self.status = DemandStatus.ADOPTED if adopted else DemandStatus.REJECTED
+        self.updated_at = now
+
+    def blocked(self, round_id: int, round_title: str, now: datetime) -> None:
+        """A consent round on this demand did not pass (a block, or too many stand-asides).
+
+        That is not a decision against it: the demand is open again, so that each follow-up
+        works (amend it, a new consent round, a fallback vote); the block is kept on it for
+        everyone to see until the next round on it opens.
+        """
+        self.status = DemandStatus.OPEN
+        self.consent_block = {
+            "round_id": round_id,
+            "round_title": round_title,
+            "reasons": "",
+            "path": None,
+        }
+        self.updated_at = now
+
+    def followed_up(self, round_id: int, path: str, reasons: object, now: datetime) -> None:
+        """The facilitator chose what follows the block of round ``round_id`` and wrote down
+        the reasons the blocks gave (shown to everyone)."""
+        text = clean_block(reasons, "reasons", RATIONALE_MAX)
+        block = self.consent_block
+        if block is None or block.get("round_id") != round_id:
+            block = {"round_id": round_id, "round_title": "", "reasons": "", "path": None}
+        self.consent_block = {**block, "path": path, "reasons": text or block.get("reasons", "")}
+        self.updated_at = now
+
+    def check_for_vote(self, supporters: int, required: int, *, again: bool = False) -> None:
+        """May this demand go to a vote now? ``again``: a follow-up of a blocked consent
+        round, which already had the support it needed. Errors name the demand by title."""
+        if self.status is DemandStatus.DRAFT:
+            raise Conflict(
+                N_("“%(title)s” is still a draft: put it before the room first."),
+                title=self.title,
+            )
+        if self.status not in ACTIVE:
+            raise Conflict(
+                N_("“%(title)s” is %(status)s: it cannot go to a vote."),
+                title=self.title,
+                status=str(self.status).replace("_", " "),
+            )
+        if not again and supporters < required:
+            raise Conflict(
+                N_("“%(title)s” needs %(required)d supporters before it can go to a vote."),
+                title=self.title,
+                required=required,
+            )
+
     def core(self) -> dict:
         """The demand's own fields (the service adds names, html, support and agreement)."""
         return {
@@ -432,6 +495,7 @@ class Demand:
             "author_id": self.author_id,
             "coauthor_ids": list(self.coauthor_ids),
             "merged_into": self.merged_into_id,
+            "consent_block": dict(self.consent_block) if self.consent_block else None,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
         }

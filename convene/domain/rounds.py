@@ -414,6 +414,16 @@ class Round:
             return f"Chosen: {winners[0]}."
         return f"Chosen, in order: {', '.join(winners)}."
 
+    @property
+    def blocked(self) -> bool:
+        """A closed consent round that did not pass: not a decision against its proposal,
+        which goes back to the room (amendments, a new consent round or a fallback vote)."""
+        return (
+            self.method is Method.CONSENT
+            and self.state is RoundState.CLOSED
+            and not (self.result or {}).get("passed")
+        )
+
     def past_deadline(self, now: datetime) -> bool:
         return (
             self.state is RoundState.OPEN and self.closes_at is not None and now >= self.closes_at

@@ -240,6 +240,12 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                         values["coauthor_ids"] = [
                             new_ids["members"][m] for m in values["coauthor_ids"]
                         ]
+                        if values.get("consent_block"):
+                            # rounds come after demands: the block keeps its round's title
+                            values["consent_block"] = {
+                                **values["consent_block"],
+                                "round_id": None,
+                            }
                     if name == "events" and values["type"] == "round.followed_up":
                         payload = dict(values["data"])
                         payload["round_id"] = new_ids["rounds"].get(payload.get("round_id"))

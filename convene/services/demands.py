@@ -803,29 +803,22 @@ def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object
 # -- decided by rounds (convene/services/rounds.py) -------------------------------------------
 
 
-def demand_for_vote(uow: UnitOfWork, convening: Convening, demand_id: int) -> Demand:
-    """A demand that may go to a vote now: active, visible, and seconded enough."""
+def demand_for_vote(
+    uow: UnitOfWork, convening: Convening, demand_id: int, *, again: bool = False
+) -> Demand:
+    """A demand that may go to a vote now: active, visible, and seconded enough (``again``:
+    a follow-up of a blocked consent round on it, which had its support already)."""
     demand = uow.session.get(Demand, demand_id)
     if demand is None or demand.convening_id != convening.id or demand.hidden:
         raise NotFound(N_("There is no demand %(id)s in this convening."), id=demand_id)
-    if demand.status not in rules.ACTIVE:
-        raise Conflict(
-            N_("Demand %(id)s is %(status)s: it cannot go to a vote."),
-            id=demand_id,
-            status=str(demand.status),
-        )
-    if demand.status is DemandStatus.DRAFT:
-        raise Conflict(
-            N_("Demand %(id)s is still a draft: put it before the room first."), id=demand_id
-        )
     supporters = len(_supporters(uow.session, [demand.id]).get(demand.id, []))
-    if not rules.can_go_to_vote(demand, supporters, convening.support_required):
-        raise Conflict(
-            N_("Demand %(id)s needs %(required)d supporters before it can go to a vote."),
-            id=demand_id,
-            required=convening.support_required,
-        )
+    demand.check_for_vote(supporters, convening.support_required, again=again)
     return demand
+
+
+def _amendment_name(uow: UnitOfWork, amendment: Amendment, demand: Demand) -> dict:
+    author = _names(uow.session, [amendment.author_id]).get(amendment.author_id, "")
+    return {"author": author or "—", "title": demand.title}
 
 
 def amendment_for_vote(
@@ -834,12 +827,28 @@ def amendment_for_vote(
     amendment = uow.session.get(Amendment, amendment_id)
     if amendment is None or amendment.convening_id != convening.id:
         raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
-    if amendment.status is not AmendmentStatus.PENDING:
-        raise Conflict(N_("Amendment %(id)s is no longer pending."), id=amendment_id)
     demand = uow.session.get(Demand, amendment.demand_id)
+    if amendment.status is not AmendmentStatus.PENDING:
+        raise Conflict(
+            N_("The amendment by %(author)s to “%(title)s” is %(status)s, no longer pending."),
+            status=str(amendment.status),
+            **_amendment_name(uow, amendment, demand),
+        )
     if demand.hidden or demand.status not in rules.ACTIVE:
-        raise Conflict(N_("The demand of amendment %(id)s cannot change now."), id=amendment_id)
+        raise Conflict(
+            N_("“%(title)s” cannot change now: the amendment by %(author)s cannot go to a vote."),
+            **_amendment_name(uow, amendment, demand),
+        )
     return amendment, demand
+
+
+def amendment_label(uow: UnitOfWork, amendment: Amendment, demand: Demand) -> str:
+    """An amendment as a round's option: by whom, to what, and the start of its words."""
+    names = _amendment_name(uow, amendment, demand)
+    words = " ".join(amendment.body.split())
+    if len(words) > 60:
+        words = words[:59].rstrip() + "…"
+    return f"{names['author']}: “{words}” ({names['title']})"
 
 
 def round_opened(
@@ -852,7 +861,7 @@ def round_opened(
             continue
         demand = uow.session.get(Demand, option.demand_id)
         if demand.status in rules.ACTIVE:
-            demand.status = DemandStatus.UNDER_VOTE
+            demand.put_to_vote()
             view = _view(uow.session, convening, demand)
             events.append(_event("demand.updated", view, change="under_vote", round_id=round_.id))
     return events
@@ -875,21 +884,28 @@ def round_closed(
         adopted_ids = {round_.options[0].id} if result.get("passed") else set()
     else:
         adopted_ids = set(result.get("winners", []))
+    blocked = round_.blocked
     events = []
     for option in round_.options:
         adopted = option.id in adopted_ids
         if option.demand_id is not None:
             demand = uow.session.get(Demand, option.demand_id)
             if demand.status is DemandStatus.UNDER_VOTE or demand.status in rules.ACTIVE:
-                demand.status = DemandStatus.ADOPTED if adopted else DemandStatus.REJECTED
+                if blocked:
+                    demand.blocked(round_.id, round_.title, uow.now)
+                    change = "blocked"
+                else:
+                    demand.decided(adopted, uow.now)
+                    change = "adopted" if adopted else "rejected"
                 view = _view(uow.session, convening, demand)
-                change = "adopted" if adopted else "rejected"
                 events.append(_event("demand.updated", view, change=change, round_id=round_.id))
         if option.amendment_id is not None:
             amendment = uow.session.get(Amendment, option.amendment_id)
             demand = uow.session.get(Demand, amendment.demand_id)
-            if amendment.status is not AmendmentStatus.PENDING:
-                continue  # decided otherwise meanwhile (withdrawn, outdated)
+            if amendment.status is not AmendmentStatus.PENDING or blocked:
+                # decided otherwise meanwhile (withdrawn, outdated); or blocked: it stays
+                # pending, so that each follow-up of the block works
+                continue
             if adopted:
                 version = rules.adopt_amendment(demand, amendment, decider, uow.now, friendly=False)
                 _record_text_change(uow, convening, decider, demand, version)
@@ -904,4 +920,27 @@ def round_closed(
                     event_type, view, amendment_id=amendment.id, amendment=mine, round_id=round_.id
                 )
             )
+    return events
+
+
+def round_followed_up(
+    uow: UnitOfWork,
+    convening: Convening,
+    actor: Actor,
+    round_: Round,
+    path: str,
+    reasons: object,
+) -> list[DomainEvent]:
+    """After a blocked consent round: its demand records the path and the blocks' reasons
+    (every screen shows them on the demand)."""
+    events = []
+    for option in round_.options:
+        if option.demand_id is None:
+            continue
+        demand = uow.session.get(Demand, option.demand_id)
+        if demand is None or demand.status not in rules.ACTIVE:
+            continue
+        demand.followed_up(round_.id, path, reasons, uow.now)
+        view = _view(uow.session, convening, demand)
+        events.append(_event("demand.updated", view, change="followed_up", round_id=round_.id))
     return events

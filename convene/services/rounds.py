@@ -45,7 +45,7 @@ from convene.domain.rounds import (
     parse_receipt,
     require_open,
 )
-from convene.domain.text import clean_line
+from convene.domain.text import clean_block, clean_line
 from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
 from convene.services.presence import presence_views
@@ -54,6 +54,7 @@ from convene.store import tables
 from convene.store.database import insert_or_ignore
 
 FOLLOW_UP_PATHS = ("amend", "retry", "fallback")
+REASONS_MAX = 2000
 
 
 def _id(value: object, field: str) -> int:
@@ -102,7 +103,10 @@ def _parse_deadline(value: object, now: datetime) -> datetime | None:
 # -- options ------------------------------------------------------------------------------------
 
 
-def _options(uow: UnitOfWork, convening: Convening, specs: object) -> list[RoundOption]:
+def _options(
+    uow: UnitOfWork, convening: Convening, specs: object, *, again: bool = False
+) -> list[RoundOption]:
+    """The options of a new round. ``again``: a follow-up of a blocked consent round."""
     if not isinstance(specs, list):
         raise InvalidInput(N_("options must be a list."), field="options")
     options = []
@@ -115,13 +119,15 @@ def _options(uow: UnitOfWork, convening: Convening, specs: object) -> list[Round
         if kind == "label":
             options.append(RoundOption(label=clean_line(value, "label", LABEL_MAX), position=0))
         elif kind == "demand_id":
-            demand = demand_service.demand_for_vote(uow, convening, _id(value, "demand_id"))
+            demand = demand_service.demand_for_vote(
+                uow, convening, _id(value, "demand_id"), again=again
+            )
             options.append(RoundOption(label=demand.title, position=0, demand_id=demand.id))
         elif kind == "amendment_id":
             amendment, demand = demand_service.amendment_for_vote(
                 uow, convening, _id(value, "amendment_id")
             )
-            label = f"Amendment {amendment.id} to “{demand.title}”"
+            label = demand_service.amendment_label(uow, amendment, demand)
             options.append(
                 RoundOption(label=label[:LABEL_MAX], position=0, amendment_id=amendment.id)
             )
@@ -645,20 +651,30 @@ def close_round(
         return round_.public(with_result=True)
 
 
-def follow_up(svc: Services, actor: Actor, *, round_id: object, path: object) -> dict:
+def follow_up(
+    svc: Services, actor: Actor, *, round_id: object, path: object, reasons: object = ""
+) -> dict:
     """After a blocked consent round: back to amendments, a new consent round, or a fallback
-    vote by the convening's supermajority. The path is recorded for the minutes."""
+    vote by the convening's supermajority. The path is recorded for the minutes; ``reasons``
+    (what the blocks said) is shown to everyone on the demand."""
     actor.require(Role.FACILITATOR)
-    if path not in FOLLOW_UP_PATHS:
+    if not isinstance(path, str) or path not in FOLLOW_UP_PATHS:
         raise InvalidInput(N_("The path is amend, retry or fallback."), field="path")
+    reasons = clean_block(reasons, "reasons", REASONS_MAX)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         blocked = _load(uow.session, convening.id, round_id)
         if blocked.method is not Method.CONSENT or blocked.state is not RoundState.CLOSED:
-            raise Conflict(N_("Only a closed consent round has a follow-up."))
-        if blocked.result and blocked.result.get("passed"):
-            raise Conflict(N_("This consent round passed: there is nothing to follow up."))
-        data = {"round_id": blocked.id, "path": path}
+            raise Conflict(
+                N_("“%(title)s” is not a closed consent round: it has no follow-up."),
+                title=blocked.title,
+            )
+        if not blocked.blocked:
+            raise Conflict(
+                N_("The consent round “%(title)s” passed: there is nothing to follow up."),
+                title=blocked.title,
+            )
+        data = {"round_id": blocked.id, "path": path, "reasons": reasons}
         if path != "amend":
             option = blocked.options[0]
             spec = (
@@ -673,7 +689,7 @@ def follow_up(svc: Services, actor: Actor, *, round_id: object, path: object) ->
                 convening_id=convening.id,
                 title=blocked.title,
                 method=Method.YES_NO if fallback else Method.CONSENT,
-                options=_options(uow, convening, [spec]),
+                options=_options(uow, convening, [spec], again=True),
                 now=uow.now,
                 threshold=convening.fallback_threshold if fallback else None,
                 stand_aside_limit=None if fallback else blocked.stand_aside_limit,
@@ -688,6 +704,11 @@ def follow_up(svc: Services, actor: Actor, *, round_id: object, path: object) ->
             data["new_round"] = follow.public()
             uow.record(convening, actor, [DomainEvent("round.created", follow.public())])
         uow.record(convening, actor, [DomainEvent("round.followed_up", data)])
+        uow.record(
+            convening,
+            actor,
+            demand_service.round_followed_up(uow, convening, actor, blocked, path, reasons),
+        )
         uow.commit()
         return data
 

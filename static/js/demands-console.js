@@ -11,6 +11,7 @@ import {
   agreementCounts,
   amendmentBadge,
   authorsText,
+  blockNote,
   demandBody,
   diffView,
   percent,
@@ -295,6 +296,7 @@ export function mountConsoleDemands(live, t, run, say) {
             h("span", { class: "muted" }, authorsText(d, t), d.version > 1 ? ` · ${t("version_n", { n: d.version })}` : ""),
           ),
           d.hidden && d.hidden_reason ? h("span", { class: "hidden-reason" }, t("hidden_because", { reason: d.hidden_reason })) : null,
+          blockNote(d, t),
           supportLine(d, t),
           h(
             "span",

@@ -10,6 +10,7 @@ import {
   agreementCounts,
   amendmentBadge,
   authorsText,
+  blockNote,
   demandBody,
   diffView,
   statusBadge,
@@ -264,6 +265,7 @@ export function mountPhoneDemands(live, t) {
       ),
       h("p", { class: "demand-meta muted" }, authorsText(d, t), item ? ` · ${t("under_item", { title: item })}` : "", d.version > 1 ? ` · ${t("version_n", { n: d.version })}` : ""),
       merged ? h("p", { class: "demand-note" }, t("merged_into", { title: merged.title })) : null,
+      blockNote(d, t),
       demandBody(d),
       supportLine(d, t),
       active && !mine

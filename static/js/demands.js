@@ -32,6 +32,22 @@ export function demandBody(demand, className = "demand-body") {
   return el;
 }
 
+/**
+ * A consent round on the demand did not pass and the room works on it again: which round,
+ * what follows, and what the blocks said (everyone sees it, until the next round opens).
+ */
+export function blockNote(demand, t, className = "block-note") {
+  const block = demand.consent_block;
+  if (!block || !ACTIVE.has(demand.status)) return null;
+  const next = block.path ? t(`block_next_${block.path}`) : t("block_next_none");
+  return h(
+    "div",
+    { class: className, role: "note", "data-testid": "block-note" },
+    h("p", { class: "block-note-head" }, t("block_note", { round: block.round_title || "" }), " ", h("span", { class: "block-note-next" }, next)),
+    block.reasons ? h("p", { class: "block-note-reasons" }, t("block_reasons", { text: block.reasons })) : null,
+  );
+}
+
 export function authorsText(demand, t) {
   const names = (demand.authors && demand.authors.length ? demand.authors : [demand.author]).map((a) => a.name);
   return t("demand_by", { names: names.join(", ") });
@@ -216,6 +232,7 @@ function projectorRow(demand, t) {
       statusBadge(demand.status, t),
       unitesRoom(demand) ? h("span", { class: "badge unites", "data-testid": "unites" }, t("unites_room")) : null,
     ),
+    blockNote(demand, t, "block-note proj-block-note"),
     h("p", { class: "proj-demand-support muted" }, t("supporters_of", { n: demand.supporters, needed: demand.support_required }), a.responses ? ` · ${agreementCounts(a, t)}` : ""),
     a.agree + a.disagree
       ? h(

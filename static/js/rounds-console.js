@@ -29,11 +29,24 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
     return next ? next.path : null;
   }
 
+  // What the facilitator typed as the blocks' reasons, kept across live updates.
+  const reasonsTyped = new Map();
+
   function followUp(state, round) {
     if (round.method !== "consent" || round.state !== "closed" || !round.result || round.result.passed) return null;
     const done = followedPath(state, round);
     if (done) return h("p", { class: "hint", "data-testid": "followed-up" }, t(`followed_${done}`));
     const threshold = thresholdText(state.convening.fallback_threshold || "3/4", t);
+    const reasonsId = `follow-reasons-${round.id}`;
+    const reasons = h("textarea", {
+      id: reasonsId,
+      rows: 2,
+      maxlength: 2000,
+      "data-key": reasonsId,
+      "data-testid": "follow-reasons",
+      oninput: (e) => reasonsTyped.set(round.id, e.target.value),
+    });
+    reasons.value = reasonsTyped.get(round.id) || "";
     const button = (path, text) =>
       h(
         "button",
@@ -42,8 +55,11 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
           class: `button button-small ${path === "fallback" ? "button-primary" : ""}`.trim(),
           "data-key": `follow-${path}-${round.id}`,
           onclick: async () => {
-            const result = await run("rounds.follow_up", { round_id: round.id, path });
-            if (result !== undefined) say(t(`followed_${path}`));
+            const result = await run("rounds.follow_up", { round_id: round.id, path, reasons: reasons.value });
+            if (result !== undefined) {
+              reasonsTyped.delete(round.id);
+              say(t(`followed_${path}`));
+            }
           },
         },
         text,
@@ -52,6 +68,8 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
       "div",
       { class: "follow-up", role: "group", "aria-labelledby": `follow-title-${round.id}`, "data-testid": "follow-up" },
       h("p", { class: "follow-up-title", id: `follow-title-${round.id}` }, t("follow_up_title")),
+      h("label", { for: reasonsId }, t("follow_reasons"), " ", h("span", { class: "optional" }, t("follow_reasons_hint"))),
+      reasons,
       h("div", { class: "form-actions" }, button("amend", t("follow_amend")), button("retry", t("follow_retry")), button("fallback", t("follow_fallback", { threshold }))),
     );
   }

@@ -14,6 +14,7 @@ from convene.domain.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    TooLarge,
     TooMany,
 )
 from convene.domain.floor import SignalLimiter
@@ -634,6 +635,124 @@ def test_demands_and_amendments_are_decided_by_rounds(services, room):
     assert transit_option
 
 
+BLOCKED_TITLE = "Cancel all student debt within one year of taking office, in every región"
+
+
+def blocked_demand(services, room, support_required=2):
+    """A demand before the room, seconded, whose consent round was blocked by one person."""
+    facilitator = room["facilitator"]
+    convenings.update_convening(services, facilitator, support_required=support_required)
+    made = demands.propose(
+        services,
+        room["Ana"],
+        title=BLOCKED_TITLE,
+        body="Cancel **all** student debt.\n\n- within a year\n- for everyone",
+    )
+    demands.open_demand(services, facilitator, demand_id=made["id"])
+    for name in ("Ben", "Cy"):
+        demands.support(services, room[name], demand_id=made["id"])
+    consent = rounds.create_round(
+        services,
+        facilitator,
+        title="Do we consent?",
+        method="consent",
+        options=[{"demand_id": made["id"]}],
+    )
+    rounds.open_round(services, facilitator, round_id=consent["id"])
+    rounds.cast_ballot(services, room["Ana"], round_id=consent["id"], choice="agree")
+    rounds.cast_ballot(services, room["Ben"], round_id=consent["id"], choice="block")
+    closed = rounds.close_round(services, facilitator, round_id=consent["id"])
+    assert closed["result"]["passed"] is False
+    return made["id"], consent["id"]
+
+
+def _demand(services, actor, demand_id):
+    return demands.get_demand(services, actor, demand_id=demand_id)
+
+
+def test_a_block_returns_the_demand_to_the_room_not_rejected(services, room):
+    demand_id, consent_id = blocked_demand(services, room)
+    seen = _demand(services, room["Dee"], demand_id)
+    assert seen["status"] == "open"
+    assert seen["consent_block"]["round_title"] == "Do we consent?"
+
+
+@pytest.mark.parametrize("path", ["fallback", "retry"])
+def test_each_vote_follow_up_of_a_blocked_demand_works(services, room, path):
+    facilitator = room["facilitator"]
+    demand_id, consent_id = blocked_demand(services, room)
+    # support dropped meanwhile: the follow-up still goes to a vote (it was seconded)
+    demands.unsupport(services, room["Cy"], demand_id=demand_id)
+    new = rounds.follow_up(services, facilitator, round_id=consent_id, path=path)["new_round"]
+    assert new["options"][0]["demand_id"] == demand_id
+    assert new["options"][0]["label"] == BLOCKED_TITLE
+    if path == "fallback":
+        assert (new["method"], new["threshold"]) == ("yes_no", "3/4")
+    else:
+        assert new["method"] == "consent"
+    rounds.open_round(services, facilitator, round_id=new["id"])
+    assert _demand(services, room["Dee"], demand_id)["status"] == "under_vote"
+    assert _demand(services, room["Dee"], demand_id)["consent_block"] is None
+    choice = "yes" if path == "fallback" else "agree"
+    for name in ("Ana", "Ben", "Cy", "Dee"):
+        rounds.cast_ballot(services, room[name], round_id=new["id"], choice=choice)
+    assert rounds.close_round(services, facilitator, round_id=new["id"])["result"]["passed"]
+    assert _demand(services, room["Dee"], demand_id)["status"] == "adopted"
+
+
+def test_back_to_amendments_after_a_block_shows_its_reasons_and_allows_amending(
+    services, publisher, room
+):
+    facilitator = room["facilitator"]
+    demand_id, consent_id = blocked_demand(services, room)
+    reasons = "Ben: it leaves out people who already paid their debt."
+    rounds.follow_up(services, facilitator, round_id=consent_id, path="amend", reasons=reasons)
+    for who in ("Dee", "facilitator"):
+        block = _demand(services, room[who], demand_id)["consent_block"]
+        assert (block["path"], block["reasons"]) == ("amend", reasons)
+    last = publisher.events[-1]
+    assert (last.type, last.data["change"]) == ("demand.updated", "followed_up")
+    amendment = demands.amend(
+        services,
+        room["Ben"],
+        demand_id=demand_id,
+        passage="for everyone",
+        body="for everyone, with refunds for those who paid",
+    )
+    demands.accept(services, room["Ana"], amendment_id=amendment["id"])
+    assert "refunds" in _demand(services, room["Dee"], demand_id)["body"]
+    # and later the room consents to the amended text
+    again = rounds.follow_up(services, facilitator, round_id=consent_id, path="retry")
+    assert again["new_round"]["method"] == "consent"
+
+
+def test_follow_up_refusals_name_rounds_and_demands_by_title(services, room):
+    facilitator = room["facilitator"]
+    demand_id, consent_id = blocked_demand(services, room)
+    for bad in ({"path": ["amend"]}, {"path": "amend", "reasons": {"a": 1}}):
+        with pytest.raises(InvalidInput):
+            rounds.follow_up(services, facilitator, round_id=consent_id, **bad)
+    with pytest.raises(TooLarge):
+        rounds.follow_up(
+            services, facilitator, round_id=consent_id, path="amend", reasons="x" * 3000
+        )
+    with pytest.raises(Forbidden):
+        rounds.follow_up(services, room["Ben"], round_id=consent_id, path="fallback")
+    assert _demand(services, facilitator, demand_id)["consent_block"]["path"] is None
+    # the demand is decided by the fallback vote: a follow-up cannot put it to a vote again
+    fallback = rounds.follow_up(services, facilitator, round_id=consent_id, path="fallback")
+    rounds.open_round(services, facilitator, round_id=fallback["new_round"]["id"])
+    rounds.cast_ballot(services, room["Ben"], round_id=fallback["new_round"]["id"], choice="no")
+    rounds.close_round(services, facilitator, round_id=fallback["new_round"]["id"])
+    assert _demand(services, facilitator, demand_id)["status"] == "rejected"
+    with pytest.raises(Conflict) as error:
+        rounds.follow_up(services, facilitator, round_id=consent_id, path="retry")
+    assert BLOCKED_TITLE in str(error.value) and f" {demand_id} " not in str(error.value)
+    with pytest.raises(Conflict) as error:
+        rounds.follow_up(services, facilitator, round_id=fallback["new_round"]["id"], path="retry")
+    assert "Do we consent?" in str(error.value)
+
+
 # -- HTTP ---------------------------------------------------------------------------------------
 
 
@@ -834,3 +953,62 @@ def test_round_api_refusals(client):
         "post",
         403,
     )
+
+
+def test_the_follow_ups_of_a_blocked_demand_through_the_api(client):
+    created = client.post("/api/convenings", json={"title": "Assembly"}).get_json()
+    code, staff = created["code"], {"Authorization": f"Bearer {created['facilitator_token']}"}
+    api = f"/api/convenings/{code}"
+    phones = [
+        {
+            "Authorization": "Bearer "
+            + client.post(f"{api}/participants", json={"name": n}).get_json()["token"]
+        }
+        for n in ("Ana", "Ben")
+    ]
+    demand = client.post(
+        f"{api}/demands", json={"title": BLOCKED_TITLE, "body": "Cancel it."}, headers=phones[0]
+    ).get_json()
+    client.post(f"{api}/demands/{demand['id']}/open", headers=staff)
+    client.post(f"{api}/demands/{demand['id']}/support", headers=phones[1])
+    consent = client.post(
+        f"{api}/rounds",
+        json={"title": "Consent?", "method": "consent", "options": [{"demand_id": demand["id"]}]},
+        headers=staff,
+    ).get_json()
+    base = f"{api}/rounds/{consent['id']}"
+    client.post(f"{base}/open", headers=staff)
+    client.post(f"{base}/ballots", json={"choice": "block"}, headers=phones[1])
+    client.post(f"{base}/close", headers=staff)
+    path = "/api/convenings/{code}/rounds/{round_id}/follow-up"
+    check(
+        client.post(f"{base}/follow-up", json={"path": "amend"}, headers=phones[0]),
+        path,
+        "post",
+        403,
+    )
+    for body in ({"path": "give up"}, {"path": "amend", "reasons": 3}, {"path": "amend", "x": 1}):
+        check(client.post(f"{base}/follow-up", json=body, headers=staff), path, "post", 422)
+    reply = check(
+        client.post(
+            f"{base}/follow-up", json={"path": "amend", "reasons": "Too fast."}, headers=staff
+        ),
+        path,
+        "post",
+        200,
+    )
+    assert reply["reasons"] == "Too fast."
+    seen = check(
+        client.get(f"{api}/demands/{demand['id']}", headers=phones[1]),
+        "/api/convenings/{code}/demands/{demand_id}",
+        "get",
+        200,
+    )
+    assert (seen["status"], seen["consent_block"]["reasons"]) == ("open", "Too fast.")
+    fallback = check(
+        client.post(f"{base}/follow-up", json={"path": "fallback"}, headers=staff),
+        path,
+        "post",
+        200,
+    )["new_round"]
+    assert fallback["options"][0]["label"] == BLOCKED_TITLE

@@ -246,6 +246,60 @@ def test_can_go_to_vote_needs_open_visible_and_enough_supporters():
     assert not can_go_to_vote(d, 2, 2)
 
 
+LONG_TITLE = "Cancel all student debt within one year of taking office, for everyone in the región"
+
+
+def test_errors_about_going_to_a_vote_name_the_demand_by_its_title():
+    d = demand()
+    d.title = LONG_TITLE
+    with pytest.raises(Conflict) as draft:
+        d.check_for_vote(5, 1)
+    d.open(FACILITATOR, NOW)
+    with pytest.raises(Conflict) as support:
+        d.check_for_vote(1, 3)
+    d.check_for_vote(3, 3)
+    d.put_to_vote()
+    d.decided(False, NOW)
+    with pytest.raises(Conflict) as rejected:
+        d.check_for_vote(3, 3)
+    for error in (draft, support, rejected):
+        assert LONG_TITLE in str(error.value)
+        assert str(d.id) not in str(error.value)
+    assert "rejected" in str(rejected.value)
+
+
+def test_a_consent_block_puts_the_demand_back_before_the_room():
+    d = demand()
+    d.open(FACILITATOR, NOW)
+    d.put_to_vote()
+    assert d.status is DemandStatus.UNDER_VOTE
+    d.blocked(7, "Do we agree?", NOW)
+    assert d.status is DemandStatus.OPEN
+    assert d.core()["consent_block"] == {
+        "round_id": 7,
+        "round_title": "Do we agree?",
+        "reasons": "",
+        "path": None,
+    }
+    # each follow-up works: a vote again (even if support has dropped), or amendments
+    d.check_for_vote(0, 3, again=True)
+    with pytest.raises(Conflict):
+        d.check_for_vote(0, 3)
+    made = amend(d, body="We demand a rent freeze for all tenants. Repairs within two days.")
+    assert made.status is AmendmentStatus.PENDING
+    d.followed_up(7, "amend", "  It leaves out people in social housing.\r\n", NOW)
+    assert d.consent_block["reasons"] == "It leaves out people in social housing."
+    assert d.consent_block["path"] == "amend"
+    assert d.consent_block["round_title"] == "Do we agree?"
+    with pytest.raises(TooLarge):
+        d.followed_up(7, "amend", "x" * 2001, NOW)
+    with pytest.raises(InvalidInput):
+        d.followed_up(7, "amend", {"nested": ["reasons"]}, NOW)
+    # the next round on it opens: the block is past
+    d.put_to_vote()
+    assert d.consent_block is None and d.status is DemandStatus.UNDER_VOTE
+
+
 # -- amendments ----------------------------------------------------------------------------
 
 
