@@ -15,6 +15,8 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
+from convene.htmldiff import diff_html
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["strikethrough", "table"]
 )
@@ -48,15 +50,17 @@ ALLOWED_TAGS = {
     "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+#: A diff (:func:`render_diff`) marks inserted words with ``<ins>`` and deleted ones ``<del>``.
+DIFF_TAGS = ALLOWED_TAGS | {"ins"}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 
 
-def sanitize(html: str) -> str:
+def sanitize(html: str, tags: set[str] = ALLOWED_TAGS) -> str:
     """Keep only the allowed tags, attributes and link schemes of ``html``."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -69,3 +73,11 @@ def sanitize(html: str) -> str:
 def render_markdown(text: str) -> str:
     """Safe HTML for the Markdown ``text`` (cached: the same body is rendered once)."""
     return sanitize(_md.render(text or ""))
+
+
+@lru_cache(maxsize=2048)
+def render_diff(old: str, new: str) -> str:
+    """Safe HTML of the change from Markdown ``old`` to ``new`` as people read it: computed
+    on the rendered texts (bold stays bold, lists stay lists), deleted words in ``<del>``,
+    inserted ones in ``<ins>``; sanitized again after diffing."""
+    return sanitize(diff_html(render_markdown(old), render_markdown(new)), DIFF_TAGS)

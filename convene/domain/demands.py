@@ -161,6 +161,84 @@ def require_facilitator(actor: Actor) -> None:
     actor.require(Role.FACILITATOR)
 
 
+# A passage as people read it (chosen on the rendered text, or typed as displayed) lacks the
+# Markdown around its words: emphasis markers between them, list or heading markers after a
+# line break. These match the source with and without them.
+_MARKS = r"[*_~`]*"
+_BREAK = r"(?:[ \t]*\n[ \t]*(?:(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+)*)"
+
+
+def _displayed_pattern(passage: str) -> re.Pattern:
+    parts = []
+    for piece in re.findall(r"\s+|\S", passage.strip()):
+        if piece.isspace():
+            parts.append(_MARKS + r"(?:" + _BREAK + r"|[ \t]+)+" + _MARKS)
+        else:
+            parts.append(re.escape(piece))
+            parts.append(_MARKS)
+    if parts and parts[-1] == _MARKS:
+        parts.pop()
+    return re.compile("".join(parts))
+
+
+_LIST_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_MARK_RUN = re.compile(r"\*+|_+|~+|`+")
+
+
+def _balanced(text: str) -> bool:
+    """Every emphasis marker run in ``text`` has its partner in it (list markers aside)."""
+    runs = _MARK_RUN.findall(_LIST_MARK.sub("", text))
+    for mark in "*_~`":
+        mine = [len(run) for run in runs if run[0] == mark]
+        if len(mine) % 2 or sum(mine) % 2:
+            return False
+    return True
+
+
+def _with_markers(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span widened over adjacent emphasis markers until its markers pair up, or None."""
+    left = start
+    while left > 0 and text[left - 1] in "*_~`":
+        left -= 1
+    right = end
+    while right < len(text) and text[right] in "*_~`":
+        right += 1
+    for s in range(start, left - 1, -1):
+        for e in range(end, right + 1):
+            if _balanced(text[s:e]):
+                return s, e
+    return None
+
+
+def locate_passage(text: str, passage: str) -> list[tuple[int, int]]:
+    """Where ``passage`` is in the Markdown ``text``: as written in the source, or else as
+    people read it on the rendered text (see :data:`_MARKS`), widened over the emphasis
+    markers around it so that a replacement leaves no marker unpaired. One span per
+    occurrence; a displayed match that would split an emphasis gives no span (see
+    :func:`splits_emphasis`)."""
+    if passage in text:
+        spans, start = [], 0
+        while (found := text.find(passage, start)) >= 0:
+            spans.append((found, found + len(passage)))
+            start = found + 1
+        return spans
+    if not passage.strip():
+        return []
+    spans = []
+    for match in _displayed_pattern(passage).finditer(text):
+        span = _with_markers(text, match.start(), match.end())
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def splits_emphasis(text: str, passage: str) -> bool:
+    """The passage is in the displayed text, but starts or ends inside bold or italic words."""
+    if not passage.strip():
+        return False
+    return _displayed_pattern(passage).search(text) is not None
+
+
 def occurrences(text: str, passage: str) -> int:
     """How many times ``passage`` occurs in ``text``, overlapping occurrences included."""
     count, start = 0, 0
@@ -650,7 +728,16 @@ def propose_amendment(
         new_text = None
     demand.check_version(base)
     if chosen is not None:
-        found = occurrences(demand.body, chosen)
+        spans = locate_passage(demand.body, chosen)
+        found = len(spans)
+        if found == 0 and splits_emphasis(demand.body, chosen):
+            raise InvalidInput(
+                N_(
+                    "That passage starts or ends inside bold or italic words: choose all of "
+                    "those words, or only words inside them."
+                ),
+                field="passage",
+            )
         if found == 0:
             raise InvalidInput(
                 N_("That passage does not occur in the current text of the demand."),
@@ -665,7 +752,9 @@ def propose_amendment(
                 field="passage",
                 count=found,
             )
-        new_text = _replace_once(demand.body, chosen, text)
+        start, end = spans[0]
+        chosen = demand.body[start:end]  # as written in the source, markers included
+        new_text = demand.body[:start] + text + demand.body[end:]
     new_text = clean_block(new_text, "body", BODY_MAX, required=True)
     if new_text == demand.body:
         raise InvalidInput(N_("That amendment changes nothing."), field="body")

@@ -33,7 +33,7 @@ from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import Round
 from convene.domain.text import clean_line
-from convene.rendering import render_markdown
+from convene.rendering import render_diff, render_markdown
 from convene.services.core import Services, UnitOfWork
 from convene.store import tables
 
@@ -138,6 +138,7 @@ def demand_views(session: Session, convening: Convening, demands: list[Demand]) 
 def _amendment_view(amendment: Amendment, names: dict[int, str], conflicts: list[int]) -> dict:
     return {
         **amendment.core(),
+        "diff_html": render_diff(amendment.old_text, amendment.new_text),
         "author": {"id": amendment.author_id, "name": names.get(amendment.author_id, "")},
         "conflicts_with": conflicts,
     }
@@ -794,10 +795,12 @@ def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object
     with svc.read() as session:
         convening = _read_convening(session, actor)
         demand = _demand(session, convening, demand_id, actor)
-        return {
-            "demand_id": demand.id,
-            **rules.compare(_versions(session, demand), numbers["from"], numbers["to"]),
-        }
+        versions = _versions(session, demand)
+        result = rules.compare(versions, numbers["from"], numbers["to"])
+        result["diff_html"] = render_diff(
+            versions[result["from"]].body, versions[result["to"]].body
+        )
+        return {"demand_id": demand.id, **result}
 
 
 # -- decided by rounds (convene/services/rounds.py) -------------------------------------------

@@ -252,7 +252,7 @@ export function mountConsoleDemands(live, t, run, say) {
       "li",
       { class: `amendment astatus-${a.status}`, "data-testid": "amendment", dataset: { id: a.id } },
       h("p", { class: "amendment-head" }, h("span", {}, t("amendment_by", { name: a.author.name })), " ", amendmentBadge(a, t), pending && a.conflicts_with.length ? h("span", { class: "badge badge-conflict" }, t("conflicting")) : null),
-      diffView(a.diff, t),
+      diffView(a.diff_html ?? a.diff, t),
       a.rationale ? h("p", { class: "amendment-rationale" }, t("rationale_said", { text: a.rationale })) : null,
       a.note ? h("p", { class: "amendment-note muted" }, a.note) : null,
       pending && ACTIVE.has(d.status)

@@ -179,7 +179,7 @@ export function mountPhoneDemands(live, t) {
         pending && a.conflicts_with.length ? h("span", { class: "badge badge-conflict" }, t("conflicting")) : null,
       ),
       h("p", { class: "amendment-kind muted" }, a.passage === null ? t("amend_whole") : t("amend_passage")),
-      diffView(a.diff, t),
+      diffView(a.diff_html ?? a.diff, t),
       a.rationale ? h("p", { class: "amendment-rationale" }, t("rationale_said", { text: a.rationale })) : null,
       a.note ? h("p", { class: "amendment-note muted" }, a.note) : null,
       pending && ACTIVE.has(d.status)

@@ -68,10 +68,24 @@ export function supportLine(demand, t) {
 }
 
 /**
- * A word diff as <del>/<ins> (not only colour: struck through and underlined, and screen
- * readers hear "deleted"/"inserted" from the visually hidden labels).
+ * An amendment's change as <del>/<ins> (not only colour: struck through and underlined, and
+ * screen readers hear "deleted"/"inserted" from the visually hidden labels). `change` is the
+ * server's `diff_html` (the rendered text, sanitized by the server with nh3: bold stays bold,
+ * lists stay lists), or else a list of word operations on plain text.
  */
-export function diffView(ops, t, className = "diff") {
+export function diffView(change, t, className = "diff") {
+  if (typeof change === "string") {
+    const el = h("div", { class: `${className} diff-rendered`, "data-testid": "diff" });
+    el.innerHTML = change; // sanitized server-side (rendering.render_diff)
+    for (const mark of el.querySelectorAll("del, ins")) {
+      const word = mark.tagName === "DEL" ? t("diff_deleted") : t("diff_inserted");
+      mark.classList.add(mark.tagName === "DEL" ? "diff-del" : "diff-ins");
+      mark.prepend(h("span", { class: "visually-hidden" }, `[${word}: `));
+      mark.append(h("span", { class: "visually-hidden" }, "]"));
+    }
+    for (const a of el.querySelectorAll("a")) a.setAttribute("target", "_blank");
+    return el;
+  }
   const parts = [];
   for (const op of ops || []) {
     if (op.op === "equal") parts.push(op.text);
@@ -215,7 +229,7 @@ function spotlightView(demand, amendment, t) {
     { class: `proj-spotlight ${adopted ? "is-adopted" : ""}`.trim(), "data-testid": "projector-spotlight", dataset: { amendment: amendment.id, status: amendment.status } },
     h("p", { class: "projector-eyebrow" }, adopted ? t("proj_new_version", { n: demand.version }) : t("proj_amendment")),
     h("p", { class: "proj-spotlight-head", "data-page-item": "" }, head),
-    adopted || amendment.status === "rejected" ? pageBlocks(demandBody(demand, "demand-body proj-body")) : pageItem(diffView(trimmedOps(amendment.diff), t, "diff proj-diff")),
+    adopted || amendment.status === "rejected" ? pageBlocks(demandBody(demand, "demand-body proj-body")) : projectorDiff(amendment, t),
     !adopted && amendment.rationale ? h("p", { class: "proj-rationale", "data-page-item": "" }, t("rationale_said", { text: amendment.rationale })) : null,
   );
 }
@@ -265,6 +279,13 @@ export function trimmedOps(ops, context = CONTEXT_CHARS) {
   return out;
 }
 
+/** An amendment on the projector: on the rendered text (its blocks are the pages' units),
+ * or as trimmed word operations from an older server. */
+function projectorDiff(amendment, t) {
+  if (amendment.diff_html) return pageBlocks(diffView(amendment.diff_html, t, "diff proj-diff"));
+  return pageItem(diffView(trimmedOps(amendment.diff), t, "diff proj-diff"));
+}
+
 function pageItem(el) {
   el.dataset.pageItem = "";
   return el;
@@ -298,7 +319,7 @@ function oneDemand(demand, t) {
           { class: "proj-spotlight", "data-testid": "projector-spotlight", dataset: { amendment: latest.id, status: latest.status } },
           h("p", { class: "projector-eyebrow" }, t("proj_amendment")),
           h("p", { class: "proj-spotlight-head", "data-page-item": "" }, t("proj_amendment_proposed", { name: latest.author.name, title: demand.title })),
-          pageItem(diffView(trimmedOps(latest.diff), t, "diff proj-diff")),
+          projectorDiff(latest, t),
         )
       : null,
     pageBlocks(demandBody(demand, "demand-body proj-body")),
