@@ -137,6 +137,8 @@ def _amendment_history(demand: dict, rounds_by_amendment: dict, names: dict) -> 
                 "author": names.get(amendment["author_id"], ""),
                 "passage": amendment.get("passage"),
                 "body": amendment["body"],
+                "old_text": amendment.get("old_text", ""),
+                "new_text": amendment.get("new_text", ""),
                 "rationale": amendment.get("rationale", ""),
                 "status": amendment["status"],
                 "how": how,

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from flask_babel import force_locale, get_translations, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from convene.domain.minutes import duration
 from convene.domain.tally.explain import Explainer
+from convene.rendering import render_diff
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
 
@@ -34,6 +36,11 @@ def _time(value: str | None) -> str:
 
 def _md_cell(value: object) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _change(amendment: dict) -> Markup:
+    """An amendment's change on the rendered text (sanitized HTML, see rendering.py)."""
+    return Markup(render_diff(amendment.get("old_text") or "", amendment.get("new_text") or ""))
 
 
 def _quote(text: str) -> str:
@@ -76,7 +83,9 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(round_sentences=round_sentences, tie_sentences=tie_sentences)
-    env.filters.update(when=_when, time=_time, cell=_md_cell, quote=_quote, duration=duration)
+    env.filters.update(
+        when=_when, time=_time, cell=_md_cell, quote=_quote, duration=duration, change=_change
+    )
     return env
 
 

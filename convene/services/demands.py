@@ -851,7 +851,7 @@ def amendment_label(uow: UnitOfWork, amendment: Amendment, demand: Demand) -> st
     words = " ".join(amendment.body.split())
     if len(words) > 60:
         words = words[:59].rstrip() + "…"
-    return f"{names['author']}: “{words}” ({names['title']})"
+    return f"Amendment by {names['author']} to “{names['title']}”: “{words}”"
 
 
 def round_opened(

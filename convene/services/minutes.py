@@ -94,6 +94,8 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
                     "author_id": a.author_id,
                     "passage": a.passage,
                     "body": a.body,
+                    "old_text": a.old_text,
+                    "new_text": a.new_text,
                     "rationale": a.rationale,
                     "status": str(a.status),
                     "friendly": a.friendly,

@@ -27,6 +27,28 @@ function occurrences(text, part) {
   return n;
 }
 
+const flat = (text) => text.replace(/\s+/g, " ").trim();
+
+/** How often a passage is in the demand: as written, or as displayed (rendered text). */
+function passageCount(demand, bodyEl, part) {
+  const n = occurrences(demand.body, part);
+  if (n || !bodyEl || !part.trim()) return n;
+  return occurrences(flat(bodyEl.textContent), flat(part));
+}
+
+// The words last selected in a demand's text, to amend them ("chosen as displayed").
+const chosen = { demandId: null, text: "" };
+document.addEventListener("selectionchange", () => {
+  const selection = document.getSelection();
+  const text = selection ? selection.toString() : "";
+  if (!text.trim() || !selection.rangeCount) return;
+  const node = selection.getRangeAt(0).commonAncestorContainer;
+  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  const body = el && el.closest('[data-testid="demand-body"]');
+  const card = body && body.closest("[data-id]");
+  if (card) Object.assign(chosen, { demandId: Number(card.dataset.id), text });
+});
+
 /** A "12 / 200" counter under a field, updated as one types. */
 export function wireCounter(field, counter, max, t) {
   const update = () => setText(counter, t("chars_of", { n: field.value.length, max }));
@@ -338,10 +360,32 @@ export function mountPhoneDemands(live, t) {
     const count = h("p", { class: "hint", id: ids.count });
     const rcount = h("p", { class: "hint", id: ids.rcount });
     const bodyLabel = h("label", { for: ids.body }, t("amend_new_words"));
-    const passageRow = h("div", { class: "form form-inner" }, field(ids.passage, t("amend_passage_label"), passage, check));
+    const useSelection = h(
+      "button",
+      {
+        type: "button",
+        class: "button button-small",
+        "data-testid": "use-selection",
+        // keep the selection in the text when the button is pressed
+        onmousedown: (e) => e.preventDefault(),
+        onclick: () => {
+          if (chosen.demandId === d.id && chosen.text.trim()) {
+            passage.value = chosen.text;
+            checkPassage();
+            body.focus();
+          } else {
+            setText(check, t("select_first"));
+            check.dataset.state = "bad";
+          }
+        },
+      },
+      t("use_selection"),
+    );
+    const passageRow = h("div", { class: "form form-inner" }, field(ids.passage, t("amend_passage_label"), passage, check), useSelection);
     const current = () => live.state.demands.find((x) => x.id === d.id) || d;
+    const shownBody = () => card.view.querySelector('[data-testid="demand-body"]');
     const checkPassage = () => {
-      const n = occurrences(current().body, passage.value);
+      const n = passageCount(current(), shownBody(), passage.value);
       const text = !passage.value ? t("passage_hint") : n === 1 ? t("passage_found") : n === 0 ? t("passage_missing") : t("passage_many");
       setText(check, text);
       check.dataset.state = !passage.value ? "" : n === 1 ? "ok" : "bad";
@@ -409,10 +453,12 @@ export function mountPhoneDemands(live, t) {
     );
     wireCounter(body, count, LIMITS.body, t);
     wireCounter(rationale, rcount, LIMITS.rationale, t);
+    if (chosen.demandId === d.id && chosen.text.trim()) passage.value = chosen.text;
     checkPassage();
     card.slot.append(form);
     render(live.state);
-    passage.focus();
+    if (passage.value) body.focus();
+    else passage.focus();
   }
 
   function openEdit(d) {
