@@ -104,7 +104,7 @@ def test_propose_amend_accept_and_projector_diff(server, new_context, shoot):
     # Robin amends Alex's demand: one passage, typed as in the text, with a reason.
     card.get_by_role("button", name="Propose an amendment").click()
     form = card.locator("form[data-form=amend]")
-    passage = form.get_by_label("The words to replace, exactly as in the text")
+    passage = form.get_by_label("The words to replace, as you read them in the text")
     passage.fill("on weekdays")
     expect(form.locator(".passage-check")).to_have_text("Found in the text.")
     form.get_by_label("Replace them with").fill("every day, weekends too")
