@@ -280,3 +280,82 @@ class Nginx:
 
 def nginx_available() -> bool:
     return bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
+
+# -- a crowd at real size --------------------------------------------------------------------
+
+_GIVEN = [
+    "María José",
+    "Ana Lucía",
+    "José Ángel",
+    "Guadalupe",
+    "Nguyễn Thị",
+    "Zoë",
+    "Björn",
+    "Åsa",
+    "Siobhán",
+    "Chidi",
+    "Oluwaseun",
+    "Jean-François",
+    "Małgorzata",
+    "Þórunn",
+    "Dương",
+    "Fatoumata",
+]
+_FAMILY = [
+    "García Hernández",
+    "Núñez de Arce y Villalobos",
+    "Ødegård",
+    "Çelik",
+    "Schäfer-Großmann",
+    "O'Sullivan",
+    "Nakamura",
+    "Abdulrahman Al-Farsi",
+    "Wójcik",
+    "Dupont-Lefèvre",
+    "Müller",
+    "Kowalczyk-Szymańska",
+]
+CAUCUSES = [
+    "Inquilinos Unidos del Barrio Norte",
+    "Student Debt Collective, Región Sur",
+    "Trabajadoras del hogar",
+    "Riverside tenants",
+    None,
+]
+
+
+def crowd(n: int) -> list[tuple[str, str | None]]:
+    """``n`` (name, caucus) pairs as a regional convening has them: long names with
+    diacritics, some people sharing a name (twice), a few caucuses and people in none."""
+    people = []
+    for i in range(n):
+        given = _GIVEN[i % len(_GIVEN)]
+        family = _FAMILY[(i // len(_GIVEN)) % len(_FAMILY)]
+        name = f"{given} {family}"
+        if i // (len(_GIVEN) * len(_FAMILY)):
+            name = f"{name} {i}"  # beyond every combination: still distinct
+        people.append((name, CAUCUSES[i % len(CAUCUSES)]))
+    # the same name twice, as happens: two "María José García Hernández"
+    for i in range(0, n, 40):
+        if i + 1 < n:
+            people[i + 1] = (people[i][0], people[i + 1][1])
+    return people
+
+
+def seed_crowd(database_url: str, code: str, n: int) -> list[int]:
+    """Join :func:`crowd` (``n`` people) to the convening ``code`` through the services, on
+    the server's own database (the HTTP join is limited per address); returns member ids.
+    The server's screens learn of them from their next snapshot."""
+    from convene.services import convenings
+    from convene.services.core import Services
+    from convene.store.database import make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        services = Services(make_session_factory(engine))
+        return [
+            convenings.join(services, code=code, name=name, caucus=caucus).id
+            for name, caucus in crowd(n)
+        ]
+    finally:
+        engine.dispose()

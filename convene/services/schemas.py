@@ -198,6 +198,8 @@ class CastBallot(Args):
 class FollowUp(Args):
     round_id: Id
     path: Literal["amend", "retry", "fallback"]
+    #: what the blocks said (shown to everyone on the demand); the service cleans and limits it
+    reasons: Text | UnsetType | None = UNSET
 
 
 # -- demands and amendments ---------------------------------------------------------------------

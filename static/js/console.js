@@ -27,8 +27,22 @@ const ui = { editing: null, confirmItem: null, confirmMember: null, busy: false 
 const messages = $("#messages");
 let messageTimer = null;
 
+/** A message in the panel being used (where the focus is), so that no banner covers it: the
+ * one message region moves there (else it sits at the top of the console). */
+const messagesHome = messages.parentElement;
+const messagesNext = messages.nextSibling;
+
 function say(text, kind = "info") {
   clearTimeout(messageTimer);
+  const active = document.activeElement;
+  const panel = active && active.closest ? active.closest("#live .card") : null;
+  if (panel) {
+    const heading = panel.querySelector(":scope > h2, :scope > details > summary");
+    if (heading && messages.previousElementSibling !== heading) heading.after(messages);
+    else if (!heading && messages.parentElement !== panel) panel.prepend(messages);
+  } else if (messages.parentElement !== messagesHome) {
+    messagesHome.insertBefore(messages, messagesNext);
+  }
   replaceChildren(messages, h("p", { class: `message message-${kind}`, role: kind === "error" ? "alert" : null }, text));
   if (kind !== "error") messageTimer = setTimeout(() => replaceChildren(messages), 5000);
 }
@@ -296,73 +310,183 @@ $("#add-item").addEventListener("submit", async (event) => {
 });
 
 // -- people ------------------------------------------------------------------------------------
+// A 1,500-person meeting: filter and sort in memory (cheap), but build only one page of rows,
+// and rebuild it only when what it shows changed (presence arrives every second).
 
-function renderMembers(state) {
-  const connected = new Set((state.presence && state.presence.connected) || []);
-  const me = state.me.id;
-  const members = [...(state.members || [])].sort((a, b) => {
-    const rank = (m) => (m.role === "participant" ? 1 : 0);
-    return rank(a) - rank(b) || a.id - b.id;
-  });
-  const rows = members.map((m) => {
-    const on = connected.has(m.id);
-    const confirming = ui.confirmMember === m.id;
-    return h(
-      "li",
-      { class: `member ${on ? "is-connected" : ""}`, dataset: { id: m.id }, "data-testid": "member" },
+const PAGE_SIZE = 50;
+const people = { query: "", status: "all", role: "", caucus: "", page: 0, shownKey: null };
+const fold = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+const ROLE_ORDER = { facilitator: 0, projector: 1, observer: 2, participant: 3 };
+const collator = new Intl.Collator(locale, { sensitivity: "base", numeric: true });
+
+/** Who has not voted in the open round, when the server tells facilitators (named rounds). */
+function openRoundVoters(state) {
+  const open = (state.rounds || []).find((r) => r.state === "open");
+  if (!open) return { open: null, notVoted: null };
+  const list = open.turnout && open.turnout.not_voted;
+  return { open, notVoted: list ? new Set(list.map((p) => p.id)) : null };
+}
+
+/** Same names (case and accents aside) get "#2, joined 19:04" so they can be told apart. */
+function namesakes(members) {
+  const groups = new Map();
+  for (const m of members) {
+    const key = fold(m.name).trim();
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(m);
+  }
+  const result = new Map();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => a.id - b.id).forEach((m, i) => result.set(m.id, i + 1));
+  }
+  return result;
+}
+
+function joinedTime(m) {
+  const at = m.joined_at ? new Date(m.joined_at) : null;
+  return at && !Number.isNaN(at.getTime()) ? at.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+function caucusOptions(members) {
+  const select = $("#people-caucus");
+  const names = [...new Set(members.map((m) => m.caucus).filter(Boolean))].sort(collator.compare);
+  const key = JSON.stringify(names);
+  if (select.dataset.key === key) return;
+  select.dataset.key = key;
+  const chosen = select.value;
+  replaceChildren(select, h("option", { value: "" }, t("any_caucus")), names.map((n) => h("option", { value: n }, n)));
+  select.value = names.includes(chosen) ? chosen : "";
+  if (select.value !== chosen) people.caucus = "";
+}
+
+function memberRow(m, on, me, twin) {
+  const confirming = ui.confirmMember === m.id;
+  const full = m.caucus ? `${m.name} · ${m.caucus}` : m.name;
+  return h(
+    "li",
+    { class: `member ${on ? "is-connected" : ""}`.trim(), dataset: { id: m.id }, "data-testid": "member" },
+    h(
+      "div",
+      { class: "member-row" },
+      h("span", { class: "presence-dot", title: on ? t("connected") : t("not_connected") }),
+      h("span", { class: "visually-hidden" }, on ? t("connected") : t("not_connected")),
       h(
-        "div",
-        { class: "member-row" },
-        h("span", { class: "presence-dot", title: on ? t("connected") : t("not_connected") }),
-        h("span", { class: "visually-hidden" }, on ? t("connected") : t("not_connected")),
+        "span",
+        { class: "member-who" },
+        // One line each: the full name shows on hover (title) and on focus (tabindex, CSS).
         h(
           "span",
-          { class: "member-name" },
+          { class: "member-name", title: full, tabindex: "0", "data-testid": "member-name" },
           m.name,
           m.id === me ? h("span", { class: "muted" }, ` (${t("you")})`) : null,
-          m.caucus ? h("span", { class: "muted member-caucus" }, m.caucus) : null,
         ),
-        h("span", { class: "badge badge-role" }, t(`role_${m.role}`)),
-        m.role === "participant" || m.role === "facilitator" ? caucusControl(m) : null,
-        m.id === me
-          ? null
-          : h(
-              "button",
-              {
-                type: "button",
-                class: "button button-small button-danger-quiet",
-                "data-key": `remove-member-${m.id}`,
-                "aria-label": t("remove_member_label", { name: m.name }),
-                "aria-expanded": confirming ? "true" : "false",
-                onclick: () => {
-                  ui.confirmMember = m.id;
-                  renderMembers(live.state);
-                  $(`[data-key="confirm-member-${m.id}"]`)?.focus();
-                },
-              },
-              t("remove"),
-            ),
+        twin || m.caucus
+          ? h(
+              "span",
+              { class: "member-meta muted", title: full },
+              m.caucus ? h("span", { class: "member-caucus" }, m.caucus) : null,
+              twin && m.caucus ? " · " : null,
+              twin ? h("span", { class: "member-twin", "data-testid": "namesake" }, t("namesake", { n: twin, time: joinedTime(m) })) : null,
+            )
+          : null,
       ),
-      confirming
-        ? confirmRow(t("confirm_remove_member", { name: m.name }), `confirm-member-${m.id}`, async () => {
-            ui.confirmMember = null;
-            const ok = await run("members.remove", { member_id: m.id });
-            if (ok !== undefined) say(t("member_removed", { name: m.name }));
-            renderMembers(live.state);
-          }, () => {
-            ui.confirmMember = null;
-            renderMembers(live.state);
-            $(`[data-key="remove-member-${m.id}"]`)?.focus();
-          })
-        : null,
-    );
+      m.role === "participant" ? null : h("span", { class: "badge badge-role" }, t(`role_${m.role}`)),
+      m.role === "participant" || m.role === "facilitator" ? caucusControl(m) : null,
+      m.id === me
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "button button-small button-danger-quiet",
+              "data-key": `remove-member-${m.id}`,
+              "aria-label": t("remove_member_label", { name: m.name }),
+              "aria-expanded": confirming ? "true" : "false",
+              title: t("remove_member_label", { name: m.name }),
+              onclick: () => {
+                ui.confirmMember = m.id;
+                renderMembers(live.state, true);
+                $(`[data-key="confirm-member-${m.id}"]`)?.focus();
+              },
+            },
+            "✕",
+          ),
+    ),
+    confirming
+      ? confirmRow(t("confirm_remove_member", { name: m.name }), `confirm-member-${m.id}`, async () => {
+          ui.confirmMember = null;
+          const ok = await run("members.remove", { member_id: m.id });
+          if (ok !== undefined) say(t("member_removed", { name: m.name }));
+          renderMembers(live.state, true);
+        }, () => {
+          ui.confirmMember = null;
+          renderMembers(live.state, true);
+          $(`[data-key="remove-member-${m.id}"]`)?.focus();
+        })
+      : null,
+  );
+}
+
+function renderMembers(state, force = false) {
+  const connected = new Set((state.presence && state.presence.connected) || []);
+  const me = state.me.id;
+  const all = state.members || [];
+  caucusOptions(all);
+  const { open, notVoted } = openRoundVoters(state);
+  const notVotedOption = $('#people-status option[value="not_voted"]');
+  notVotedOption.disabled = !notVoted;
+  setText(notVotedOption, notVoted ? t("not_voted_filter") : open ? t("not_voted_secret") : t("no_open_round"));
+  if (!notVoted && people.status === "not_voted") {
+    people.status = "all";
+    $("#people-status").value = "all";
+  }
+  const query = fold(people.query).trim();
+  const shown = all.filter((m) => {
+    if (people.role && m.role !== people.role) return false;
+    if (people.caucus && m.caucus !== people.caucus) return false;
+    if (people.status === "connected" && !connected.has(m.id)) return false;
+    if (people.status === "not_connected" && connected.has(m.id)) return false;
+    if (people.status === "not_voted" && !(notVoted && notVoted.has(m.id))) return false;
+    return !query || fold(m.name).includes(query) || fold(m.caucus).includes(query);
   });
-  if (!members.some((m) => m.role === "participant")) rows.push(h("li", { class: "muted member-empty" }, t("no_members")));
-  replaceChildren($("#members"), rows);
+  shown.sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || collator.compare(a.name, b.name) || a.id - b.id);
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  people.page = Math.min(people.page, pages - 1);
+  const first = people.page * PAGE_SIZE;
+  const page = shown.slice(first, first + PAGE_SIZE);
+  const twins = namesakes(all);
+  const list = $("#members");
+  const key = JSON.stringify([page.map((m) => [m.id, m.name, m.caucus, m.role, connected.has(m.id), twins.get(m.id)]), ui.confirmMember, shown.length, all.length]);
+  // a caucus form open in a row follows its own state (demands-console.js): always rebuild then
+  if (force || key !== people.shownKey || list.querySelector(".caucus-form")) {
+    people.shownKey = key;
+    const rows = page.map((m) => memberRow(m, connected.has(m.id), me, twins.get(m.id)));
+    if (!all.some((m) => m.role === "participant")) rows.push(h("li", { class: "muted member-empty" }, t("no_members")));
+    else if (!shown.length) rows.push(h("li", { class: "muted member-empty" }, t("no_match")));
+    replaceChildren(list, rows);
+  }
+  setText($("#people-count"), t("people_count", { shown: shown.length, n: all.length }));
+  $("#people-pager").hidden = pages < 2;
+  setText($("#people-page"), t("people_page", { first: shown.length ? first + 1 : 0, last: first + page.length, n: shown.length }));
+  $("#people-prev").disabled = people.page === 0;
+  $("#people-next").disabled = people.page >= pages - 1;
   const count = state.presence ? state.presence.participants_connected : null;
   setText($("#presence"), count === null ? "–" : t("connected_count", { n: count }));
   setText($("#joined"), `· ${t("joined_count", { n: state.participants })}`);
 }
+
+function peopleChanged(patch) {
+  Object.assign(people, patch, { page: patch.page ?? 0 });
+  if (live.state) renderMembers(live.state);
+}
+$("#people-find").addEventListener("submit", (e) => e.preventDefault());
+$("#people-search").addEventListener("input", (e) => peopleChanged({ query: e.target.value }));
+$("#people-status").addEventListener("change", (e) => peopleChanged({ status: e.target.value }));
+$("#people-role").addEventListener("change", (e) => peopleChanged({ role: e.target.value }));
+$("#people-caucus").addEventListener("change", (e) => peopleChanged({ caucus: e.target.value }));
+$("#people-prev").addEventListener("click", () => peopleChanged({ page: Math.max(0, people.page - 1) }));
+$("#people-next").addEventListener("click", () => peopleChanged({ page: people.page + 1 }));
 
 // -- private links -----------------------------------------------------------------------------
 

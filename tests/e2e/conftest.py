@@ -59,6 +59,7 @@ class Server:
     url: str
     backend: str
     log: Path
+    database_url: str = ""  # for seeding a crowd through the services (tests/support.py)
 
 
 # -- databases -----------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def server(request, tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield Server(url=url, backend=backend, log=log)
+        yield Server(url=url, backend=backend, log=log, database_url=database_url)
     finally:
         process.terminate()
         try:

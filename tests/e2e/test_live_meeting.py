@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PHONE, PROJECTOR
 from tests.e2e.flows import (
     add_item,
+    api_create,
     console_for,
     create_convening,
     expect_live,
@@ -340,3 +341,61 @@ def test_settings_passcode_and_co_facilitator(server, new_context):
     projector.goto(projector_url)
     expect(projector).to_have_url(f"{server.url}/c/{code}/projector")
     expect(projector.get_by_test_id("presence")).to_have_text("2 connected")
+
+
+@pages_only
+def test_a_console_for_300_people_finds_anyone_on_one_line_each(server, new_context, shoot):
+    from tests.support import crowd, seed_crowd
+
+    created = api_create(server.url, "Regional convening of the tenant and student movements")
+    seed_crowd(server.database_url, created["code"], 300)
+    console = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(created["facilitator_url"])
+    people = console.get_by_test_id("people")
+    expect(people.get_by_test_id("member").first).to_be_visible(timeout=30_000)
+    count = console.get_by_test_id("people-count")
+    expect(count).to_have_text(re.compile(r"^Showing 30\d of 30\d people$"))
+    everyone = count.inner_text().split(" of ")[1]  # the 300 and the facilitator's screens
+    # only a page of rows is built, each one line high however long the name
+    rows = console.get_by_test_id("member")
+    expect(rows).to_have_count(50)
+    heights = console.eval_on_selector_all(
+        '[data-testid="member-name"]', "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    line = console.eval_on_selector(
+        '[data-testid="member-name"]', "e => parseFloat(getComputedStyle(e).lineHeight)"
+    )
+    assert max(heights) <= line * 1.2, (max(heights), line)
+    long_name = console.locator('[data-testid="member-name"][title*="Núñez de Arce"]').first
+    assert long_name.get_attribute("title").startswith(long_name.inner_text().split(" · ")[0][:8])
+    # search by name, accents aside
+    search = people.get_by_role("searchbox", name="Find a person by name or caucus")
+    search.fill("nunez de arce")
+    expect(count).to_contain_text(f"of {everyone}")
+    names = console.get_by_test_id("member-name").all_inner_texts()
+    assert names
+    assert all("Núñez de Arce" in n for n in names)
+    # the same name twice is told apart
+    twin_name = crowd(300)[0][0]
+    search.fill(twin_name)
+    expect(console.get_by_test_id("namesake")).to_have_count(2)
+    expect(console.get_by_test_id("namesake").first).to_contain_text("#1")
+    # by caucus, and the filters
+    search.fill("")
+    people.get_by_label("Caucus", exact=True).select_option("Trabajadoras del hogar")
+    expect(count).to_have_text(f"Showing 60 of {everyone}")
+    people.get_by_label("Show", exact=True).select_option("connected")
+    expect(count).to_have_text(f"Showing 0 of {everyone}")
+    people.get_by_label("Show", exact=True).select_option("all")
+    people.get_by_label("Caucus", exact=True).select_option("")
+    people.get_by_label("Role", exact=True).select_option("facilitator")
+    expect(console.get_by_test_id("member-name")).to_have_count(1)
+    people.get_by_label("Role", exact=True).select_option("")
+    console.get_by_role("button", name="Next").click()
+    expect(console.locator("#people-page")).to_have_text(f"51–100 of {everyone.split()[0]}")
+    # the agenda editor comes first, right under the current item
+    order = console.eval_on_selector_all(
+        ".console-main > section h2", "els => els.map(e => e.textContent.trim())"
+    )
+    assert order[:2] == ["Now", "Agenda"], order
+    shoot(console, "console-people-1366")

@@ -671,7 +671,7 @@ def _demand(services, actor, demand_id):
 
 
 def test_a_block_returns_the_demand_to_the_room_not_rejected(services, room):
-    demand_id, consent_id = blocked_demand(services, room)
+    demand_id, _consent_id = blocked_demand(services, room)
     seen = _demand(services, room["Dee"], demand_id)
     assert seen["status"] == "open"
     assert seen["consent_block"]["round_title"] == "Do we consent?"
@@ -747,7 +747,8 @@ def test_follow_up_refusals_name_rounds_and_demands_by_title(services, room):
     assert _demand(services, facilitator, demand_id)["status"] == "rejected"
     with pytest.raises(Conflict) as error:
         rounds.follow_up(services, facilitator, round_id=consent_id, path="retry")
-    assert BLOCKED_TITLE in str(error.value) and f" {demand_id} " not in str(error.value)
+    assert BLOCKED_TITLE in str(error.value)
+    assert f" {demand_id} " not in str(error.value)
     with pytest.raises(Conflict) as error:
         rounds.follow_up(services, facilitator, round_id=fallback["new_round"]["id"], path="retry")
     assert "Do we consent?" in str(error.value)

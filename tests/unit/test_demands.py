@@ -297,7 +297,8 @@ def test_a_consent_block_puts_the_demand_back_before_the_room():
         d.followed_up(7, "amend", {"nested": ["reasons"]}, NOW)
     # the next round on it opens: the block is past
     d.put_to_vote()
-    assert d.consent_block is None and d.status is DemandStatus.UNDER_VOTE
+    assert d.consent_block is None
+    assert d.status is DemandStatus.UNDER_VOTE
 
 
 # -- amendments ----------------------------------------------------------------------------
