@@ -319,29 +319,62 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
 
   // -- vote weights and proxies ---------------------------------------------------------------
 
+  // 1,500 participants: only while the panel is open, one page of rows (search for others),
+  // and each proxy list is filled when it is used (a list of everyone in every row was N²).
+  const WEIGHT_ROWS = 30;
+  const weightsDetails = $("#round-weights-details");
+  const weightsSearch = $("#weights-search");
+  const fold = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+  weightsDetails.addEventListener("toggle", () => live.state && renderWeights(live.state));
+  weightsSearch.addEventListener("input", () => live.state && renderWeights(live.state));
+
+  function proxyChooser(id, member, people) {
+    const carrier = people.find((p) => p.id === member.carried_by_id);
+    const select = h(
+      "select",
+      { id },
+      h("option", { value: "" }, t("nobody")),
+      carrier ? h("option", { value: String(carrier.id), selected: true }, carrier.name) : null,
+    );
+    const fill = () => {
+      if (select.dataset.filled) return;
+      select.dataset.filled = "1";
+      const chosen = select.value;
+      replaceChildren(
+        select,
+        h("option", { value: "" }, t("nobody")),
+        people.filter((p) => p.id !== member.id).map((p) => h("option", { value: String(p.id) }, p.name)),
+      );
+      select.value = chosen;
+    };
+    select.addEventListener("focus", fill);
+    select.addEventListener("pointerdown", fill);
+    return select;
+  }
+
   function renderWeights(state) {
+    if (!weightsDetails.open) return;
     const people = (state.members || []).filter((m) => m.role === "participant");
-    const key = JSON.stringify(people.map((m) => [m.id, m.name, m.vote_weight ?? 1, m.carried_by_id ?? null]));
+    const query = fold(weightsSearch.value).trim();
+    const matching = query ? people.filter((m) => fold(m.name).includes(query)) : people;
+    const shown = matching.slice(0, WEIGHT_ROWS);
+    const key = JSON.stringify([people.length, matching.length, shown.map((m) => [m.id, m.name, m.vote_weight ?? 1, m.carried_by_id ?? null])]);
     if (key === weightsKey) return;
     const box = $("#round-weights");
     if (box.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON") return; // typing
     weightsKey = key;
+    setText($("#weights-count"), matching.length > shown.length ? t("weights_count", { shown: shown.length, n: matching.length }) : "");
     if (!people.length) {
       replaceChildren(box, h("li", { class: "muted member-empty" }, t("no_participants")));
       return;
     }
     replaceChildren(
       box,
-      people.map((m) => {
+      shown.map((m) => {
         const wid = `weight-${m.id}`;
         const pid = `proxy-${m.id}`;
         const weight = h("input", { id: wid, type: "number", min: 1, max: 10000, step: 1, inputmode: "numeric", value: String(m.vote_weight ?? 1), class: "weight-input" });
-        const proxy = h(
-          "select",
-          { id: pid },
-          h("option", { value: "" }, t("nobody")),
-          people.filter((p) => p.id !== m.id).map((p) => h("option", { value: String(p.id), selected: m.carried_by_id === p.id }, p.name)),
-        );
+        const proxy = proxyChooser(pid, m, people);
         return h(
           "li",
           { class: "member weight-row", "data-testid": "weight-row", dataset: { id: m.id } },

@@ -326,6 +326,13 @@ class Amendment(Reply, kw_only=True):
     result_version: int | None
     new_text: Annotated[str, Meta(description="The whole body it proposes.")]
     diff: list[DiffOp]
+    diff_html: Annotated[
+        str,
+        Meta(
+            description="The change as people read it: the rendered text (sanitized HTML) "
+            "with deleted words in <del> and inserted ones in <ins>."
+        ),
+    ]
     conflicts_with: Annotated[
         list[int], Meta(description="Pending amendments whose span overlaps this one's.")
     ]
@@ -348,6 +355,13 @@ class DemandSupportedByItem(Reply, kw_only=True):
     name: str
 
 
+class ConsentBlock(Reply, kw_only=True):
+    round_id: int | None
+    round_title: str
+    reasons: Annotated[str, Meta(description="What the blocks said, as the facilitator wrote it.")]
+    path: Literal["amend", "retry", "fallback"] | None
+
+
 class Demand(Reply, kw_only=True):
     id: int
     item_id: Annotated[int, Meta(description="Its agenda item, if any.")] | None
@@ -368,6 +382,16 @@ class Demand(Reply, kw_only=True):
         Meta(description="The author, then those of demands merged into it."),
     ]
     merged_into: int | UnsetType | None = UNSET
+    consent_block: (
+        Annotated[
+            ConsentBlock,
+            Meta(
+                description="A consent round on it did not pass and the room works on it "
+                "again; cleared when the next round on it opens."
+            ),
+        ]
+        | None
+    )
     created_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType = UNSET
     updated_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
@@ -574,6 +598,13 @@ class VersionComparison(Reply, kw_only=True):
     to: int
     title: list[DiffOp]
     diff: list[DiffOp]
+    diff_html: Annotated[
+        str,
+        Meta(
+            description="The change as people read it: the rendered text (sanitized HTML) "
+            "with deleted words in <del> and inserted ones in <ins>."
+        ),
+    ]
 
 
 class BallotReceipt(Reply, kw_only=True):
@@ -591,6 +622,7 @@ class PublishedBallots(Reply, kw_only=True):
 class FollowUpReply(Reply, kw_only=True):
     round_id: int
     path: str
+    reasons: Annotated[str, Meta(description="What the blocks said (shown on the demand).")]
     new_round: Round | UnsetType = UNSET
 
 
