@@ -35,7 +35,8 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
   function followUp(state, round) {
     if (round.method !== "consent" || round.state !== "closed" || !round.result || round.result.passed) return null;
     const done = followedPath(state, round);
-    if (done) return h("p", { class: "hint", "data-testid": "followed-up" }, t(`followed_${done}`));
+    // Back to amendments is not the end: once amended, the room consents again or votes.
+    if (done && done !== "amend") return h("p", { class: "hint", "data-testid": "followed-up" }, t(`followed_${done}`));
     const threshold = thresholdText(state.convening.fallback_threshold || "3/4", t);
     const reasonsId = `follow-reasons-${round.id}`;
     const reasons = h("textarea", {
@@ -67,10 +68,10 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
     return h(
       "div",
       { class: "follow-up", role: "group", "aria-labelledby": `follow-title-${round.id}`, "data-testid": "follow-up" },
-      h("p", { class: "follow-up-title", id: `follow-title-${round.id}` }, t("follow_up_title")),
-      h("label", { for: reasonsId }, t("follow_reasons"), " ", h("span", { class: "optional" }, t("follow_reasons_hint"))),
-      reasons,
-      h("div", { class: "form-actions" }, button("amend", t("follow_amend")), button("retry", t("follow_retry")), button("fallback", t("follow_fallback", { threshold }))),
+      h("p", { class: "follow-up-title", id: `follow-title-${round.id}` }, done ? t("follow_up_amended") : t("follow_up_title")),
+      done ? null : h("label", { for: reasonsId }, t("follow_reasons"), " ", h("span", { class: "optional" }, t("follow_reasons_hint"))),
+      done ? null : reasons,
+      h("div", { class: "form-actions" }, done ? null : button("amend", t("follow_amend")), button("retry", t("follow_retry")), button("fallback", t("follow_fallback", { threshold }))),
     );
   }
 

@@ -344,3 +344,124 @@ def test_changing_a_secret_ballot_reuses_the_receipt(server, new_context):
     expect(check).to_contain_text(
         f"Your ballot {second} is in the list, counted as: Legal, Cooking"
     )
+
+
+DEBT = "Cancel all student debt within one year of taking office, for everyone in the región"
+
+
+@sqlite_only
+def test_each_follow_up_of_a_blocked_demand_and_an_amendment_chosen_on_its_text(
+    server, new_context, shoot
+):
+    """A consent block on a demand: back to amendments (the blocks' reasons on every phone;
+    a phone amends words selected in the rendered text), a new consent round, blocked again,
+    then the fallback vote adopts it."""
+    created = api(server.url, "/api/convenings", {"title": "Regional student assembly"})
+    code, staff = created["code"], created["facilitator_token"]
+    base = f"/api/convenings/{code}"
+    ana, ben = (api(server.url, f"{base}/participants", {"name": n})["token"] for n in "AB")
+    demand = api(
+        server.url,
+        f"{base}/demands",
+        {"title": DEBT, "body": "Cancel **all** student debt.\n\n- within a year\n- for everyone"},
+        ana,
+    )
+    api(server.url, f"{base}/demands/{demand['id']}/open", {}, staff)
+    api(server.url, f"{base}/demands/{demand['id']}/support", {}, ben)
+
+    def blocked_round(method_path: str = "") -> int:
+        if not method_path:
+            round_ = api(
+                server.url,
+                f"{base}/rounds",
+                {
+                    "title": "Do we consent?",
+                    "method": "consent",
+                    "options": [{"demand_id": demand["id"]}],
+                },
+                staff,
+            )
+            round_id = round_["id"]
+        else:
+            round_id = int(method_path)
+        api(server.url, f"{base}/rounds/{round_id}/open", {}, staff)
+        api(server.url, f"{base}/rounds/{round_id}/ballots", {"choice": "block"}, ben)
+        api(server.url, f"{base}/rounds/{round_id}/close", {}, staff)
+        return round_id
+
+    first = blocked_round()
+    console = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(created["facilitator_url"])
+    expect_live(console)
+    follow = console.locator(f'[data-testid="console-round"][data-id="{first}"]').get_by_test_id(
+        "follow-up"
+    )
+    follow.get_by_label("What the blocks said").fill("Ben: people who already paid get nothing.")
+    follow.get_by_role("button", name="Back to amendments").click()
+    expect(console.get_by_test_id("console-messages")).to_contain_text("back to amendments")
+    shoot(console, "consent-follow-up-console-1366")
+
+    # every phone shows the block and its reasons; the demand can be amended again
+    robin = join_direct(phone_context(new_context), server.url, code, "Robin")
+    card = robin.get_by_test_id("demand").filter(has_text=DEBT)
+    note = card.get_by_test_id("block-note")
+    expect(note).to_contain_text("Blocked in the consent round “Do we consent?”")
+    expect(note).to_contain_text("people who already paid get nothing")
+    expect(card.get_by_test_id("demand-status")).to_have_text(re.compile("open", re.I))
+    # Robin selects "all student debt" as it reads (bold "all"), and amends it
+    card.get_by_test_id("demand-body").evaluate(
+        """body => {
+          const strong = body.querySelector('strong');
+          const range = document.createRange();
+          range.setStart(strong.firstChild, 0);
+          range.setEnd(strong.nextSibling, ' student debt'.length);
+          const selection = document.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+        }"""
+    )
+    card.get_by_role("button", name=re.compile("Propose an amendment")).click()
+    form = card.locator('[data-form="amend"]')
+    expect(form.get_by_label("The words to replace, as you read them in the text")).to_have_value(
+        "all student debt"
+    )
+    expect(form.locator(".passage-check")).to_have_text("Found in the text.")
+    form.get_by_label("Replace them with").fill("all student and medical debt, with refunds")
+    form.get_by_role("button", name="Propose the amendment").click()
+    diff = card.get_by_test_id("diff").first
+    expect(diff.locator("ins")).to_contain_text(["and medical"])
+    assert "**" not in diff.inner_text()
+    expect(diff.locator("li")).to_have_count(2)  # the list is shown as a list
+    shoot(robin, "amendment-on-rendered-text-phone")
+
+    # a new consent round from the console; blocked again; then the fallback vote
+    follow = console.get_by_test_id("follow-up").first
+    follow.get_by_role("button", name="New consent round").click()
+    expect(console.get_by_test_id("console-messages")).to_contain_text("a new consent round")
+    assert api_get(server.url, f"{base}/demands/{demand['id']}", staff)["status"] == "open"
+    second = max(r["id"] for r in list_rounds(server.url, code, staff))
+    blocked_round(str(second))
+    fallback_button = console.locator(f'[data-key="follow-fallback-{second}"]')
+    fallback_button.click()
+    expect(console.get_by_test_id("console-messages")).to_contain_text("a fallback vote")
+    third = max(r["id"] for r in list_rounds(server.url, code, staff))
+    api(server.url, f"{base}/rounds/{third}/open", {}, staff)
+    for token in (ana, ben):
+        api(server.url, f"{base}/rounds/{third}/ballots", {"choice": "yes"}, token)
+    api(server.url, f"{base}/rounds/{third}/close", {}, staff)
+    expect(card.get_by_test_id("demand-status")).to_have_text(re.compile("adopted", re.I))
+    console.set_viewport_size({"width": 1920, "height": 1080})
+    shoot(console, "consent-follow-up-console-1920")
+
+
+def api_get(base: str, path: str, token: str) -> dict:
+    request = urllib.request.Request(  # noqa: S310 - the test server on localhost
+        base + path, headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - localhost
+        return json.load(response)
+
+
+def list_rounds(base: str, code: str, token: str) -> list[dict]:
+    events = api_get(base, f"/api/convenings/{code}/events?after=0", token)["events"]
+    return [e["data"] for e in events if e["type"] == "round.created"]
