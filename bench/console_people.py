@@ -166,9 +166,10 @@ def measure(browser, server: Server, size: int, repeat: int) -> dict:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(120_000)
     page.goto(created["facilitator_url"])
+    # "Showing 1,502 of 1,502 people": the count, whatever the digit grouping
     page.wait_for_function(
-        "n => /of (\\d+)/.test(document.querySelector('#people-count').textContent)"
-        " && Number(document.querySelector('#people-count').textContent.match(/of (\\d+)/)[1]) >= n",
+        "n => Number((document.querySelector('#people-count').textContent.split(' of ')[1]"
+        " || '').replace(/\\D/g, '')) >= n",
         arg=size,
     )
     rows = page.locator('[data-testid="member"]').count()

@@ -32,10 +32,18 @@ let messageTimer = null;
 const messagesHome = messages.parentElement;
 const messagesNext = messages.nextSibling;
 
+// The panel last used: a button that was pressed may be gone by the time its reply comes.
+let lastPanel = null;
+document.addEventListener("focusin", (event) => {
+  const panel = event.target.closest ? event.target.closest("#live .card") : null;
+  if (panel) lastPanel = panel;
+});
+
 function say(text, kind = "info") {
   clearTimeout(messageTimer);
   const active = document.activeElement;
-  const panel = active && active.closest ? active.closest("#live .card") : null;
+  const focused = active && active.closest ? active.closest("#live .card") : null;
+  const panel = focused || (lastPanel && lastPanel.isConnected ? lastPanel : null);
   if (panel) {
     const heading = panel.querySelector(":scope > h2, :scope > details > summary");
     if (heading && messages.previousElementSibling !== heading) heading.after(messages);
