@@ -1,16 +1,16 @@
 """A demand keeps the consent round that blocked it (and the blocks' reasons) while the
 room works on it again.
 
-Revision ID: 0007
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
