@@ -65,7 +65,10 @@ JOIN = """async ({code, name}) => {
   if (!reply.ok) return {status: reply.status};
   const shown = await changed;
   await new Promise((resolve) => requestAnimationFrame(resolve));
-  return {status: reply.status, replied: replied - start, shown: shown - start, painted: performance.now() - start};
+  return {
+    status: reply.status, replied: replied - start, shown: shown - start,
+    painted: performance.now() - start,
+  };
 }"""
 
 CAUCUS = """async (caucus) => {
@@ -75,9 +78,13 @@ CAUCUS = """async (caucus) => {
   const changed = new Promise((resolve) => {
     const seen = new MutationObserver(() => {
       const now = document.querySelector(`[data-testid="member"][data-id="${id}"]`);
-      if (now && now.textContent.includes(caucus)) { seen.disconnect(); resolve(performance.now()); }
+      if (now && now.textContent.includes(caucus)) {
+        seen.disconnect();
+        resolve(performance.now());
+      }
     });
-    seen.observe(document.querySelector('#members'), {childList: true, subtree: true, characterData: true});
+    const list = document.querySelector('#members');
+    seen.observe(list, {childList: true, subtree: true, characterData: true});
   });
   await window.convene.command('members.set_caucus', {member_id: id, caucus});
   return {shown: (await changed) - start};
