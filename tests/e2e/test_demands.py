@@ -115,8 +115,8 @@ def test_propose_amend_accept_and_projector_diff(server, new_context, shoot):
     # Everyone sees a word diff: <del> and <ins>, not only colours.
     mine = demand(alex, "Free transit for students")
     amendment = mine.get_by_test_id("amendment")
-    expect(amendment.locator("del")).to_contain_text("[deleted: on weekdays.")
-    expect(amendment.locator("ins")).to_contain_text("[inserted: every day, weekends too.")
+    expect(amendment.locator("del")).to_contain_text("[deleted: on weekdays]")
+    expect(amendment.locator("ins")).to_contain_text("[inserted: every day, weekends too]")
     expect(amendment).to_contain_text("Amendment by Robin")
     expect(amendment).to_contain_text("Why: Students work weekend jobs.")
     expect(card.get_by_role("button", name="Accept as friendly")).to_have_count(0)  # not Robin's
