@@ -281,6 +281,7 @@ class Nginx:
 def nginx_available() -> bool:
     return bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
 
+
 # -- a crowd at real size --------------------------------------------------------------------
 
 _GIVEN = [
