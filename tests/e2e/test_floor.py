@@ -219,7 +219,7 @@ def test_lower_reorder_close_and_removal(server, new_context):
     expect(ben.get_by_role("button", name="Direct response")).to_have_count(0)
 
     # A participant removed from the meeting leaves the list with their phone.
-    console.get_by_role("button", name="Remove Cy").click()
+    console.get_by_test_id("members").get_by_role("button", name="Remove Cy", exact=True).click()
     console.get_by_role("button", name="Yes, remove").click()
     expect(queue).to_have_count(0)
     expect(ben.get_by_test_id("queue")).to_have_count(0)
