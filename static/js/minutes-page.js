@@ -253,6 +253,12 @@ function renderRoundDownloads(doc) {
               RANKED.has(round.method)
                 ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/ballots.blt`) }, t("blt"))
                 : null,
+              RANKED.has(round.method)
+                ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/cvr.json`) }, t("cvr"))
+                : null,
+              round.method === "irv" || round.method === "stv"
+                ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/summary.json`) }, t("summary"))
+                : null,
             ),
           ),
         )
