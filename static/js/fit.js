@@ -133,6 +133,15 @@ class Region {
       pager.hidden = true;
       return;
     }
+    // As many pages, more even (10 + 2 reads worse than 6 + 6), where each still fits.
+    const size = Math.ceil(items.length / this.pages.length);
+    const even = [];
+    for (let i = 0; i < items.length; i += size) even.push(items.slice(i, i + size));
+    const fits = even.length === this.pages.length && even.every((page) => {
+      for (const item of items) show(item, page.includes(item));
+      return !overflows(this.el);
+    });
+    if (fits) this.pages = even;
     this.page = Math.min(this.page, this.pages.length - 1);
     this.showPage(false);
   }
