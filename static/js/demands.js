@@ -282,8 +282,25 @@ export function trimmedOps(ops, context = CONTEXT_CHARS) {
 /** An amendment on the projector: on the rendered text (its blocks are the pages' units),
  * or as trimmed word operations from an older server. */
 function projectorDiff(amendment, t) {
-  if (amendment.diff_html) return pageBlocks(diffView(amendment.diff_html, t, "diff proj-diff"));
+  if (amendment.diff_html) return pageBlocks(changedBlocks(diffView(amendment.diff_html, t, "diff proj-diff")));
   return pageItem(diffView(trimmedOps(amendment.diff), t, "diff proj-diff"));
+}
+
+/** Only the blocks (paragraphs, list items) that hold a change: the room reads the change;
+ * the whole text is one press away ("A demand" in the console's On the projector). */
+function changedBlocks(el) {
+  const changed = (node) => node.matches("ins, del") || node.querySelector("ins, del");
+  if (!el.querySelector("ins, del")) return el;
+  for (const child of [...el.children]) {
+    if (child.tagName === "OL" || child.tagName === "UL") {
+      [...child.children].forEach((li, i) => {
+        if (child.tagName === "OL") li.value = Number(child.getAttribute("start") || 1) + i;
+        if (!changed(li)) li.remove();
+      });
+      if (!child.children.length) child.remove();
+    } else if (!changed(child)) child.remove();
+  }
+  return el;
 }
 
 function pageItem(el) {
