@@ -45,7 +45,8 @@ TRUSTED_PROXIES = 0
 MAX_CONTENT_LENGTH = 64 * 1024
 
 BABEL_DEFAULT_LOCALE = "en"
-LANGUAGES = ["en"]
+# The interface languages (translations/<code>/LC_MESSAGES/messages.po; docs/translating.md).
+LANGUAGES = ["en", "es"]
 
 # Browser sessions (a phone's identity) last a week.
 PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600

@@ -26,6 +26,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale, get_translations
 
@@ -159,6 +160,18 @@ def js_ngettext(singular: str, plural: str, count: str = "n") -> dict[str, str]:
     return forms
 
 
+@cache
+def _catalogue(language: str) -> Translations:
+    return Translations.load(str(CATALOGUES), [language])
+
+
+def gettext_in(language: str, message: str, **params: object) -> str:
+    """``message`` in ``language``, outside any request (text kept in the record, such as an
+    option label made for a convening in its own language)."""
+    text = _catalogue(language or "en").ugettext(message)
+    return text % params if params else text
+
+
 def compile_catalogues(directory: Path = CATALOGUES) -> list[Path]:
     """Compile every ``<lang>/LC_MESSAGES/messages.po`` whose ``.mo`` is missing or older
     (``make install`` does this; so do the tests, for a checkout that skipped it)."""
@@ -283,7 +296,7 @@ def problems(
             if len(forms) != catalogue.num_plurals:
                 found.append(f"needs {catalogue.num_plurals} plural forms: {name}")
         else:
-            expected = placeholders(message.id)
+            expected = sorted(set(placeholders(message.id)))
         for form in forms:
             if not form:
                 found.append(f"untranslated plural form: {name}")

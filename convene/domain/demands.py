@@ -69,6 +69,20 @@ class AmendmentStatus(enum.StrEnum):
     OUTDATED = "outdated"
 
 
+#: The statuses in words (both nouns are feminine in Spanish: "la demanda", "la enmienda").
+STATUS_NAMES = {
+    "draft": N_("draft"),
+    "open": N_("open"),
+    "under_vote": N_("under vote"),
+    "adopted": N_("adopted"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "merged": N_("merged"),
+    "pending": N_("pending"),
+    "outdated": N_("outdated"),
+}
+
+
 class VersionKind(enum.StrEnum):
     ORIGINAL = "original"
     EDIT = "edit"  # by its author, while a draft

@@ -23,15 +23,16 @@ WHO_MAX = 200
 NOTE_MAX = 8000
 DOCUMENT_VERSION = 1
 
+#: English names, marked for translation: the minutes show them in their own language.
 METHOD_NAMES = {
-    "irv": "Instant runoff (IRV)",
-    "stv": "Single transferable vote (STV)",
-    "schulze": "Schulze (ranked pairs of preferences)",
-    "approval": "Approval",
-    "score": "Score",
-    "yes_no": "Yes/no",
-    "consent": "Consent",
-    "gradients": "Gradients of agreement",
+    "irv": N_("Instant runoff (IRV)"),
+    "stv": N_("Single transferable vote (STV)"),
+    "schulze": N_("Schulze (ranked pairs of preferences)"),
+    "approval": N_("Approval"),
+    "score": N_("Score"),
+    "yes_no": N_("Yes/no"),
+    "consent": N_("Consent"),
+    "gradients": N_("Gradients of agreement"),
 }
 EXPORT_NAMES = {
     "csv": N_("Ballots (CSV)"),
@@ -40,9 +41,9 @@ EXPORT_NAMES = {
     "summary": N_("Round-by-round summary (RCTab JSON)"),
 }
 FOLLOW_UP_PATHS = {
-    "amend": "back to amendments",
-    "retry": "a new consent round",
-    "fallback": "a fallback vote",
+    "amend": N_("back to amendments"),
+    "retry": N_("a new consent round"),
+    "fallback": N_("a fallback vote"),
 }
 
 

@@ -6,13 +6,17 @@ request's language; outside an application (the command line) it is the English 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from flask_babel import force_locale, get_translations, gettext, ngettext
+from babel.dates import format_date, format_time
+from flask_babel import force_locale, get_locale, get_translations, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from convene.domain.demands import STATUS_NAMES
+from convene.domain.errors import N_
 from convene.domain.minutes import duration
 from convene.domain.tally.explain import Explainer
 from convene.rendering import render_diff
@@ -20,18 +24,91 @@ from convene.rendering import render_diff
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
 
 
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
 def _when(value: str | None) -> str:
-    """``2026-11-23T18:05:00Z`` → ``2026-11-23 18:05 UTC``."""
+    """``2026-11-23T18:05:00Z`` → "November 23, 2026, 6:05 PM UTC" / "23 de noviembre de
+    2026, 18:05 UTC" (Babel, in the minutes' language; times stay in UTC, said so)."""
     if not value:
         return ""
     day, _, time = value.partition("T")
-    return f"{day} {time[:5]} UTC" if time else day
+    if not time:
+        return _day(day)
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    return f"{_day(day)}, {format_time(moment, 'short', tzinfo=UTC, locale=_locale())} UTC"
+
+
+def _day(value: str | None) -> str:
+    """``2026-11-23`` → "November 23, 2026" / "23 de noviembre de 2026"."""
+    if not value:
+        return ""
+    try:
+        return format_date(date.fromisoformat(value[:10]), "long", locale=_locale())
+    except ValueError:
+        return value
 
 
 def _time(value: str | None) -> str:
     if not value:
         return ""
-    return value.partition("T")[2][:5]
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    return format_time(moment, "short", tzinfo=UTC, locale=_locale())
+
+
+#: The STV rules by name.
+_RULE_NAMES = {"scottish": N_("Scottish rules"), "meek": N_("Meek's method")}
+
+
+def _tr(value: str | None) -> str:
+    """A word the document keeps in English (a method's name, a status) in the language of
+    the minutes: the words are marked with N_() where they are defined."""
+    if not value:
+        return value or ""
+    return get_translations().gettext(value)
+
+
+def _status(value: str | None) -> str:
+    return _tr(STATUS_NAMES.get(value or "", value))
+
+
+def _rule(value: str | None) -> str:
+    return _tr(_RULE_NAMES.get(value or "", value))
+
+
+#: The choices of one-proposal methods, as the tables of the minutes show them.
+_CHOICES = {
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "abstain": N_("Abstain"),
+    "agree": N_("Agree"),
+    "stand_aside": N_("Stand aside"),
+    "block": N_("Block"),
+    "Exhausted": N_("Exhausted"),
+}
+ONE_PROPOSAL = ("yes_no", "consent", "gradients")
+
+
+def _choice(value: str) -> str:
+    return _tr(_CHOICES[value]) if value in _CHOICES else value
+
+
+def decision(r: dict) -> str:
+    """A closed round's outcome in one sentence, in the minutes' language (the stored
+    ``decision`` is English)."""
+    translations = get_translations()
+    if r.get("method") in ONE_PROPOSAL and r.get("options"):
+        key = "{proposal}: passed." if r.get("passed") else "{proposal}: not passed."
+        return translations.gettext(key).replace("{proposal}", r["options"][0])
+    winners = r.get("winners") or []
+    if not winners:
+        return translations.gettext("No option was chosen.") if r.get("state") == "closed" else ""
+    if len(winners) == 1:
+        return translations.gettext("Chosen: {option}.").replace("{option}", winners[0])
+    return translations.gettext("Chosen, in order: {options}.").replace(
+        "{options}", ", ".join(winners)
+    )
 
 
 def _md_cell(value: object) -> str:
@@ -83,9 +160,21 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update(round_sentences=round_sentences, tie_sentences=tie_sentences)
+    env.globals.update(
+        round_sentences=round_sentences, tie_sentences=tie_sentences, decision=decision
+    )
     env.filters.update(
-        when=_when, time=_time, cell=_md_cell, quote=_quote, duration=duration, change=_change
+        when=_when,
+        day=_day,
+        time=_time,
+        cell=_md_cell,
+        quote=_quote,
+        duration=duration,
+        tr=_tr,
+        status=_status,
+        rule=_rule,
+        choice=_choice,
+        change=_change,
     )
     return env
 

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import (
     Conflict,
     DomainError,
@@ -51,7 +52,10 @@ def status_of(error: DomainError) -> int:
 
 def error_body(error: DomainError) -> dict:
     """``{"error": {"code", "message", "field"?}}`` with the message translated."""
-    body = {"code": error.code, "message": gettext(error.message, **error.params)}
+    params = dict(error.params)
+    if params.get("status") in STATUS_NAMES:  # "this demand is withdrawn": the word, translated
+        params["status"] = gettext(STATUS_NAMES[params["status"]])
+    body = {"code": error.code, "message": gettext(error.message, **params)}
     field = getattr(error, "field", None)
     if field:
         body["field"] = field
