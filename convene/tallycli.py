@@ -13,6 +13,7 @@ Imports only the standard library and ``convene.domain.tally`` so it starts fast
 from __future__ import annotations
 
 import argparse
+import gettext
 import gzip
 import json
 import sys
@@ -20,6 +21,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from convene.domain.minutes import METHOD_NAMES
 from convene.domain.tally import BallotError, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
 from convene.domain.tally.explain import Explainer
@@ -51,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", choices=("scottish", "meek"), help="STV rule (default scottish)")
     p.add_argument("--format", choices=("text", "json"), default="text", dest="output")
     p.add_argument("--seed", help="seed for the lot that breaks ties looking back cannot")
+    p.add_argument(
+        "--language", default="en", help="language of the text output: en (default) or es"
+    )
     p.add_argument("--input-format", choices=FORMATS, help="override format detection")
     rules = p.add_argument_group(
         "real-election rules",
@@ -253,10 +258,13 @@ def main(argv: Sequence[str]) -> int:
         return _fail(f"{args.file}: cannot read: {exc}")
     except UnicodeDecodeError as exc:
         return _fail(f"{args.file}: not UTF-8 text (byte {exc.start})")
+    translations = _translations(args.language)
+    if translations is None:
+        return _fail(f"unknown language {args.language!r}: en, {', '.join(_languages())}")
     text = (
         json.dumps(_json_result(result), indent=1, ensure_ascii=False) + "\n"
         if args.output == "json"
-        else render_text(result)
+        else render_text(result, translations=translations)
     )
     try:
         sys.stdout.write(text)
@@ -279,42 +287,74 @@ def _fail(message: str) -> int:
     return 2
 
 
-def render_text(result: Result, width: int = 110) -> str:
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+
+def _languages() -> list[str]:
+    return sorted(p.parts[-3] for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"))
+
+
+def _translations(language: str) -> gettext.NullTranslations | None:
+    """The catalogue of ``language`` (Babel is imported only for a language other than
+    English); None when there is none."""
+    code = (language or "en").replace("-", "_").split("_")[0].lower()
+    if code == "en":
+        return gettext.NullTranslations()
+    if code not in _languages():
+        return None
+    from babel.support import Translations
+
+    return Translations.load(str(TRANSLATIONS), [code])
+
+
+def render_text(
+    result: Result, width: int = 110, translations: gettext.NullTranslations | None = None
+) -> str:
+    translations = translations or gettext.NullTranslations()
+    _ = translations.gettext
     out: list[str] = []
     title = result.details.get("title")
     if title:
         out.append(title)
-    head = f"Method: {result.method}"
+    method = _(METHOD_NAMES[result.method]) if result.method in METHOD_NAMES else result.method
+    head = _("Method: %(method)s") % {"method": method}
     if result.rule and result.rule != result.method:
         head += f" ({result.rule})"
-    head += f"; seats: {result.seats}; ballots: {fmt(result.total)}"
+    head += _("; seats: %(seats)s; ballots: %(ballots)s") % {
+        "seats": result.seats,
+        "ballots": fmt(result.total),
+    }
     if result.quota is not None:
-        head += f"; quota: {fmt(result.quota)}"
+        head += _("; quota: %(quota)s") % {"quota": fmt(result.quota)}
     out.append(head)
     out.append("")
     names = [c for c in result.candidates if any(c in r.tallies for r in result.rounds)]
+    exhausted, lost = _("Exhausted"), _("Lost")
     label_w = min(max((len(c) for c in names), default=10), 32)
-    label_w = max(label_w, len("Exhausted"))
-    rows = [*names, "Exhausted"]
+    label_w = max(label_w, len(exhausted))
+    rows = [*names, exhausted]
     has_lost = any(r.lost for r in result.rounds)
     if has_lost:
-        rows.append("Lost")
+        rows.append(lost)
 
     def cell(rnd, row) -> str:
-        if row == "Exhausted":
+        if row == exhausted:
             return fmt(rnd.exhausted)
-        if row == "Lost":
+        if row == lost:
             return fmt(rnd.lost)
         if row not in rnd.tallies:
             return ""
         mark = "*" if row in rnd.elected else ("x" if row in rnd.eliminated else " ")
         return fmt(rnd.tallies[row]) + mark
 
-    col_w = max([len(cell(r, row)) for r in result.rounds for row in rows] + [len("Round 10")])
+    def round_name(number: int) -> str:
+        return _("Round %(n)s") % {"n": number}
+
+    col_w = max([len(cell(r, row)) for r in result.rounds for row in rows] + [len(round_name(10))])
     per_line = max(1, (width - label_w - 2) // (col_w + 2))
     for start in range(0, len(result.rounds), per_line):
         chunk = result.rounds[start : start + per_line]
-        header = " " * label_w + "".join(f"  {'Round ' + str(r.number):>{col_w}}" for r in chunk)
+        header = " " * label_w + "".join(f"  {round_name(r.number):>{col_w}}" for r in chunk)
         out.append(header)
         for row in rows:
             label = row if len(row) <= label_w else row[: label_w - 1] + "…"
@@ -322,21 +362,30 @@ def render_text(result: Result, width: int = 110) -> str:
         out.append("")
     rules = {**(result.details.get("rules") or {}), **(result.details.get("ballot_rules") or {})}
     if rules:
-        out.append("Rules: " + "; ".join(f"{k} {v}" for k, v in rules.items() if v is not None))
+        out.append(
+            _("Rules: %(rules)s")
+            % {"rules": "; ".join(f"{k} {v}" for k, v in rules.items() if v is not None)}
+        )
         out.append("")
-    out.append("* elected   x eliminated")
+    out.append(_("* elected   x eliminated"))
     out.append("")
     data = result.to_dict()
-    explain = Explainer()
+    explain = Explainer(gettext=translations.gettext, ngettext=translations.ngettext)
     for i, rnd in enumerate(result.rounds):
-        out.append(f"Round {rnd.number}: {explain.round(data, i)}")
+        out.append(f"{round_name(rnd.number)}: {explain.round(data, i)}")
     if result.tie_breaks:
         out.append("")
-        out.append("Ties broken:")
+        out.append(_("Ties broken:"))
         for t in data["tie_breaks"]:
-            out.append(f"  round {t['round']} ({t['how']}): {explain.tie(t)}")
+            line = _("round %(n)s (%(how)s): %(text)s") % {
+                "n": t["round"],
+                "how": t["how"],
+                "text": explain.tie(t),
+            }
+            out.append(f"  {line}")
     out.append("")
     if result.ranking and result.method in ("schulze", "approval", "score"):
-        out.append("Ranking: " + " > ".join(result.ranking))
-    out.append("Elected: " + (", ".join(result.winners) if result.winners else "nobody"))
+        out.append(_("Ranking: %(ranking)s") % {"ranking": " > ".join(result.ranking)})
+    winners = ", ".join(result.winners) if result.winners else _("nobody")
+    out.append(_("Elected: %(names)s") % {"names": winners})
     return "\n".join(out) + "\n"

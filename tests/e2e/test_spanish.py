@@ -14,12 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR
-from tests.e2e.flows import api_create, expect_live
+from tests.e2e.flows import api_create
 from tests.e2e.test_rounds import api
 
 pytestmark = pytest.mark.parametrize("server", ["sqlite"], indirect=True)
 
 ES = {"locale": "es-ES"}
+#: The machine may be busy: waits are generous (they end as soon as the text is there).
+SLOW = 20_000
 
 #: English words of the interface (whole words; none of them is also a Spanish word).
 ENGLISH = re.compile(
@@ -60,8 +62,12 @@ def english_words(page: Page) -> list[str]:
     return found
 
 
+def expect_live(page: Page) -> None:
+    expect(page.locator("#conn-status")).to_have_attribute("data-state", "connected", timeout=SLOW)
+
+
 def assert_spanish(page: Page, screen: str) -> None:
-    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=SLOW)
     assert english_words(page) == [], screen
 
 
@@ -69,7 +75,7 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
     base = server.url
     landing = new_context(**ES).new_page()
     landing.goto(base + "/")
-    expect(landing.get_by_role("button", name="Crear la asamblea")).to_be_visible()
+    expect(landing.get_by_role("button", name="Crear la asamblea")).to_be_visible(timeout=SLOW)
     assert_spanish(landing, "landing")
 
     created = api_create(
@@ -85,7 +91,9 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
     console = new_context(**ES).new_page()
     console.goto(created["facilitator_url"])
     expect_live(console)
-    expect(console.get_by_test_id("current-title")).to_have_text("Fondo de solidaridad")
+    expect(console.get_by_test_id("current-title")).to_have_text(
+        "Fondo de solidaridad", timeout=SLOW
+    )
     assert_spanish(console, "console")
 
     # The projector follows the convening's language, whatever its browser asks for.
@@ -99,10 +107,10 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
     assert_spanish(phone, "join")
     phone.get_by_label("Tu nombre").fill("María José Peña")
     phone.get_by_role("button", name="Unirse a la reunión").click()
-    expect(phone.get_by_test_id("me-name")).to_have_text("María José Peña")
+    expect(phone.get_by_test_id("me-name")).to_have_text("María José Peña", timeout=SLOW)
     expect_live(phone)
     phone.get_by_role("button", name="Levantar la mano").click()
-    expect(phone.get_by_test_id("floor")).to_contain_text("María José Peña")
+    expect(phone.get_by_test_id("floor")).to_contain_text("María José Peña", timeout=SLOW)
     assert_spanish(phone, "phone during an item, on the speaker list")
 
     voters = [
@@ -117,8 +125,10 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
         staff,
     )
     api(base, f"/api/convenings/{code}/rounds/{ranked['id']}/open", {}, staff)
-    expect(phone.get_by_test_id("ballot")).to_be_visible()
-    expect(projector.get_by_test_id("round-title")).to_have_text("¿A dónde va primero el fondo?")
+    expect(phone.get_by_test_id("ballot")).to_be_visible(timeout=SLOW)
+    expect(projector.get_by_test_id("round-title")).to_have_text(
+        "¿A dónde va primero el fondo?", timeout=SLOW
+    )
     assert_spanish(phone, "ranked ballot")
     assert_spanish(projector, "projector during a round")
     ids = [option["id"] for option in ranked["options"]]
@@ -137,7 +147,7 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
         [f"{base}/api/convenings/{code}/projector", staff, show],
     )
     expect(projector.get_by_test_id("projector-decision")).to_have_text(
-        "Elegida: Alquiler.", timeout=15_000
+        "Elegida: Alquiler.", timeout=SLOW
     )
     projector.wait_for_timeout(800)  # the bars' transition
     assert_spanish(projector, "projector with the result")
@@ -161,14 +171,14 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
         body = {"title": title, "method": method, "options": [{"label": title}]}
         made = api(base, f"/api/convenings/{code}/rounds", body, staff)
         api(base, f"/api/convenings/{code}/rounds/{made['id']}/open", {}, staff)
-    expect(phone.get_by_test_id("ballot")).to_have_count(7)
+    expect(phone.get_by_test_id("ballot")).to_have_count(7, timeout=SLOW)
     assert_spanish(phone, "a ballot of each method")
     shoot(phone, "es-phone-ballots", full_page=True)
     assert_spanish(console, "console with open rounds")
 
     minutes = console.context.new_page()
     minutes.goto(f"{base}/c/{code}/minutes")
-    expect(minutes.get_by_text("Fondo de solidaridad").first).to_be_visible()
-    expect(minutes.get_by_text("Elegida: Alquiler.").first).to_be_visible()
+    expect(minutes.get_by_text("Fondo de solidaridad").first).to_be_visible(timeout=SLOW)
+    expect(minutes.get_by_text("Elegida: Alquiler.").first).to_be_visible(timeout=SLOW)
     assert_spanish(minutes, "minutes page")
     shoot(minutes, "es-minutes", full_page=True)

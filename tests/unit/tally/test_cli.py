@@ -33,6 +33,16 @@ def test_text_output_tennessee(capsys):
     assert knox.split() == ["Knoxville", "17", "32", "58*"]
 
 
+def test_text_output_in_spanish(capsys):
+    path = election_path("irv_condorcet_tennessee_textbook", "ballots.txt")
+    code, out, err = run(capsys, path, "--language", "es")
+    assert code == 0
+    assert out.startswith("Método: Segunda vuelta instantánea; puestos: 1; boletas: 100")
+    assert "Vuelta 1: Chattanooga queda fuera con 15 votos; 15 votos se transfieren a" in out
+    assert out.rstrip().endswith("Obtienen puesto: Knoxville")
+    assert run(capsys, path, "--language", "xx")[0] == 2
+
+
 def test_json_output_blt_defaults_to_stv_with_header_seats(capsys):
     code, out, _ = run(
         capsys, election_path("stv_opavote_scottish_example", "ballots.blt"), "--format", "json"
