@@ -35,7 +35,7 @@ def test_text_output_tennessee(capsys):
 
 def test_text_output_in_spanish(capsys):
     path = election_path("irv_condorcet_tennessee_textbook", "ballots.txt")
-    code, out, err = run(capsys, path, "--language", "es")
+    code, out, _err = run(capsys, path, "--language", "es")
     assert code == 0
     assert out.startswith("Método: Segunda vuelta instantánea; puestos: 1; boletas: 100")
     assert "Vuelta 1: Chattanooga queda fuera con 15 votos; 15 votos se transfieren a" in out
