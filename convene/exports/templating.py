@@ -132,8 +132,126 @@ def explainer(labels: dict) -> Explainer:
     return Explainer(labels, translations.gettext, translations.ngettext)
 
 
+def _counts(r: dict) -> dict[str, object]:
+    rows = (r.get("table") or {}).get("rows") or []
+    return {row["label"]: (row["cells"][0]["count"] if row["cells"] else 0) or 0 for row in rows}
+
+
+def _amount(value: object) -> float:
+    """A count as the table shows it (a number, or its text: "12", "1,234.5")."""
+    try:
+        return float(str(value).replace(",", "")) if value not in (None, "") else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _share(value: str | None, default: str) -> tuple[str, bool]:
+    share = (value or default).replace(" ", "")
+    return share, share == "1/2"
+
+
+def proposal_sentence(r: dict) -> str:
+    """The count of a yes/no, consent or gradients round in one sentence, in the minutes'
+    language, from its counts and rules (the engine's own sentence is English)."""
+    tr = get_translations()
+    counts = _counts(r)
+    if not counts:
+        return ""
+    quorate = r.get("quorum_met") is not False
+    passed = bool(r.get("passed"))
+    quorum = r.get("quorum")
+    if r["method"] == "consent":
+        blocks = _amount(counts.get("block", 0))
+        limit = r.get("stand_aside_limit") or "1/3"
+        text = tr.gettext("%(agree)s agree, %(aside)s stand aside, %(blocks)s") % {
+            "agree": counts.get("agree", 0),
+            "aside": counts.get("stand_aside", 0),
+            "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
+            % {"num": counts.get("block", 0)},
+        }
+        if not quorate:
+            return tr.gettext("No consent: the quorum of %(quorum)s was not met (%(counts)s).") % {
+                "quorum": quorum,
+                "counts": text,
+            }
+        if blocks:
+            return tr.gettext("No consent: %(counts)s. A single block stops the proposal.") % {
+                "counts": text
+            }
+        if not passed:
+            message = N_(
+                "No consent: %(counts)s; stand-asides must stay under %(limit)s of the ballots."
+            )
+            return tr.gettext(message) % {"counts": text, "limit": limit}
+        message = N_("Consent: %(counts)s; nobody blocks and stand-asides are under %(limit)s.")
+        return tr.gettext(message) % {"counts": text, "limit": limit}
+    if r["method"] == "yes_no":
+        yes = _amount(counts.get("yes", 0))
+        share, half = _share(r.get("threshold"), "1/2")
+        rule = tr.gettext("more than half") if half else tr.gettext("at least {share}")
+        rule = rule.replace("{share}", share)
+        text = tr.gettext("%(yes)s, %(no)s no, %(abstain)s abstaining") % {
+            "yes": tr.ngettext("%(num)s yes vote", "%(num)s yes votes", int(yes))
+            % {"num": counts.get("yes", 0)},
+            "no": counts.get("no", 0),
+            "abstain": counts.get("abstain", 0),
+        }
+        if not quorate:
+            return tr.gettext("Not passed: the quorum of %(quorum)s was not met (%(counts)s).") % {
+                "quorum": quorum,
+                "counts": text,
+            }
+        if passed:
+            message = N_("Passed with %(counts)s: yes is %(rule)s of the yes and no votes.")
+        else:
+            message = N_("Not passed with %(counts)s: yes needed %(rule)s of the yes and no votes.")
+        return tr.gettext(message) % {"counts": text, "rule": rule}
+    if r["method"] == "gradients":
+        levels = 3
+        share, half = _share(r.get("threshold"), "2/3")
+        if half:
+            rule = tr.gettext("no block and more than half at 1–%(levels)s") % {"levels": levels}
+        else:
+            rule = tr.gettext("no block and at least %(share)s at 1–%(levels)s") % {
+                "share": share,
+                "levels": levels,
+            }
+        text = ", ".join(
+            tr.gettext("%(n)s at %(level)s") % {"n": counts.get(str(level), 0), "level": level}
+            for level in range(1, 6)
+        )
+        blocks = _amount(counts.get("5", 0))
+        if not quorate:
+            message = N_("Not adopted: the quorum of %(quorum)s was not met (%(counts)s).")
+            return tr.gettext(message) % {"quorum": quorum, "counts": text}
+        if blocks:
+            return tr.gettext("Not adopted: %(blocks)s (%(counts)s).") % {
+                "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
+                % {"num": counts.get("5", 0)},
+                "counts": text,
+            }
+        if passed:
+            return tr.gettext("Adopted: %(rule)s (%(counts)s).") % {"rule": rule, "counts": text}
+        support = sum(_amount(counts.get(str(level), 0)) for level in range(1, levels + 1))
+        message = N_(
+            "Not adopted: support (1–%(levels)s) is %(support)s of %(total)s; "
+            "the rule is %(rule)s (%(counts)s)."
+        )
+        return tr.gettext(message) % {
+            "levels": levels,
+            "support": f"{support:g}",
+            "total": r.get("total") or f"{sum(_amount(v) for v in counts.values()):g}",
+            "rule": rule,
+            "counts": text,
+        }
+    return ""
+
+
 def round_sentences(r: dict) -> list[str]:
     """Every round of a minutes round in words, from its structured reasons."""
+    if r.get("method") in ONE_PROPOSAL and r.get("table"):
+        sentence = proposal_sentence(r)
+        return [sentence] if sentence else []
     story = r.get("story")
     if not story:
         return list((r.get("table") or {}).get("explanations") or [])

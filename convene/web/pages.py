@@ -27,7 +27,9 @@ from flask import (
 from flask_babel import get_locale, gettext
 
 from convene import i18n
-from convene.domain.convening import Role, normalise_join_code
+from convene.domain.convening import Role
+from convene.domain.demands import STATUS_NAMES
+from convene.domain.minutes import METHOD_NAMES, normalise_join_code
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
 from convene.services import convenings, lookup
 from convene.web.errors import error_body, status_of
@@ -257,6 +259,9 @@ def minutes(code: str):
         "minutes_console.html",
         code=code,
         token=token,
+        # The document keeps these in English; the page shows them in its language.
+        method_names=METHOD_NAMES,
+        status_names=STATUS_NAMES,
         console_url=url_for("pages.console", code=code),
     )
 

@@ -127,12 +127,37 @@ function section(title, ...children) {
   return h("section", { class: "minutes-section" }, h("h3", {}, title), ...children);
 }
 
+/** "2026-12-01" → "1 dic 2026" / "Dec 1, 2026" (a calendar day: no time zone shift). */
+function day(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  if (!y || !m || !d) return iso;
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale, { dateStyle: "medium", timeZone: "UTC" });
+}
+
+const ONE_PROPOSAL = new Set(["yes_no", "consent", "gradients"]);
+
+/** A closed round's outcome in the page's language (the document's `decision` is English). */
+function decision(round) {
+  if (ONE_PROPOSAL.has(round.method) && round.options.length) {
+    return t(round.passed ? "decision_passed" : "decision_not_passed", { proposal: round.options[0] });
+  }
+  const winners = round.winners || [];
+  if (!winners.length) return t("decision_none");
+  if (winners.length === 1) return t("decision_chosen", { option: winners[0] });
+  return t("decision_chosen_list", { options: winners.join(", ") });
+}
+
+function translated(prefix, key, fallback) {
+  const text = t(`${prefix}_${key}`);
+  return text === `${prefix}_${key}` ? fallback : text;
+}
+
 function roundBlock(round) {
   return h(
     "div",
     { class: "minutes-round", "data-testid": "minutes-round" },
-    h("p", { class: "minutes-round-title" }, t("round_line", { id: round.id, title: round.title, method: round.method_name, voted: round.voted })),
-    round.state === "closed" ? h("p", { class: `minutes-decision ${round.passed === false ? "is-not-passed" : ""}`.trim() }, round.decision) : h("p", { class: "muted" }, t("round_open")),
+    h("p", { class: "minutes-round-title" }, t("round_line", { id: round.id, title: round.title, method: translated("method", round.method, round.method_name), voted: round.voted })),
+    round.state === "closed" ? h("p", { class: `minutes-decision ${round.passed === false ? "is-not-passed" : ""}`.trim() }, decision(round)) : h("p", { class: "muted" }, t("round_open")),
   );
 }
 
@@ -163,7 +188,7 @@ function noteForm(item) {
 
 function actionText(action) {
   const line = t("action_line", { what: action.what, who: action.who });
-  return action.due ? `${line}, ${t("by_due", { due: action.due })}` : line;
+  return action.due ? `${line}, ${t("by_due", { due: day(action.due) })}` : line;
 }
 
 function itemBlock(item) {
@@ -177,7 +202,7 @@ function itemBlock(item) {
     h("p", { class: "muted minutes-times" }, times),
     item.notes ? h("div", { class: "minutes-notes", "data-testid": "minutes-notes" }, h("h4", {}, t("notes")), paragraphs(item.notes)) : null,
     item.demands.length
-      ? h("div", {}, h("h4", {}, t("demands")), h("ul", {}, item.demands.map((d) => h("li", {}, `${d.title} (${d.status})`))))
+      ? h("div", {}, h("h4", {}, t("demands")), h("ul", {}, item.demands.map((d) => h("li", {}, `${d.title} (${translated("status", d.status, d.status)})`))))
       : null,
     item.rounds.length ? h("div", {}, h("h4", {}, t("rounds")), item.rounds.map(roundBlock)) : null,
     item.actions.length
@@ -191,7 +216,7 @@ function renderDoc(doc) {
   const c = doc.convening;
   const a = doc.attendance;
   const meta = [
-    c.date ? `${t("date")}: ${c.date}` : null,
+    c.date ? `${t("date")}: ${day(c.date)}` : null,
     c.place ? `${t("place")}: ${c.place}` : null,
     doc.facilitators.length ? `${t("facilitators")}: ${doc.facilitators.join(", ")}` : null,
   ].filter(Boolean);
@@ -229,7 +254,7 @@ function renderActions(actions) {
             "li",
             { class: "action", "data-testid": "action" },
             h("span", { class: "action-what" }, action.what),
-            h("span", { class: "muted" }, [action.who, action.due ? t("by_due", { due: action.due }) : null, action.agenda_item].filter(Boolean).join(" · ")),
+            h("span", { class: "muted" }, [action.who, action.due ? t("by_due", { due: day(action.due) }) : null, action.agenda_item].filter(Boolean).join(" · ")),
           ),
         )
       : h("li", { class: "muted" }, t("no_actions")),

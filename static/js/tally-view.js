@@ -246,15 +246,25 @@ export function itemDecisions(state, item, t) {
   );
 }
 
+/** The count of a yes/no, consent or gradients round: each choice and its votes, in the
+ * page's language (the engine's own sentence is English). */
+function proposalCounts(round, result, r, t, locale) {
+  const parts = CHOICES[round.method].map((choice) => {
+    const label = round.method === "gradients" ? String(choice) : t(`choice_${choice}`);
+    return `${label}: ${num(r.tallies[String(choice)], locale)}`;
+  });
+  const quorate = !result.details || result.details.quorate !== false;
+  return `${parts.join(" · ")}${quorate ? "" : ` · ${t("quorum_missed")}`}`;
+}
+
 /**
  * What happened in round `index`, in one translated sentence built from the structure
- * (the engine's own `explanation` names options by their ids). Single-proposal methods
- * keep the engine's sentence, which has only counts.
+ * (the engine's own `explanation` names options by their ids).
  */
 export function roundSentence(round, result, index, t, locale) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
   if (!r) return "";
-  if (ONE_PROPOSAL.has(round.method)) return result.explanation || r.explanation || "";
+  if (ONE_PROPOSAL.has(round.method)) return proposalCounts(round, result, r, t, locale);
   const name = (id) => optionLabel(round, id);
   const votes = (id) => num(r.tallies[String(id)], locale);
   if (round.method === "schulze") {
