@@ -27,10 +27,10 @@ from flask import (
 from flask_babel import get_locale, gettext
 
 from convene import i18n
-from convene.domain.convening import Role
+from convene.domain.convening import Role, normalise_join_code
 from convene.domain.demands import STATUS_NAMES
-from convene.domain.minutes import METHOD_NAMES, normalise_join_code
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
+from convene.domain.minutes import METHOD_NAMES
 from convene.services import convenings, lookup
 from convene.web.errors import error_body, status_of
 from convene.web.links import external_url, links_for
