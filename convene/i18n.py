@@ -226,7 +226,6 @@ def _write(path: Path, catalogue: Catalog) -> None:
             width=0,
             no_location=True,
             sort_output=True,
-            ignore_obsolete=True,
             include_previous=False,
         )
 
@@ -240,7 +239,15 @@ def update(directory: Path = CATALOGUES) -> dict[str, int]:
     for language in languages(directory):
         path = po_path(language, directory)
         catalogue = _read(path, language)
+        # A string that left the code keeps its translation as obsolete (#~), so it comes
+        # back translated (a template that failed to parse for a moment loses nothing).
+        kept = {key: m.string for key, m in catalogue.obsolete.items() if m.string}
         catalogue.update(template, update_creation_date=False)
+        for message in catalogue:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if message.id and not any(forms) and key in kept:
+                message.string = kept[key]
         _write(path, catalogue)
         missing[language] = len(problems(language, template, directory))
     return missing
