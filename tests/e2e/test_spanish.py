@@ -23,7 +23,7 @@ ES = {"locale": "es-ES"}
 #: The machine may be busy: waits are generous (they end as soon as the text is there).
 SLOW = 20_000
 
-#: English words of the interface (whole words; none of them is also a Spanish word).
+#: English words of the interface (whole words; none is also Spanish: not "final", "min").
 ENGLISH = re.compile(
     r"\b(the|and|of|to|your|you|vote|votes|voted|voting|ballot|ballots|round|rounds|join|joined|"
     r"agenda|speaker|speakers|minutes|save|open|close|closed|connected|connecting|loading|live|"
@@ -31,9 +31,9 @@ ENGLISH = re.compile(
     r"result|chosen|passed|participants|people|settings|link|next|now|done|coming|nothing|"
     r"nobody|waiting|start|remove|copy|download|approval|score|consent|block|stand|agree|"
     r"disagree|abstain|yes|rank|ranked|seats|quota|turnout|present|elected|eliminated|notes|"
-    r"action|caucus|passcode|title|description|place|date|language|edit|draft|final|tap|drag|"
+    r"action|caucus|passcode|title|description|place|date|language|edit|draft|tap|drag|"
     r"receipt|recorded|secret|method|options|option|create|add|back|room|floor|list|point|"
-    r"order|question|clarifying|response|left|over|min|seconds|gradients|runoff|transferable)\b",
+    r"order|question|clarifying|response|left|over|seconds|gradients|runoff|transferable)\b",
     re.IGNORECASE,
 )
 
