@@ -117,7 +117,7 @@ def test_notes_actions_finalize_and_downloads(server, new_context, shoot):
         "Book the hall for January"
     )
     expect(minutes.get_by_test_id("minutes-actions")).to_have_text(
-        "Book the hall for January — Ben, by 2027-01-15"
+        "Book the hall for January — Ben, by Jan 15, 2027"
     )
     expect(minutes.get_by_test_id("minutes-item")).to_contain_text("Book the hall for January")
 
