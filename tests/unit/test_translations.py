@@ -23,7 +23,7 @@ def test_the_extraction_finds_python_template_and_minutes_strings():
 #: While the others still add strings (until the last translation pass of the day), a new
 #: string without its Spanish is reported, not failed. False from then on: every string a
 #: change adds must come with its translation in every offered language.
-STRINGS_MAY_WAIT = True
+STRINGS_MAY_WAIT = False
 
 
 @pytest.mark.parametrize("language", [lang for lang in load_config()["LANGUAGES"] if lang != "en"])
