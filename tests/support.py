@@ -172,7 +172,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                with urllib.request.urlopen(self.url + "/api/openapi.json", timeout=1):  # noqa: S310
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5):  # noqa: S310
                     return
             except OSError:
                 time.sleep(0.2)
