@@ -6,7 +6,7 @@ import { mountConsoleFloor } from "./floor-console.js";
 import { mountConsoleRounds } from "./rounds-console.js";
 import { mountProjectorControl } from "./projector-control.js";
 import { itemDecisions } from "./tally-view.js";
-import { caucusControl, mountConsoleDemands } from "./demands-console.js";
+import { caucusControl, caucusEditing, mountConsoleDemands } from "./demands-console.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { currentItem, nextItem, nowBody, timeboxText } from "./views.js";
@@ -465,7 +465,7 @@ function renderMembers(state, force = false) {
   const page = shown.slice(first, first + PAGE_SIZE);
   const twins = namesakes(all);
   const list = $("#members");
-  const key = JSON.stringify([page.map((m) => [m.id, m.name, m.caucus, m.role, connected.has(m.id), twins.get(m.id)]), ui.confirmMember, shown.length, all.length]);
+  const key = JSON.stringify([page.map((m) => [m.id, m.name, m.caucus, m.role, connected.has(m.id), twins.get(m.id)]), ui.confirmMember, caucusEditing(), shown.length, all.length]);
   // a caucus form open in a row follows its own state (demands-console.js): always rebuild then
   if (force || key !== people.shownKey || list.querySelector(".caucus-form")) {
     people.shownKey = key;

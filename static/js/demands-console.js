@@ -28,6 +28,11 @@ let shared = null; // {live, t, run, say} once mounted
 
 const caucusUi = { editing: null, draft: "" };
 
+/** The member whose caucus form is open (or null): part of what the people list shows. */
+export function caucusEditing() {
+  return caucusUi.editing;
+}
+
 /** A "Caucus" button, or the inline form to set it; null before the panel is mounted. */
 export function caucusControl(member) {
   if (!shared) return null;

@@ -273,6 +273,10 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
                 "data-option": option.id,
                 "data-testid": "rank-option",
                 "aria-pressed": place ? "true" : "false",
+                // The accessible name starts with the visible label (axe: label-content-name-mismatch).
+                "aria-label": place
+                  ? t("option_ranked", { option: option.label, place: ordinal(place, t, locale) })
+                  : t("option_not_ranked", { option: option.label }),
                 "aria-describedby": `rank-hint-${round.id}`,
                 onclick: () => {
                   if (!suppressClick) toggleRank(round, option.id);
@@ -280,8 +284,6 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
               },
               h("span", { class: "rank-badge", "aria-hidden": "true" }, place ? String(place) : ""),
               h("span", { class: "rank-option-label" }, option.label),
-              // The accessible name is the visible label, then the place (axe: label-content-name-mismatch).
-              h("span", { class: "visually-hidden" }, place ? t("ranked_suffix", { place: ordinal(place, t, locale) }) : t("not_ranked_suffix")),
             ),
           );
         }),
