@@ -124,6 +124,7 @@ def join(
     """A person joins a convening by its code. No account: the token is their identity."""
     token = new_token()
     code = normalise_join_code(code)
+    clean_line(name, "name", NAME_MAX)  # a bad name is refused before the passcode is tried
     # The passcode's PBKDF2 runs before the write lock, so joins do not queue behind it.
     with svc.read() as session:
         stored = session.execute(
