@@ -22,11 +22,27 @@ from convene.domain.convening import (
 from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.text import clean_line
+from convene.i18n import gettext_in
 from convene.services import demands, floor
 from convene.services.core import Services, convening_id_for_code, count_participants
 from convene.store import tables
 
 _CODE_ATTEMPTS = 20
+
+#: The names staff get when none is typed, kept in the convening's language (like an option
+#: label made from an amendment): the projector and the minutes show them to the whole room.
+CREATOR_NAME = N_("Facilitator")
+DEFAULT_NAMES = {
+    Role.FACILITATOR: N_("Co-facilitator"),
+    Role.OBSERVER: N_("Observer"),
+    Role.PROJECTOR: N_("Projector"),
+}
+
+
+def _default_names(role: Role) -> tuple[str, ...]:
+    return (
+        (CREATOR_NAME, DEFAULT_NAMES[role]) if role is Role.FACILITATOR else (DEFAULT_NAMES[role],)
+    )
 
 
 @dataclass(frozen=True)
@@ -79,14 +95,14 @@ def create_convening(
             facilitator = Member(
                 convening_id=convening.id,
                 role=Role.FACILITATOR,
-                name=name or "Facilitator",
+                name=name or gettext_in(convening.language, CREATOR_NAME),
                 token_hash=hash_token(facilitator_token),
                 joined_at=uow.now,
             )
             projector = Member(
                 convening_id=convening.id,
                 role=Role.PROJECTOR,
-                name="Projector",
+                name=gettext_in(convening.language, DEFAULT_NAMES[Role.PROJECTOR]),
                 token_hash=hash_token(projector_token),
                 joined_at=uow.now,
             )
@@ -105,12 +121,35 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
+        before = convening.language
         events = convening.update_settings(changes, svc.languages)
         events += demands.settings_changed(uow, convening, changes)
+        if convening.language != before:
+            events += _names_follow_language(uow, convening, before)
         uow.record(convening, actor, events)
         floor.rules_changed(uow, convening, actor, set(changes))
         uow.commit()
         return convening.public()
+
+
+def _names_follow_language(uow, convening: Convening, before: str) -> list[DomainEvent]:
+    """Staff still called by a default name ("Facilitator", "Projector") take it in the
+    convening's new language; a name someone typed stays as typed."""
+    events = []
+    staff = uow.session.execute(
+        select(Member).where(
+            tables.members.c.convening_id == convening.id,
+            tables.members.c.role.in_(list(DEFAULT_NAMES)),
+            tables.members.c.removed_at.is_(None),
+        )
+    ).scalars()
+    for member in staff:
+        for default in _default_names(member.role):
+            if member.name == gettext_in(before, default):
+                member.name = gettext_in(convening.language, default)
+                events.append(DomainEvent("participant.updated", member.public()))
+                break
+    return events
 
 
 def join(
@@ -162,18 +201,14 @@ def invite(svc: Services, actor: Actor, *, role: object, name: object = None) ->
         raise InvalidInput(
             N_("An invitation is for a facilitator, an observer or a projector."), field="role"
         )
-    default_names = {
-        Role.FACILITATOR: "Co-facilitator",
-        Role.OBSERVER: "Observer",
-        Role.PROJECTOR: "Projector",
-    }
     token = new_token()
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         member = Member(
             convening_id=convening.id,
             role=invited_role,
-            name=clean_line(name, "name", NAME_MAX, required=False) or default_names[invited_role],
+            name=clean_line(name, "name", NAME_MAX, required=False)
+            or gettext_in(convening.language, DEFAULT_NAMES[invited_role]),
             token_hash=hash_token(token),
             joined_at=uow.now,
         )

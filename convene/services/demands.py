@@ -33,6 +33,7 @@ from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import Round
 from convene.domain.text import clean_line
+from convene.i18n import gettext_in
 from convene.rendering import render_diff, render_markdown
 from convene.services.core import Services, UnitOfWork
 from convene.store import tables
@@ -845,13 +846,23 @@ def amendment_for_vote(
     return amendment, demand
 
 
-def amendment_label(uow: UnitOfWork, amendment: Amendment, demand: Demand) -> str:
-    """An amendment as a round's option: by whom, to what, and the start of its words."""
+def amendment_label(
+    uow: UnitOfWork, convening: Convening, amendment: Amendment, demand: Demand
+) -> str:
+    """An amendment as a round's option: by whom, to what, and the start of its words. Made
+    in the convening's language when the round is created and kept as is (the ballots were
+    cast on it; the projector and the minutes show it to the room)."""
     names = _amendment_name(uow, amendment, demand)
     words = " ".join(amendment.body.split())
     if len(words) > 60:
         words = words[:59].rstrip() + "…"
-    return f"Amendment by {names['author']} to “{names['title']}”: “{words}”"
+    return gettext_in(
+        convening.language,
+        N_("Amendment by %(author)s to “%(title)s”: “%(words)s”"),
+        author=names["author"],
+        title=names["title"],
+        words=words,
+    )
 
 
 def round_opened(

@@ -127,7 +127,7 @@ def _options(
             amendment, demand = demand_service.amendment_for_vote(
                 uow, convening, _id(value, "amendment_id")
             )
-            label = demand_service.amendment_label(uow, amendment, demand)
+            label = demand_service.amendment_label(uow, convening, amendment, demand)
             options.append(
                 RoundOption(label=label[:LABEL_MAX], position=0, amendment_id=amendment.id)
             )

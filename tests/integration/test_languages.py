@@ -298,3 +298,87 @@ def test_the_pdf_minutes_of_a_spanish_convening_are_in_spanish(app, spanish_meet
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert fonts
     assert all("DejaVu" in font or "Liberation" in font or "Noto" in font for font in fonts)
+
+
+# -- what the record keeps in the convening's language -------------------------------------
+
+
+@pytest.fixture
+def bilingual(app):
+    from sqlalchemy.orm import sessionmaker
+
+    from convene.services.core import Services
+    from tests.support import FakeClock
+
+    engine = app.extensions["convene.engine"]
+    services = Services(sessionmaker(engine, expire_on_commit=False), languages=("en", "es"))
+    services.clock = FakeClock()
+    return services
+
+
+def _staff_names(services, actor) -> dict[str, list[str]]:
+    from convene.services import live
+
+    names: dict[str, list[str]] = {}
+    for member in live.snapshot(services, actor)["members"]:
+        names.setdefault(member["role"], []).append(member["name"])
+    return {role: sorted(found) for role, found in names.items()}
+
+
+def test_default_staff_names_are_in_the_convening_language_and_follow_it(bilingual):
+    from convene.services import convenings
+
+    created = convenings.create_convening(bilingual, title="Asamblea del Valle", language="es")
+    fac = bilingual.authenticate(created.facilitator_token)
+    convenings.invite(bilingual, fac, role="observer")
+    convenings.invite(bilingual, fac, role="facilitator", name="Rosa Elena Díaz")
+    convenings.invite(bilingual, fac, role="facilitator")
+    assert _staff_names(bilingual, fac) == {
+        "facilitator": ["Persona cofacilitadora", "Persona facilitadora", "Rosa Elena Díaz"],
+        "observer": ["Persona observadora"],
+        "projector": ["Proyector"],
+    }
+    # A default name follows the language the facilitators choose; a typed name stays.
+    convenings.update_convening(bilingual, fac, language="en")
+    assert _staff_names(bilingual, fac) == {
+        "facilitator": ["Co-facilitator", "Facilitator", "Rosa Elena Díaz"],
+        "observer": ["Observer"],
+        "projector": ["Projector"],
+    }
+    convenings.update_convening(bilingual, fac, language="es")
+    assert _staff_names(bilingual, fac)["facilitator"][1] == "Persona facilitadora"
+
+
+def test_an_amendment_option_is_labelled_in_the_convening_language(bilingual):
+    from convene.services import convenings, demands, rounds
+
+    labels = {}
+    for language in ("es", "en"):
+        created = convenings.create_convening(bilingual, title="Asamblea", language=language)
+        fac = bilingual.authenticate(created.facilitator_token)
+        ines = bilingual.authenticate(
+            convenings.join(bilingual, code=created.code, name="Inés Ávila").token
+        )
+        demand = demands.propose(
+            bilingual, ines, title="Congelar los alquileres", body="Durante dos años."
+        )["id"]
+        demands.open_demand(bilingual, fac, demand_id=demand)
+        amendment = demands.amend(
+            bilingual, ines, demand_id=demand, passage="dos años", body="tres años"
+        )["id"]
+        made = rounds.create_round(
+            bilingual,
+            fac,
+            title="¿Tres años?",
+            method="consent",
+            options=[{"amendment_id": amendment}],
+        )
+        labels[language] = made["options"][0]["label"]
+        # Kept as made: the ballots are cast on it, whatever language comes later.
+        convenings.update_convening(bilingual, fac, language="en" if language == "es" else "es")
+        again = rounds.get_round(bilingual, fac, round_id=made["id"])
+        assert again["options"][0]["label"] == labels[language]
+    assert labels == {
+        "es": "Enmienda de Inés Ávila a «Congelar los alquileres»: «tres años»",
+        "en": "Amendment by Inés Ávila to “Congelar los alquileres”: “tres años”",
+    }
