@@ -66,8 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--overvote",
         choices=OVERVOTE,
         default="exhaust",
-        help="two or more candidates at one rank: the ballot stops there, or the rank is "
-        "skipped [exhaust]",
+        help="two or more candidates at one rank: the ballot stops there, the rank is "
+        "skipped, or (decided round by round) the ballot stops only if two or more of the "
+        "marked candidates are still in the count, else it counts for the one that is "
+        "[exhaust]",
+    )
+    rules.add_argument(
+        "--overvote-delimiter",
+        metavar="MARK",
+        help="CSV: a cell holding MARK (e.g. '|') lists several candidates marked at one "
+        "rank [none]",
     )
     rules.add_argument(
         "--max-skipped",
@@ -169,7 +177,12 @@ def run(args: argparse.Namespace) -> Result:
     suffixes = [x.lower() for x in path.suffixes if x.lower() != ".gz"]
     if fmt_hint is None and suffixes and suffixes[-1] == ".blt":
         fmt_hint = "blt"  # other names are detected from the content
-    bf = parse(read_text(path), fmt_hint, skip=tuple(args.skip))
+    bf = parse(
+        read_text(path),
+        fmt_hint,
+        skip=tuple(args.skip),
+        overvote_delimiter=args.overvote_delimiter or None,
+    )
     meta = bf.meta
     seats = args.seats if args.seats is not None else (bf.seats or 1)
     if seats < 1:

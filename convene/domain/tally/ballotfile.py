@@ -97,12 +97,18 @@ def detect_format(text: str) -> str:
     return "csv"
 
 
-def parse(text: str, fmt: str | None = None, *, skip: tuple[str, ...] = ()) -> BallotFile:
+def parse(
+    text: str,
+    fmt: str | None = None,
+    *,
+    skip: tuple[str, ...] = (),
+    overvote_delimiter: str | None = None,
+) -> BallotFile:
     fmt = fmt or detect_format(text)
     if fmt == "blt":
         return parse_blt(text)
     if fmt == "csv":
-        return parse_csv(text, skip=skip)
+        return parse_csv(text, skip=skip, overvote_delimiter=overvote_delimiter)
     if fmt == "txt":
         return parse_txt(text)
     if fmt == "cdf":
@@ -279,14 +285,18 @@ def _csv_meta(row: list[str], meta: dict) -> None:
             meta[key] = value
 
 
-def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
+def parse_csv(
+    text: str, *, skip: tuple[str, ...] = (), overvote_delimiter: str | None = None
+) -> BallotFile:
     """CSV ballots (see the module docstring), with the header and ``#key,value`` rows
     of Convene's export: ``#method``, ``#rule``, ``#seats``, ``#seed``, ``#title``,
     ``#candidates`` (the candidates in order), ``#withdrawn``; other ``#`` rows are
     comments. Header cells ``receipt``, ``name``, ``voter``, ``id`` are not candidates;
     ``count``/``weight`` is the ballot's weight; ``rank1``-style cells hold names in
     order of preference; any other named column is a candidate whose cells are marks
-    (approval 1/0, or scores)."""
+    (approval 1/0, or scores). ``overvote_delimiter`` (e.g. ``|``): a ranked cell holding
+    it lists several candidates marked at one rank, an overvote (``ballots`` stops there;
+    ``ranks`` keeps the names)."""
     skip_set = {s.strip().lower() for s in skip}
     reader = csv.reader(io.StringIO(text))
     ballots: dict[tuple[str, ...], Number] = {}
@@ -364,6 +374,7 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
                 continue
             names = []
             cells = []
+            stopped = False
             for col, cell in enumerate(row):
                 if col == weight_col or col in ignored:
                     continue
@@ -371,8 +382,19 @@ def parse_csv(text: str, *, skip: tuple[str, ...] = ()) -> BallotFile:
                 if not name or (skip_set and name.lower() in skip_set):
                     cells.append(())
                     continue
+                if overvote_delimiter and overvote_delimiter in name:
+                    marked = [n.strip() for n in name.split(overvote_delimiter) if n.strip()]
+                    cells.append(tuple(marked))
+                    for n in marked:
+                        order.setdefault(n)
+                    if len(set(marked)) > 1:
+                        stopped = True  # an overvote: the default rules stop here
+                    elif marked and not stopped:
+                        names.append(marked[0])
+                    continue
                 cells.append((name,))
-                names.append(name)
+                if not stopped:
+                    names.append(name)
                 if name not in order:
                     order[name] = None
             key = tuple(names)

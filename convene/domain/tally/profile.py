@@ -8,6 +8,16 @@ ballot of weight 3 counts exactly like three ballots of weight 1.
 Ranked ballots may repeat a candidate: for IRV and STV a repeat can never be
 reached (a ballot only moves past a candidate once that candidate is out), and
 Schulze keeps the first mention.
+
+An *overvote rank* is a :class:`frozenset` of candidates in a ranking: several candidates
+marked at one rank, counted under the rule "exhaust only if more than one marked candidate
+is still in the count" (RCTab's ``exhaustIfMultipleContinuing``). Whenever a ballot reaches
+that rank, it counts for the one marked candidate still in the count; if none is, it moves
+on to the next rank; if two or more are, the ballot is exhausted there. "In the count"
+means a candidate the ballot's vote could still go to: not withdrawn, excluded or (IRV,
+Scottish STV) elected; in Meek STV elected candidates stay in the count (they keep a share
+of every vote that reaches them); in Schulze nobody leaves, so the ballot ends at an
+overvote rank of two or more running candidates.
 """
 
 from __future__ import annotations
@@ -52,15 +62,73 @@ def check_weights(weights: Iterable[Number]) -> None:
             )
 
 
+def next_choice(key: Sequence, p: int, out: set) -> tuple[int, str | None]:
+    """From position ``p`` of a ranking with overvote ranks, the position and candidate the
+    ballot counts for next, skipping the candidates in ``out``; ``(len(key), None)`` when it
+    is exhausted (no choice left, or an overvote rank with two or more still in the count).
+    """
+    n = len(key)
+    while p < n:
+        c = key[p]
+        if c.__class__ is frozenset:
+            live = c - out
+            if len(live) > 1:
+                return n, None
+            if live:
+                (c,) = live
+                return p, c
+        elif c not in out:
+            return p, c
+        p += 1
+    return n, None
+
+
+def _names(keys: Iterable) -> tuple[set, bool]:
+    """Every name the rankings mention (overvote ranks opened), and whether any has one."""
+    names = set(chain.from_iterable(keys))
+    sets = [n for n in names if n.__class__ is frozenset]
+    if not sets:
+        return names, False
+    names.difference_update(sets)
+    names.update(chain.from_iterable(sets))
+    return names, True
+
+
+def resolve_overvotes(keys: Iterable, withdrawn: set, *, stop: bool = False) -> list[tuple]:
+    """Rankings with overvote ranks made ready to count: withdrawn candidates taken out of
+    every rank, an overvote rank left with one candidate becomes that candidate and one left
+    with none is dropped; a ranking whose first rank is still an overvote is exhausted
+    before round 1 (it ranks nobody). ``stop``: end each ranking at its first overvote rank
+    (Schulze, where everyone running stays in the count)."""
+    out = []
+    for key in keys:
+        resolved: list = []
+        for c in key:
+            if c.__class__ is frozenset:
+                live = c - withdrawn
+                if len(live) > 1:
+                    if stop or not resolved:
+                        break
+                    resolved.append(live)
+                elif live:
+                    resolved.extend(live)
+            elif c not in withdrawn:
+                resolved.append(c)
+        out.append(tuple(resolved))
+    return out
+
+
 def prepare_ranked(
     ballots: Mapping[Sequence[str], Number] | Iterable[Sequence[str]],
     candidates: Sequence[str],
     withdrawn: Iterable[str] = (),
+    *,
+    stop_at_overvote: bool = False,
 ) -> tuple[list[tuple[str, ...]], list[Number]]:
     """Validate a ranked profile; returns parallel lists of rankings and weights.
 
     Withdrawn candidates are removed from every ranking; any other name that is
-    not a candidate is an error.
+    not a candidate is an error. Overvote ranks are resolved by :func:`resolve_overvotes`.
     """
     if len(set(candidates)) != len(candidates):
         raise BallotError("candidate ids must be unique")
@@ -78,11 +146,13 @@ def prepare_ranked(
     withdrawn = set(withdrawn)
     # issuperset walks the names without building a set of them (the common, valid case)
     if not set(candidates).difference(withdrawn).issuperset(chain.from_iterable(keys)):
-        names = set(chain.from_iterable(keys))
+        names, overvotes = _names(keys)
         unknown = names - set(candidates) - withdrawn
         if unknown:
             raise BallotError(f"ballots rank unknown candidate(s): {', '.join(sorted(unknown))}")
-        if withdrawn & names:
+        if overvotes:
+            keys = resolve_overvotes(keys, withdrawn, stop=stop_at_overvote)
+        elif withdrawn & names:
             keys = [tuple(c for c in k if c not in withdrawn) for k in keys]
     return keys, weights
 
@@ -92,13 +162,14 @@ def file_ranked(
     candidates: Sequence[str],
     running: Sequence[str],
     withdrawn: set[str],
-) -> tuple[list[Sequence[str]], list[Number], bool, list[list[int]], list[int]]:
+) -> tuple[list[Sequence[str]], list[Number], bool, list[list[int]], list[int], bool]:
     """Validate a ranked profile (as :func:`prepare_ranked`) and file every group.
 
-    Returns ``(keys, weights, all_int, piles, empty)``: ``piles[i]`` lists the indices
-    of the groups whose first choice is ``running[i]``, ``empty`` those ranking nobody
-    (after withdrawals), ``all_int`` whether every weight is an ``int``. ``running`` is
-    ``candidates`` without ``withdrawn``.
+    Returns ``(keys, weights, all_int, piles, empty, overvotes)``: ``piles[i]`` lists the
+    indices of the groups whose first choice is ``running[i]``, ``empty`` those ranking
+    nobody (after withdrawals), ``all_int`` whether every weight is an ``int``,
+    ``overvotes`` whether a ranking has an overvote rank (then moving a ballot on takes
+    :func:`next_choice`). ``running`` is ``candidates`` without ``withdrawn``.
 
     The checks, their errors and their order are those of :func:`prepare_ranked`; only
     the work differs. Groups are filed first, by ``key[0]``: when that fails (a first
@@ -127,13 +198,16 @@ def file_ranked(
         weights = list(grouped.values())
         all_int = True
         filed = _file(keys, place, empty)
+    overvotes = False
     # issuperset walks the names without building a set of them (the common, valid case)
     if not filed or not set(running).issuperset(chain.from_iterable(keys)):
-        names = set(chain.from_iterable(keys))
+        names, overvotes = _names(keys)
         unknown = names - set(candidates) - withdrawn
         if unknown:
             raise BallotError(f"ballots rank unknown candidate(s): {', '.join(sorted(unknown))}")
-        if withdrawn & names:
+        if overvotes:
+            keys = resolve_overvotes(keys, withdrawn)
+        elif withdrawn & names:
             keys = [tuple(c for c in k if c not in withdrawn) for k in keys]
         for pile in piles:
             pile.clear()
@@ -143,7 +217,7 @@ def file_ranked(
                 place[key[0]](g)
             else:
                 empty.append(g)
-    return keys, weights, all_int, piles, empty
+    return keys, weights, all_int, piles, empty, overvotes
 
 
 def _file(keys: list, place: dict[str, Callable], empty: list[int]) -> bool:

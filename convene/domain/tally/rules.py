@@ -7,7 +7,13 @@ in force are printed with the result (``details["rules"]``):
 
 ``overvote`` (two or more candidates marked at one rank, or the ``overvote_label`` mark)
     ``"exhaust"`` (default): the ballot stops there; ``"skip"``: that rank is passed over
-    and the next one counts.
+    and the next one counts; ``"exhaust_if_multiple_continuing"`` (RCTab's
+    ``exhaustIfMultipleContinuing``): decided in the count, round by round, each time the
+    ballot reaches that rank: it counts for the one marked candidate still in the count,
+    moves on if none is, and stops if two or more are (the rank stays in the ranking as a
+    ``frozenset``, see :mod:`convene.domain.tally.profile`). It needs the marked names:
+    the ``overvote_label`` mark, which does not say who was marked, is refused under it
+    (as RCTab refuses it).
 ``max_skipped`` (a rank with no mark, or the ``undervote_label`` mark, is a skip)
     ``None`` (default): skips are passed over; ``N``: the ballot stops at the (N+1)th
     consecutive skip (RCTab's "maximum number of skipped rankings allowed").
@@ -30,7 +36,8 @@ from dataclasses import asdict, dataclass
 
 from convene.domain.tally.profile import BallotError
 
-OVERVOTE = ("exhaust", "skip")
+OVERVOTE = ("exhaust", "skip", "exhaust_if_multiple_continuing")
+IN_THE_COUNT = "exhaust_if_multiple_continuing"
 DUPLICATES = ("skip", "exhaust")
 WRITE_INS = ("error", "drop")
 
@@ -61,8 +68,9 @@ class BallotRules:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def ranking(self, ranks: Sequence[Sequence[str]], candidates: set[str]) -> tuple[str, ...]:
-        """The ranking that counts, from one ballot's marks rank by rank."""
+    def ranking(self, ranks: Sequence[Sequence[str]], candidates: set[str]) -> tuple:
+        """The ranking that counts, from one ballot's marks rank by rank (under
+        ``exhaust_if_multiple_continuing`` an overvote rank is a ``frozenset`` of names)."""
         out: list[str] = []
         seen: set[str] = set()
         skipped = 0
@@ -82,6 +90,24 @@ class BallotRules:
                     continue
                 elif mark not in marks:
                     marks.append(mark)
+            if over and self.overvote == IN_THE_COUNT:
+                raise BallotError(
+                    f"the {self.overvote_label!r} mark does not say which candidates were "
+                    f"marked: the overvote rule {IN_THE_COUNT} needs their names"
+                )
+            if len(marks) > 1 and self.overvote == IN_THE_COUNT:
+                # a candidate marked at an earlier rank is out of the count by the time the
+                # ballot reaches this one: only a repeat that stops the ballot matters
+                if self.duplicates == "exhaust" and seen.intersection(marks):
+                    break
+                fresh = [m for m in marks if m not in seen]
+                seen.update(fresh)
+                skipped = 0
+                if len(fresh) > 1:
+                    out.append(frozenset(fresh))
+                elif fresh:
+                    out.append(fresh[0])
+                continue
             if over or len(marks) > 1:
                 if self.overvote == "exhaust":
                     break
@@ -107,7 +133,9 @@ def apply_rules(
     candidates: Sequence[str],
     rules: BallotRules,
 ) -> dict[tuple[str, ...], object]:
-    """``(ranks, weight)`` pairs → the counted profile ``ranking → weight``."""
+    """``(ranks, weight)`` pairs → the counted profile ``ranking → weight`` (its rankings
+    may hold overvote ranks, ``frozenset`` s, under ``exhaust_if_multiple_continuing``:
+    :func:`convene.domain.tally.count` counts them as that rule says)."""
     names = set(candidates)
     profile: dict = {}
     for ranks, weight in ballots:

@@ -34,7 +34,7 @@ def count_schulze(
     running = [c for c in candidates if c not in withdrawn]
     if not running:
         raise BallotError("Schulze needs at least one candidate")
-    keys, weights = prepare_ranked(ballots, candidates, withdrawn)
+    keys, weights = prepare_ranked(ballots, candidates, withdrawn, stop_at_overvote=True)
     d = pairwise_matrix(keys, weights, running)
     p = strongest_paths(d, running)
     ties = TieBreaker(seed, candidates, order=tie_order)

@@ -41,7 +41,7 @@ from fractions import Fraction
 from itertools import compress, repeat
 from operator import floordiv, gt, mul
 
-from convene.domain.tally.profile import BallotError, file_ranked, prepare_ranked
+from convene.domain.tally.profile import BallotError, file_ranked, next_choice, prepare_ranked
 from convene.domain.tally.result import Number, Result, Round, Transfer
 from convene.domain.tally.ties import TieBreaker
 
@@ -101,7 +101,8 @@ class _Votes(dict):
 
 
 def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
-    keys, weights, all_int, piles, _ = filed  # groups ranking nobody are not valid votes
+    # groups ranking nobody are not valid votes
+    keys, weights, all_int, piles, _, overvotes = filed
     scale = SCOTTISH_SCALE
     n_groups = len(keys)
     weight_of = weights.__getitem__
@@ -174,17 +175,26 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         sizes = list(map(len, piles))
         ex_size = len(exhausted_pile)
         exhaust = exhausted_pile.append
-        for g in pile:
-            key = keys[g]
-            p = pos[g] + 1
-            n = len(key)
-            while p < n and key[p] in out:
-                p += 1
-            if p < n:
-                pos[g] = p
-                place[key[p]](g)
-            else:
-                exhaust(g)
+        if overvotes:  # rankings with overvote ranks (see profile.next_choice)
+            for g in pile:
+                p, target = next_choice(keys[g], pos[g] + 1, out)
+                if target is None:
+                    exhaust(g)
+                else:
+                    pos[g] = p
+                    place[target](g)
+        else:
+            for g in pile:
+                key = keys[g]
+                p = pos[g] + 1
+                n = len(key)
+                while p < n and key[p] in out:
+                    p += 1
+                if p < n:
+                    pos[g] = p
+                    place[key[p]](g)
+                else:
+                    exhaust(g)
         moved: dict[str | None, int] = {}
         for j in compress(every, map(gt, map(len, piles), sizes)):
             target = running[j]
@@ -330,6 +340,13 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
         for key, w in groups:
             prefix = []
             for c in key:
+                if c.__class__ is frozenset:  # an overvote rank: elected ones are in the count
+                    live = [x for x in c if state[x] != "excluded"]
+                    if len(live) > 1:
+                        break  # exhausted here
+                    if not live:
+                        continue
+                    c = live[0]
                 st = state[c]
                 if st == "excluded" or c in prefix:
                     continue

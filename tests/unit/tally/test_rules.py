@@ -192,3 +192,183 @@ def test_burlington_2009_with_batch_elimination_has_the_official_three_rounds(ca
     final = {k: v["exact"] for k, v in result["rounds"][2]["tallies"].items()}
     assert final == {"Kurt Wright": "4060", "Bob Kiss": "4313"}  # the file's known 1-vote gap
     assert result["winners"] == ["Bob Kiss"]
+
+
+# -- overvotes decided in the count: "exhaust if multiple continuing" ---------------------------
+
+AB = frozenset({"B", "C"})
+
+
+def _tallies(result):
+    return [{k: str(v) for k, v in r.tallies.items()} for r in result.rounds]
+
+
+def test_an_overvote_rank_counts_for_the_one_marked_candidate_still_in_the_count():
+    # C goes first; when A goes, A's ballots reach {B, C}: only B is still in the count
+    ballots = {("A", AB): 3, ("B",): 6, ("C",): 2, ("D",): 4}
+    result = count("irv", ballots, ["A", "B", "C", "D"])
+    assert result.rounds[0].eliminated == ["C"]
+    assert result.rounds[1].eliminated == ["A"]
+    assert _tallies(result)[2] == {"B": "9", "D": "4"}
+    assert result.rounds[2].exhausted == 2  # C's own ballots only
+    # the same ballots with the overvote read before round 1 (exhaust): the 3 are lost
+    strict = count("irv", {("A",): 3, ("B",): 6, ("C",): 2, ("D",): 4}, ["A", "B", "C", "D"])
+    assert _tallies(strict)[2] == {"B": "6", "D": "4"}
+
+
+def test_an_overvote_rank_with_two_candidates_still_in_the_count_exhausts():
+    ballots = {("A", AB, "D"): 3, ("B",): 5, ("C",): 4, ("D",): 1}
+    result = count("irv", ballots, ["A", "B", "C", "D"])
+    assert result.rounds[0].eliminated == ["D"]
+    assert result.rounds[1].eliminated == ["A"]
+    # B and C are both in the count when A's ballots reach them: exhausted, D never reached
+    assert result.rounds[2].exhausted == 1 + 3
+    assert _tallies(result)[2] == {"B": "5", "C": "4"}
+    # an overvote at the first rank exhausts before round 1; a withdrawn candidate is out
+    first = count("irv", {(AB, "A"): 2, ("A",): 1, ("B",): 1}, ["A", "B", "C"])
+    assert first.rounds[0].exhausted == 2
+    gone = count("irv", {(AB, "A"): 2, ("A",): 1}, ["A", "B", "C"], withdrawn=["C"])
+    assert _tallies(gone)[0] == {"A": "1", "B": "2"}
+    # with every marked candidate out, the ballot moves on to its next rank
+    moved = count(
+        "irv", {("A",): 4, ("E",): 4, ("D", AB, "A"): 3, ("B",): 1, ("C",): 2}, list("ABCDE")
+    )
+    assert [r.eliminated for r in moved.rounds[:3]] == [["B"], ["C"], ["D"]]
+    assert _tallies(moved)[3] == {"A": "7", "E": "4"}
+
+
+def test_stv_overvote_ranks_scottish_and_meek():
+    # Scottish: elected candidates are out of the count, so {A, B} with A elected counts
+    # for B at the surplus; Meek: an elected candidate is still in the count, so it exhausts
+    ballots = {("A", frozenset({"A2", "B"})): 10, ("B",): 3, ("C",): 4, ("D",): 2}
+    cands = ["A", "A2", "B", "C", "D"]
+    scottish = count("stv", ballots, cands, seats=2)
+    assert scottish.rounds[0].elected == ["A"]  # quota 7
+    # the surplus of 3 reaches {A2, B}: both in the count (A2 hopeful), so it exhausts
+    assert scottish.rounds[1].exhausted == 3
+    elected_first = {("A", frozenset({"A", "B"}), "C"): 10, ("B",): 3, ("C",): 4, ("D",): 2}
+    again = count("stv", elected_first, ["A", "B", "C", "D"], seats=2)
+    # {A, B} once A is elected: only B is in the count, the surplus goes to B
+    assert again.rounds[1].tallies["B"] == 6
+    meek = count("stv", elected_first, ["A", "B", "C", "D"], seats=2, rule="meek")
+    # Meek keeps A in the count: {A, B} has two, the surplus exhausts and B stays at 3
+    assert meek.rounds[1].tallies["B"] == 3
+    assert meek.rounds[1].exhausted > 0
+
+
+def test_schulze_ends_a_ballot_at_an_overvote_of_two_running_candidates():
+    ballots = {("A", AB): 3, ("B", "C"): 2, ("C", "B"): 2}
+    result = count("schulze", ballots, ["A", "B", "C"])
+    plain = count("schulze", {("A",): 3, ("B", "C"): 2, ("C", "B"): 2}, ["A", "B", "C"])
+    assert result.details["pairwise"] == plain.details["pairwise"]
+    withdrawn = count("schulze", ballots, ["A", "B", "C"], withdrawn=["C"])
+    assert withdrawn.details["pairwise"]["B"]["A"] == 4 - 0  # {B, C} without C is B
+
+
+def test_ballot_rules_make_overvote_ranks_under_the_rule():
+    rules = BallotRules(overvote="exhaust_if_multiple_continuing")
+    assert rules.ranking([("Ana",), ("Ben", "Cy"), ("Cy",)], CANDS) == (
+        "Ana",
+        frozenset({"Ben", "Cy"}),
+    )
+    # a candidate already marked earlier is dropped from the overvote rank
+    assert rules.ranking([("Ana",), ("Ana", "Ben")], CANDS) == ("Ana", "Ben")
+    stop = BallotRules(overvote="exhaust_if_multiple_continuing", duplicates="exhaust")
+    assert stop.ranking([("Ana",), ("Ana", "Ben")], CANDS) == ("Ana",)
+    with pytest.raises(BallotError, match="needs their names"):
+        rules.ranking([("overvote",), ("Cy",)], CANDS)
+
+
+def _reference_irv(ballots, candidates):
+    """RCTab's way, independently: every round each ballot not yet exhausted is read again
+    from its first rank (an exhausted one stays exhausted); None on a tie (not compared)."""
+    continuing = list(candidates)
+    rounds = []
+    gone = set()
+    while True:
+        tallies = dict.fromkeys(continuing, 0)
+        exhausted = 0
+        for ranks, weight in ballots.items():
+            target = None
+            if ranks in gone:
+                exhausted += weight
+                continue
+            for rank in ranks:
+                marks = list(rank) if isinstance(rank, frozenset) else [rank]
+                live = [m for m in marks if m in continuing]
+                if len(live) > 1:
+                    break
+                if live:
+                    target = live[0]
+                    break
+            if target is None:
+                exhausted += weight
+                gone.add(ranks)
+            else:
+                tallies[target] += weight
+        rounds.append((tallies, exhausted))
+        top = max(tallies.values())
+        if 2 * top > sum(tallies.values()) or len(tallies) == 1:
+            return rounds
+        low = min(tallies.values())
+        losers = [c for c in continuing if tallies[c] == low]
+        if len(losers) > 1:
+            return None  # a tie: not compared
+        continuing.remove(losers[0])
+
+
+def test_property_overvote_ranks_match_a_round_by_round_rescan():
+    from hypothesis import assume, given, settings
+    from hypothesis import strategies as st
+
+    names = ["A", "B", "C", "D", "E"]
+    rank = st.one_of(
+        st.sampled_from(names),
+        st.frozensets(st.sampled_from(names), min_size=2, max_size=3),
+    )
+    ranking = st.lists(rank, min_size=1, max_size=4).map(tuple)
+    profiles = st.dictionaries(ranking, st.integers(1, 40), min_size=2, max_size=10)
+
+    @settings(max_examples=200, deadline=None)
+    @given(profiles)
+    def check(ballots):
+        expected = _reference_irv(ballots, names)
+        assume(expected is not None)
+        result = count("irv", ballots, names)
+        got = [({c: int(v) for c, v in r.tallies.items()}, int(r.exhausted)) for r in result.rounds]
+        assert got == [({c: v for c, v in t.items()}, e) for t, e in expected]
+
+    check()
+
+
+def test_convene_tally_exhaust_if_multiple_continuing_from_cdf_and_csv(tmp_path, capsys):
+    # Ana 3, Ben 2 (+2 overvoted Ben/Cy, then Cy), Cy 1 (+ a skip then Cy)
+    ballots = [[["Ana"]]] * 3 + [[["Ben"]]] * 2 + [[["Ben", "Cy"], ["Cy"]]] * 2 + [[[], ["Cy"]]]
+    cdf = tmp_path / "cvr.json"
+    cdf.write_text(json.dumps(_cdf(ballots)))
+    result = run_json(capsys, cdf, "--overvote", "exhaust_if_multiple_continuing")
+    assert result["details"]["rules"]["overvote"] == "exhaust_if_multiple_continuing"
+    # round 1: the overvote has Ben and Cy in the count: 2 exhausted; Cy (1) goes
+    assert result["rounds"][0]["exhausted"]["exact"] == "2"
+    assert result["rounds"][0]["eliminated"] == ["Cy"]
+    csv_file = tmp_path / "ballots.csv"
+    csv_file.write_text(
+        "#candidates,Ana,Ben,Cy\nrank1,rank2\n"
+        + "Ana\n" * 3
+        + "Ben\n" * 2
+        + "Ben|Cy,Cy\n" * 2
+        + ",Cy\n"
+    )
+    same = run_json(
+        capsys,
+        csv_file,
+        "--overvote",
+        "exhaust_if_multiple_continuing",
+        "--overvote-delimiter",
+        "|",
+    )
+    assert same["rounds"] == result["rounds"]
+    rule = "exhaust_if_multiple_continuing"
+    code = tallycli.main([str(csv_file), "--overvote", rule, "--overvote-label", "Ben|Cy"])
+    assert code == 2
+    assert "needs their names" in capsys.readouterr().err
