@@ -283,6 +283,104 @@ def test_the_recount_is_the_same_on_another_installation(services, engine, tmp_p
         other.dispose()
 
 
+def _add_round(svc: Services, code: str, fac, case) -> int:
+    """One more round of ``case`` in the convening ``code``, voted by new participants."""
+    method, rule, seats, n, cast, weights = case
+    people = []
+    for i, weight in enumerate(weights):
+        person = convenings.join(svc, code=code, name=f"Votante {len(_JOINED)} {i} Ñúñez")
+        actor = svc.authenticate(person.token)
+        if weight != 1:
+            convenings.set_vote_weight(svc, fac, member_id=actor.member_id, vote_weight=weight)
+        people.append(actor)
+    _JOINED.append(code)
+    made = rounds.create_round(
+        svc,
+        fac,
+        title=f"Round {len(_JOINED)}: which campaign comes first, and who leads it?",
+        method=method,
+        rule=rule,
+        seats=seats if method in ("stv", "approval", "score") else None,
+        options=[{"label": label} for label in LABELS[:n]],
+    )
+    ids = [o["id"] for o in made["options"]]
+    rounds.open_round(svc, fac, round_id=made["id"])
+    for actor, ballot in zip(people, cast, strict=True):
+        rounds.cast_ballot(svc, actor, round_id=made["id"], **_ballot(ballot, ids))
+    rounds.close_round(svc, fac, round_id=made["id"])
+    return made["id"]
+
+
+_JOINED: list[str] = []
+
+
+def _round_ids(svc: Services, code: str) -> list[int]:
+    with svc.read() as session:
+        convening_id = session.execute(
+            select(tables.convenings.c.id).where(tables.convenings.c.code == code)
+        ).scalar_one()
+        return list(
+            session.execute(
+                select(tables.rounds.c.id)
+                .where(tables.rounds.c.convening_id == convening_id)
+                .order_by(tables.rounds.c.id)
+            ).scalars()
+        )
+
+
+def _installation(template, folder: Path):
+    engine = make_engine(template.fresh(folder))
+    return engine, Services(
+        make_session_factory(engine), publisher=RecordingPublisher(), clock=FakeClock()
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(cases=st.lists(meetings(), min_size=1, max_size=3))
+def test_export_then_import_elsewhere_gives_the_same_result_round_by_round(
+    request, tmp_path_factory, cases
+):
+    """For random meetings of one to three rounds: ``convene export``, then ``import`` into
+    a fresh installation (where every option id is new) gives, round by round, the same
+    result (options by label), the same result when its imported ballots are counted again
+    with the stored seed, and the same result from each of its exports through ``convene
+    tally``."""
+    template = request.getfixturevalue("_sqlite_template")
+    here, svc = _installation(template, tmp_path_factory.mktemp("here"))
+    tmp = tmp_path_factory.mktemp("elsewhere")
+    there, elsewhere = _installation(template, tmp)
+    try:
+        created = convenings.create_convening(
+            svc, title="Asamblea de barrio", facilitator_name="Zoë"
+        )
+        fac = svc.authenticate(created.facilitator_token)
+        for case in cases:
+            _add_round(svc, created.code, fac, case)
+        originals = [_load(svc, i)[0] for i in _round_ids(svc, created.code)]
+        archive = json.loads(json.dumps(export_convening(here, created.code)))  # as a file
+        # a meeting there first, with more options than any round, so every id is new
+        _meeting(elsewhere, ("irv", None, 1, 8, [{"ranking": [0]}], [1]))
+        new_code = import_convening(there, archive)
+        moved_ids = _round_ids(elsewhere, new_code)
+        assert len(moved_ids) == len(originals)
+        for original, moved_id in zip(originals, moved_ids, strict=True):
+            moved, moved_ballots = _load(elsewhere, moved_id)
+            assert {o.id for o in moved.options}.isdisjoint({o.id for o in original.options})
+            expected = _by_label(original.result, original.result["labels"])
+            assert _by_label(moved.result, moved.result["labels"]) == expected
+            with elsewhere.read() as session:
+                fresh = moved.tally(rounds.profile_of(session, moved), moved.seed)
+            assert _by_label(moved.result_json(fresh), moved.result["labels"]) == expected
+            _recounts_exactly(moved, moved_ballots, tmp)
+    finally:
+        here.dispose()
+        there.dispose()
+
+
 def test_the_minutes_name_tied_options_show_hashes_and_a_recount_that_works(services, tmp_path):
     """Markdown, HTML, PDF text and JSON: ties by label, each export's SHA-256, and the
     printed command, run on the downloaded file, re-counts the meeting's result."""
