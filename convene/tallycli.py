@@ -21,12 +21,12 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from convene.domain.minutes import METHOD_NAMES
+from convene.domain.minutes import METHOD_NAMES, RULE_NAMES, TIE_HOW_NAMES
 from convene.domain.tally import BallotError, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
 from convene.domain.tally.explain import Explainer
-from convene.domain.tally.result import fmt
 from convene.domain.tally.rules import DUPLICATES, OVERVOTE, WRITE_INS, BallotRules, apply_rules
+from convene.numbers import formatter
 
 FILE_METHODS = ("irv", "stv", "schulze", "approval", "score")
 PROG = "convene tally"
@@ -277,7 +277,7 @@ def main(argv: Sequence[str]) -> int:
     text = (
         json.dumps(_json_result(result), indent=1, ensure_ascii=False) + "\n"
         if args.output == "json"
-        else render_text(result, translations=translations)
+        else render_text(result, translations=translations, language=args.language)
     )
     try:
         sys.stdout.write(text)
@@ -321,10 +321,16 @@ def _translations(language: str) -> gettext.NullTranslations | None:
 
 
 def render_text(
-    result: Result, width: int = 110, translations: gettext.NullTranslations | None = None
+    result: Result,
+    width: int = 110,
+    translations: gettext.NullTranslations | None = None,
+    language: str = "en",
 ) -> str:
+    """The count as a table and sentences, in ``translations``' words and with ``language``'s
+    numbers (1,234.5 in English, 1.234,5 in Spanish)."""
     translations = translations or gettext.NullTranslations()
     _ = translations.gettext
+    fmt = formatter(language)
     out: list[str] = []
     title = result.details.get("title")
     if title:
@@ -332,7 +338,7 @@ def render_text(
     method = _(METHOD_NAMES[result.method]) if result.method in METHOD_NAMES else result.method
     head = _("Method: %(method)s") % {"method": method}
     if result.rule and result.rule != result.method:
-        head += f" ({result.rule})"
+        head += f" ({_(RULE_NAMES.get(result.rule, result.rule))})"
     head += _("; seats: %(seats)s; ballots: %(ballots)s") % {
         "seats": result.seats,
         "ballots": fmt(result.total),
@@ -361,7 +367,7 @@ def render_text(
         return fmt(rnd.tallies[row]) + mark
 
     def round_name(number: int) -> str:
-        return _("Round %(n)s") % {"n": number}
+        return _("Round %(n)s") % {"n": fmt(number)}
 
     col_w = max([len(cell(r, row)) for r in result.rounds for row in rows] + [len(round_name(10))])
     per_line = max(1, (width - label_w - 2) // (col_w + 2))
@@ -383,7 +389,7 @@ def render_text(
     out.append(_("* elected   x eliminated"))
     out.append("")
     data = result.to_dict()
-    explain = Explainer(gettext=translations.gettext, ngettext=translations.ngettext)
+    explain = Explainer(gettext=translations.gettext, ngettext=translations.ngettext, number=fmt)
     for i, rnd in enumerate(result.rounds):
         out.append(f"{round_name(rnd.number)}: {explain.round(data, i)}")
     if result.tie_breaks:
@@ -391,8 +397,8 @@ def render_text(
         out.append(_("Ties broken:"))
         for t in data["tie_breaks"]:
             line = _("round %(n)s (%(how)s): %(text)s") % {
-                "n": t["round"],
-                "how": t["how"],
+                "n": fmt(t["round"]),
+                "how": _(TIE_HOW_NAMES.get(t["how"], t["how"])),
                 "text": explain.tie(t),
             }
             out.append(f"  {line}")

@@ -34,6 +34,15 @@ METHOD_NAMES = {
     "consent": N_("Consent"),
     "gradients": N_("Gradients of agreement"),
 }
+#: The STV rules by name.
+RULE_NAMES = {"scottish": N_("Scottish rules"), "meek": N_("Meek's method")}
+#: How a tie was broken (a tie break's ``how``).
+TIE_HOW_NAMES = {
+    "lookback": N_("looking back"),
+    "lot": N_("by lot"),
+    "order": N_("by the published order"),
+    "facilitator": N_("by a lot drawn in the room"),
+}
 EXPORT_NAMES = {
     "csv": N_("Ballots (CSV)"),
     "blt": N_("Ballots (BLT)"),

@@ -7,6 +7,7 @@ request's language; outside an application (the command line) it is the English 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from markupsafe import Markup
 
 from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import N_
-from convene.domain.minutes import duration
+from convene.domain.minutes import RULE_NAMES, duration
 from convene.domain.tally.explain import Explainer
+from convene.numbers import exact, formatter
 from convene.rendering import render_diff
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
@@ -57,10 +59,6 @@ def _time(value: str | None) -> str:
     return format_time(moment, "short", tzinfo=UTC, locale=_locale())
 
 
-#: The STV rules by name.
-_RULE_NAMES = {"scottish": N_("Scottish rules"), "meek": N_("Meek's method")}
-
-
 def _tr(value: str | None) -> str:
     """A word the document keeps in English (a method's name, a status) in the language of
     the minutes: the words are marked with N_() where they are defined."""
@@ -74,7 +72,13 @@ def _status(value: str | None) -> str:
 
 
 def _rule(value: str | None) -> str:
-    return _tr(_RULE_NAMES.get(value or "", value))
+    return _tr(RULE_NAMES.get(value or "", value))
+
+
+def _num(value: object) -> str:
+    """A count, a weight or a fraction the way the minutes' language writes numbers
+    (1,234.5 / 1.234,5); nothing for nothing."""
+    return formatter(_locale())(value)
 
 
 #: The choices of one-proposal methods, as the tables of the minutes show them.
@@ -129,7 +133,7 @@ def _quote(text: str) -> str:
 def explainer(labels: dict) -> Explainer:
     """Sentences of a count in the current language (the request's; English outside one)."""
     translations = get_translations()
-    return Explainer(labels, translations.gettext, translations.ngettext)
+    return Explainer(labels, translations.gettext, translations.ngettext, _num)
 
 
 def _counts(r: dict) -> dict[str, object]:
@@ -137,12 +141,13 @@ def _counts(r: dict) -> dict[str, object]:
     return {row["label"]: (row["cells"][0]["count"] if row["cells"] else 0) or 0 for row in rows}
 
 
-def _amount(value: object) -> float:
-    """A count as the table shows it (a number, or its text: "12", "1,234.5")."""
+def _amount(value: object) -> int | Fraction:
+    """A count as the document keeps it (a number, or its exact text: "12", "2396.13639",
+    "7/3"), exactly; 0 for nothing or what is not a number."""
     try:
-        return float(str(value).replace(",", "")) if value not in (None, "") else 0.0
-    except ValueError:
-        return 0.0
+        return exact(value) or 0
+    except (ValueError, ZeroDivisionError):
+        return 0
 
 
 def _share(value: str | None, default: str) -> tuple[str, bool]:
@@ -164,14 +169,14 @@ def proposal_sentence(r: dict) -> str:
         blocks = _amount(counts.get("block", 0))
         limit = r.get("stand_aside_limit") or "1/3"
         text = tr.gettext("%(agree)s agree, %(aside)s stand aside, %(blocks)s") % {
-            "agree": counts.get("agree", 0),
-            "aside": counts.get("stand_aside", 0),
+            "agree": _num(counts.get("agree", 0)),
+            "aside": _num(counts.get("stand_aside", 0)),
             "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
-            % {"num": counts.get("block", 0)},
+            % {"num": _num(counts.get("block", 0))},
         }
         if not quorate:
             return tr.gettext("No consent: the quorum of %(quorum)s was not met (%(counts)s).") % {
-                "quorum": quorum,
+                "quorum": _num(quorum),
                 "counts": text,
             }
         if blocks:
@@ -192,13 +197,13 @@ def proposal_sentence(r: dict) -> str:
         rule = rule.replace("{share}", share)
         text = tr.gettext("%(yes)s, %(no)s no, %(abstain)s abstaining") % {
             "yes": tr.ngettext("%(num)s yes vote", "%(num)s yes votes", int(yes))
-            % {"num": counts.get("yes", 0)},
-            "no": counts.get("no", 0),
-            "abstain": counts.get("abstain", 0),
+            % {"num": _num(counts.get("yes", 0))},
+            "no": _num(counts.get("no", 0)),
+            "abstain": _num(counts.get("abstain", 0)),
         }
         if not quorate:
             return tr.gettext("Not passed: the quorum of %(quorum)s was not met (%(counts)s).") % {
-                "quorum": quorum,
+                "quorum": _num(quorum),
                 "counts": text,
             }
         if passed:
@@ -217,17 +222,18 @@ def proposal_sentence(r: dict) -> str:
                 "levels": levels,
             }
         text = ", ".join(
-            tr.gettext("%(n)s at %(level)s") % {"n": counts.get(str(level), 0), "level": level}
+            tr.gettext("%(n)s at %(level)s")
+            % {"n": _num(counts.get(str(level), 0)), "level": level}
             for level in range(1, 6)
         )
         blocks = _amount(counts.get("5", 0))
         if not quorate:
             message = N_("Not adopted: the quorum of %(quorum)s was not met (%(counts)s).")
-            return tr.gettext(message) % {"quorum": quorum, "counts": text}
+            return tr.gettext(message) % {"quorum": _num(quorum), "counts": text}
         if blocks:
             return tr.gettext("Not adopted: %(blocks)s (%(counts)s).") % {
                 "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
-                % {"num": counts.get("5", 0)},
+                % {"num": _num(counts.get("5", 0))},
                 "counts": text,
             }
         if passed:
@@ -239,8 +245,8 @@ def proposal_sentence(r: dict) -> str:
         )
         return tr.gettext(message) % {
             "levels": levels,
-            "support": f"{support:g}",
-            "total": r.get("total") or f"{sum(_amount(v) for v in counts.values()):g}",
+            "support": _num(support),
+            "total": _num(r.get("total") or sum(_amount(v) for v in counts.values())),
             "rule": rule,
             "counts": text,
         }
@@ -289,6 +295,7 @@ def environment() -> Environment:
         quote=_quote,
         duration=duration,
         tr=_tr,
+        num=_num,
         status=_status,
         rule=_rule,
         choice=_choice,

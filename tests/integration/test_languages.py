@@ -382,3 +382,58 @@ def test_an_amendment_option_is_labelled_in_the_convening_language(bilingual):
         "es": "Enmienda de Inés Ávila a «Congelar los alquileres»: «tres años»",
         "en": "Amendment by Inés Ávila to “Congelar los alquileres”: “tres años”",
     }
+
+
+def test_the_minutes_write_counts_and_fractions_the_language_way(app, spanish_meeting):
+    """A big meeting's figures (1,500 people, weighted and fractional STV counts) in the
+    Markdown, HTML and PDF minutes: 1.500 and 2.396,13639 in Spanish, 1,500 and 2,396.13639
+    in English."""
+    import copy
+    import io
+
+    from pypdf import PdfReader
+
+    from convene.exports.html import minutes_html
+    from convene.exports.markdown import minutes_markdown
+    from convene.exports.pdf import minutes_pdf
+
+    document = _spanish_document(app, spanish_meeting)
+    document["attendance"]["joined"] = 1500
+    rounds = [r for item in document["items"] for r in item["rounds"]]
+    stv = next(r for r in rounds if r["method"] == "stv")
+    stv["quota"] = "2842.5"
+    first = stv["table"]["rows"][0]["cells"]
+    first[0]["count"] = "2396.13639"
+    first[-1]["count"] = "7/3"
+    reason = next(r for r in stv["story"]["rounds"][0]["reasons"] if "votes" in r)
+    reason["votes"] = {"exact": "1234.5"}
+    consent = next(r for r in rounds if r["method"] == "consent")
+    for row in consent["table"]["rows"]:
+        if row["label"] == "agree":
+            row["cells"][0]["count"] = "1200"
+    english = copy.deepcopy(document)
+    english["convening"]["language"] = "en"
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        texts = {
+            "es": (minutes_markdown(document), minutes_html(document)),
+            "en": (minutes_markdown(english), minutes_html(english)),
+        }
+        pdf = PdfReader(io.BytesIO(minutes_pdf(document)))
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    for text in (*texts["es"], pdf_text):
+        assert "1.500 participantes" in text
+        assert "2.842,5" in text
+        assert "2.396,13639" in text
+        assert "2,33333" in text
+        assert "1.200 de acuerdo" in text
+        assert "1.234,5 votos" in text  # a round's sentence
+        for english in ("2396.13639", "7/3", "2,396"):
+            assert english not in text
+    for text in texts["en"]:
+        assert "1,500 participants" in text
+        assert "2,842.5" in text
+        assert "2,396.13639" in text
+        assert "2.33333" in text
+        assert "1,200 agree" in text
+        assert "1,234.5 votes" in text

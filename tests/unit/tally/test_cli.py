@@ -43,6 +43,27 @@ def test_text_output_in_spanish(capsys):
     assert run(capsys, path, "--language", "xx")[0] == 2
 
 
+def test_spanish_text_output_writes_numbers_the_spanish_way(capsys):
+    path = election_path("stv_edinburgh_2017_ward01_almond", "ballots.blt.gz")
+    _code, english, _err = run(capsys, path)
+    code, spanish, _err = run(capsys, path, "--language", "es")
+    assert code == 0
+    assert english.splitlines()[1] == (
+        "Method: Single transferable vote (STV) (Scottish rules); seats: 4; ballots: 14,207; "
+        "quota: 2,842"
+    )
+    assert spanish.splitlines()[1] == (
+        "Método: Voto único transferible (VUT) (reglas escocesas); puestos: 4; boletas: 14.207; "
+        "cuota: 2.842"
+    )
+    # The table and the sentences: thousands with a point, decimals with a comma.
+    row = next(line for line in spanish.splitlines() if line.startswith("Graham HUTCHISON"))
+    assert row.split()[2:5] == ["2.395", "2.727,8", "2.995,20116*"]
+    assert "2.514,90304 votos para Louise YOUNG" in spanish
+    assert "2,514.90304 votes to Louise YOUNG" in english
+    assert "Kevin  LANG transfiere su excedente de 3.237 votos" in spanish
+
+
 def test_json_output_blt_defaults_to_stv_with_header_seats(capsys):
     code, out, _ = run(
         capsys, election_path("stv_opavote_scottish_example", "ballots.blt"), "--format", "json"
