@@ -99,6 +99,9 @@ async def one_kill(phones: int, folder: Path, database_url: str) -> dict:
         deadline = time.monotonic() + 60
         while not any(n == 2 * phones for _, n in seen) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
+        before = max((n for _, n in seen), default=0)
+        if before != 2 * phones:
+            return {"count": None, "screen": None, "why": f"console saw {before} before the kill"}
         second.kill()
         killed = time.monotonic()
         count = screen = None
@@ -116,7 +119,15 @@ async def one_kill(phones: int, folder: Path, database_url: str) -> dict:
                 told = [t for t, n in seen if t > killed and n == phones]
                 screen = told[0] - killed if told else None
             await asyncio.sleep(0.1)
-        return {"count": count, "screen": screen}
+        result = {"count": count, "screen": screen}
+        if screen is None:
+            result["why"] = (
+                f"console connected: {clients[0].connected}; last presence it got: "
+                f"{seen[-1][1] if seen else None}, {seen[-1][0] - killed:.1f} s after the kill"
+                if seen
+                else "the console got no presence"
+            )
+        return result
     finally:
         for client in clients:
             if client is not None and client.connected:
