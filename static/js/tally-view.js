@@ -76,7 +76,9 @@ function statusUpTo(result, index) {
 
 /**
  * The rows of bars for round `index` of a result: every candidate (in option order) or
- * every choice, with its value and what happens to it in this round.
+ * every choice, with its value and what happens to it in this round. Candidates that were
+ * out before this round go last (still in option order): in round 25 of an STV count the
+ * screen shows who is still in the count, not twenty rows of zeros.
  */
 export function barRows(round, result, index, t, locale) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
@@ -93,7 +95,7 @@ export function barRows(round, result, index, t, locale) {
   const before = statusUpTo(result, index);
   const last = index >= result.rounds.length - 1;
   const winners = new Set((result.winners || []).map(String));
-  return round.options.map((option) => {
+  const rows = round.options.map((option) => {
     const id = String(option.id);
     const value = r.tallies[id];
     let mark = null;
@@ -104,6 +106,7 @@ export function barRows(round, result, index, t, locale) {
     if (round.state !== "closed") mark = null; // while voting, nobody is out or in yet
     return { key: id, label: option.label, value: numValue(value), shown: num(value, locale), mark };
   });
+  return [...rows.filter((row) => row.mark !== "out"), ...rows.filter((row) => row.mark === "out")];
 }
 
 /** The scale of the bars: the ballots counted for the share methods, else the largest value. */

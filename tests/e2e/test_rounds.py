@@ -465,3 +465,42 @@ def api_get(base: str, path: str, token: str) -> dict:
 def list_rounds(base: str, code: str, token: str) -> list[dict]:
     events = api_get(base, f"/api/convenings/{code}/events?after=0", token)["events"]
     return [e["data"] for e in events if e["type"] == "round.created"]
+
+
+@sqlite_only
+def test_options_already_out_go_below_those_still_in_the_count(server, new_context):
+    """In a long count the screen shows who is still in it: an option eliminated in an
+    earlier round moves below the others (the one eliminated in this round stays put)."""
+    console, code = console_for(new_context(), server.url, "Chapter meeting")
+    add_item(console, "Campaign")
+    start(console, "Campaign")
+    round_id = create_round(
+        console, "First campaign", "irv", "Transit\nClinics\nHousing\nWages", secret=False
+    )
+    projector = new_context(viewport=PROJECTOR).new_page()
+    console.get_by_role("button", name="Create a projector link").click()
+    projector.goto(console.get_by_test_id("projector-url").input_value())
+    expect_live(projector)
+    options = projector.evaluate(
+        f"window.convene.state.rounds.find((r) => r.id === {round_id}).options.map((o) => o.id)"
+    )
+    transit, clinics, housing, wages = options
+    # Transit goes out first (1 vote, to Housing), then Clinics (2, to Wages): Wages 5, Housing 4.
+    ballots = [[transit, housing]] + [[clinics, wages]] * 2 + [[housing]] * 3 + [[wages]] * 3
+    for n, ranking in enumerate(ballots):
+        token = api(server.url, f"/api/convenings/{code}/participants", {"name": f"P{n}"})
+        api(
+            server.url,
+            f"/api/convenings/{code}/rounds/{round_id}/ballots",
+            {"ranking": ranking},
+            token["token"],
+        )
+    console.get_by_role("button", name="Close the vote “First campaign”").click()
+    labels = projector.get_by_test_id("projector-bars").get_by_test_id("tally-label")
+    expect(projector.get_by_test_id("story-round")).to_have_text("Round 1 of 3")
+    expect(labels).to_have_text(["Transit", "Clinics", "Housing", "Wages"])
+    expect(projector.get_by_test_id("story-round")).to_have_text("Round 2 of 3", timeout=10_000)
+    expect(labels).to_have_text(["Clinics", "Housing", "Wages", "Transit"])
+    expect(projector.get_by_test_id("story-round")).to_have_text("Round 3 of 3", timeout=10_000)
+    expect(labels).to_have_text(["Housing", "Wages", "Transit", "Clinics"])
+    expect(projector.get_by_test_id("projector-decision")).to_have_text("Chosen: Wages.")
