@@ -1,6 +1,8 @@
 """A Spanish-speaking chapter's meeting in the browser (locale es-ES): landing, join, the phone
 during an item, the speaker list, a ballot of each method, the projector of a Spanish
-convening during a round and its result, the console and the minutes page. Every screen's
+convening during a round and its result, a consent round run and closed on screen (a
+stand-aside and a block from two phones, the projector during it and with its result, the
+console's follow-ups), the console and the minutes page. Every screen's
 visible text (and its labels for screen readers) is scanned for English words of the
 interface. Everything people type is in Spanish here, so what is left in English is ours.
 
@@ -69,6 +71,44 @@ def expect_live(page: Page) -> None:
 def assert_spanish(page: Page, screen: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "es", timeout=SLOW)
     assert english_words(page) == [], screen
+
+
+def make_steer(page: Page, base: str, code: str, staff: str):
+    """What the projector shows, as the console's buttons set it (PUT …/projector)."""
+
+    def steer(body: dict) -> None:
+        status = page.evaluate(
+            """([url, token, body]) => fetch(url, {method: "PUT", body: JSON.stringify(body),
+            headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`}})
+            .then((response) => response.status)""",
+            [f"{base}/api/convenings/{code}/projector", staff, body],
+        )
+        assert status == 200, (body, status)
+
+    return steer
+
+
+def create_round_es(console: Page, title: str, method: str, options: str) -> int:
+    """The console's round form, in Spanish: create the round and open it; returns its id."""
+    details = console.locator("#round-new-details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    console.get_by_label("Pregunta o título").fill(title)
+    console.get_by_label("Método").select_option(method)
+    console.get_by_label("Opciones, una por línea").fill(options)
+    console.get_by_role("button", name="Crear la votación").click()
+    console.get_by_role("button", name=f"Abrir la votación «{title}»").click()
+    row = console.get_by_test_id("console-round").filter(has_text=title).first
+    expect(row.get_by_test_id("round-state")).to_have_text("La votación está abierta", timeout=SLOW)
+    return int(row.get_attribute("data-id"))
+
+
+def send_es(phone: Page) -> None:
+    """Send the ballot and wait for the server's acknowledgement."""
+    phone.get_by_test_id("ballot").locator('button[type="submit"]').click()
+    status = phone.locator('[data-testid="vote-status"]:not([hidden])')  # the open round's
+    expect(status).to_have_attribute("data-state", "recorded", timeout=SLOW)
+    expect(status).to_contain_text("Voto registrado")
 
 
 def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
@@ -140,18 +180,60 @@ def test_a_spanish_meeting_has_no_english_word(server, new_context, shoot):
             token,
         )
     api(base, f"/api/convenings/{code}/rounds/{ranked['id']}/close", {}, staff)
-    show = {"show": "round", "round_id": ranked["id"]}
-    console.evaluate(
-        """([url, token, body]) => fetch(url, {method: "PUT", body: JSON.stringify(body),
-        headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`}})""",
-        [f"{base}/api/convenings/{code}/projector", staff, show],
-    )
+    steer = make_steer(console, base, code, staff)
+    steer({"show": "round", "round_id": ranked["id"]})
     expect(projector.get_by_test_id("projector-decision")).to_have_text(
         "Elegida: Alquiler.", timeout=SLOW
     )
     projector.wait_for_timeout(800)  # the bars' transition
     assert_spanish(projector, "projector with the result")
     shoot(projector, "es-projector-result")
+
+    # A consent round run on screen: created and opened from the console's form, a stand-aside
+    # and a block from two phones, closed from the console; the projector during the round
+    # and with its result; the follow-ups the console offers after a block.
+    steer({"show": "auto"})
+    proposal = "Pedir una reunión con la administración del edificio"
+    consent = create_round_es(console, proposal, "consent", proposal)
+    expect(projector.get_by_test_id("round-title")).to_have_text(proposal, timeout=SLOW)
+    expect(phone.get_by_test_id("ballot")).to_be_visible(timeout=SLOW)
+    assert_spanish(phone, "consent ballot")
+    phone.get_by_text("Me hago a un lado", exact=True).click()
+    send_es(phone)
+    second = new_context(viewport=PHONE, is_mobile=True, has_touch=True, **ES).new_page()
+    second.goto(f"{base}/c/{code}")
+    second.get_by_label("Tu nombre").fill("Ñandú Benítez")
+    second.get_by_role("button", name="Unirse a la reunión").click()
+    expect_live(second)
+    second.get_by_text("Bloqueo", exact=True).click()
+    send_es(second)
+    for token in voters[:2]:
+        api(base, f"/api/convenings/{code}/rounds/{consent}/ballots", {"choice": "agree"}, token)
+    expect(projector.get_by_test_id("round-title")).to_have_text(proposal, timeout=SLOW)
+    assert_spanish(projector, "projector during a consent round")
+    assert_spanish(console, "console during a consent round")
+    console.get_by_role("button", name=f"Cerrar la votación «{proposal}»").click()
+    row = console.get_by_test_id("console-round").filter(has_text=proposal).first
+    expect(row.get_by_test_id("console-decision")).to_have_text(
+        f"{proposal}: no aprobada.", timeout=SLOW
+    )
+    expect(second.get_by_test_id("round-decision")).to_have_text(
+        f"{proposal}: no aprobada.", timeout=SLOW
+    )
+    steer({"show": "round", "round_id": consent})
+    expect(projector.get_by_test_id("projector-decision")).to_have_text(
+        f"{proposal}: no aprobada.", timeout=SLOW
+    )
+    projector.wait_for_timeout(800)  # the bars' transition
+    assert_spanish(projector, "projector with a blocked consent round")
+    assert_spanish(second, "phone with a blocked consent round")
+    follow = row.get_by_test_id("follow-up")
+    expect(follow.get_by_role("button")).to_have_count(3, timeout=SLOW)
+    assert_spanish(console, "console with a blocked consent round and its follow-ups")
+    follow.get_by_role("button", name=re.compile("^Votación de respaldo")).click()
+    expect(console.get_by_test_id("followed-up")).to_be_visible(timeout=SLOW)
+    assert_spanish(console, "console after the follow-up")
+    second.context.close()
 
     # A ballot of every other method, open at once on the phone.
     for title, method, extra in (
