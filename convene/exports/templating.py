@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_time
-from flask_babel import force_locale, get_locale, get_translations, gettext, ngettext
+from flask_babel import force_locale, get_locale, get_translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -168,9 +168,11 @@ def proposal_sentence(r: dict) -> str:
     if r["method"] == "consent":
         blocks = _amount(counts.get("block", 0))
         limit = r.get("stand_aside_limit") or "1/3"
-        text = tr.gettext("%(agree)s agree, %(aside)s stand aside, %(blocks)s") % {
+        asides = _amount(counts.get("stand_aside", 0))
+        text = tr.gettext("%(agree)s agree, %(aside)s, %(blocks)s") % {
             "agree": _num(counts.get("agree", 0)),
-            "aside": _num(counts.get("stand_aside", 0)),
+            "aside": tr.ngettext("%(num)s stand aside", "%(num)s stand aside", int(asides))
+            % {"num": _num(asides)},
             "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
             % {"num": _num(counts.get("block", 0))},
         }
@@ -283,7 +285,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # The catalogue's own functions: Jinja's newstyle wrappers fill the placeholders (Flask-
+    # Babel's gettext/ngettext would format ngettext's text with only its count).
+    env.install_gettext_callables(
+        lambda s: get_translations().ugettext(s),
+        lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     env.globals.update(
         round_sentences=round_sentences, tie_sentences=tie_sentences, decision=decision
     )

@@ -213,7 +213,7 @@ def test_the_markdown_minutes_of_a_spanish_convening_are_in_spanish(app, spanish
         "| Me hago a un lado | 1 |",
         "| Agotados | 0 | 0 |",
         "### Estadísticas de intervenciones",
-        "Hay consentimiento: 5 de acuerdo, 1 se hacen a un lado, 0 bloqueos; nadie bloquea",
+        "Hay consentimiento: 5 de acuerdo, 1 se hace a un lado, 0 bloqueos; nadie bloquea",
         "No aprobada con 3 votos por el sí, 2 por el no, 1 abstenciones: el sí necesitaba",
     ):
         assert expected in text, expected
@@ -437,3 +437,22 @@ def test_the_minutes_write_counts_and_fractions_the_language_way(app, spanish_me
         assert "2.33333" in text
         assert "1,200 agree" in text
         assert "1,234.5 votes" in text
+
+
+def test_the_minutes_counted_phrases_take_the_language_plural(app, spanish_meeting):
+    import copy
+
+    from convene.exports.markdown import minutes_markdown
+
+    document = _spanish_document(app, spanish_meeting)
+    document["attendance"]["joined"] = 1
+    item = next(item for item in document["items"] if item.get("speaking"))
+    item["speaking"].update(speeches=1, speakers=1, first_time_speakers=1)
+    english = copy.deepcopy(document)
+    english["convening"]["language"] = "en"
+    with app.test_request_context():
+        spanish, english = minutes_markdown(document), minutes_markdown(english)
+    assert "Se unió 1 participante;" in spanish
+    assert "1 intervención de 1 persona (1 habló por primera vez)" in spanish
+    assert "1 participant joined;" in english
+    assert "1 speech by 1 speaker (1 speaking for the first time)" in english
