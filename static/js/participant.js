@@ -38,6 +38,7 @@ function render(state) {
     $("#now").dataset.active = item ? "true" : "false";
   }
   replaceChildren($("#agenda"), agendaList(state, t));
+  putTheVoteFirst(state);
 
   const connected = state.presence ? state.presence.participants_connected : null;
   setText($("#presence"), connected === null ? "–" : t("connected_count", { n: connected }));
@@ -45,6 +46,19 @@ function render(state) {
   setText($("#me-name"), me.name);
   setText($("#me-caucus"), me.caucus ? `(${me.caucus})` : "");
   tick();
+}
+
+/**
+ * While a vote is open its ballot comes first: a phone in the hall should not have to scroll
+ * past the item's notes to find it. In the document, not only on screen (CSS order), so the
+ * reading and focus order follow.
+ */
+function putTheVoteFirst(state) {
+  const voting = (state.rounds || []).some((round) => round.state === "open");
+  const now = $("#now");
+  const rounds = $("#rounds");
+  if (voting && now.previousElementSibling !== rounds) now.before(rounds);
+  else if (!voting && now.nextElementSibling !== rounds) now.after(rounds);
 }
 
 function tick() {

@@ -292,6 +292,9 @@ def test_blocked_consent_round_offers_a_fallback_vote(server, new_context):
     eva = join_direct(phone_context(new_context), server.url, code, "Eva")
     create_round(console, "Quiet hours after 10 pm", "consent", "Quiet hours after 10 pm")
     expect(eva.get_by_text("I believe this harms the group", exact=False)).to_be_visible()
+    # While the vote is open, the ballot comes before the item (and its notes) on the phone.
+    cards = "[...document.querySelectorAll('#live > section:not([hidden])')].map((s) => s.id)"
+    assert eva.evaluate(cards)[:2] == ["rounds", "now"]
     eva.get_by_text("Block", exact=True).click()
     send(eva)
     console.get_by_role("button", name="Close the vote “Quiet hours after 10 pm”").click()
@@ -302,6 +305,7 @@ def test_blocked_consent_round_offers_a_fallback_vote(server, new_context):
     expect(eva.get_by_test_id("round-decision")).to_have_text(
         "Quiet hours after 10 pm: not passed."
     )
+    assert eva.evaluate(cards)[:2] == ["now", "rounds"], "once closed, the item is first again"
     follow = blocked.get_by_test_id("follow-up")
     expect(follow.get_by_role("button")).to_have_text(
         ["Back to amendments", "New consent round", "Fallback vote (at least 3/4)"]
