@@ -23,6 +23,7 @@ from convene.monitoring import logs, metrics
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
 from convene.services.commands import run_command
+from convene.services.schemas import Resync, parse
 from convene.web.errors import error_body, unexpected_error_body
 from convene.web.jsonbody import RefusedMessage
 
@@ -35,6 +36,7 @@ BACKLOG_MAX = 64
 #: Reads that cost the server far more than a ballot count as several messages.
 HEAVY = {
     "demands.list": 5,
+    "members.list": 5,
     "minutes.get": 5,
     "rounds.ballots": 5,
     "actions.list": 2,
@@ -140,8 +142,14 @@ def register(socketio: SocketIO) -> None:
         try:
             _admit_message(socketio, RESYNC_COST)
             actor = _services().authenticate(_token(request.sid))
-            after = message.get("seq") if isinstance(message, dict) else None
-            return live.events_since(_services(), actor, after)
+            if isinstance(message, RefusedMessage):
+                raise message.error
+            if not isinstance(message, dict):
+                raise InvalidInput(N_("seq must be a whole number."), field="seq")
+            page = parse(Resync, message)
+            return live.events_since(
+                _services(), actor, page["seq"], page.get("limit", live.RESYNC_MAX_EVENTS)
+            )
         except DomainError as error:
             return error_body(error)
         except Exception as error:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, demands, floor, minutes, projector, rounds
+from convene.services import agenda, convenings, demands, floor, live, minutes, projector, rounds
 from convene.services import schemas as s
 from convene.services.core import Services
 
@@ -30,6 +30,7 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     "convening.update": Command(convenings.update_convening, s.UpdateConvening),
     "members.invite": Command(convenings.invite, s.Invite),
+    "members.list": Command(live.members, s.ListMembers),
     "members.remove": Command(convenings.remove_member, s.MemberRef),
     "agenda.add": Command(agenda.add_item, s.AddItem),
     "agenda.edit": Command(agenda.edit_item, s.EditItem),

@@ -11,6 +11,7 @@ demands for non-facilitators. Stances are never published with member ids or nam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select
@@ -99,11 +100,94 @@ def _support_figures(
     }
 
 
-def demand_views(session: Session, convening: Convening, demands: list[Demand]) -> list[dict]:
-    """Every screen's picture of ``demands``, with a fixed number of queries for all."""
+#: The fields of a full demand view that its summary leaves out: its text and amendments.
+TEXT_FIELDS = ("body", "body_html", "amendments")
+#: A summary's excerpt of the body: about this many characters of its words.
+EXCERPT_CHARS = 160
+
+
+def excerpt(body: str) -> str:
+    """The start of a Markdown body as plain words (marks left out), about EXCERPT_CHARS."""
+    words = " ".join(_MARKS.sub(" ", _LINK.sub(r"\1", body)).split())
+    if len(words) <= EXCERPT_CHARS:
+        return words
+    return words[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~]+|\\")
+
+
+def _pending_ids(session: Session, demand_ids: list[int]) -> tuple[dict, dict]:
+    """Per demand: how many amendments it has, and the ids of the pending ones (no text)."""
+    counts: dict[int, int] = dict.fromkeys(demand_ids, 0)
+    pending: dict[int, list[int]] = {i: [] for i in demand_ids}
+    if demand_ids:
+        am = tables.amendments
+        for demand_id, amendment_id, status in session.execute(
+            select(am.c.demand_id, am.c.id, am.c.status)
+            .where(am.c.demand_id.in_(demand_ids))
+            .order_by(am.c.id)
+        ).all():
+            counts[demand_id] += 1
+            if str(status) == str(AmendmentStatus.PENDING):
+                pending[demand_id].append(amendment_id)
+    return counts, pending
+
+
+def demand_summaries(session: Session, convening: Convening, demands: list[Demand]) -> list[dict]:
+    """What every screen keeps of ``demands`` (the snapshot, events): everything but their
+    text (``body``, ``body_html``, the amendments), which a screen reads with ``demands.get``
+    or ``demands.list`` when it shows it. Bounded: an excerpt of the body, the amendments'
+    count and the pending ones' ids. A fixed number of queries for all."""
+    return _summaries(session, convening, demands, None)[0]
+
+
+def _summaries(
+    session: Session,
+    convening: Convening,
+    demands: list[Demand],
+    amendments: dict[int, list[Amendment]] | None,
+) -> tuple[list[dict], dict[int, str]]:
     ids = [d.id for d in demands]
     supporters = _supporters(session, ids)
     agreement = _agreement(session, ids)
+    if amendments is None:
+        counts, pending = _pending_ids(session, ids)
+        authors_of_amendments: set[int] = set()
+    else:
+        counts = {i: len(amendments[i]) for i in ids}
+        pending = {
+            i: [a.id for a in amendments[i] if a.status is AmendmentStatus.PENDING] for i in ids
+        }
+        authors_of_amendments = {a.author_id for ams in amendments.values() for a in ams}
+    people = {m for d in demands for m in d.authors}
+    people |= {m for ms in supporters.values() for m in ms}
+    names = _names(session, people | authors_of_amendments)
+    views = []
+    for demand in demands:
+        core = demand.core()
+        body = core.pop("body")
+        views.append(
+            {
+                **core,
+                "excerpt": excerpt(body),
+                "author": {"id": demand.author_id, "name": names.get(demand.author_id, "")},
+                "authors": [{"id": m, "name": names.get(m, "")} for m in demand.authors],
+                **_support_figures(convening, demand, supporters[demand.id], names),
+                "agreement": agreement[demand.id],
+                "amendment_count": counts[demand.id],
+                "pending_amendments": pending[demand.id],
+            }
+        )
+    return views, names
+
+
+def demand_views(session: Session, convening: Convening, demands: list[Demand]) -> list[dict]:
+    """Every screen's full picture of ``demands``: the summary with the text (the body, as
+    Markdown and rendered, and every amendment with its diff), with a fixed number of
+    queries for all."""
+    ids = [d.id for d in demands]
     amendments: dict[int, list[Amendment]] = {i: [] for i in ids}
     if ids:
         for amendment in session.execute(
@@ -112,21 +196,15 @@ def demand_views(session: Session, convening: Convening, demands: list[Demand]) 
             .order_by(tables.amendments.c.id)
         ).scalars():
             amendments[amendment.demand_id].append(amendment)
-    people = {m for d in demands for m in d.authors}
-    people |= {m for ms in supporters.values() for m in ms}
-    people |= {a.author_id for ams in amendments.values() for a in ams}
-    names = _names(session, people)
+    summaries, names = _summaries(session, convening, demands, amendments)
     views = []
-    for demand in demands:
+    for demand, summary in zip(demands, summaries, strict=True):
         conflicts = rules.conflicts(amendments[demand.id])
         views.append(
             {
-                **demand.core(),
+                **summary,
+                "body": demand.body,
                 "body_html": render_markdown(demand.body),
-                "author": {"id": demand.author_id, "name": names.get(demand.author_id, "")},
-                "authors": [{"id": m, "name": names.get(m, "")} for m in demand.authors],
-                **_support_figures(convening, demand, supporters[demand.id], names),
-                "agreement": agreement[demand.id],
                 "amendments": [
                     _amendment_view(a, names, conflicts.get(a.id, []))
                     for a in amendments[demand.id]
@@ -134,6 +212,15 @@ def demand_views(session: Session, convening: Convening, demands: list[Demand]) 
             }
         )
     return views
+
+
+def summary_of(view: dict) -> dict:
+    """A full demand view without its text: what events and the snapshot carry."""
+    return {k: v for k, v in view.items() if k not in TEXT_FIELDS}
+
+
+def text_of(view: dict) -> dict:
+    return {k: view[k] for k in TEXT_FIELDS}
 
 
 def _amendment_view(amendment: Amendment, names: dict[int, str], conflicts: list[int]) -> dict:
@@ -158,10 +245,11 @@ def _all(session: Session, convening_id: int) -> list[Demand]:
     )
 
 
-def demand_list(session: Session, convening: Convening, actor: Actor, sort: object = None) -> list:
-    """The demands ``actor`` may see (hidden ones for facilitators only), sorted."""
+def demand_list(session: Session, convening: Convening, actor: Actor) -> list:
+    """The summaries of the demands ``actor`` may see (hidden ones for facilitators only), in
+    the facilitator's order: the snapshot's list (at most DEMANDS_MAX, without their text)."""
     visible = [d for d in _all(session, convening.id) if d.visible_to(actor)]
-    return rules.sort_views(demand_views(session, convening, visible), sort)
+    return demand_summaries(session, convening, visible)
 
 
 def my_state(session: Session, actor: Actor) -> dict:
@@ -224,9 +312,26 @@ def _versions(session: Session, demand: Demand) -> dict[int, DemandVersion]:
 # -- events ----------------------------------------------------------------------------------
 
 
-def _event(type_: str, view: dict, **extra: object) -> DomainEvent:
-    return DomainEvent(
-        type_, {"demand_id": view["id"], "hidden": view["hidden"], **extra, "demand": view}
+def _event(type_: str, view: dict, *, text: bool = False, **extra: object) -> DomainEvent:
+    """An event on a demand: its summary (``demand``), and ``text`` (its body and every
+    amendment) only when ``text`` is true: when the body or the amendments as a whole changed.
+    Screens keep the text they read and apply these; the log and every screen get one
+    demand's worth at most, never every body."""
+    data = {"demand_id": view["id"], "hidden": view["hidden"], **extra, "demand": summary_of(view)}
+    if text:
+        data["text"] = text_of(view)
+    return DomainEvent(type_, data)
+
+
+def _amendment_event(type_: str, view: dict, amendment_id: int, **extra: object) -> DomainEvent:
+    """An event on one amendment: the amendment in full, and which pending amendments of
+    the demand each conflict with now (the others' text did not change)."""
+    mine = next(a for a in view["amendments"] if a["id"] == amendment_id)
+    conflicts = [
+        [a["id"], a["conflicts_with"]] for a in view["amendments"] if a["status"] == "pending"
+    ]
+    return _event(
+        type_, view, amendment_id=amendment_id, amendment=mine, conflicts=conflicts, **extra
     )
 
 
@@ -289,7 +394,7 @@ def propose(
         uow.session.flush()
         uow.session.add(demand.first_version())
         view = _view(uow.session, convening, demand)
-        uow.record(convening, actor, [_event("demand.proposed", view)])
+        uow.record(convening, actor, [_event("demand.proposed", view, text=True)])
         uow.commit()
         return view
 
@@ -313,7 +418,11 @@ def edit(
             actor,
             [
                 _event(
-                    "demand.updated", view, change="typo" if change == "typo" else "edited", **moved
+                    "demand.updated",
+                    view,
+                    text=True,
+                    change="typo" if change == "typo" else "edited",
+                    **moved,
                 )
             ],
         )
@@ -335,7 +444,16 @@ def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
         uow.record(
             convening,
             actor,
-            [_event("demand.updated", view, change="withdrawn", rebased=[], outdated=outdated)],
+            [
+                _event(
+                    "demand.updated",
+                    view,
+                    text=True,
+                    change="withdrawn",
+                    rebased=[],
+                    outdated=outdated,
+                )
+            ],
         )
         uow.commit()
         return view
@@ -416,6 +534,7 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
                 _event(
                     "demand.updated",
                     source_view,
+                    text=True,
                     change="merged",
                     into=target.id,
                     rebased=[],
@@ -642,11 +761,7 @@ def amend(
         uow.session.add(amendment)
         view = _view(uow.session, convening, demand)
         mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
-        uow.record(
-            convening,
-            actor,
-            [_event("amendment.proposed", view, amendment_id=amendment.id, amendment=mine)],
-        )
+        uow.record(convening, actor, [_amendment_event("amendment.proposed", view, amendment.id)])
         uow.commit()
         return mine
 
@@ -663,6 +778,7 @@ def _adopt(uow: UnitOfWork, convening, actor, demand, amendment, friendly: bool)
             _event(
                 "amendment.adopted",
                 view,
+                text=True,
                 amendment_id=amendment.id,
                 amendment=mine,
                 friendly=friendly,
@@ -699,11 +815,8 @@ def decide(svc: Services, actor: Actor, *, amendment_id: object, outcome: object
         else:
             rules.reject_amendment(amendment, actor, uow.now)
             view = _view(uow.session, convening, demand)
-            mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
             uow.record(
-                convening,
-                actor,
-                [_event("amendment.rejected", view, amendment_id=amendment.id, amendment=mine)],
+                convening, actor, [_amendment_event("amendment.rejected", view, amendment.id)]
             )
         uow.commit()
         return view
@@ -718,12 +831,7 @@ def withdraw_amendment(svc: Services, actor: Actor, *, amendment_id: object) -> 
         rules.check_can_withdraw_amendment(demand, amendment, actor)
         rules.withdraw_amendment(amendment, uow.now)
         view = _view(uow.session, convening, demand)
-        mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
-        uow.record(
-            convening,
-            actor,
-            [_event("amendment.withdrawn", view, amendment_id=amendment.id, amendment=mine)],
-        )
+        uow.record(convening, actor, [_amendment_event("amendment.withdrawn", view, amendment.id)])
         uow.commit()
         return view
 
@@ -744,16 +852,31 @@ def list_demands(
     sort: object = None,
     offset: object = 0,
     limit: object = rules.PAGE_MAX,
+    ids: list[int] | None = None,
 ) -> dict:
-    """One page of the demands the caller may see, sorted by ``position`` (default),
-    ``agreement`` or ``bridging``, with the caller's own supports and stances.
-    ``total`` counts them all; ``next_offset`` is where the next page starts (None: last)."""
+    """One page of the demands the caller may see, in full (with their text), sorted by
+    ``position`` (default), ``agreement`` or ``bridging``, with the caller's own supports and
+    stances. ``ids``: only these (at most PAGE_MAX; ids of demands the caller may not see,
+    or of another convening, are left out): how a screen reads the text of the demands it
+    shows. ``total`` counts them all; ``next_offset`` is where the next page starts (None:
+    last)."""
     if sort not in (None, "") and sort not in rules.SORTS:
         raise InvalidInput(N_("sort is position, agreement or bridging."), field="sort")
     offset, limit = rules.parse_page(offset, limit)
     with svc.read() as session:
         convening = _read_convening(session, actor)
-        visible = [d for d in _all(session, convening.id) if d.visible_to(actor)]
+        if ids is None:
+            candidates = _all(session, convening.id)
+        else:
+            wanted = set(ids)
+            candidates = list(
+                session.execute(
+                    select(Demand)
+                    .where(_d.c.convening_id == convening.id, _d.c.id.in_(wanted))
+                    .order_by(_d.c.position, _d.c.id)
+                ).scalars()
+            )
+        visible = [d for d in candidates if d.visible_to(actor)]
         by_position = sort in (None, "", "position")  # needs no figures
         agreement = {} if by_position else _agreement(session, [d.id for d in visible])
         ordered = rules.sort_demands(visible, agreement, sort)
@@ -928,12 +1051,19 @@ def round_closed(
                 rules.reject_amendment(amendment, decider, uow.now)
                 event_type = "amendment.rejected"
             view = _view(uow.session, convening, demand)
-            mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
-            events.append(
-                _event(
-                    event_type, view, amendment_id=amendment.id, amendment=mine, round_id=round_.id
+            if adopted:
+                mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
+                event = _event(
+                    event_type,
+                    view,
+                    text=True,
+                    amendment_id=amendment.id,
+                    amendment=mine,
+                    round_id=round_.id,
                 )
-            )
+            else:
+                event = _amendment_event(event_type, view, amendment.id, round_id=round_.id)
+            events.append(event)
     return events
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from convene.domain.convening import Actor, Convening, Member
+from convene.domain.convening import Actor, Convening, Member, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.times import iso
 from convene.services import demands, rounds
-from convene.services.core import Services, active_members, count_participants
+from convene.services.core import Services, count_participants
 from convene.services.floor import floor_state
 from convene.services.presence import presence_views
 from convene.services.projector import projector_state
+from convene.services.schemas import EVENTS_PAGE_MAX, MEMBERS_PAGE_MAX
+from convene.services.schemas import INT_MAX as s_INT_MAX
 from convene.store import eventlog, tables
 
-#: A client further behind than this gets a fresh snapshot instead of the events.
-RESYNC_MAX_EVENTS = 500
+#: A client further behind than this gets a fresh snapshot instead of the events; also the
+#: largest page of events one read returns.
+RESYNC_MAX_EVENTS = EVENTS_PAGE_MAX
+#: MEMBERS_PAGE_MAX: the largest page of members one read returns (and the snapshot
+#: carries for facilitators).
 
 
 def snapshot(svc: Services, actor: Actor) -> dict:
@@ -45,10 +50,11 @@ def snapshot(svc: Services, actor: Actor) -> dict:
         )
         state["minutes_final"] = _minutes_final(session, convening.id)
         if actor.is_staff:
-            state["members"] = [
-                {**m.public(), "joined_at": iso(m.joined_at)}
-                for m in active_members(session, convening.id)
-            ]
+            # The first page; a console pages in the rest (members.list, after members_next).
+            page = _members_page(session, convening.id, 0, MEMBERS_PAGE_MAX)
+            state["members"] = page["members"]
+            state["members_next"] = page["next_after"]
+            state["members_total"] = page["total"]
     staff_view, public_view = presence_views(svc.presence.connected(actor.convening_id))
     state["presence"] = staff_view if actor.is_staff else public_view
     return state
@@ -75,28 +81,71 @@ def _minutes_final(session, convening_id: int) -> dict | None:
     }
 
 
-def events_since(svc: Services, actor: Actor, after: object) -> dict:
-    """Catch up after a reconnect: the events after ``after``, or a snapshot if too far behind."""
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+def events_since(
+    svc: Services, actor: Actor, after: object, limit: object = RESYNC_MAX_EVENTS
+) -> dict:
+    """Catch up after a reconnect: one page of the events after ``after`` (at most ``limit``,
+    1 to RESYNC_MAX_EVENTS), or a snapshot if too far behind (or ahead). ``next_after``: the
+    seq to ask after for the next page, None when these reach ``seq`` (the latest)."""
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= s_INT_MAX:
         raise InvalidInput(N_("seq must be a whole number."), field="seq")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= RESYNC_MAX_EVENTS:
+        raise InvalidInput(
+            N_("limit must be a whole number from 1 to %(max)d."),
+            field="limit",
+            max=RESYNC_MAX_EVENTS,
+        )
     with svc.read() as session:
         latest = eventlog.last_seq(session, actor.convening_id)
         if after > latest or latest - after > RESYNC_MAX_EVENTS:
             missed = None
         else:
-            missed = eventlog.since(session, actor.convening_id, after, RESYNC_MAX_EVENTS)
+            missed = eventlog.since(session, actor.convening_id, after, limit)
     if missed is None:
         return {"snapshot": snapshot(svc, actor)}
-    return {"events": [e.message(staff=actor.is_staff) for e in missed], "seq": latest}
+    last = missed[-1].seq if missed else after
+    return {
+        "events": [e.message(staff=actor.is_staff) for e in missed],
+        "seq": latest,
+        "next_after": last if last < latest else None,
+    }
 
 
-def members(svc: Services, actor: Actor) -> list[dict]:
-    """Everyone holding a token for the convening (facilitators only)."""
-    from convene.domain.convening import Role
+def _members_page(session, convening_id: int, after: int, limit: int) -> dict:
+    m = tables.members.c
+    active = (m.convening_id == convening_id) & m.removed_at.is_(None)
+    rows = list(
+        session.execute(
+            select(Member).where(active, m.id > after).order_by(m.id).limit(limit + 1)
+        ).scalars()
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    total = session.execute(select(func.count()).where(active)).scalar_one()
+    return {
+        "members": [{**r.public(), "joined_at": iso(r.joined_at)} for r in rows],
+        "next_after": rows[-1].id if more else None,
+        "total": total,
+    }
 
+
+def members(
+    svc: Services, actor: Actor, *, after: object = 0, limit: object = MEMBERS_PAGE_MAX
+) -> dict:
+    """One page of everyone holding a token for the convening, by id (facilitators only):
+    the members with an id above ``after``, at most ``limit`` (1 to MEMBERS_PAGE_MAX).
+    ``next_after``: where the next page starts (None: the last page); ``seq``: the last
+    event the page includes (a console applies later events over it)."""
     actor.require(Role.FACILITATOR)
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= s_INT_MAX:
+        raise InvalidInput(N_("after must be a whole number, 0 or more."), field="after")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MEMBERS_PAGE_MAX:
+        raise InvalidInput(
+            N_("limit must be a whole number from 1 to %(max)d."),
+            field="limit",
+            max=MEMBERS_PAGE_MAX,
+        )
     with svc.read() as session:
-        return [
-            {**m.public(), "joined_at": iso(m.joined_at)}
-            for m in active_members(session, actor.convening_id)
-        ]
+        seq = eventlog.last_seq(session, actor.convening_id)
+        page = _members_page(session, actor.convening_id, after, limit)
+    return {**page, "after": after, "limit": limit, "seq": seq}

@@ -97,6 +97,19 @@ class MemberRef(Args):
     member_id: Id
 
 
+#: The largest page of a paged read of members or events (convene/services/live.py).
+MEMBERS_PAGE_MAX = 500
+EVENTS_PAGE_MAX = 500
+
+
+class ListMembers(Args):
+    """One page of the members, by id: those after ``after`` (the previous page's
+    ``next_after``; 0 or left out: from the start), at most ``limit``."""
+
+    after: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=MEMBERS_PAGE_MAX)] | UnsetType = UNSET
+
+
 class SetWeight(Args):
     member_id: Id
     vote_weight: Int | UnsetType = UNSET
@@ -210,6 +223,8 @@ class ListDemands(Args):
     # One page: offset 0 or more, limit 1 to 100 (the domain checks the range).
     offset: Int | UnsetType = UNSET
     limit: Int | UnsetType = UNSET
+    #: only these demands (the text of the ones a screen shows), at most 100
+    ids: Annotated[list[Id], Meta(max_length=100)] | UnsetType = UNSET
 
 
 class DemandRef(Args):
@@ -291,7 +306,17 @@ class AddAction(Args):
 
 
 class EventsQuery(Args):
+    """One page of the events after ``after`` (a seq), at most ``limit``."""
+
     after: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=EVENTS_PAGE_MAX)] | UnsetType = UNSET
+
+
+class Resync(Args):
+    """The Socket.IO ``resync`` message: the events after ``seq``, at most ``limit``."""
+
+    seq: Annotated[int, Meta(ge=0, le=INT_MAX)]
+    limit: Annotated[int, Meta(ge=1, le=EVENTS_PAGE_MAX)] | UnsetType = UNSET
 
 
 class MinutesQuery(Args):

@@ -12,7 +12,7 @@ import {
   amendmentBadge,
   authorsText,
   blockNote,
-  demandBody,
+  bodyOrExcerpt,
   diffView,
   percent,
   sortDemands,
@@ -103,7 +103,8 @@ export function mountConsoleDemands(live, t, run, say) {
   const list = $("#console-demands");
   const sortSelect = $("#demand-sort");
   const showGone = $("#c-show-gone");
-  const ui = { forms: new Map() }; // demand id → "hide" | "merge" | "edit"
+  const ui = { forms: new Map(), open: new Map() }; // forms: demand id → "hide" | "merge" | "edit"; open: id → its text shown
+  const texts = live.texts; // a demand's text is read when its "Text and amendments" opens
   const cards = new CardList(list, (d) => ({
     class: `cdemand status-${d.status} ${d.hidden ? "is-hidden" : ""}`.trim(),
     dataset: { id: d.id, status: d.status, hidden: d.hidden ? "true" : "false" },
@@ -170,10 +171,12 @@ export function mountConsoleDemands(live, t, run, say) {
     }
   }
 
-  function openForm(d, kind) {
+  async function openForm(summary, kind) {
+    if (!cards.card(summary.id)) return;
+    ui.forms.set(summary.id, kind);
+    const d = kind === "edit" ? await texts.load(summary) : summary; // the typo form holds the body
     const card = cards.card(d.id);
-    if (!card) return;
-    ui.forms.set(d.id, kind);
+    if (!card || ui.forms.get(d.id) !== kind) return;
     let form;
     if (kind === "hide") {
       const id = `hide-reason-${d.id}`;
@@ -275,10 +278,16 @@ export function mountConsoleDemands(live, t, run, say) {
     );
   }
 
-  function demandView(d, index, count, ordered, number) {
+  function textShown(d) {
+    return ui.open.has(d.id) ? ui.open.get(d.id) : (d.pending_amendments || []).length > 0;
+  }
+
+  function demandView(summary, index, count, ordered, number) {
+    const full = texts.get(summary);
+    const d = full || summary;
     const a = d.agreement;
     const active = ACTIVE.has(d.status);
-    const pending = d.amendments.filter((x) => x.status === "pending").length;
+    const pending = (d.pending_amendments || []).length;
     const form = ui.forms.get(d.id);
     const title = d.title;
     return [
@@ -336,10 +345,18 @@ export function mountConsoleDemands(live, t, run, say) {
       ),
       h(
         "details",
-        { class: "cdemand-details", open: pending > 0 ? true : null },
-        h("summary", {}, pending ? t("text_and_pending", { n: pending }) : t("text_and_amendments", { n: d.amendments.length })),
-        demandBody(d),
-        d.amendments.length ? h("ol", { class: "amendment-list" }, [...d.amendments].reverse().map((x) => amendmentRow(d, x))) : null,
+        {
+          class: "cdemand-details",
+          open: textShown(d) ? true : null,
+          ontoggle: (e) => {
+            if (e.target.open === textShown(d)) return;
+            ui.open.set(d.id, e.target.open);
+            render(live.state);
+          },
+        },
+        h("summary", { "data-key": `text-${d.id}` }, pending ? t("text_and_pending", { n: pending }) : t("text_and_amendments", { n: d.amendment_count })),
+        bodyOrExcerpt(full, d),
+        full && full.amendments.length ? h("ol", { class: "amendment-list" }, [...full.amendments].reverse().map((x) => amendmentRow(d, x))) : null,
       ),
       caucusTable(d),
     ];
@@ -399,9 +416,10 @@ export function mountConsoleDemands(live, t, run, say) {
     const titles = all.map((d) => [d.id, d.title, d.status]); // the merge form lists them
     cards.render(
       shown,
-      (d) => JSON.stringify([d, shown.indexOf(d), shown.length, ordered, rank.get(d.id), ui.forms.get(d.id), ui.forms.get(d.id) === "merge" ? titles : null]),
+      (d) => JSON.stringify([d, Boolean(texts.get(d)), textShown(d), shown.indexOf(d), shown.length, ordered, rank.get(d.id), ui.forms.get(d.id), ui.forms.get(d.id) === "merge" ? titles : null]),
       (d) => demandView(d, shown.indexOf(d), shown.length, ordered, rank.get(d.id)),
     );
+    for (const d of shown) if (textShown(d)) texts.want(d);
   }
 
   live.subscribe(render);

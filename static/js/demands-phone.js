@@ -11,7 +11,7 @@ import {
   amendmentBadge,
   authorsText,
   blockNote,
-  demandBody,
+  bodyOrExcerpt,
   diffView,
   statusBadge,
   supportLine,
@@ -31,7 +31,7 @@ const flat = (text) => text.replace(/\s+/g, " ").trim();
 
 /** How often a passage is in the demand: as written, or as displayed (rendered text). */
 function passageCount(demand, bodyEl, part) {
-  const n = occurrences(demand.body, part);
+  const n = occurrences(demand.body || "", part);
   if (n || !bodyEl || !part.trim()) return n;
   return occurrences(flat(bodyEl.textContent), flat(part));
 }
@@ -72,6 +72,24 @@ export function mountPhoneDemands(live, t) {
     dataset: { id: d.id, status: d.status },
     "data-testid": "demand",
   }));
+  // A card's text is read when the card comes near the screen (demand-texts.js).
+  const texts = live.texts;
+  const near = new Set();
+  const watched = new WeakSet();
+  const observer = typeof IntersectionObserver === "function"
+    ? new IntersectionObserver((entries) => {
+        let more = false;
+        for (const entry of entries) {
+          const id = Number(entry.target.dataset.id);
+          if (entry.isIntersecting) {
+            more = more || !near.has(id);
+            near.add(id);
+          } else near.delete(id);
+        }
+        if (more && live.state) render(live.state);
+      }, { rootMargin: "1000px 0px" })
+    : null;
+  const isNear = (id) => !observer || near.has(id);
 
   const announce = (text) => {
     setText(status, "");
@@ -226,6 +244,7 @@ export function mountPhoneDemands(live, t) {
   }
 
   function amendmentsView(d) {
+    if (!d.amendments) return null; // the text is on its way
     const pending = d.amendments.filter((a) => a.status === "pending");
     const earlier = d.amendments.filter((a) => a.status !== "pending");
     return [
@@ -272,7 +291,9 @@ export function mountPhoneDemands(live, t) {
     return item ? item.title : null;
   }
 
-  function demandView(d) {
+  function demandView(summary) {
+    const full = texts.get(summary);
+    const d = full || summary;
     const active = ACTIVE.has(d.status);
     const mine = isMine(d);
     const draftOfMine = mine && d.status === "draft";
@@ -288,7 +309,7 @@ export function mountPhoneDemands(live, t) {
       h("p", { class: "demand-meta muted" }, authorsText(d, t), item ? ` · ${t("under_item", { title: item })}` : "", d.version > 1 ? ` · ${t("version_n", { n: d.version })}` : ""),
       merged ? h("p", { class: "demand-note" }, t("merged_into", { title: merged.title })) : null,
       blockNote(d, t),
-      demandBody(d),
+      bodyOrExcerpt(full, d),
       supportLine(d, t),
       active && !mine
         ? h("button", { type: "button", class: `button button-small ${supports(d) ? "" : "button-primary"}`.trim(), "data-key": `support-${d.id}`, "aria-pressed": supports(d) ? "true" : "false", onclick: () => toggleSupport(d) }, supports(d) ? t("unsupport") : t("support"))
@@ -382,7 +403,10 @@ export function mountPhoneDemands(live, t) {
       t("use_selection"),
     );
     const passageRow = h("div", { class: "form form-inner" }, field(ids.passage, t("amend_passage_label"), passage, check), useSelection);
-    const current = () => live.state.demands.find((x) => x.id === d.id) || d;
+    const current = () => {
+      const now = live.state.demands.find((x) => x.id === d.id) || d;
+      return texts.get(now) || now;
+    };
     const shownBody = () => card.view.querySelector('[data-testid="demand-body"]');
     const checkPassage = () => {
       const n = passageCount(current(), shownBody(), passage.value);
@@ -394,7 +418,7 @@ export function mountPhoneDemands(live, t) {
     const mode = (whole) => {
       passageRow.hidden = whole;
       setText(bodyLabel, whole ? t("amend_new_text") : t("amend_new_words"));
-      if (whole && !body.value) body.value = current().body;
+      if (whole && !body.value) body.value = current().body || "";
       body.dispatchEvent(new Event("input"));
     };
     const radios = h(
@@ -461,10 +485,12 @@ export function mountPhoneDemands(live, t) {
     else passage.focus();
   }
 
-  function openEdit(d) {
+  async function openEdit(summary) {
+    if (ui.editing.has(summary.id)) return;
+    ui.editing.add(summary.id);
+    const d = await texts.load(summary); // its body goes in the form
     const card = cards.card(d.id);
-    if (ui.editing.has(d.id)) return;
-    ui.editing.add(d.id);
+    if (!card || !ui.editing.has(d.id)) return;
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
     const title = h("input", { id: `edit-title-${d.id}`, name: "title", type: "text", maxlength: LIMITS.title, value: d.title });
     const body = h("textarea", { id: `edit-body-${d.id}`, name: "body", rows: 5, maxlength: LIMITS.body }, d.body);
@@ -570,7 +596,7 @@ export function mountPhoneDemands(live, t) {
         { class: "cardmode-card", "data-testid": "demand-card", dataset: { id: d.id } },
         h("h3", { id: "card-title", tabindex: "-1", class: "demand-title" }, d.title),
         h("p", { class: "demand-meta muted" }, authorsText(d, t)),
-        demandBody(d),
+        bodyOrExcerpt(texts.want(d), d),
         stanceButtons(d, { big: true, advance: true }),
       ),
       h(
@@ -611,9 +637,19 @@ export function mountPhoneDemands(live, t) {
     }
     cards.render(
       shown,
-      (d) => JSON.stringify([d, state.me.id, supports(d), stanceOf(d), ui.confirm === d.id, ui.amending.has(d.id), ui.editing.has(d.id), d.item_id != null && itemTitle(d)]),
+      (d) => JSON.stringify([d, Boolean(texts.get(d)), state.me.id, supports(d), stanceOf(d), ui.confirm === d.id, ui.amending.has(d.id), ui.editing.has(d.id), d.item_id != null && itemTitle(d)]),
       demandView,
     );
+    if (!cardsOn) {
+      for (const d of shown) {
+        const card = cards.card(d.id);
+        if (observer && card && !watched.has(card.el)) {
+          watched.add(card.el);
+          observer.observe(card.el);
+        }
+        if (isNear(d.id)) texts.want(d);
+      }
+    }
   }
 
   live.subscribe(render);

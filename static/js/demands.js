@@ -32,6 +32,16 @@ export function demandBody(demand, className = "demand-body") {
   return el;
 }
 
+/** While a demand's text is on its way: the summary's excerpt, in the body's place. */
+export function demandExcerpt(demand, className = "demand-body") {
+  return h("div", { class: `${className} demand-excerpt`, "data-testid": "demand-excerpt", "aria-busy": "true" }, h("p", {}, demand.excerpt || ""));
+}
+
+/** The body if the text is here (`full`), else the excerpt. */
+export function bodyOrExcerpt(full, demand, className = "demand-body") {
+  return full ? demandBody(full, className) : demandExcerpt(demand, className);
+}
+
 /**
  * A consent round on the demand did not pass and the room works on it again: which round,
  * what follows, and what the blocks said (everyone sees it, until the next round opens).
@@ -192,22 +202,28 @@ export class CardList {
 
 // -- the projector -------------------------------------------------------------------------
 
-/** The latest amendment activity still worth showing, or on a fresh load the newest pending one. */
-function spotlight(state, shown) {
+/**
+ * The latest amendment activity still worth showing, or on a fresh load the newest pending
+ * one: {demand (in full), amendment}, or null. `texts` holds the demands' text; one not
+ * here yet is asked for, and the spotlight shows once it came.
+ */
+function spotlight(state, shown, texts) {
   const s = state.demand_spotlight;
+  let target = null;
   if (s) {
-    const demand = shown.find((d) => d.id === s.demand_id);
-    const amendment = demand && demand.amendments.find((a) => a.id === s.amendment_id);
-    if (amendment && amendment.status !== "withdrawn") return { demand, amendment };
-    return null;
-  }
-  let best = null;
-  for (const demand of shown) {
-    for (const amendment of demand.amendments) {
-      if (amendment.status === "pending" && (!best || amendment.id > best.amendment.id)) best = { demand, amendment };
+    target = { demand: shown.find((d) => d.id === s.demand_id), amendmentId: s.amendment_id };
+  } else {
+    for (const demand of shown) {
+      for (const id of demand.pending_amendments || []) {
+        if (!target || id > target.amendmentId) target = { demand, amendmentId: id };
+      }
     }
   }
-  return best;
+  if (!target || !target.demand) return null;
+  const full = texts.want(target.demand);
+  const amendment = full && full.amendments.find((a) => a.id === target.amendmentId);
+  if (amendment && amendment.status !== "withdrawn") return { demand: full, amendment };
+  return null;
 }
 
 function projectorDemands(state) {
@@ -317,8 +333,9 @@ function pageBlocks(el) {
   return el;
 }
 
-function oneDemand(demand, t) {
-  const pending = demand.amendments.filter((a) => a.status === "pending");
+function oneDemand(summary, full, t) {
+  const demand = full || summary;
+  const pending = (full ? full.amendments : []).filter((a) => a.status === "pending");
   const latest = pending[pending.length - 1] || null;
   const a = demand.agreement;
   return [
@@ -339,7 +356,7 @@ function oneDemand(demand, t) {
           projectorDiff(latest, t),
         )
       : null,
-    pageBlocks(demandBody(demand, "demand-body proj-body")),
+    full ? pageBlocks(demandBody(full, "demand-body proj-body")) : null,
   ];
 }
 
@@ -353,17 +370,18 @@ export function mountProjectorDemands(live, t, el, view = () => ({ mode: "item",
     const root = document.getElementById("live");
     if (v.mode === "demand") {
       const demand = (state.demands || []).find((d) => d.id === v.demandId);
-      const key = JSON.stringify(["one", demand]);
+      const full = demand ? live.texts.want(demand) : null;
+      const key = JSON.stringify(["one", demand, Boolean(full)]);
       el.hidden = !demand;
       if (root) root.dataset.demands = demand ? "true" : "false";
       if (key === shownKey) return;
       shownKey = key;
-      replaceChildren(el, demand ? oneDemand(demand, t) : []);
+      replaceChildren(el, demand ? oneDemand(demand, full, t) : []);
       return;
     }
     const shown = v.mode === "item" && v.demands ? projectorDemands(state) : [];
-    const spot = spotlight(state, shown);
-    const key = JSON.stringify([shown, spot && spot.amendment.id, state.current_item_id]);
+    const spot = spotlight(state, shown, live.texts);
+    const key = JSON.stringify([shown, spot && spot.amendment, spot && spot.demand.body_html, state.current_item_id]);
     el.hidden = shown.length === 0;
     if (root) root.dataset.demands = shown.length ? "true" : "false";
     if (key === shownKey) return;

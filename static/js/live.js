@@ -1,11 +1,30 @@
 // One live connection per screen: snapshot, then events strictly in seq order (docs/realtime.md).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { DemandTexts } from "./demand-texts.js";
 import { applyDemandEvent } from "./demands-state.js";
 import { applyRoundEvent, applyRoundMessage } from "./rounds-state.js";
 
 const COMMAND_TIMEOUT_MS = 10_000;
 const RESYNC_TIMEOUT_MS = 10_000;
+const MEMBERS_PAGE = 500; // the server's largest page of members.list
+const MEMBER_EVENTS = new Set(["participant.joined", "member.invited", "participant.removed", "participant.updated"]);
+
+/** Apply a member event to state.members only (replayed over a page read before it). */
+function replayMemberEvent(state, { type, data, at }) {
+  if (!data || (data.name === undefined && type !== "participant.removed")) return;
+  const member = state.members.find((m) => m.id === data.id);
+  if (type === "participant.removed") {
+    state.members = state.members.filter((m) => m.id !== data.id);
+  } else if (type === "participant.updated") {
+    if (member) {
+      Object.assign(member, { name: data.name, role: data.role, caucus: data.caucus });
+      if (data.vote_weight !== undefined) Object.assign(member, { vote_weight: data.vote_weight, carried_by_id: data.carried_by_id });
+    }
+  } else if (!member) {
+    state.members.push({ id: data.id, name: data.name, role: data.role, caucus: data.caucus, joined_at: at });
+  }
+}
 
 /** Apply one event to the state (the same rules for every screen; facilitators get more data). */
 export function applyEvent(state, event) {
@@ -108,6 +127,8 @@ export class LiveConnection {
     this.resyncAgain = false;
     this.fatal = false;
     this.status = "connecting";
+    this.texts = new DemandTexts(this); // demands' bodies and amendments, read when shown
+    this.paging = null; // {events} while the members after the snapshot's first page come in
   }
 
   connect() {
@@ -240,8 +261,44 @@ export class LiveConnection {
     this.seq = snapshot.seq;
     const serverTime = Date.parse(snapshot.server_time);
     if (!Number.isNaN(serverTime)) this.clockOffset = serverTime - Date.now();
+    this.paging = null;
+    if (Array.isArray(snapshot.members) && snapshot.members_next != null) this.pageMembers(snapshot.members_next);
     this.drain();
     this.notify();
+  }
+
+  /**
+   * A big meeting's snapshot carries the first page of members (facilitators): read the
+   * others, page by page. Each page is as of its `seq`: member events after it, applied
+   * while it was on its way, are applied again over it, so nothing is lost or undone.
+   */
+  async pageMembers(after) {
+    const paging = { events: [] };
+    this.paging = paging;
+    this.state.members_loading = true;
+    while (after != null && this.paging === paging && !this.fatal) {
+      let page;
+      try {
+        page = await this.command("members.list", { after, limit: MEMBERS_PAGE });
+      } catch (error) {
+        const wait = error && error.retry_after ? error.retry_after * 1000 : 1000;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      if (this.paging !== paging) return; // a new snapshot started over
+      const ids = new Set(page.members.map((m) => m.id));
+      this.state.members = this.state.members.filter((m) => !ids.has(m.id)).concat(page.members);
+      for (const event of paging.events) {
+        if (event.seq > page.seq && ids.has(event.data && event.data.id)) replayMemberEvent(this.state, event);
+      }
+      after = page.next_after;
+      this.notify();
+    }
+    if (this.paging === paging) {
+      this.paging = null;
+      this.state.members_loading = false;
+      this.notify();
+    }
   }
 
   receive(event) {
@@ -266,6 +323,8 @@ export class LiveConnection {
       const event = this.pending.get(this.seq + 1);
       this.pending.delete(this.seq + 1);
       applyEvent(this.state, event);
+      this.texts.apply(event);
+      if (this.paging && MEMBER_EVENTS.has(event.type)) this.paging.events.push(event);
       this.seq = event.seq;
       applied += 1;
     }
@@ -297,9 +356,11 @@ export class LiveConnection {
         this.pending.clear();
         this.stalls = 0;
       }
-      const again = this.resyncAgain || this.pending.size > 0;
+      // A bounded page of events: ask for the next one until they reach the latest.
+      const more = !err && reply && Array.isArray(reply.events) && reply.next_after != null;
+      const again = this.resyncAgain || this.pending.size > 0 || more;
       this.resyncAgain = false;
-      const pause = err ? 1000 : this.stalls * 1000;
+      const pause = err ? 1000 : more && this.seq > before ? 0 : this.stalls * 1000;
       if (again && this.socket.connected) setTimeout(() => this.resync(), pause);
     });
   }

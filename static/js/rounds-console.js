@@ -238,7 +238,7 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
   let demandsKey = null;
   function renderDemands(state) {
     const demands = (state.demands || []).filter((d) => !d.hidden && d.status === "open" && d.can_go_to_vote);
-    const amendments = (state.demands || []).flatMap((d) => (d.amendments || []).filter((a) => a.status === "pending").map((a) => ({ a, d })));
+    const amendments = (state.demands || []).flatMap((d) => (d.pending_amendments || []).map((id) => ({ a: { id }, d })));
     const key = JSON.stringify([demands.map((d) => [d.id, d.title]), amendments.map(({ a }) => a.id)]);
     if (key === demandsKey) return;
     demandsKey = key;

@@ -243,9 +243,14 @@ def test_amendments_diffs_conflicts_friendly_and_rebase(services, publisher, roo
     )
     assert clash["conflicts_with"] == [freeze["id"]]
     assert repairs["conflicts_with"] == []
-    view = last(publisher).data["demand"]
-    flagged = {a["id"]: a["conflicts_with"] for a in view["amendments"]}
-    assert flagged[freeze["id"]] == [clash["id"]]
+    # The event carries the new amendment and every pending one's conflicts, not the text.
+    data = last(publisher).data
+    assert "text" not in data
+    assert "amendments" not in data["demand"]
+    assert data["amendment"]["id"] == repairs["id"]
+    flagged = dict(data["conflicts"])
+    assert flagged == {freeze["id"]: [clash["id"]], clash["id"]: [freeze["id"]], repairs["id"]: []}
+    assert data["demand"]["pending_amendments"] == [freeze["id"], clash["id"], repairs["id"]]
 
     adopted = demands.accept(services, ana, amendment_id=freeze["id"])
     assert adopted["version"] == 2

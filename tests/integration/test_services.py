@@ -316,9 +316,67 @@ def test_events_since_sends_a_snapshot_when_far_behind_or_ahead(services, meetin
     participant = meeting["participant"]
     latest = live.snapshot(services, participant)["seq"]
     assert "snapshot" in live.events_since(services, participant, latest + 10)
-    assert live.events_since(services, participant, latest) == {"events": [], "seq": latest}
+    assert live.events_since(services, participant, latest) == {
+        "events": [],
+        "seq": latest,
+        "next_after": None,
+    }
     with pytest.raises(InvalidInput):
         live.events_since(services, participant, -1)
+
+
+def test_events_since_comes_in_bounded_pages_that_reach_the_latest(services, meeting):
+    participant = meeting["participant"]
+    start = live.snapshot(services, participant)["seq"]
+    for n in range(5):
+        convenings.join(services, code=meeting["created"].code, name=f"Late {n}")
+    latest = start + 5
+    first = live.events_since(services, participant, start, 2)
+    assert [e["seq"] for e in first["events"]] == [start + 1, start + 2]
+    assert (first["seq"], first["next_after"]) == (latest, start + 2)
+    seen, after = [], start
+    while after is not None:
+        page = live.events_since(services, participant, after, 2)
+        seen += [e["seq"] for e in page["events"]]
+        after = page["next_after"]
+    assert seen == list(range(start + 1, latest + 1))
+    for limit in (0, -1, 501, True, "2", 2.0):
+        with pytest.raises(InvalidInput):
+            live.events_since(services, participant, start, limit)
+
+
+def test_members_come_in_pages_by_id_with_the_seq_they_include(services, meeting):
+    staff = meeting["facilitator"]
+    for n in range(6):
+        convenings.join(services, code=meeting["created"].code, name=f"Person {n}")
+    everyone = live.members(services, staff)
+    assert everyone["next_after"] is None
+    assert everyone["total"] == len(everyone["members"]) == 9
+    pages, after = [], 0
+    while after is not None:
+        page = live.members(services, staff, after=after, limit=4)
+        assert len(page["members"]) <= 4
+        assert page["total"] == 9
+        pages.append([m["id"] for m in page["members"]])
+        after = page["next_after"]
+    assert [len(p) for p in pages] == [4, 4, 1]
+    assert [i for p in pages for i in p] == [m["id"] for m in everyone["members"]]
+    assert everyone["seq"] == live.snapshot(services, staff)["seq"]
+    for bad in ({"limit": 0}, {"limit": 501}, {"after": -1}, {"limit": "4"}, {"after": True}):
+        with pytest.raises(InvalidInput):
+            live.members(services, staff, **bad)
+    with pytest.raises(Forbidden):
+        live.members(services, meeting["participant"])
+
+
+def test_a_big_meetings_snapshot_carries_a_first_page_of_members(services, meeting, monkeypatch):
+    monkeypatch.setattr(live, "MEMBERS_PAGE_MAX", 2)
+    staff = live.snapshot(services, meeting["facilitator"])
+    assert len(staff["members"]) == 2
+    assert staff["members_total"] == 3
+    rest = live.members(services, meeting["facilitator"], after=staff["members_next"], limit=2)
+    names = {m["name"] for m in staff["members"] + rest["members"]}
+    assert names == {"Facilitator", "Projector", "Ana"}
 
 
 # -- the command catalogue ----------------------------------------------------------------------

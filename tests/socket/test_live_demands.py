@@ -29,7 +29,9 @@ def test_a_participant_sees_a_demand_proposed_by_another_live(app, client, conve
     assert event["seq"] == snapshot["seq"] + 1
     assert event["type"] == "demand.proposed"
     assert event["data"]["demand"]["title"] == "Rent freeze"
-    assert event["data"]["demand"]["body_html"] == "<p>Freeze <em>all</em> rents.</p>\n"
+    assert "body_html" not in event["data"]["demand"]  # the summary; the new text beside it
+    assert event["data"]["text"]["body_html"] == "<p>Freeze <em>all</em> rents.</p>\n"
+    assert event["data"]["demand"]["excerpt"] == "Freeze all rents."
     assert event["data"]["demand"]["author"]["name"] == "Ben"
 
     # A command refused over the socket has the same rules as the API.

@@ -40,6 +40,13 @@ def _body() -> dict:
     return data
 
 
+def _query(lists: tuple[str, ...] = ()) -> dict:
+    """The query string's arguments: one value each (the first), a list for ``lists``
+    (``?ids=1&ids=2``, as the document describes arrays)."""
+    args = request.args.to_dict(flat=False)
+    return {k: (v if k in lists else v[0]) for k, v in args.items()}
+
+
 def _token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -117,8 +124,10 @@ def update_convening(code: str):
 )
 def events(code: str):
     actor = _services().authenticate(_token(), normalise_join_code(code))
-    query = s.parse(s.EventsQuery, request.args.to_dict(), strict=False)
-    return live.events_since(_services(), actor, query.get("after", 0))
+    query = s.parse(s.EventsQuery, _query(), strict=False)
+    return live.events_since(
+        _services(), actor, query.get("after", 0), query.get("limit", live.RESYNC_MAX_EVENTS)
+    )
 
 
 @blueprint.post("/convenings/<code>/participants")
@@ -138,11 +147,14 @@ def join(code: str):
 
 @blueprint.get("/convenings/<code>/participants")
 @operation(
-    "Everyone holding a token for the convening (facilitator).", reply=r.MemberList, errors=(403,)
+    "One page of everyone holding a token for the convening, by id (facilitator): ask again "
+    "with `after` = `next_after` until it is null.",
+    command="members.list",
+    reply=r.MemberList,
+    errors=(403,),
 )
 def members(code: str):
-    actor = _services().authenticate(_token(), normalise_join_code(code))
-    return {"members": live.members(_services(), actor)}
+    return _run(code, "members.list", _query(), from_query=True)
 
 
 @blueprint.delete("/convenings/<code>/participants/<int:member_id>")
@@ -354,7 +366,7 @@ def speaking_stats(code: str):
     reply=r.DemandList,
 )
 def list_demands(code: str):
-    return _run(code, "demands.list", request.args.to_dict(), from_query=True)
+    return _run(code, "demands.list", _query(lists=("ids",)), from_query=True)
 
 
 @blueprint.post("/convenings/<code>/demands")

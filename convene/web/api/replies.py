@@ -164,12 +164,33 @@ class Snapshot(Reply, kw_only=True):
     projector: ProjectorView | UnsetType = UNSET
     demands: (
         Annotated[
-            list[Demand],
-            Meta(description="In the facilitator's order; hidden ones for facilitators only."),
+            list[DemandSummary],
+            Meta(
+                description="In the facilitator's order; hidden ones for facilitators only. "
+                "Without their text (at most 500 demands)."
+            ),
         ]
         | UnsetType
     ) = UNSET
-    members: Annotated[list[Member], Meta(description="Facilitators only.")] | UnsetType = UNSET
+    members: (
+        Annotated[
+            list[Member],
+            Meta(
+                max_length=500,
+                description="Facilitators only: the first page of members (by id); "
+                "`members.list` after `members_next` gives the rest.",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    members_next: (
+        Annotated[int, Meta(description="Facilitators only: null when `members` is all.")]
+        | UnsetType
+        | None
+    ) = UNSET
+    members_total: (
+        Annotated[int, Meta(description="Facilitators only: how many members in all.")] | UnsetType
+    ) = UNSET
 
 
 class Event(Reply, kw_only=True):
@@ -186,13 +207,19 @@ CatchUp = Annotated[
             "oneOf": [
                 {
                     "type": "object",
-                    "required": ["events", "seq"],
+                    "required": ["events", "seq", "next_after"],
                     "properties": {
                         "events": {
                             "type": "array",
+                            "maxItems": 500,
                             "items": {"$ref": "#/components/schemas/Event"},
                         },
-                        "seq": {"type": "integer"},
+                        "seq": {"type": "integer", "description": "The latest event's seq."},
+                        "next_after": {
+                            "type": ["integer", "null"],
+                            "description": "More events follow: ask again after this seq "
+                            "(null: these reach `seq`).",
+                        },
                     },
                 },
                 {
@@ -362,12 +389,21 @@ class ConsentBlock(Reply, kw_only=True):
     path: Literal["amend", "retry", "fallback"] | None
 
 
-class Demand(Reply, kw_only=True):
+class DemandSummary(Reply, kw_only=True):
+    """A demand without its text: what the snapshot and events carry. A screen reads the
+    text (`body`, `body_html`, `amendments`) with `demands.get` or `demands.list` (`ids`)
+    when it shows the demand; events that change it carry it (`text`)."""
+
     id: int
     item_id: Annotated[int, Meta(description="Its agenda item, if any.")] | None
     title: str
-    body: Annotated[str, Meta(description="Markdown.")]
-    body_html: Annotated[str, Meta(description="The body rendered and sanitized.")]
+    excerpt: Annotated[
+        str,
+        Meta(
+            max_length=160,
+            description="The start of the body as plain words (about 160 characters).",
+        ),
+    ]
     status: Literal["draft", "open", "under_vote", "adopted", "rejected", "withdrawn", "merged"]
     hidden: bool
     hidden_reason: str | UnsetType | None = UNSET
@@ -409,6 +445,17 @@ class Demand(Reply, kw_only=True):
         | None
     )
     agreement: Agreement
+    amendment_count: Annotated[int, Meta(description="Its amendments, whatever their status.")]
+    pending_amendments: Annotated[
+        list[int], Meta(description="The ids of its pending amendments, oldest first.")
+    ]
+
+
+class Demand(DemandSummary, kw_only=True):
+    """A demand in full: the summary with its text."""
+
+    body: Annotated[str, Meta(description="Markdown.")]
+    body_html: Annotated[str, Meta(description="The body rendered and sanitized.")]
     amendments: list[Amendment]
 
 
@@ -541,7 +588,16 @@ class Invitation(Reply, kw_only=True):
 
 
 class MemberList(Reply, kw_only=True):
-    members: list[Member]
+    """One page of members, by id."""
+
+    members: Annotated[list[Member], Meta(max_length=500)]
+    next_after: Annotated[
+        int | None, Meta(description="Ask again with after = this for the next page; null: last.")
+    ]
+    total: Annotated[int, Meta(description="Members in all.")]
+    after: int
+    limit: int
+    seq: Annotated[int, Meta(description="The last event this page includes.")]
 
 
 class AgendaOrder(Reply, kw_only=True):
