@@ -359,3 +359,53 @@ def test_hide_from_the_room_and_sort_by_bridging(server, new_context, shoot):
 
     split.get_by_role("button", name="Show “Split the room” again").click()
     expect(ella.get_by_test_id("demand")).to_have_count(3)
+
+
+@sqlite_only
+def test_a_phone_reads_the_text_of_the_demands_it_shows(server, new_context):
+    """The snapshot carries summaries (no bodies); a card's text is read when it comes near
+    the screen, and a text changed by an event is shown without asking again."""
+    from tests.e2e.flows import api_create
+
+    created = api_create(server.url, "Asamblea de vivienda")
+    boss = created["facilitator_token"]
+    base = f"/api/convenings/{created['code']}"
+    long_text = "Cada sección abre una oficina de derechos de inquilinas. " * 35  # ~2,000
+    for n in range(40):
+        api(
+            server.url,
+            f"{base}/demands",
+            {"title": f"Demanda {n}: vivienda", "body": f"{long_text} Número {n}."},
+            boss,
+        )
+    phone_ctx = phone_context(new_context)
+    frames = []
+    phone = phone_ctx.new_page()
+    phone.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
+    phone.goto(join_direct(phone_ctx, server.url, created["code"], "Pat").url)
+    expect_live(phone)
+    first, last = demand(phone, "Demanda 0: vivienda"), demand(phone, "Demanda 39: vivienda")
+    expect(first.get_by_test_id("demand-body")).to_contain_text("Número 0.")
+    # far down the list: only the excerpt until the card comes near the screen
+    expect(last.get_by_test_id("demand-excerpt")).to_contain_text("Cada sección abre")
+    expect(last.get_by_test_id("demand-body")).to_have_count(0)
+    last.scroll_into_view_if_needed()
+    expect(last.get_by_test_id("demand-body")).to_contain_text("Número 39.")
+    snapshots = [f for f in frames if isinstance(f, str) and f.startswith('42["snapshot"')]
+    assert snapshots
+    assert all("body_html" not in f and "Número" not in f for f in snapshots)
+    # an edit comes with its new text: shown at once, without reading it again
+    reads = sum(1 for f in frames if isinstance(f, str) and '"demands"' in f and "Número 39" in f)
+    demand_id = int(last.get_attribute("data-id"))
+    api(
+        server.url,
+        f"{base}/demands/{demand_id}",
+        {"body": "Texto **corregido**.", "typo": True},
+        boss,
+        method="PATCH",
+    )
+    expect(last.get_by_test_id("demand-body")).to_have_text("Texto corregido.")
+    assert (
+        sum(1 for f in frames if isinstance(f, str) and '"demands"' in f and "Número 39" in f)
+        == reads
+    )

@@ -399,3 +399,29 @@ def test_a_console_for_300_people_finds_anyone_on_one_line_each(server, new_cont
     )
     assert order[:2] == ["Now", "Agenda"], order
     shoot(console, "console-people-1366")
+
+
+@pages_only
+def test_a_console_for_1200_people_pages_them_in_and_keeps_up(server, new_context):
+    """The snapshot carries the first 500 members; the console reads the rest page by page
+    (members.list) and applies joins that happen meanwhile."""
+    from tests.support import crowd, seed_crowd
+
+    created = api_create(server.url, "Asamblea regional de inquilinas y estudiantes")
+    seed_crowd(server.database_url, created["code"], 1200)
+    console = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    frames = []
+    console.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
+    console.goto(created["facilitator_url"])
+    join_direct(phone_context(new_context), server.url, created["code"], "Última en llegar")
+    count = console.get_by_test_id("people-count")
+    # 1,200 seeded, the late one, the facilitator's and the projector's screens
+    expect(count).to_have_text("Showing 1,203 of 1,203 people", timeout=30_000)
+    search = console.get_by_role("searchbox", name="Find a person by name or caucus")
+    last_seeded = crowd(1200)[-1][0]  # on the third page
+    search.fill(last_seeded)
+    expect(console.get_by_test_id("member-name").first).to_contain_text(last_seeded)
+    search.fill("ultima en llegar")
+    expect(console.get_by_test_id("member-name")).to_have_text(["Última en llegar"])
+    snapshot = next(f for f in frames if isinstance(f, str) and f.startswith('42["snapshot"'))
+    assert snapshot.count('"joined_at"') <= 500

@@ -228,3 +228,137 @@ def test_every_bad_socket_command_gets_an_error_reply_and_changes_nothing(app, c
     )
     assert reply["ok"] is True
     assert json.dumps(reply["result"]["title"]) == '"Still here"'
+
+
+# -- the paged reads: members, events, the text of demands -------------------------------------
+
+
+def _other_room(client) -> dict:
+    created = client.post("/api/convenings", json={"title": "Otra asamblea"}).get_json()
+    staff = bearer(created["facilitator_token"])
+    demand = client.post(
+        f"/api/convenings/{created['code']}/demands",
+        json={"title": "Not yours", "body": "Secret text of another convening."},
+        headers=staff,
+    ).get_json()
+    return {"code": created["code"], "demand": demand}
+
+
+def test_paged_reads_refuse_bad_pages_over_http(client, room):
+    base, staff = room["base"], room["staff"]
+    members, events = f"{base}/participants", f"{base}/events"
+    for query in ("limit=100000", "limit=501", "limit=0", "limit=-1", "limit=x", "limit=1.5"):
+        response = client.get(f"{members}?{query}", headers=staff)
+        assert check(response, "/api/convenings/{code}/participants", "get", 422)["error"]
+        response = client.get(f"{events}?{query}", headers=staff)
+        assert check(response, "/api/convenings/{code}/events", "get", 422)["error"]
+    for after in ("-1", "³", str(HUGE_ID), "", "[1]"):
+        response = client.get(f"{members}?after={after}", headers=staff)
+        body = check(response, "/api/convenings/{code}/participants", "get", 422)
+        assert body["error"]["field"] == "after"
+    response = client.get(f"{members}?oops=1", headers=staff)
+    assert check(response, "/api/convenings/{code}/participants", "get", 422)["error"]
+    # a participant may not read the people list, a page or not
+    ana = bearer(room["ana"]["token"])
+    response = client.get(f"{members}?limit=1", headers=ana)
+    assert check(response, "/api/convenings/{code}/participants", "get", 403)["error"]
+    page = check(
+        client.get(f"{members}?limit=1", headers=staff),
+        "/api/convenings/{code}/participants",
+        "get",
+        200,
+    )
+    assert len(page["members"]) == 1
+    assert page["next_after"] == page["members"][0]["id"]
+    page = client.get(f"{events}?after=0&limit=1", headers=staff).get_json()
+    assert len(page["events"]) == 1
+    assert page["next_after"] == 1
+
+
+def test_the_text_of_demands_is_read_only_for_this_convening(client, room):
+    other = _other_room(client)
+    ana = bearer(room["ana"]["token"])
+    mine = client.post(
+        f"{room['base']}/demands", json={"title": "Ours", "body": "Our text."}, headers=ana
+    ).get_json()
+    listed = "/api/convenings/{code}/demands"
+    ids = f"ids={mine['id']}&ids={other['demand']['id']}"
+    page = check(client.get(f"{room['base']}/demands?{ids}", headers=ana), listed, "get", 200)
+    assert [d["body"] for d in page["demands"]] == ["Our text."]
+    response = client.get(f"{room['base']}/demands/{other['demand']['id']}", headers=ana)
+    assert check(response, "/api/convenings/{code}/demands/{demand_id}", "get", 404)["error"]
+    for bad in ("ids=x", f"ids={HUGE_ID}", "ids=0", "ids=-3", "&".join(["ids=1"] * 101)):
+        response = client.get(f"{room['base']}/demands?{bad}", headers=ana)
+        assert response.status_code in (413, 422), (bad, response.status_code)
+        assert response.get_json()["error"]["field"] == "ids"
+    # a demand hidden by a facilitator has no text for the room
+    client.post(
+        f"{room['base']}/demands/{mine['id']}/hide", json={"reason": "Spam"}, headers=room["staff"]
+    )
+    page = client.get(f"{room['base']}/demands?ids={mine['id']}", headers=ana).get_json()
+    assert page["demands"] == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_paged_reads_over_the_socket_get_error_replies(app, client, room):
+    other = _other_room(client)
+    staff = socketio.test_client(
+        app, auth={"token": room["facilitator_token"]}, flask_test_client=client
+    )
+    phone = socketio.test_client(
+        app, auth={"token": room["ana"]["token"]}, flask_test_client=client
+    )
+    bad_pages = [
+        {"limit": 10**9},
+        {"limit": 0},
+        {"limit": -5},
+        {"limit": "50"},
+        {"limit": None},
+        {"after": -1},
+        {"after": HUGE_ID},
+        {"after": "0"},
+        {"after": [1]},
+        {"page": 2},
+    ]
+    for args in bad_pages:
+        reply = staff.emit("command", {"name": "members.list", "args": args}, callback=True)
+        assert reply["ok"] is False, args
+        assert reply["error"]["code"] in ("invalid_input", "too_large"), reply
+    reply = phone.emit("command", {"name": "members.list", "args": {}}, callback=True)
+    assert reply["error"]["code"] == "forbidden"
+    reply = staff.emit("command", {"name": "members.list", "args": {"limit": 2}}, callback=True)
+    assert reply["ok"] is True
+    assert len(reply["result"]["members"]) == 2
+    for args in (
+        {"ids": "1"},
+        {"ids": [0]},
+        {"ids": [HUGE_ID]},
+        {"ids": [1] * 101},
+        {"ids": [[1]]},
+    ):
+        reply = phone.emit("command", {"name": "demands.list", "args": args}, callback=True)
+        assert reply["ok"] is False, args
+        assert reply["error"]["field"] == "ids"
+    reply = phone.emit(
+        "command", {"name": "demands.list", "args": {"ids": [other["demand"]["id"]]}}, callback=True
+    )
+    assert reply["ok"] is True
+    assert reply["result"]["demands"] == []
+    for message in (
+        {"seq": 0, "limit": 10**6},
+        {"seq": 0, "limit": 0},
+        {"seq": 0, "limit": "5"},
+        {"seq": -1},
+        {"seq": "0"},
+        {"seq": HUGE_ID},
+        {"seq": 0, "extra": True},
+        {},
+        "0",
+        None,
+        [0],
+    ):
+        reply = phone.emit("resync", message, callback=True)
+        assert reply["error"]["code"] in ("invalid_input", "bad_request"), (message, reply)
+    reply = phone.emit("resync", {"seq": 0, "limit": 1}, callback=True)
+    assert len(reply["events"]) == 1
+    assert reply["next_after"] == 1
