@@ -267,6 +267,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     check_fits(page, "agenda", axe=True)
     show({"show": "demand", "demand_id": demand["id"]})
     expect(page.get_by_test_id("projector-demand-title")).to_have_text(CONTENT["demand"]["title"])
+    expect(page.get_by_test_id("demand-body")).to_be_visible()  # its text is read when shown
     check_fits(page, "one demand")
     show({"show": "floor"})
     expect(page.get_by_test_id("speaker-name")).to_be_visible()
