@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from convene.domain.minutes import METHOD_NAMES, RULE_NAMES, TIE_HOW_NAMES
-from convene.domain.tally import BallotError, Result, count
+from convene.domain.tally import BallotError, LotNeeded, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
 from convene.domain.tally.explain import Explainer
 from convene.domain.tally.rules import DUPLICATES, OVERVOTE, WRITE_INS, BallotRules, apply_rules
@@ -119,7 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--tie-order",
         metavar="A,B,C",
         help="break ties that looking back cannot by this published order instead of the lot"
-        " (to exclude, the one listed last goes; to elect, the one listed first) [the lot]",
+        " (to exclude, the one listed last goes; to elect, the one listed first); names or "
+        "numbers in the file's list of candidates [the lot]",
+    )
+    rules.add_argument(
+        "--lots",
+        metavar="A,B",
+        help="ties that looking back cannot break go by these lots drawn by hand (in the "
+        "room), in the order they were drawn: each names the candidate its lot chose (to "
+        "exclude, or to elect, transfer or place first), by name or by number in the file's "
+        "list of candidates [the lot]",
     )
     p.add_argument(
         "--skip",
@@ -233,12 +242,34 @@ def run(args: argparse.Namespace) -> Result:
         kwargs["until_two"] = args.until_two
     elif args.batch_elimination or args.until_two:
         raise BallotError("--batch-elimination and --until-two apply to IRV only")
-    if args.tie_order:
-        order = [c.strip() for c in args.tie_order.split(",") if c.strip()]
-        unknown = [c for c in order if c not in candidates]
+    for flag, name in (("--tie-order", "tie_order"), ("--lots", "lots")):
+        given = getattr(args, name)
+        if given is not None:
+            chosen = [c.strip() for c in given.split(",") if c.strip()]
+        elif meta.get("tie_break", name) == ("order" if name == "tie_order" else "room") or (
+            isinstance(meta.get(name), list) and "tie_break" not in meta
+        ):
+            # how the meeting broke its ties (lots drawn in the room: every one of them)
+            listed = meta.get(name)
+            chosen = [str(c) for c in listed] if isinstance(listed, list) else []
+            flag = f"the file's {name}"
+        else:
+            continue
+        # a candidate by name, or by number (its place in the file's list, from 1: for names
+        # with a comma in them)
+        by_number = {str(i): c for i, c in enumerate(candidates, 1)}
+        chosen = [c if c in candidates else by_number.get(c, c) for c in chosen]
+        unknown = [c for c in chosen if c not in candidates]
         if unknown:
-            raise BallotError(f"--tie-order names unknown candidate(s): {', '.join(unknown)}")
-        kwargs["tie_order"] = order
+            raise BallotError(f"{flag} names unknown candidate(s): {', '.join(unknown)}")
+        kwargs[name] = chosen
+    if "tie_order" in kwargs and "lots" in kwargs:
+        if args.tie_order is not None and args.lots is None:
+            del kwargs["lots"]  # the command line's order replaces the file's lots
+        elif args.lots is not None and args.tie_order is None:
+            del kwargs["tie_order"]
+        else:
+            raise BallotError("give --tie-order or --lots, not both")
     result = count(method, ballots, candidates, **kwargs)
     result.details["title"] = bf.title
     if bf.ranks is not None and method in ("irv", "stv", "schulze"):
@@ -259,6 +290,14 @@ def main(argv: Sequence[str]) -> int:
         return int(exc.code or 0)
     try:
         result = run(args)
+    except LotNeeded as exc:
+        number = {c: i for i, c in enumerate(exc.candidates, 1)}
+        among = "; ".join(f"{number.get(c, '?')} {c}" for c in exc.pool)
+        return _fail(
+            f"{args.file}: round {exc.round}: the count needs lot {exc.draw}, drawn by hand, "
+            f"to choose among {among}: give the candidate every lot drawn chose, in order, "
+            "with --lots (names or numbers, comma-separated)"
+        )
     except BallotFileError as exc:
         return _fail(f"{args.file}: {exc}")
     except BallotError as exc:

@@ -41,6 +41,7 @@ TIE_HOW_NAMES = {
     "lookback": N_("looking back"),
     "lot": N_("by lot"),
     "order": N_("by the published order"),
+    "room": N_("by a lot drawn in the room"),
     "facilitator": N_("by a lot drawn in the room"),
 }
 EXPORT_NAMES = {

@@ -24,6 +24,7 @@ from convene.domain.tally.result import Number, Result, Round, TieBreak, Transfe
 from convene.domain.tally.schulze import count_schulze
 from convene.domain.tally.scored import count_approval, count_score
 from convene.domain.tally.stv import count_stv
+from convene.domain.tally.ties import LotNeeded
 
 METHODS = ("irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients")
 RANKED = ("irv", "stv", "schulze")
@@ -32,6 +33,7 @@ __all__ = [
     "METHODS",
     "RANKED",
     "BallotError",
+    "LotNeeded",
     "Number",
     "Result",
     "Round",
@@ -59,6 +61,7 @@ def count(
     batch_elimination: bool = False,
     until_two: bool = False,
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     """Count ``ballots`` with ``method`` (one of :data:`METHODS`).
 
@@ -72,7 +75,10 @@ def count(
     ``candidates`` is required for the candidate methods and ignored by the
     single-proposal ones. ``rule`` selects the STV rule (``"scottish"`` default,
     ``"meek"``). ``seed`` seeds the lot used when looking back cannot break a tie;
-    ``tie_order`` (a published candidate order) replaces the lot. IRV only:
+    ``tie_order`` (a published candidate order) replaces the lot; so does ``lots``, the
+    candidates chosen by lots drawn by hand (in the room), in draw order: a count that
+    meets a tie needing one more raises :class:`LotNeeded` (see
+    :mod:`convene.domain.tally.ties`). IRV only:
     ``batch_elimination`` and ``until_two`` (count on until two candidates remain).
     Raises :class:`BallotError` (a ``ValueError``) on anything that cannot be counted.
     """
@@ -89,6 +95,7 @@ def count(
             batch_elimination=batch_elimination,
             until_two=until_two,
             tie_order=tie_order,
+            lots=lots,
         )
     if batch_elimination or until_two:
         raise BallotError("batch elimination and counting until two remain are IRV rules")
@@ -101,16 +108,25 @@ def count(
             seed=seed,
             withdrawn=withdrawn,
             tie_order=tie_order,
+            lots=lots,
         )
     if method == "schulze":
         return count_schulze(
-            ballots, candidates, seed=seed, withdrawn=withdrawn, tie_order=tie_order
+            ballots, candidates, seed=seed, withdrawn=withdrawn, tie_order=tie_order, lots=lots
         )
     if method == "approval":
-        return count_approval(ballots, candidates, seats=seats, seed=seed, tie_order=tie_order)
+        return count_approval(
+            ballots, candidates, seats=seats, seed=seed, tie_order=tie_order, lots=lots
+        )
     if method == "score":
         return count_score(
-            ballots, candidates, seats=seats, seed=seed, max_score=max_score, tie_order=tie_order
+            ballots,
+            candidates,
+            seats=seats,
+            seed=seed,
+            max_score=max_score,
+            tie_order=tie_order,
+            lots=lots,
         )
     if method == "yes_no":
         return count_yes_no(ballots, threshold=threshold, quorum=quorum)

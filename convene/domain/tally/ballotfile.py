@@ -132,7 +132,21 @@ def _weight(token: str, line: int) -> Number:
 
 META_PREFIX = "# convene "
 #: what a ``# convene`` line (BLT) or a ``#key,value`` row (CSV) may say
-META_KEYS = ("method", "rule", "seed", "seats", "title", "candidates", "withdrawn", "rules")
+META_KEYS = (
+    "method",
+    "rule",
+    "seed",
+    "seats",
+    "title",
+    "candidates",
+    "withdrawn",
+    "rules",
+    "tie_break",
+    "tie_order",
+    "lots",
+)
+#: settings that are lists of candidates (a CSV row holds one per cell)
+_META_LISTS = ("candidates", "withdrawn", "tie_order", "lots")
 
 
 def _meta_line(line: str, lineno: int, meta: dict) -> None:
@@ -270,7 +284,7 @@ _WEIGHT = {"count", "weight"}
 def _csv_meta(row: list[str], meta: dict) -> None:
     key = row[0].strip()[1:].strip().lower()
     values = [c.strip() for c in row[1:]]
-    if key in ("candidates", "withdrawn"):
+    if key in _META_LISTS:
         meta[key] = [v for v in values if v]
     elif key in META_KEYS or key == "version":
         value = values[0] if values else ""

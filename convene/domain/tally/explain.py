@@ -424,7 +424,7 @@ class Explainer:
                 )
                 % params
             )
-        if tie.get("how") == "facilitator":
+        if tie.get("how") in ("room", "facilitator"):
             return _("%(tied)s were tied; %(name)s was chosen by a lot drawn in the room.") % {
                 "tied": tied,
                 "name": chosen,

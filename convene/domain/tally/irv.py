@@ -31,6 +31,7 @@ def count_irv(
     batch_elimination: bool = False,
     until_two: bool = False,
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     withdrawn = set(withdrawn)
@@ -40,7 +41,7 @@ def count_irv(
     keys, weights, _, piles, exhausted_pile, overvotes = file_ranked(
         ballots, candidates, running, withdrawn
     )
-    ties = TieBreaker(seed, candidates, order=tie_order)
+    ties = TieBreaker(seed, candidates, order=tie_order, lots=lots)
 
     # piles[i]: indices of the groups running[i] currently holds (emptied once out)
     place = dict(zip(running, [pile.append for pile in piles], strict=True))

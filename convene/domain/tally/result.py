@@ -70,10 +70,13 @@ class TieBreak:
     """A tie the count had to break, and how (structured: renderers name the options).
 
     ``how`` is ``"lookback"`` (earlier rounds decided: ``looked_back`` lists the
-    rounds consulted, most recent first, the last one decided) or ``"lot"`` (the
-    seeded lot decided among ``pool``, the candidates still tied after looking back,
-    in candidate-list order; ``draw`` is the lot's number in the count). ``side`` is
-    ``"fewest"`` (an exclusion) or ``"most"`` (an election, a surplus, a ranking).
+    rounds consulted, most recent first, the last one decided), ``"lot"`` (the seeded
+    lot decided among ``pool``, the candidates still tied after looking back, in
+    candidate-list order; ``draw`` is the lot's number in the count), ``"order"`` (the
+    published order decided among ``pool``) or ``"room"`` (a lot drawn by hand in the
+    room decided among ``pool``; ``draw`` is its number among the lots drawn by hand).
+    ``side`` is ``"fewest"`` (an exclusion) or ``"most"`` (an election, a surplus, a
+    ranking).
     ``tied`` is in candidate-list order. ``explanation`` is kept empty (results
     stored before structured reasons had an English sentence there).
     """

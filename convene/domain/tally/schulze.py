@@ -28,6 +28,7 @@ def count_schulze(
     seed: int | str | None = None,
     withdrawn: Iterable[str] = (),
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     withdrawn = set(withdrawn)
@@ -37,14 +38,21 @@ def count_schulze(
     keys, weights = prepare_ranked(ballots, candidates, withdrawn, stop_at_overvote=True)
     d = pairwise_matrix(keys, weights, running)
     p = strongest_paths(d, running)
-    ties = TieBreaker(seed, candidates, order=tie_order)
+    ties = TieBreaker(seed, candidates, order=tie_order, lots=lots)
     wins = {a: sum(1 for b in running if b != a and p[a][b] > p[b][a]) for a in running}
     ranking: list[str] = []
     remaining = list(running)
     while remaining:
         # the unbeaten candidates among those left; more than one is a tie
         top = [a for a in remaining if not any(p[b][a] > p[a][b] for b in remaining if b != a)]
-        pick = ties.choose(top, lowest=False, history=[], round_number=1, purpose="rank")
+        pick = ties.choose(
+            top,
+            lowest=False,
+            history=[],
+            round_number=1,
+            purpose="rank",
+            decisive=not ranking,  # only the first place elects
+        )
         ranking.append(pick)
         remaining.remove(pick)
     winner = ranking[0]

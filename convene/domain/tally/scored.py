@@ -46,6 +46,7 @@ def count_approval(
     seats: int = 1,
     seed: int | str | None = None,
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     profile = as_profile(ballots, _approval_key)
@@ -58,7 +59,7 @@ def count_approval(
                 raise BallotError(f"ballot approves unknown option {c!r}")
             tallies[c] += w
     return _by_totals(
-        "approval", "approval", candidates, tallies, total, seats, seed, {}, tie_order
+        "approval", "approval", candidates, tallies, total, seats, seed, {}, tie_order, lots
     )
 
 
@@ -70,6 +71,7 @@ def count_score(
     seed: int | str | None = None,
     max_score: int = MAX_SCORE,
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     candidates = list(candidates)
     profile = as_profile(ballots, _score_key)
@@ -96,17 +98,24 @@ def count_score(
         seed,
         {"averages": averages, "max_score": max_score},
         tie_order,
+        lots,
     )
 
 
 def _by_totals(
-    method, rule, candidates, tallies, total, seats, seed, details, tie_order=None
+    method, rule, candidates, tallies, total, seats, seed, details, tie_order=None, lots=None
 ) -> Result:
     if seats < 1:
         raise BallotError("seats must be a positive whole number")
-    ties = TieBreaker(seed, candidates, order=tie_order)
+    ties = TieBreaker(seed, candidates, order=tie_order, lots=lots)
     ranking = ties.order(
-        candidates, tallies, descending=True, history=[], round_number=1, purpose="rank"
+        candidates,
+        tallies,
+        descending=True,
+        history=[],
+        round_number=1,
+        purpose="rank",
+        places=seats,  # a tie below the seats only orders the list
     )
     winners = ranking[:seats]
     reasons = [

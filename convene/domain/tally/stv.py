@@ -61,6 +61,7 @@ def count_stv(
     seed: int | str | None = None,
     withdrawn: Iterable[str] = (),
     tie_order: Sequence[str] | None = None,
+    lots: Sequence[str] | None = None,
 ) -> Result:
     rule = rule or "scottish"
     if rule not in RULES:
@@ -72,10 +73,10 @@ def count_stv(
     running = [c for c in candidates if c not in withdrawn]
     if rule == "scottish":
         filed = file_ranked(ballots, candidates, running, withdrawn)
-        ties = TieBreaker(seed, candidates, order=tie_order)
+        ties = TieBreaker(seed, candidates, order=tie_order, lots=lots)
         return _scottish(filed, candidates, running, seats, ties, withdrawn)
     keys, weights = prepare_ranked(ballots, candidates, withdrawn)
-    ties = TieBreaker(seed, candidates, order=tie_order)
+    ties = TieBreaker(seed, candidates, order=tie_order, lots=lots)
     return _meek(keys, weights, candidates, running, seats, ties, withdrawn)
 
 
@@ -227,6 +228,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
                     history=history,
                     round_number=number,
                     purpose="elect",
+                    places=seats - len(elected),
                 )
             order = reached[: seats - len(elected)]
             for c in order:
@@ -244,6 +246,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
                 history=history,
                 round_number=number,
                 purpose="elect",
+                places=0,  # all elected: the order decides nothing
             )
             for c in rest:
                 del hopeful[c]
@@ -427,6 +430,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
                 history=history,
                 round_number=number,
                 purpose="elect",
+                places=seats - len(elected),
             )[: seats - len(elected)]
             for c in order:
                 state[c] = "elected"
@@ -442,6 +446,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
                 history=history,
                 round_number=number,
                 purpose="elect",
+                places=0,  # all elected: the order decides nothing
             )
             for c in rest:
                 state[c] = "elected"

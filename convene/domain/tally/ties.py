@@ -24,6 +24,17 @@ The rule, everywhere a count must choose between candidates with equal votes
    positions of the candidates still tied, in decimal, comma-separated. The seed
    (default ``0``) is stored in the result, so anyone can repeat the draw.
 
+Instead of the seeded lot, a count may use a published candidate order (``order``: to
+exclude, the tied candidate listed last goes; to elect, transfer or rank, the one listed
+first) or **lots drawn by hand** (``lots``, a meeting's "lot drawn in the room"): the
+chosen candidates of the lots drawn so far, in draw order. A tie that needs a lot takes the
+next one (recorded with ``how="room"``); when none is left the count stops with
+:class:`LotNeeded`, saying which candidates the next lot is between, and is run again from
+the start once that lot is drawn (the count is deterministic, so it reaches the same tie).
+Only ties that decide something are drawn by hand: an exclusion, a surplus, who is
+elected; a tie that only orders a list (candidates all elected anyway, or ranked below the
+seats) takes the seeded lot.
+
 Every tie broken is recorded as a :class:`~convene.domain.tally.result.TieBreak`,
 with the rounds looked at, the candidates the lot chose among and the draw number.
 """
@@ -38,6 +49,45 @@ from convene.domain.tally.result import Number, TieBreak
 
 DEFAULT_SEED = 0
 LOT_PREFIX = "convene-lot-1"
+
+
+class LotNeeded(Exception):
+    """The count met a tie that only a lot drawn by hand can break, and has no lot left.
+
+    ``pool``: the candidates still tied after looking back, in candidate-list order (the
+    lot chooses one of them); ``tied``: every candidate that was tied; ``side``: ``fewest``
+    (the chosen one is excluded) or ``most`` (elected, transferred or placed first);
+    ``draw``: the number of this lot drawn by hand (1 for the first).
+    """
+
+    def __init__(
+        self,
+        *,
+        round: int,
+        purpose: str,
+        tied: list,
+        pool: list,
+        side: str,
+        draw: int,
+        candidates: Sequence[str] = (),
+    ) -> None:
+        self.round, self.purpose, self.tied, self.pool = round, purpose, tied, pool
+        self.side, self.draw = side, draw
+        #: the count's candidate list (the positions a file numbers them by)
+        self.candidates = list(candidates)
+        super().__init__(
+            f"round {round}: a lot drawn by hand must choose among {', '.join(map(str, pool))}"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "round": self.round,
+            "purpose": self.purpose,
+            "tied": list(self.tied),
+            "pool": list(self.pool),
+            "side": self.side,
+            "draw": self.draw,
+        }
 
 
 def seed_text(seed: int | str) -> str:
@@ -65,12 +115,20 @@ class TieBreaker:
         seed: int | str | None = None,
         candidates: Sequence[str] = (),
         order: Sequence[str] | None = None,
+        lots: Sequence[str] | None = None,
     ) -> None:
         self.seed: int | str = DEFAULT_SEED if seed is None else seed
         #: a published order replacing the lot: to exclude, the tied candidate listed
         #: last goes; to elect, transfer or rank, the one listed first
         self._order = None if order is None else {c: i for i, c in enumerate(order)}
+        #: lots drawn by hand, in draw order (their chosen candidates)
+        self._lots = None if lots is None else list(lots)
+        if order is not None and lots is not None:
+            raise BallotError("a count breaks ties by a published order or by hand, not both")
         self.mode = "lot" if order is None else "order"
+        if lots is not None:
+            self.mode = "room"
+        self.hand_draws = 0
         seed_text(self.seed)
         self._candidates = candidates
         self._position: dict[str, int] | None = None  # built on the first tie (they are rare)
@@ -91,11 +149,13 @@ class TieBreaker:
         history: Sequence[dict[str, Number]],
         round_number: int,
         purpose: str,
+        decisive: bool = True,
     ) -> str:
         """One of ``tied``: the lowest (to exclude) or highest (to elect / transfer first).
 
         ``history`` holds the tallies of earlier rounds, oldest first; candidates
-        missing from a round count as 0 there.
+        missing from a round count as 0 there. ``decisive``: False for a tie that only
+        orders a list (drawn by the seeded lot even when lots are drawn by hand).
         """
         tied = list(tied)
         if len(tied) == 1:
@@ -123,6 +183,27 @@ class TieBreaker:
             pool = sorted(remaining, key=lambda c: (listed.get(c, len(listed)), key(c)))
             chosen = pool[-1] if lowest else pool[0]
             how = "order"
+        elif self._lots is not None and decisive:
+            pool = sorted(remaining, key=key)
+            self.hand_draws += 1
+            draw = self.hand_draws
+            if draw > len(self._lots):
+                raise LotNeeded(
+                    round=round_number,
+                    purpose=purpose,
+                    tied=sorted(tied, key=key),
+                    pool=pool,
+                    side="fewest" if lowest else "most",
+                    draw=draw,
+                    candidates=self._candidates,
+                )
+            chosen = self._lots[draw - 1]
+            if chosen not in pool:
+                raise BallotError(
+                    f"lot {draw} drawn by hand chose {chosen}, which is not one of the tied "
+                    f"{', '.join(map(str, pool))}"
+                )
+            how = "room"
         else:
             pool = sorted(remaining, key=key)
             self.draws += 1
@@ -153,8 +234,12 @@ class TieBreaker:
         history: Sequence[dict[str, Number]],
         round_number: int,
         purpose: str,
+        places: int | None = None,
     ) -> list[str]:
-        """Sort ``candidates`` by ``key``, breaking equal keys with :meth:`choose`."""
+        """Sort ``candidates`` by ``key``, breaking equal keys with :meth:`choose`.
+
+        ``places``: only the first ``places`` of the order decide anything (seats to
+        fill): a tie decides only when it straddles that boundary. None: every tie."""
         pending = list(candidates)
         out: list[str] = []
         while pending:
@@ -166,6 +251,7 @@ class TieBreaker:
                 history=history,
                 round_number=round_number,
                 purpose=purpose,
+                decisive=places is None or len(out) < places < len(out) + len(tied),
             )
             out.append(pick)
             pending.remove(pick)

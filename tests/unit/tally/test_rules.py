@@ -372,3 +372,67 @@ def test_convene_tally_exhaust_if_multiple_continuing_from_cdf_and_csv(tmp_path,
     code = tallycli.main([str(csv_file), "--overvote", rule, "--overvote-label", "Ben|Cy"])
     assert code == 2
     assert "needs their names" in capsys.readouterr().err
+
+
+# -- ties broken by lots drawn by hand (a meeting's "lot drawn in the room") ---------------------
+
+
+def test_a_count_with_lots_drawn_by_hand_stops_at_each_tie_that_needs_one():
+    from convene.domain.tally import LotNeeded
+
+    ballots = {("a",): 1, ("b",): 1, ("c",): 1}
+    with pytest.raises(LotNeeded) as first:
+        count("irv", ballots, ["a", "b", "c"], lots=[])
+    need = first.value
+    assert (need.round, need.purpose, need.pool, need.side, need.draw) == (
+        1,
+        "exclude",
+        ["a", "b", "c"],
+        "fewest",
+        1,
+    )
+    with pytest.raises(LotNeeded) as second:
+        count("irv", ballots, ["a", "b", "c"], lots=["c"])
+    assert (second.value.round, second.value.pool, second.value.draw) == (2, ["a", "b"], 2)
+    result = count("irv", ballots, ["a", "b", "c"], lots=["c", "a"])
+    assert [r.eliminated for r in result.rounds[:2]] == [["c"], ["a"]]
+    assert result.winners == ["b"]
+    assert [(t.how, t.chosen, t.draw) for t in result.tie_breaks] == [
+        ("room", "c", 1),
+        ("room", "a", 2),
+    ]
+    assert result.details["rules"]["tie_break"] == "room"
+    with pytest.raises(BallotError, match="not one of the tied"):
+        count("irv", ballots, ["a", "b", "c"], lots=["c", "c"])
+    with pytest.raises(BallotError):
+        count("irv", ballots, ["a", "b", "c"], lots=["a"], tie_order=["a", "b", "c"])
+
+
+def test_only_ties_that_decide_something_are_drawn_by_hand():
+    # approval, one seat, four level: one lot by hand for the seat, the rest by the seed
+    result = count("approval", [{"a"}, {"b"}, {"c"}, {"d"}], list("abcd"), lots=["c"])
+    assert result.winners == ["c"]
+    assert [t.how for t in result.tie_breaks] == ["room", "lot", "lot"]
+    # two seats, four level: both seats are drawn by hand, the order below them by the seed
+    two = count("approval", [{"a", "b", "c"}, {"d"}], list("abcd"), seats=2, lots=["b", "c"])
+    assert two.winners == ["b", "c"]
+    assert [t.how for t in two.tie_breaks] == ["room", "room", "lot"]
+    # STV: candidates elected together (no seat in question) are ordered by the seed
+    stv = count("stv", {("a",): 1, ("b",): 1}, ["a", "b"], seats=2, lots=[])
+    assert sorted(stv.winners) == ["a", "b"]
+    assert [t.how for t in stv.tie_breaks] == ["lot"]
+    # the same ties without lots by hand are the seeded lot's, as before
+    plain = count("approval", [{"a"}, {"b"}, {"c"}, {"d"}], list("abcd"))
+    assert [t.how for t in plain.tie_breaks] == ["lot", "lot", "lot"]
+
+
+def test_convene_tally_lots_by_name_or_number(tmp_path, capsys):
+    path = tmp_path / "ballots.txt"
+    path.write_text("1: Ana, de Lima\n1: Ben\n1: Cy>Ben\n")
+    by_number = run_json(capsys, path, "--lots", "3")
+    assert by_number["rounds"][0]["eliminated"] == ["Cy"]
+    assert by_number["tie_breaks"][0]["how"] == "room"
+    by_name = run_json(capsys, path, "--lots", "Cy")
+    assert by_name["rounds"] == by_number["rounds"]
+    assert tallycli.main([str(path), "--lots", "1,1"]) == 2  # Ana is out after lot 1
+    assert "not one of the tied" in capsys.readouterr().err
