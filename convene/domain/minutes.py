@@ -50,6 +50,12 @@ EXPORT_NAMES = {
     "cvr": N_("Cast-vote records (NIST CDF JSON)"),
     "summary": N_("Round-by-round summary (RCTab JSON)"),
 }
+#: How a round broke ties that looking back could not (the "rules used", printed with it).
+TIE_BREAK_NAMES = {
+    "lot": N_("looking back at earlier rounds, then a lot drawn from the seed"),
+    "order": N_("looking back at earlier rounds, then the order of the options"),
+    "room": N_("looking back at earlier rounds, then a lot drawn in the room"),
+}
 FOLLOW_UP_PATHS = {
     "amend": N_("back to amendments"),
     "retry": N_("a new consent round"),
@@ -294,6 +300,11 @@ def _round(round_: dict, by_id: dict) -> dict:
         ),
         "path": round_.get("path"),
         "path_name": FOLLOW_UP_PATHS.get(round_.get("path") or ""),
+        "tie_break_name": (
+            None
+            if round_["method"] in ("yes_no", "consent", "gradients")
+            else TIE_BREAK_NAMES.get(round_.get("tie_break") or "lot")
+        ),
         "follow_up": round_.get("follow_up"),
         "follow_up_name": FOLLOW_UP_PATHS.get(round_.get("follow_up") or ""),
     }

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from convene.domain.errors import N_, Conflict, InvalidInput
 from convene.domain.events import DomainEvent
-from convene.domain.tally import BallotError, Result, count
+from convene.domain.tally import BallotError, LotNeeded, Result, count
 from convene.domain.tally.consent import CONSENT, GRADIENTS, YES_NO, parse_threshold
 from convene.domain.text import clean_line
 from convene.domain.times import iso
@@ -58,7 +58,16 @@ class Method(enum.StrEnum):
 class RoundState(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
+    #: voting is over, and the count waits for the result of a lot drawn in the room
+    PAUSED = "paused"
     CLOSED = "closed"
+
+
+#: How a round breaks a tie that looking back at earlier rounds cannot: the seeded lot
+#: (default), the published order of its options (to exclude, the tied option listed last;
+#: to elect, the one listed first), or a lot drawn in the room (the count pauses until the
+#: facilitator enters which option the lot chose). docs/voting-methods.md, "Ties".
+TIE_BREAKS = ("lot", "order", "room")
 
 
 CHOICES = {
@@ -149,6 +158,10 @@ def require_open(state: RoundState) -> None:
     """Ballots go only into an open round."""
     if state is RoundState.DRAFT:
         raise Conflict(N_("This round is not open for voting yet."))
+    if state is RoundState.PAUSED:
+        raise Conflict(
+            N_("Voting in this round is over: the count waits for a lot drawn in the room.")
+        )
     if state is RoundState.CLOSED:
         raise Conflict(N_("This round is closed."))
 
@@ -284,6 +297,13 @@ class Round:
     #: consensus with fallback: the blocked consent round this one follows, and the path taken
     follows_round_id: int | None = None
     path: str | None = None
+    #: ties looking back cannot break: one of TIE_BREAKS (None, in older rounds: lot)
+    tie_break: str | None = None
+    #: tie_break room: the option ids (text, as the count names them) chosen by the lots
+    #: drawn in the room so far, in draw order
+    lots: list | None = None
+    #: a paused count: the tie it waits on (LotNeeded.to_dict(), option ids as numbers)
+    pending_lot: dict | None = None
     id: int | None = None
 
     # -- creation ------------------------------------------------------------------------------
@@ -306,6 +326,7 @@ class Round:
         live_results: object = False,
         agenda_item_id: int | None = None,
         closes_at: datetime | None = None,
+        tie_break: object = None,
     ) -> Round:
         """A draft round, every setting checked. ``options`` are already labelled."""
         the_method = parse_method(method)
@@ -369,6 +390,20 @@ class Round:
         if closes_at is not None and closes_at <= now:
             raise InvalidInput(N_("The deadline must be in the future."), field="closes_at")
         round_.closes_at = closes_at
+        if tie_break in (None, ""):
+            tie_break = "lot"
+        if tie_break not in TIE_BREAKS:
+            raise InvalidInput(
+                N_("The tie-break is one of: %(names)s."),
+                field="tie_break",
+                names=", ".join(TIE_BREAKS),
+            )
+        if tie_break != "lot" and the_method.on_one_proposal:
+            raise InvalidInput(
+                N_("A tie-break applies to rounds that choose between options."),
+                field="tie_break",
+            )
+        round_.tie_break = tie_break
         return round_
 
     # -- state machine ---------------------------------------------------------------------
@@ -386,18 +421,56 @@ class Round:
     def require_open(self) -> None:
         require_open(self.state)
 
-    def close(self, now: datetime, present: int, result: Result, seed: str) -> list[DomainEvent]:
+    def close(
+        self, now: datetime, present: int, result: Result | LotNeeded, seed: str
+    ) -> list[DomainEvent]:
+        """Voting ends. ``result``: the count, or the tie it paused on (a lot drawn in the
+        room is needed: the round waits, paused, for :meth:`draw_lot`)."""
         self.require_open()
-        self.state = RoundState.CLOSED
         self.closed_at = now
         self.present_at_close = present
         self.seed = seed
+        return self.settle(result)
+
+    def settle(self, result: Result | LotNeeded) -> list[DomainEvent]:
+        """The count's outcome: closed with its result, or paused on a tie for the room."""
+        if isinstance(result, LotNeeded):
+            self.state = RoundState.PAUSED
+            pending = result.to_dict()
+            for key in ("tied", "pool"):
+                pending[key] = [int(c) for c in pending[key]]
+            self.pending_lot = pending
+            return [DomainEvent("round.paused", self.public())]
+        self.state = RoundState.CLOSED
+        self.pending_lot = None
         self.result = self.result_json(result)
         return [
             DomainEvent(
                 "round.closed", {**self.public(with_result=True), "decision": self.decision()}
             )
         ]
+
+    def draw_lot(self, option_id: int) -> dict:
+        """Record the option that the lot drawn in the room chose for the tie the count
+        waits on (then count again: :meth:`settle`). Returns what was drawn, for the log."""
+        if self.state is not RoundState.PAUSED or not self.pending_lot:
+            raise Conflict(
+                N_("The count of “%(title)s” is not waiting for a lot."), title=self.title
+            )
+        if option_id not in self.option_ids():
+            raise InvalidInput(
+                N_("Option %(id)s is not in this round."), field="option_id", id=option_id
+            )
+        pending = self.pending_lot
+        if option_id not in pending["pool"]:
+            labels = {o.id: o.label for o in self.options}
+            raise InvalidInput(
+                N_("The lot is drawn between the tied options only: %(names)s."),
+                field="option_id",
+                names=", ".join(labels[i] for i in pending["pool"]),
+            )
+        self.lots = [*(self.lots or []), str(option_id)]
+        return {"round_id": self.id, **pending, "chosen": option_id}
 
     def decision(self) -> str:
         """The outcome in one plain sentence, for the agenda item and the minutes."""
@@ -444,10 +517,19 @@ class Round:
 
     # -- counting --------------------------------------------------------------------------
 
-    def tally(self, profile: Mapping, seed: str) -> Result:
-        """Count a profile of stored ballots (``profile_key(ballot) → weight``)."""
+    def tally(self, profile: Mapping, seed: str, *, live: bool = False) -> Result:
+        """Count a profile of stored ballots (``profile_key(ballot) → weight``).
+
+        With the room's lots (tie-break ``room``) a tie needing one more lot raises
+        :class:`LotNeeded`, except in a ``live`` count while voting, where the seeded lot
+        stands in (the count so far is provisional anyway)."""
         candidates = [str(i) for i in self.option_ids()]
         threshold = Fraction(self.threshold) if self.threshold else None
+        ties: dict = {}
+        if self.tie_break == "order":
+            ties["tie_order"] = candidates  # the options' own order, as on the ballot
+        elif self.tie_break == "room" and not live:
+            ties["lots"] = list(self.lots or [])
         return count(
             self.method.value,
             profile,
@@ -458,6 +540,7 @@ class Round:
             quorum=self.quorum,
             stand_aside_limit=Fraction(self.stand_aside_limit) if self.stand_aside_limit else None,
             seed=seed,
+            **ties,
         )
 
     def result_json(self, result: Result) -> dict:
@@ -493,6 +576,9 @@ class Round:
             "present_at_close": self.present_at_close,
             "follows_round_id": self.follows_round_id,
             "path": self.path,
+            "tie_break": self.tie_break or "lot",
+            "lots": [int(i) for i in self.lots or []],
+            "pending_lot": self.pending_lot if self.state is RoundState.PAUSED else None,
         }
         if with_result and self.result is not None:
             data["result"] = self.result

@@ -89,6 +89,8 @@ SELF_REFS = {
     ("rounds", "follows_round_id"),
 }
 NOT_ARCHIVED = {"seal"}
+#: Columns added since the archive format began: an older archive's rows lack them (NULL).
+ADDED_LATER = {"rounds": {"tie_break", "lots", "pending_lot"}}
 #: Tables keyed by something else than their own ``id`` column.
 NO_ID = {"round_voters", "ballots"}
 ORDER = {
@@ -216,6 +218,8 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
             for name, refs in REFS.items():
                 table = _table(name)
                 for row in data[name]:
+                    if isinstance(row, dict) and name in ADDED_LATER:
+                        row = {**dict.fromkeys(ADDED_LATER[name]), **row}
                     if not isinstance(row, dict) or set(row) != set(table.c.keys()):
                         raise ArchiveError(f"the archive is damaged: a row of {name} is malformed")
                     values = {k: _load_value(table.c[k], v) for k, v in row.items()}
@@ -265,17 +269,30 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                         insert(table).values(**values).returning(table.c.id)
                     ).scalar_one()
                     new_ids[name][old_id] = new_id
-            # a stored result names options by id: the new ones (figures unchanged)
+            # a stored result names options by id: the new ones (figures unchanged); so do
+            # the lots drawn in the room and the tie a paused count waits on
             rounds_table = _table("rounds")
+            options = new_ids["round_options"]
             for new_id in new_ids["rounds"].values():
-                result = connection.execute(
-                    select(rounds_table.c.result).where(rounds_table.c.id == new_id)
-                ).scalar_one()
+                result, lots, pending = connection.execute(
+                    select(
+                        rounds_table.c.result, rounds_table.c.lots, rounds_table.c.pending_lot
+                    ).where(rounds_table.c.id == new_id)
+                ).one()
+                changes: dict = {}
                 if result:
+                    changes["result"] = remap_result(result, options)
+                if lots:
+                    changes["lots"] = [str(options[int(i)]) for i in lots]
+                if pending:
+                    changes["pending_lot"] = {
+                        **pending,
+                        "tied": [options[i] for i in pending["tied"]],
+                        "pool": [options[i] for i in pending["pool"]],
+                    }
+                if changes:
                     connection.execute(
-                        update(rounds_table)
-                        .where(rounds_table.c.id == new_id)
-                        .values(result=remap_result(result, new_ids["round_options"]))
+                        update(rounds_table).where(rounds_table.c.id == new_id).values(**changes)
                     )
             for name, old_id, column, old in later:
                 table = _table(name)

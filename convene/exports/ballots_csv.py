@@ -32,6 +32,11 @@ def ballots_csv(round_: Round, ballots: list) -> str:
     writer.writerow(["#seed", settings["seed"]])
     writer.writerow(["#title", round_.title])
     writer.writerow(["#candidates", *(o.label for o in round_.options)])
+    if "tie_break" in settings:  # how ties looking back cannot break were broken
+        writer.writerow(["#tie_break", settings["tie_break"]])
+        for key in ("tie_order", "lots"):
+            if key in settings:
+                writer.writerow([f"#{key}", *settings[key]])
     named = not round_.secret
     tail = ["name"] if named else []
     if method.ranked:

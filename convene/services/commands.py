@@ -50,6 +50,7 @@ COMMANDS: dict[str, Command] = {
     "rounds.open": Command(rounds.open_round, s.RoundRef),
     "rounds.cast": Command(rounds.cast_ballot, s.CastBallot),
     "rounds.close": Command(rounds.close_round, s.RoundRef),
+    "rounds.draw_lot": Command(rounds.draw_lot, s.DrawLot),
     "rounds.follow_up": Command(rounds.follow_up, s.FollowUp),
     "rounds.get": Command(rounds.get_round, s.RoundRef),
     "rounds.ballots": Command(rounds.published_ballots, s.RoundRef),

@@ -45,6 +45,7 @@ from convene.domain.rounds import (
     parse_receipt,
     require_open,
 )
+from convene.domain.tally import LotNeeded, Result
 from convene.domain.text import clean_block, clean_line
 from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
@@ -157,6 +158,7 @@ def create_round(
     live_results: object = False,
     agenda_item_id: object = None,
     closes_at: object = None,
+    tie_break: object = None,
 ) -> dict:
     """A draft round (facilitator). Open it to start the vote."""
     actor.require(Role.FACILITATOR)
@@ -180,6 +182,7 @@ def create_round(
             live_results=live_results,
             agenda_item_id=item_id,
             closes_at=_parse_deadline(closes_at, uow.now),
+            tie_break=tie_break,
         )
         uow.session.add(round_)
         uow.session.flush()
@@ -578,7 +581,7 @@ def open_sealed_batch(svc: Services, round_id: int) -> dict | None:
         _open_sealed(connection, _seal_of(svc, round_), round_id, _sample(rows, len(rows) - k))
         profile = profile_of(uow.session, round_)
         uow.commit()
-    result = round_.tally(profile, seed="live")
+    result = round_.tally(profile, seed="live", live=True)
     return {"round_id": round_id, "result": round_.result_json(result)}
 
 
@@ -640,13 +643,41 @@ def close_round(
         if round_.secret:
             _open_all_and_reshuffle(svc, uow.session, round_)
         seed = secrets.token_hex(8)
-        result = round_.tally(profile_of(uow.session, round_), seed)
-        events = round_.close(uow.now, present, result, seed)
+        events = round_.close(uow.now, present, _count(uow.session, round_, seed), seed)
         uow.record(convening, actor, events)
-        uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
+        if round_.state is RoundState.CLOSED:
+            uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         if round_.secret:
             uow.after_commit(svc.ticker.shred_soon)
+        uow.commit()
+        return round_.public(with_result=True)
+
+
+def _count(session: Session, round_: Round, seed: str) -> Result | LotNeeded:
+    """The round's count from its stored ballots, or the tie it pauses on (tie-break room)."""
+    try:
+        return round_.tally(profile_of(session, round_), seed)
+    except LotNeeded as pause:
+        return pause
+
+
+def draw_lot(svc: Services, actor: Actor, *, round_id: object, option_id: object) -> dict:
+    """The count paused on a tie (tie-break ``room``): the facilitator enters the option that
+    the lot drawn in the room chose. The count runs again from the start with every lot
+    drawn so far, and closes the round, or pauses on the next tie that needs a lot."""
+    actor.require(Role.FACILITATOR)
+    option_id = _id(option_id, "option_id")
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        round_ = _load(uow.session, convening.id, round_id, for_update=True)
+        drawn = round_.draw_lot(option_id)
+        events = [DomainEvent("round.lot_drawn", drawn)]
+        events += round_.settle(_count(uow.session, round_, round_.seed))
+        uow.record(convening, actor, events)
+        if round_.state is RoundState.CLOSED:
+            uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
+        uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         uow.commit()
         return round_.public(with_result=True)
 
@@ -755,7 +786,7 @@ def live_tally(session: Session, round_: Round) -> dict | None:
     """The count so far, when the round shows it while voting."""
     if round_.state is not RoundState.OPEN or not round_.live_results:
         return None
-    result = round_.tally(profile_of(session, round_), seed="live")
+    result = round_.tally(profile_of(session, round_), seed="live", live=True)
     return {"round_id": round_.id, "result": round_.result_json(result)}
 
 

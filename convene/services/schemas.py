@@ -190,10 +190,19 @@ class CreateRound(Args):
     live_results: bool | UnsetType = UNSET
     agenda_item_id: Id | UnsetType | None = UNSET
     closes_at: Text | UnsetType | None = UNSET
+    #: ties that looking back cannot break: the seeded lot (default), the options' order,
+    #: or a lot drawn in the room (the count pauses for rounds.draw_lot)
+    tie_break: Literal["lot", "order", "room"] | UnsetType | None = UNSET
 
 
 class RoundRef(Args):
     round_id: Id
+
+
+class DrawLot(Args):
+    round_id: Id
+    #: the tied option the lot drawn in the room chose
+    option_id: Id
 
 
 class CastBallot(Args):

@@ -281,6 +281,12 @@ rounds = Table(
     Column("path", String(20), nullable=True),
     # Secret rounds while open: the salt (and key check) of the round's sealing keys.
     Column("seal", String(60), nullable=True),
+    # How ties that looking back cannot break are broken (lot, order, room; NULL: lot), the
+    # options chosen by the lots drawn in the room (in draw order), and the tie a paused
+    # count waits on.
+    Column("tie_break", String(8), nullable=True),
+    Column("lots", JSON, nullable=True),
+    Column("pending_lot", JSON, nullable=True),
     Index("ix_rounds_convening", "convening_id", "state"),
 )
 

@@ -5,7 +5,7 @@
 import { $, h, replaceChildren, setText } from "./dom.js";
 import { currentItem } from "./views.js";
 import { turnoutText } from "./rounds.js";
-import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, roundTable, ruleText, storyList, thresholdText, tieText } from "./tally-view.js";
+import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, namesText, optionLabel, roundTable, ruleText, storyList, thresholdText, tieRuleText, tieText } from "./tally-view.js";
 import { chosenView } from "./projector-view.js";
 
 /**
@@ -75,6 +75,47 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
     );
   }
 
+  // The count paused on a tie (tie-break "room"): the tied options by label, and the one
+  // the lot drawn in the room chose, entered here (rounds.draw_lot).
+  function lotForm(round) {
+    const pending = round.pending_lot;
+    if (round.state !== "paused" || !pending) return null;
+    const name = `lot-${round.id}-${pending.draw}`;
+    const purpose = ["exclude", "elect", "surplus", "rank"].includes(pending.purpose) ? pending.purpose : "rank";
+    const titleId = `${name}-title`;
+    const choices = pending.pool.map((id) => {
+      const inputId = `${name}-${id}`;
+      return h("p", { class: "checkbox" }, h("input", { type: "radio", name, id: inputId, value: String(id), "data-testid": "lot-choice" }), h("label", { for: inputId }, optionLabel(round, id)));
+    });
+    const form = h(
+      "form",
+      {
+        class: "lot-form",
+        "data-testid": "lot-form",
+        "aria-labelledby": titleId,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const picked = form.querySelector("input:checked");
+          if (!picked) {
+            say(t("lot_pick_one"), "error");
+            form.querySelector("input")?.focus();
+            return;
+          }
+          const id = Number(picked.value);
+          const button = form.querySelector("button");
+          button.disabled = true;
+          const result = await run("rounds.draw_lot", { round_id: round.id, option_id: id });
+          button.disabled = false;
+          if (result !== undefined) say(t("lot_entered", { label: optionLabel(round, id) }));
+        },
+      },
+      h("p", { class: "lot-title", id: titleId }, t("lot_title", { round: pending.round, names: namesText(round, pending.pool, t) })),
+      h("fieldset", { class: "radio-group" }, h("legend", {}, t(`lot_do_${purpose}`)), choices),
+      h("button", { type: "submit", class: "button button-small button-primary", "data-key": `${name}-enter` }, t("lot_enter")),
+    );
+    return form;
+  }
+
   function roundRow(state, round) {
     const title = round.title;
     const actions = [];
@@ -107,7 +148,7 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
             "aria-label": t("close_round_label", { title }),
             onclick: async () => {
               const result = await run("rounds.close", { round_id: round.id });
-              if (result !== undefined) say(t("round_closed_msg", { title }));
+              if (result !== undefined) say(t(result.state === "paused" ? "round_paused_msg" : "round_closed_msg", { title }));
             },
           },
           t("close_round"),
@@ -132,9 +173,11 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
         ),
         h("div", { class: "round-console-actions" }, actions),
       ),
+      ONE_PROPOSAL.has(round.method) ? null : h("p", { class: "hint round-tie-rule", "data-testid": "tie-rule" }, tieRuleText(round, t)),
       round.state !== "draft" ? h("p", { class: "round-console-turnout", "data-testid": "console-turnout" }) : null,
       round.state === "open" && !round.secret ? h("p", { class: "round-not-voted muted", "data-testid": "not-voted" }) : null,
       round.state === "open" && round.live_results ? barsBox : null,
+      lotForm(round),
       round.state === "closed"
         ? [
             h("p", { class: `round-decision ${round.result && round.result.passed === false ? "is-not-passed" : ""}`.trim(), "data-testid": "console-decision" }, decisionText(round, t)),
@@ -298,6 +341,7 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
     const args = { title, method, options, secret: f.secret.checked, live_results: f.live_results.checked };
     if (["stv", "approval", "score"].includes(method) && f.seats.value) args.seats = Number(f.seats.value);
     if (method === "stv") args.rule = f.rule.value;
+    if (!ONE_PROPOSAL.has(method) && f.tie_break.value !== "lot") args.tie_break = f.tie_break.value;
     if (["yes_no", "gradients"].includes(method) && f.threshold.value) args.threshold = f.threshold.value;
     if (method === "consent" && f.stand_aside_limit.value) args.stand_aside_limit = f.stand_aside_limit.value;
     if (ONE_PROPOSAL.has(method) && f.quorum.value.trim()) args.quorum = Number(f.quorum.value);

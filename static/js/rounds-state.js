@@ -40,6 +40,7 @@ export function applyRoundEvent(state, event) {
     case "round.opened":
       putRound(state, data);
       break;
+    case "round.paused": // voting is over; the count waits for a lot drawn in the room
     case "round.closed": {
       const round = putRound(state, data);
       round.tally = null; // the result replaces the live count

@@ -16,6 +16,7 @@ import {
   choiceLabel,
   decisionText,
   methodName,
+  namesText,
   num,
   optionLabel,
   roundSentence,
@@ -39,10 +40,11 @@ export function turnoutText(turnout, t, locale) {
   return text;
 }
 
-/** The rounds a screen shows: the open ones, then the latest closed one. */
+/** The rounds a screen shows: the open ones (and any whose count waits for a lot drawn in
+ * the room), then the latest closed one. */
 export function shownRounds(state) {
   const rounds = state.rounds || [];
-  const open = rounds.filter((r) => r.state === "open");
+  const open = rounds.filter((r) => r.state === "open" || r.state === "paused");
   const closed = rounds.filter((r) => r.state === "closed").sort((a, b) => Date.parse(b.closed_at) - Date.parse(a.closed_at) || b.id - a.id);
   return closed.length ? [...open, closed[0]] : open;
 }
@@ -533,15 +535,22 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
       const voted = (state.me.voted_rounds || []).includes(round.id);
       const { parts } = entry;
       entry.el.dataset.state = round.state;
-      setText(entry.el.querySelector(".round-state"), round.state === "open" ? t("round_open") : t("round_closed"));
+      setText(entry.el.querySelector(".round-state"), round.state === "open" ? t("round_open") : round.state === "paused" ? t("round_paused") : t("round_closed"));
       setText(parts.title, round.title);
       setText(parts.meta, roundMeta(round, t));
       const turnout = round.turnout;
       setText(parts.turnout, round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : turnoutText(turnout, t, locale));
-      const key = JSON.stringify([round.state, round.result ? round.id : null, voted]);
+      const key = JSON.stringify([round.state, round.result ? round.id : null, voted, round.pending_lot]);
       if (entry.key !== key && !drag) {
         entry.key = key;
-        replaceChildren(parts.main, round.state === "open" ? ballotForm(round, voted) : resultView(round));
+        replaceChildren(
+          parts.main,
+          round.state === "open"
+            ? ballotForm(round, voted)
+            : round.state === "paused"
+              ? h("p", { class: "round-paused", "data-testid": "round-paused" }, t("paused_for_lot", { names: namesText(round, (round.pending_lot || {}).pool, t) }))
+              : resultView(round),
+        );
       }
       if (round.state === "open" && !status.has(round.id)) {
         const saved = store.get("receipt", round.id);
@@ -691,7 +700,9 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     const result = round.state === "closed" ? round.result : round.tally && round.tally.result;
     const closed = round.state === "closed";
     const single = ONE_PROPOSAL.has(round.method);
-    parts.waiting.hidden = !(round.state === "open" && !round.live_results);
+    const paused = round.state === "paused";
+    parts.waiting.hidden = !((round.state === "open" && !round.live_results) || paused);
+    setText(parts.waiting, paused ? t("paused_for_lot", { names: namesText(round, (round.pending_lot || {}).pool, t) }) : t("results_at_close"));
     parts.verdict.hidden = !(closed && single && result);
     parts.decision.hidden = !(closed && result);
     setText(parts.decision, closed && result ? decisionText(round, t) : "");
@@ -751,7 +762,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     if (v) round = v.mode === "round" ? (state.rounds || []).find((r) => r.id === v.roundId) || null : null;
     else {
       const current = state.current_item_id ?? null;
-      round = shownRounds(state).find((r) => r.state === "open" || (r.agenda_item_id ?? null) === current) || null;
+      round = shownRounds(state).find((r) => r.state === "open" || r.state === "paused" || (r.agenda_item_id ?? null) === current) || null;
     }
     const root = document.getElementById("live");
     if (root) root.dataset.round = round ? "true" : "false";
@@ -773,9 +784,10 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     }
     const turnout = round.turnout;
     const closedTurnout = round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : "";
-    setText(parts.state, [round.state === "open" ? t("round_open") : t("round_closed"), roundMeta(round, t), closedTurnout].filter(Boolean).join(" · "));
+    const stateText = round.state === "open" ? t("round_open") : round.state === "paused" ? t("round_paused") : t("round_closed");
+    setText(parts.state, [stateText, roundMeta(round, t), closedTurnout].filter(Boolean).join(" · "));
     setText(parts.title, round.title);
-    setText(parts.meta, round.live_results || round.state === "closed" ? "" : t("results_at_close"));
+    setText(parts.meta, round.live_results || round.state !== "open" ? "" : t("results_at_close"));
     parts.meta.hidden = !parts.meta.textContent;
     setText(parts.turnout, turnout && round.state !== "closed" ? turnoutText(turnout, t, locale) : "");
     parts.turnout.hidden = !parts.turnout.textContent;

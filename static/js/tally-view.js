@@ -238,6 +238,19 @@ export function ruleText(round, t) {
   return [rule, quorum].filter(Boolean).join(" ");
 }
 
+/** The names of options, as one list ("A, B and C"). */
+export function namesText(round, ids, t) {
+  const names = (ids || []).map((id) => optionLabel(round, id));
+  return names.length > 1 ? t("names_and", { names: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names.join("");
+}
+
+/** How the round breaks ties that looking back cannot (the rules used; options only). */
+export function tieRuleText(round, t) {
+  if (ONE_PROPOSAL.has(round.method)) return "";
+  const mode = ["order", "room"].includes(round.tie_break) ? round.tie_break : "lot";
+  return t(`tie_rule_${mode}`);
+}
+
 /** The decisions taken on an agenda item, for the agenda lists (null when none). */
 export function itemDecisions(state, item, t) {
   const rounds = (state.rounds || []).filter((r) => r.state === "closed" && r.result && r.agenda_item_id === item.id);
@@ -306,13 +319,13 @@ export function storyList(round, t, locale) {
 
 /**
  * A tie the count broke, in one sentence with the tied options' names and the rule used
- * (docs/voting-methods.md, "Ties"): looking back at earlier rounds, or the seeded lot.
+ * (docs/voting-methods.md, "Ties"): looking back at earlier rounds, then the seeded lot, the
+ * options' order or a lot drawn in the room.
  * Reads the result's tie_breaks ({round, purpose, tied, chosen, how, looked_back}).
  */
 export function tieText(round, tie, t) {
-  const names = (tie.tied || []).map((id) => optionLabel(round, id));
-  const list = names.length > 1 ? t("names_and", { names: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names.join("");
-  const how = tie.how === "lookback" ? "lookback" : "lot";
+  const list = namesText(round, tie.tied, t);
+  const how = ["lookback", "order", "room"].includes(tie.how) ? tie.how : "lot";
   const purpose = ["exclude", "elect", "surplus", "rank"].includes(tie.purpose) ? tie.purpose : "rank";
   const looked = tie.looked_back || [];
   const back = looked.length ? looked[looked.length - 1] : "";

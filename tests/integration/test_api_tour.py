@@ -194,6 +194,33 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     go("get", "/convenings/{code}/rounds/{round_id}/ballots", ids=r)
     for export in ("ballots.csv", "ballots.blt", "cvr.json", "summary.json"):
         go("get", "/convenings/{code}/rounds/{round_id}/" + export, ids=r)
+    # a tie, with the tie-break "room": the count pauses for a lot drawn in the room
+    tied = go(
+        "post",
+        "/convenings/{code}/rounds",
+        201,
+        json={
+            "title": "¿Quién coordina?",
+            "method": "irv",
+            "options": [{"label": t} for t in TITLES],
+            "tie_break": "room",
+        },
+    )
+    rt = {"round_id": tied["id"]}
+    tied_options = [o["id"] for o in tied["options"]]
+    go("post", "/convenings/{code}/rounds/{round_id}/open", ids=rt)
+    for token, top in zip((ana, ben, chi), tied_options, strict=True):
+        go(
+            "post",
+            "/convenings/{code}/rounds/{round_id}/ballots",
+            token=token,
+            ids=rt,
+            json={"ranking": [top]},
+        )
+    assert go("post", "/convenings/{code}/rounds/{round_id}/close", ids=rt)["state"] == "paused"
+    # (Ben votes with weight 2: the first and the last option are tied to be eliminated)
+    lot = "/convenings/{code}/rounds/{round_id}/lot"
+    assert go("post", lot, ids=rt, json={"option_id": tied_options[2]})["state"] == "closed"
     consent = go(
         "post",
         "/convenings/{code}/rounds",

@@ -70,7 +70,11 @@ def meetings(draw):
     pool = draw(st.lists(ballot, min_size=1, max_size=3))
     cast = [draw(st.sampled_from(pool)) for _ in range(voters)]
     weights = [draw(st.sampled_from([1, 1, 1, 2])) for _ in range(voters)]
-    return method, rule, seats, n, cast, weights
+    # how ties looking back cannot break are broken; for lots drawn in the room, which of
+    # the tied options each lot chooses (the n-th of the pool)
+    tie_break = draw(st.sampled_from(["lot", "lot", "order", "room"]))
+    lots = draw(st.lists(st.integers(0, 5), min_size=12, max_size=12))
+    return method, rule, seats, n, cast, weights, tie_break, lots
 
 
 def _ballot(ballot: dict, ids: list[int]) -> dict:
@@ -181,8 +185,20 @@ def _recounts_exactly(round_: Round, ballots: list, tmp: Path) -> None:
         assert _by_label(got, {}) == expected, kind
 
 
+def _draw_lots(svc: Services, fac, round_id: int, lots: list[int]) -> None:
+    """While the round's count is paused, enter lots drawn in the room (tie-break room)."""
+    for pick in lots:
+        round_ = rounds.get_round(svc, fac, round_id=round_id)
+        if round_["state"] != "paused":
+            return
+        pool = round_["pending_lot"]["pool"]
+        rounds.draw_lot(svc, fac, round_id=round_id, option_id=pool[pick % len(pool)])
+    assert rounds.get_round(svc, fac, round_id=round_id)["state"] == "closed"
+
+
 def _meeting(svc: Services, case) -> tuple[str, int]:
-    method, rule, seats, n, cast, weights = case
+    method, rule, seats, n, cast, weights, *more = case
+    tie_break, lots = more if more else ("lot", [])
     created = convenings.create_convening(svc, title="Assemblée générale", facilitator_name="Zoë")
     fac = svc.authenticate(created.facilitator_token)
     people = []
@@ -200,12 +216,14 @@ def _meeting(svc: Services, case) -> tuple[str, int]:
         rule=rule,
         seats=seats if method in ("stv", "approval", "score") else None,
         options=[{"label": label} for label in LABELS[:n]],
+        tie_break=tie_break,
     )
     ids = [o["id"] for o in made["options"]]
     rounds.open_round(svc, fac, round_id=made["id"])
     for actor, ballot in zip(people, cast, strict=True):
         rounds.cast_ballot(svc, actor, round_id=made["id"], **_ballot(ballot, ids))
     rounds.close_round(svc, fac, round_id=made["id"])
+    _draw_lots(svc, fac, made["id"], lots)
     _FACILITATORS[created.code] = created.facilitator_token
     return created.code, made["id"]
 
@@ -285,7 +303,7 @@ def test_the_recount_is_the_same_on_another_installation(services, engine, tmp_p
 
 def _add_round(svc: Services, code: str, fac, case) -> int:
     """One more round of ``case`` in the convening ``code``, voted by new participants."""
-    method, rule, seats, n, cast, weights = case
+    method, rule, seats, n, cast, weights, tie_break, lots = case
     people = []
     for i, weight in enumerate(weights):
         person = convenings.join(svc, code=code, name=f"Votante {len(_JOINED)} {i} Ñúñez")
@@ -302,12 +320,14 @@ def _add_round(svc: Services, code: str, fac, case) -> int:
         rule=rule,
         seats=seats if method in ("stv", "approval", "score") else None,
         options=[{"label": label} for label in LABELS[:n]],
+        tie_break=tie_break,
     )
     ids = [o["id"] for o in made["options"]]
     rounds.open_round(svc, fac, round_id=made["id"])
     for actor, ballot in zip(people, cast, strict=True):
         rounds.cast_ballot(svc, actor, round_id=made["id"], **_ballot(ballot, ids))
     rounds.close_round(svc, fac, round_id=made["id"])
+    _draw_lots(svc, fac, made["id"], lots)
     return made["id"]
 
 

@@ -666,6 +666,21 @@ def close_round(code: str, round_id: int):
     return _run(code, "rounds.close", {"round_id": round_id})
 
 
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/lot")
+@operation(
+    (
+        "The count paused on a tie (tie-break `room`): enter the tied option that the lot "
+        "drawn in the room chose (facilitator). The count runs again and closes the round, or "
+        "pauses on the next tie."
+    ),
+    command="rounds.draw_lot",
+    reply=r.Round,
+    errors=(403, 409),
+)
+def draw_lot(code: str, round_id: int):
+    return _run(code, "rounds.draw_lot", {**_body(), "round_id": round_id})
+
+
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/follow-up")
 @operation(
     (

@@ -516,7 +516,10 @@ class Round(Reply, kw_only=True):
     closes_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
     ) = UNSET
-    state: Literal["draft", "open", "closed"]
+    state: Annotated[
+        Literal["draft", "open", "paused", "closed"],
+        Meta(description="paused: voting is over and the count waits for a lot drawn in the room."),
+    ]
     opened_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
     ) = UNSET
@@ -527,6 +530,32 @@ class Round(Reply, kw_only=True):
     present_at_close: int | UnsetType | None = UNSET
     follows_round_id: int | UnsetType | None = UNSET
     path: Literal["retry", "fallback"] | UnsetType | None = UNSET
+    tie_break: (
+        Annotated[
+            Literal["lot", "order", "room"],
+            Meta(
+                description="Ties that looking back cannot break: the seeded lot, the options' "
+                "order, or a lot drawn in the room (the count pauses)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    lots: (
+        Annotated[list[int], Meta(description="The options chosen by the lots drawn in the room.")]
+        | UnsetType
+    ) = UNSET
+    pending_lot: (
+        Annotated[
+            dict[str, Any],
+            Meta(
+                description="While paused: the tie the count waits on: `round`, `purpose` "
+                "(exclude, elect, surplus, rank), `tied`, `pool` (option ids the lot is drawn "
+                "between), `side`, `draw`."
+            ),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
     result: (
         Annotated[
             dict[str, Any],
