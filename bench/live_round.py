@@ -552,7 +552,9 @@ def _by_second(acked: list, start: float) -> list[list]:
 
 def _start_profiler(folder: str, servers: list[Server], name: str, seconds: float) -> list:
     """py-spy (if installed) on each serving process during the vote: collapsed stacks."""
-    spy = shutil.which("py-spy", path=os.path.dirname(sys.executable))
+    # The venv's own py-spy, else one on PATH (e.g. in a separate venv: the shared one
+    # stays as it is).
+    spy = shutil.which("py-spy", path=os.path.dirname(sys.executable)) or shutil.which("py-spy")
     if not folder or not spy:
         return []
     Path(folder).mkdir(parents=True, exist_ok=True)
