@@ -5,7 +5,7 @@
 // Safety: a demand's `body_html` is sanitized by the server (nh3) and is the only text
 // inserted as HTML; every other text a person typed goes through textContent (dom.js's h()).
 
-import { h, replaceChildren } from "./dom.js";
+import { h, pageParts, replaceChildren } from "./dom.js";
 
 export const STATUSES = ["draft", "open", "under_vote", "adopted", "rejected", "withdrawn", "merged"];
 /** Statuses that take support, amendments and stances. */
@@ -324,11 +324,17 @@ function pageItem(el) {
   return el;
 }
 
-/** Mark the blocks of a rendered body (paragraphs, list items) as the pages' units. */
+/** Mark the blocks of a rendered body (paragraphs, list items) as the pages' units, each in
+ * sentences for a page of its own if it needs more than one (fit.js). */
 function pageBlocks(el) {
+  const locale = document.documentElement.lang || undefined;
+  const mark = (block) => {
+    block.dataset.pageItem = "";
+    pageParts(block, locale);
+  };
   for (const child of el.children) {
-    if (child.tagName === "OL" || child.tagName === "UL") for (const li of child.children) li.dataset.pageItem = "";
-    else child.dataset.pageItem = "";
+    if (child.tagName === "OL" || child.tagName === "UL") for (const li of child.children) mark(li);
+    else mark(child);
   }
   return el;
 }

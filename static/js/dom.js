@@ -139,3 +139,60 @@ export function sentenceSpans(text, locale) {
   const parts = typeof Intl.Segmenter === "function" ? [...new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)].map((s) => s.segment) : [text];
   return parts.map((part) => h("span", { "data-page-item": "" }, part));
 }
+
+/** Longer sentences than this are cut at a comma or a space into pieces about PIECE long. */
+const LONG_SENTENCE = 320;
+const PIECE = 220;
+
+/** Where the text of ``block`` (its text, markup aside) can go to another page: its sentences,
+ * and long sentences at a comma or a space. */
+function breakPoints(text, locale) {
+  const starts = typeof Intl.Segmenter === "function" ? [...new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)].map((s) => s.index) : [0];
+  const points = [];
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    points.push(start);
+    let from = start;
+    while (end - from > LONG_SENTENCE) {
+      const window = text.slice(from + PIECE / 2, from + PIECE);
+      const comma = Math.max(window.lastIndexOf(", "), window.lastIndexOf("; "));
+      const space = window.lastIndexOf(" ");
+      const cut = comma >= 0 ? comma + 2 : space >= 0 ? space + 1 : PIECE / 2;
+      from += PIECE / 2 + cut;
+      points.push(from);
+    }
+  });
+  return points.filter((p, i) => p < text.length && (i === 0 || p > points[i - 1]));
+}
+
+/**
+ * Wrap the text of ``block`` in one span[data-page-part] per sentence (long sentences in
+ * pieces), keeping its markup (bold, links, <ins>/<del> of a diff): the projector's pages can
+ * then split a paragraph too long for one page (fit.js). Returns ``block``.
+ */
+export function pageParts(block, locale) {
+  const text = block.textContent;
+  const points = breakPoints(text, locale);
+  if (points.length < 2) return block;
+  const nodes = [];
+  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  let at = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push({ node, at });
+    at += node.data.length;
+  }
+  const where = (offset) => {
+    let i = nodes.length - 1;
+    while (i > 0 && nodes[i].at > offset) i -= 1;
+    return [nodes[i].node, Math.min(offset - nodes[i].at, nodes[i].node.data.length)];
+  };
+  const pieces = points.map((start, i) => {
+    const range = document.createRange();
+    range.setStart(...where(start));
+    if (i + 1 < points.length) range.setEnd(...where(points[i + 1]));
+    else range.setEndAfter(block.lastChild);
+    return h("span", { "data-page-part": "" }, range.cloneContents());
+  });
+  block.replaceChildren(...pieces);
+  return block;
+}

@@ -5,7 +5,12 @@
 //     point where its smallest text would fall below the minimum (MIN_TEXT_SHARE of the
 //     screen's height);
 //  3. if it still does not fit, it pages: its [data-page-item] elements are split into pages
-//     that each fit, shown in turn every PAGE_MS, with "1/2" in the corner.
+//     that each fit, shown in turn every PAGE_MS, with "1/2" in the corner. An item too big
+//     for a page of its own (a long paragraph) pages by its [data-page-part]s (sentences,
+//     dom.js pageParts); [data-page-early] items (a round's notes) go to the pages as their
+//     own run, beside the others (its bars).
+// A region with data-fit-layouts="columns stacked" is fitted in the first of its layouts
+// (data-layout, for the CSS) where the type stays above the minimum.
 // Text is never cut. Whatever is not a page item (a title, a result's headline) stays on
 // screen on every page. A region re-fits whenever its content, its visibility or the window
 // changes; while a re-fit is pending the root has data-fitting (the browser tests wait on it).
@@ -34,6 +39,17 @@ function smallestText(region) {
   return smallest;
 }
 
+/** A unit that pages by itself, beside the others: a round's notes (data-page-early). */
+const isEarly = (unit) => Boolean(unit.closest("[data-page-early]"));
+
+/** Show or hide a unit of the pages; a paragraph paged by its parts shows while one does. */
+function setShown(unit, on) {
+  unit.classList.toggle("off-page", !on);
+  if (!unit.hasAttribute("data-page-part")) return;
+  const holder = unit.parentElement && unit.parentElement.closest("[data-page-item]");
+  if (holder) holder.classList.toggle("off-page", !holder.querySelector("[data-page-part]:not(.off-page)"));
+}
+
 class Region {
   constructor(el, format) {
     this.el = el;
@@ -47,14 +63,41 @@ class Region {
     this.el.style.setProperty("--fit", value.toFixed(3));
   }
 
+  /** Fit the region; with data-fit-layouts="a b", in the first layout (data-layout) where
+   * the type stays above the minimum (else the one with the fewest pages). */
   fit(minPx) {
+    const layouts = (this.el.dataset.fitLayouts || "").split(/\s+/).filter(Boolean);
+    if (layouts.length < 2) {
+      this.fitOnce(minPx);
+      return;
+    }
+    let best = null;
+    for (const layout of layouts) {
+      this.el.dataset.layout = layout;
+      const outcome = this.fitOnce(minPx);
+      if (!best || outcome.pages < best.outcome.pages) best = { layout, outcome };
+      if (!outcome.belowFloor) {
+        best = { layout, outcome };
+        break;
+      }
+    }
+    if (this.el.dataset.layout !== best.layout) {
+      this.el.dataset.layout = best.layout;
+      this.fitOnce(minPx);
+    }
+  }
+
+  /** Shrink, then page, in the current layout: how many pages, and whether the type had to
+   * go below the minimum. */
+  fitOnce(minPx) {
     const el = this.el;
     const items = [...el.querySelectorAll("[data-page-item]")];
-    for (const item of items) item.classList.remove("off-page");
+    for (const item of el.querySelectorAll("[data-page-item], [data-page-part]")) item.classList.remove("off-page");
     if (this.pager) this.pager.hidden = true;
     this.setFit(1);
     this.pages = [];
-    if (el.hidden || !visible(el) || !overflows(el)) return;
+    const whole = { pages: 1, belowFloor: false };
+    if (el.hidden || !visible(el) || !overflows(el)) return whole;
     const smallest = smallestText(el);
     const floor = Number.isFinite(smallest) ? Math.min(1, (minPx + 0.2) / smallest) : 1;
     this.setFit(floor);
@@ -68,19 +111,22 @@ class Region {
         else lo = mid;
       }
       this.setFit(lo);
-      return;
+      return whole;
     }
-    this.paginate(items.filter(visible));
+    this.paginate(this.units(items.filter(visible)));
     // Last resort, when a page still does not fit (one item too big for the space): smaller
     // type than the minimum rather than text cut off. The browser tests flag both.
     let fit = floor;
+    let belowFloor = false;
     while (this.overflowing() && fit > 0.4) {
+      belowFloor = true;
       fit *= 0.92;
       this.setFit(fit);
       this.pages = [];
-      for (const item of items) item.classList.remove("off-page");
-      this.paginate(items.filter(visible));
+      for (const item of el.querySelectorAll("[data-page-item], [data-page-part]")) item.classList.remove("off-page");
+      this.paginate(this.units(items.filter(visible)));
     }
+    return { pages: Math.max(1, this.pages.length), belowFloor };
   }
 
   overflowing() {
@@ -97,35 +143,72 @@ class Region {
     return over;
   }
 
-  paginate(items) {
-    if (this.pager) this.pager.hidden = true;
-    if (items.length < 2) return;
+  /** The units of the pages: the page items, except that an item too big for a page alone
+   * (a long paragraph) is paged by its parts (its sentences, dom.js pageParts). */
+  units(items) {
+    const out = [];
+    this.showPager(items.length * 4); // a page of its own has the marker too
+    for (const item of items) {
+      const parts = [...item.querySelectorAll("[data-page-part]")];
+      let alone = true;
+      if (parts.length > 1) {
+        for (const other of items) other.classList.toggle("off-page", other !== item);
+        alone = !overflows(this.el);
+        for (const other of items) other.classList.remove("off-page");
+      }
+      if (alone) out.push(item);
+      else out.push(...parts);
+    }
+    return out;
+  }
+
+  /** The page marker, shown (with its widest text) while the pages are worked out. */
+  showPager(count) {
     if (!this.pager) {
       this.pager = document.createElement("p");
       this.pager.className = "fit-pager";
       this.pager.dataset.testid = "pager";
     }
     if (this.pager.parentNode !== this.el) this.el.append(this.pager);
-    const pager = this.pager;
-    pager.hidden = false;
-    pager.textContent = this.format(items.length, items.length);
-    const show = (item, on) => item.classList.toggle("off-page", !on);
-    let start = 0;
-    while (start < items.length) {
-      for (const item of items) show(item, false);
-      let end = start;
-      show(items[end], true);
-      end += 1;
-      while (end < items.length) {
-        show(items[end], true);
-        if (overflows(this.el)) {
-          show(items[end], false);
-          break;
-        }
-        end += 1;
+    this.pager.hidden = false;
+    this.pager.textContent = this.format(count, count);
+    return this.pager;
+  }
+
+  paginate(items) {
+    if (this.pager) this.pager.hidden = true;
+    if (items.length < 2) return;
+    const pager = this.showPager(items.length);
+    const show = (item, on) => setShown(item, on);
+    // Two runs of units, each in order: the early ones (a round's notes) and the others (its
+    // bars). Each page takes as many of the next early units as fit, then as many of the
+    // next others as fit beside them (found by halving: one layout per try; more units never
+    // take less room), at least one unit in all.
+    const early = items.filter(isEarly);
+    const rest = items.filter((item) => !isEarly(item));
+    const fits = (e0, e1, r0, r1) => {
+      early.forEach((item, i) => show(item, i >= e0 && i < e1));
+      rest.forEach((item, i) => show(item, i >= r0 && i < r1));
+      return !overflows(this.el);
+    };
+    const largest = (lo, hi, test) => {
+      if (test(hi)) return hi;
+      hi -= 1;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (test(mid)) lo = mid;
+        else hi = mid - 1;
       }
-      this.pages.push(items.slice(start, end));
-      start = end;
+      return lo;
+    };
+    let e = 0;
+    let r = 0;
+    while (e < early.length || r < rest.length) {
+      const e1 = e < early.length ? largest(e + 1, early.length, (n) => fits(e, n, r, r)) : e;
+      const r1 = r < rest.length ? largest(e1 > e ? r : r + 1, rest.length, (n) => fits(e, e1, r, n)) : r;
+      this.pages.push([...early.slice(e, e1), ...rest.slice(r, r1)]);
+      e = e1;
+      r = r1;
     }
     if (this.pages.length < 2) {
       for (const item of items) show(item, true);
@@ -134,23 +217,25 @@ class Region {
       return;
     }
     // As many pages, more even (10 + 2 reads worse than 6 + 6), where each still fits.
-    const size = Math.ceil(items.length / this.pages.length);
-    const even = [];
-    for (let i = 0; i < items.length; i += size) even.push(items.slice(i, i + size));
-    const fits = even.length === this.pages.length && even.every((page) => {
-      for (const item of items) show(item, page.includes(item));
-      return !overflows(this.el);
-    });
-    if (fits) this.pages = even;
+    if (!early.length) {
+      const size = Math.ceil(items.length / this.pages.length);
+      const even = [];
+      for (let i = 0; i < items.length; i += size) even.push(items.slice(i, i + size));
+      const evenFits = even.length === this.pages.length && even.every((page) => {
+        for (const item of items) show(item, page.includes(item));
+        return !overflows(this.el);
+      });
+      if (evenFits) this.pages = even;
+    }
     this.page = Math.min(this.page, this.pages.length - 1);
     this.showPage(false);
   }
 
   showPage(fresh) {
     const all = this.pages.flat();
-    for (const item of all) item.classList.add("off-page");
+    for (const item of all) setShown(item, false);
     for (const item of this.pages[this.page]) {
-      item.classList.remove("off-page");
+      setShown(item, true);
       if (fresh) {
         item.classList.add("page-in");
         item.addEventListener("animationend", () => item.classList.remove("page-in"), { once: true });

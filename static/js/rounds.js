@@ -2,7 +2,7 @@
 // approval, scores; receipts; offline ballots) and on the projector (turnout, live bars, the
 // round-by-round story). The console's panel is in rounds-console.js.
 
-import { h, replaceChildren, setText } from "./dom.js";
+import { h, pageParts, replaceChildren, setText } from "./dom.js";
 import { ordinal } from "./floor.js";
 import { config } from "./i18n.js";
 import { everySecond } from "./timer.js";
@@ -29,6 +29,9 @@ import {
 
 /** The projector steps through the rounds of a count this often. */
 export const STORY_STEP_MS = 2500;
+/** The projector names at most this many of the tied options, and of the transfers of a
+ * round (the bars show them all). */
+const NAMES_AT_MOST = 4;
 
 export function turnoutText(turnout, t, locale) {
   if (!turnout) return "";
@@ -675,23 +678,16 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
       waiting: h("p", { class: "round-big-waiting", hidden: true }, t("results_at_close")),
       story: h("p", { class: "round-story-step", "data-testid": "story-round", hidden: true }),
       bars: h("div", { class: "round-big-bars" }),
-      explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", hidden: true }),
+      explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", "data-page-item": "", "data-page-early": "", hidden: true }),
       rule: h("p", { class: "round-big-rule", hidden: true }),
     };
+    // The headline, the bars below it, and what this round of the count says (ties broken,
+    // the round's sentence, the rule): below the bars, or beside both (projector.css).
     replaceChildren(
       el,
-      parts.state,
-      parts.title,
-      parts.meta,
-      parts.verdict,
-      parts.decision,
-      parts.ties,
-      parts.turnout,
-      parts.waiting,
-      parts.story,
-      parts.bars,
-      parts.explanation,
-      parts.rule,
+      h("div", { class: "round-big-head" }, parts.state, parts.title, parts.meta, parts.verdict, parts.decision, parts.turnout, parts.waiting),
+      h("div", { class: "round-big-main" }, parts.story, parts.bars),
+      h("div", { class: "round-big-side" }, parts.ties, parts.explanation, parts.rule),
     );
     bars = new Bars(parts.bars, t, { testid: "projector-bars", pageItems: true });
   }
@@ -735,12 +731,19 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     const decided = (tb) => (tb.tied || []).some((id) => winners.has(String(id)));
     const ties = closed ? (result.tie_breaks || []).filter((tb) => (result.rounds.length <= 1 ? decided(tb) : tb.round === number)) : [];
     parts.ties.hidden = !ties.length;
-    replaceChildren(parts.ties, ties.map((tb) => h("li", { "data-testid": "tie-note" }, tieText(round, tb, t))));
+    // What this round says goes to the pages first (data-page-early): a round with many notes
+    // shows them with the first bars, the others follow.
+    const note = { "data-testid": "tie-note", "data-page-item": "", "data-page-early": "" };
+    replaceChildren(parts.ties, ties.map((tb) => h("li", note, tieText(round, tb, t, NAMES_AT_MOST))));
     const many = result.rounds.length > 1;
     parts.story.hidden = !(closed && many);
     setText(parts.story, t("round_of", { n: index + 1, total: result.rounds.length }));
     parts.explanation.hidden = !closed || single;
-    setText(parts.explanation, closed && !single ? roundSentence(round, result, index, t, locale) : "");
+    const sentence = closed && !single ? roundSentence(round, result, index, t, locale, NAMES_AT_MOST) : "";
+    if (parts.explanation.textContent !== sentence) {
+      parts.explanation.textContent = sentence;
+      pageParts(parts.explanation, locale); // a long one may be paged by its sentences
+    }
   }
 
   function startStory(round) {

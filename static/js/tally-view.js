@@ -199,9 +199,10 @@ export function roundTable(round, t, locale) {
     return h("td", {}, num(r.tallies[key], locale), marks);
   };
   const showExhausted = RANKED.has(round.method) && round.method !== "schulze";
+  // A wide table scrolls sideways: a region that takes focus, so the keyboard scrolls it too.
   return h(
     "div",
-    { class: "table-scroll" },
+    { class: "table-scroll", role: "region", tabindex: "0", "aria-label": t("table_caption", { title: round.title }) },
     h(
       "table",
       { class: "round-table", "data-testid": "round-table" },
@@ -239,8 +240,10 @@ export function ruleText(round, t) {
 }
 
 /** The names of options, as one list ("A, B and C"). */
-export function namesText(round, ids, t) {
+export function namesText(round, ids, t, most = Infinity) {
   const names = (ids || []).map((id) => optionLabel(round, id));
+  const others = names.length > most ? names.length - Math.max(1, most - 1) : 0;
+  if (others) return t("names_and_others", { names: names.slice(0, names.length - others).join(", "), n: others });
   return names.length > 1 ? t("names_and", { names: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names.join("");
 }
 
@@ -277,7 +280,7 @@ function proposalCounts(round, result, r, t, locale) {
  * What happened in round `index`, in one translated sentence built from the structure
  * (the engine's own `explanation` names options by their ids).
  */
-export function roundSentence(round, result, index, t, locale) {
+export function roundSentence(round, result, index, t, locale, most = Infinity) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
   if (!r) return "";
   if (ONE_PROPOSAL.has(round.method)) return proposalCounts(round, result, r, t, locale);
@@ -293,9 +296,12 @@ export function roundSentence(round, result, index, t, locale) {
   const parts = [];
   for (const id of r.elected || []) parts.push(t("story_elected", { name: name(id), votes: votes(id) }));
   for (const id of r.eliminated || []) parts.push(t("story_eliminated", { name: name(id), votes: votes(id) }));
-  const moves = (r.transfers || [])
-    .filter((m) => numValue(m.votes) > 0)
-    .map((m) => (m.to === null || m.to === undefined ? t("story_exhausted", { votes: num(m.votes, locale) }) : t("story_transfer", { votes: num(m.votes, locale), name: name(m.to) })));
+  const moving = (r.transfers || []).filter((m) => numValue(m.votes) > 0);
+  // The projector names at most ``most`` of the transfers (the bars show where they went).
+  const named = moving.length > most ? moving.slice(0, Math.max(1, most - 1)) : moving;
+  const moves = named.map((m) => (m.to === null || m.to === undefined ? t("story_exhausted", { votes: num(m.votes, locale) }) : t("story_transfer", { votes: num(m.votes, locale), name: name(m.to) })));
+  const rest = moving.slice(named.length);
+  if (rest.length) moves.push(t("story_transfer_others", { votes: num(rest.reduce((sum, m) => sum + numValue(m.votes), 0), locale), n: rest.length }));
   if (moves.length) {
     const from = (r.transfers[0] && r.transfers[0].from) ?? null;
     const surplus = from !== null && !(r.eliminated || []).map(String).includes(String(from));
@@ -323,8 +329,10 @@ export function storyList(round, t, locale) {
  * options' order or a lot drawn in the room.
  * Reads the result's tie_breaks ({round, purpose, tied, chosen, how, looked_back}).
  */
-export function tieText(round, tie, t) {
-  const list = namesText(round, tie.tied, t);
+/** A tie broken, in words. ``most`` names at most that many of the tied (the projector: the
+ * bars show the others), then "and 14 others". */
+export function tieText(round, tie, t, most = Infinity) {
+  const list = namesText(round, tie.tied, t, most);
   const how = ["lookback", "order", "room"].includes(tie.how) ? tie.how : "lot";
   const purpose = ["exclude", "elect", "surplus", "rank"].includes(tie.purpose) ? tie.purpose : "rank";
   const looked = tie.looked_back || [];

@@ -10,8 +10,10 @@ each view on the projector (PUT /projector), and the page is resized in place.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -30,8 +32,14 @@ CONTENT = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "projector_content.json").read_text()
 )
 SIZES = [(1920, 1080), (1280, 720), (1024, 768)]
+#: The STV count of the fixture's ballots (tests/data/projector_content.json) has this many rounds.
+STV_ROUNDS = 30
 #: The smallest text on the projector, as a share of the screen height (docs/using-convene.md).
 MIN_TEXT_SHARE = 0.02
+#: FIT_SHOTS=1 saves every state at every size in test-artifacts/fit/, to look at.
+SHOTS = ARTIFACTS / "fit" if os.environ.get("FIT_SHOTS") else None
+#: How long the projector shows each round of a count (static/js/rounds.js STORY_STEP_MS).
+STORY_STEP_MS = 2500
 
 
 class Api:
@@ -104,9 +112,9 @@ def close(api: Api, boss: str, round_: dict) -> None:
     api("POST", f"/rounds/{round_['id']}/close", {}, boss)
 
 
-def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = False) -> None:
+def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = True) -> None:
     """At every size: nothing cut off, nothing too small, the headline (if any) on screen;
-    with ``axe``, nothing axe-core finds (at the first size)."""
+    and nothing axe-core finds (at the first size)."""
     problems = []
     if axe:
         page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
@@ -119,19 +127,72 @@ def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = 
             arg=[width, height],
         )
         page.wait_for_timeout(50)
-        where = f"{state} at {width}×{height}"
-        found = [f"{where}: {p}" for p in cut_off(page)]
-        found += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
-        if found:
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = re.sub(r"\W+", "-", state)
-            page.screenshot(path=str(ARTIFACTS / f"projector-fit-{name}-{width}.png"))
-        problems += found
-        if headline:
-            box = page.get_by_test_id(headline).bounding_box()
-            if not box or box["y"] < 0 or box["y"] + box["height"] > height:
-                problems.append(f"{where}: the headline ({headline}) is not on screen")
+        problems += fit_problems(page, state, width, height, headline)
     assert not problems, "\n".join(problems)
+
+
+def fit_problems(
+    page: Page, state: str, width: int, height: int, headline: str | None = None
+) -> list[str]:
+    """What is cut off, too small or missing (the headline) on the page as it is now."""
+    where = f"{state} at {width}×{height}"
+    found = [f"{where}: {p}" for p in cut_off(page)]
+    found += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
+    if headline:
+        box = page.get_by_test_id(headline).bounding_box()
+        if not box or box["y"] < 0 or box["y"] + box["height"] > height:
+            found.append(f"{where}: the headline ({headline}) is not on screen")
+    name = re.sub(r"\W+", "-", state).strip("-")
+    if found:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"projector-fit-{name}-{width}.png"))
+    elif SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
+    return found
+
+
+def check_every_round_of_the_story(new_context, url: str, round_: dict, rounds: int) -> None:
+    """A count told round by round (one round every STORY_STEP_MS): every round of it fits
+    every screen. The page's clock is paused and moved on by hand, one round at a time."""
+    context = new_context(viewport={"width": 1920, "height": 1080}, reduced_motion="reduce")
+    context.clock.install()
+    page = context.new_page()
+    page.goto(url)  # the projector's link lets this browser in, then the pinned view
+    page.clock.pause_at(page.evaluate("Date.now()") + 100)
+    page.goto(page.url.split("?")[0] + f"?show=round&round_id={round_['id']}")
+    story = page.get_by_test_id("story-round")
+    for _ in range(300):  # the page's timers run only when the clock is moved on
+        page.clock.run_for(20)
+        if story.count() and story.text_content() == f"Round 1 of {rounds}":
+            break
+        time.sleep(0.1)
+    expect_live(page)
+    problems = []
+    for number in range(1, rounds + 1):
+        assert story.text_content() == f"Round {number} of {rounds}"
+        started = page.evaluate("Date.now()")
+        for width, height in SIZES:
+            page.evaluate(
+                "([w, h]) => { window.resized = innerWidth === w && innerHeight === h;"
+                " addEventListener('resize', () => { window.resized = true; }, { once: true }); }",
+                [width, height],
+            )
+            page.set_viewport_size({"width": width, "height": height})
+            for _ in range(100):  # the resize, then its re-fit (requestAnimationFrame)
+                page.clock.run_for(50)
+                if page.evaluate("resized && !document.querySelector('[data-fitting]')"):
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError(f"the projector did not re-fit at {width}×{height}")
+            state = f"STV round {number} of {rounds}"
+            problems += fit_problems(page, state, width, height, "projector-decision")
+        spent = page.evaluate("Date.now()") - started
+        assert spent < STORY_STEP_MS
+        page.clock.run_for(STORY_STEP_MS - spent)
+    assert not problems, "\n".join(problems)
+    context.close()
 
 
 @pytest.mark.parametrize("server", ["sqlite"], indirect=True)
@@ -143,7 +204,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     page.goto(created["projector_url"])
     expect_live(page)
 
-    check_fits(page, "before the meeting", axe=True)
+    check_fits(page, "before the meeting")
 
     # The item with its notes, a speaker and a queue of ten, demands with an amendment.
     housing = items[0]
@@ -178,7 +239,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     )
     expect(page.get_by_test_id("projector-spotlight")).to_be_visible()
     expect(page.get_by_test_id("queue-entry")).to_have_count(10)
-    check_fits(page, "item, floor and demand with an amendment", axe=True)
+    check_fits(page, "item, floor and demand with an amendment")
 
     # A live ranked round with twelve sentence-long options.
     irv = new_round(
@@ -195,7 +256,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     check_fits(page, "IRV live")
     close(api, boss, irv)
     expect(page.get_by_test_id("projector-decision")).to_be_visible()
-    check_fits(page, "IRV result", headline="projector-decision", axe=True)
+    check_fits(page, "IRV result", headline="projector-decision")
 
     # Every other method, counted; the facilitator puts each result on the projector.
     elect = items[1]
@@ -208,8 +269,15 @@ def test_every_projector_view_fits_every_screen(server, new_context):
         seats=7,
         options=[{"label": c} for c in CONTENT["candidates"]],
     )
-    vote_ranked(api, stv, people, 2, boss)
+    # The fixture's ballots: counted for seven seats, thirty rounds whatever the lot decides
+    # (tests/unit/test_projector_content.py).
+    candidates = [o["id"] for o in stv["options"]]
+    for token, picks in zip(people, CONTENT["stv_ballots"], strict=True):
+        ranking = [candidates[i] for i in picks]
+        api("POST", f"/rounds/{stv['id']}/ballots", {"ranking": ranking}, token)
     close(api, boss, stv)
+    stv_rounds = len(api("GET", f"/rounds/{stv['id']}", token=boss)["result"]["rounds"])
+    assert stv_rounds == STV_ROUNDS
     rounds = [("STV result", stv, "projector-decision")]
     campaign = items[2]
     for method, extra in (("approval", {}), ("score", {}), ("schulze", {})):
@@ -261,14 +329,39 @@ def test_every_projector_view_fits_every_screen(server, new_context):
         check_fits(page, state, headline=headline)
     # A result that did not pass looks like a failure.
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-passed", "false")
+    # Every round of the STV count, on a link pinned to it.
+    check_every_round_of_the_story(new_context, created["projector_url"], stv, STV_ROUNDS)
 
     show({"show": "agenda"})
     expect(page.get_by_test_id("projector-agenda-item")).to_have_count(len(items))
-    check_fits(page, "agenda", axe=True)
+    check_fits(page, "agenda")
     show({"show": "demand", "demand_id": demand["id"]})
     expect(page.get_by_test_id("projector-demand-title")).to_have_text(CONTENT["demand"]["title"])
     expect(page.get_by_test_id("demand-body")).to_be_visible()  # its text is read when shown
     check_fits(page, "one demand")
+    # The author accepts the amendment: the new version, whole, beside the floor; and alone.
+    [amendment] = api("GET", f"/demands/{demand['id']}", token=boss)["amendments"]
+    api("POST", f"/amendments/{amendment['id']}/accept", {}, people[0])
+    expect(page.get_by_test_id("projector-spotlight")).to_be_hidden()
+    check_fits(page, "one demand, the new version")
+    show({"show": "auto"})
+    expect(page.get_by_test_id("projector-spotlight")).to_have_attribute("data-status", "adopted")
+    check_fits(page, "item, floor and the adopted new version")
+    # The 2,007 characters in one paragraph: paged, never smaller than the minimum.
+    one = api(
+        "POST",
+        "/demands",
+        {
+            "agenda_item_id": housing["id"],
+            "title": "The same demand, in one paragraph",
+            "body": CONTENT["demand"]["body"].replace("\n\n", " "),
+        },
+        people[5],
+    )
+    api("POST", f"/demands/{one['id']}/open", {}, boss)
+    show({"show": "demand", "demand_id": one["id"]})
+    expect(page.get_by_test_id("projector-demand-title")).to_have_text(one["title"])
+    check_fits(page, "one demand in one paragraph")
     show({"show": "floor"})
     expect(page.get_by_test_id("speaker-name")).to_be_visible()
     expect(page.get_by_test_id("projector-demands")).to_be_hidden()
