@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import PHONE, PROJECTOR
 from tests.e2e.flows import (
     add_item,
@@ -399,6 +400,8 @@ def test_a_console_for_300_people_finds_anyone_on_one_line_each(server, new_cont
     )
     assert order[:2] == ["Now", "Agenda"], order
     shoot(console, "console-people-1366")
+    found = axe_violations(console)
+    assert not found, "\n".join(found)
 
 
 @pages_only
@@ -425,3 +428,21 @@ def test_a_console_for_1200_people_pages_them_in_and_keeps_up(server, new_contex
     expect(console.get_by_test_id("member-name")).to_have_text(["Última en llegar"])
     snapshot = next(f for f in frames if isinstance(f, str) and f.startswith('42["snapshot"'))
     assert snapshot.count('"joined_at"') <= 500
+
+
+@pages_only
+def test_landing_join_and_created_pages_pass_axe(server, new_context):
+    problems = []
+    phone = phone_context(new_context).new_page()
+    phone.goto(server.url + "/")
+    expect(phone.get_by_label("Code shown on the screen")).to_be_visible()
+    problems += [f"landing (phone): {v}" for v in axe_violations(phone)]
+    laptop = new_context().new_page()
+    code = create_convening(laptop, server.url, "Asamblea Barrial de Peñalolén Sur", place="Sede")
+    problems += [f"created: {v}" for v in axe_violations(laptop)]
+    laptop.goto(server.url + "/")
+    problems += [f"landing: {v}" for v in axe_violations(laptop)]
+    phone.goto(f"{server.url}/c/{code}")
+    expect(phone.get_by_label("Your name")).to_be_visible()
+    problems += [f"join: {v}" for v in axe_violations(phone)]
+    assert not problems, "\n".join(problems)

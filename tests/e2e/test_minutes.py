@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a11y import axe_violations
 from tests.e2e.flows import api_create, expect_live, join_direct, phone_context
 
 pytestmark = pytest.mark.browser
@@ -130,6 +131,8 @@ def test_notes_actions_finalize_and_downloads(server, new_context, shoot):
     expect(page.get_by_test_id("final-changes")).to_contain_text("Nothing changed since version 1")
     expect(page.get_by_role("button", name="Mark the changes final (version 2)")).to_have_count(0)
     shoot(page, "minutes-page", full_page=True)
+    found = axe_violations(page)
+    assert not found, "\n".join(found)
 
     markdown = downloaded(page, page.get_by_role("button", name="Markdown")).decode()
     assert "Final minutes, version 1, approved by Maria" in markdown
@@ -154,6 +157,8 @@ def test_notes_actions_finalize_and_downloads(server, new_context, shoot):
     expect(card).to_contain_text("Final minutes, version 1, approved by Maria.")
     pdf = downloaded(phone, card.get_by_role("button", name="Download the minutes (PDF)"))
     assert pdf.startswith(b"%PDF")
+    found = axe_violations(phone)
+    assert not found, "\n".join(found)
     page.get_by_label("Participants may download the final minutes").uncheck()
     expect(card).to_be_hidden()
 

@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import ARTIFACTS, PROJECTOR
 from tests.e2e.flows import add_item, console_for, expect_live, join_direct, phone_context
 
@@ -508,3 +509,35 @@ def test_options_already_out_go_below_those_still_in_the_count(server, new_conte
     expect(projector.get_by_test_id("story-round")).to_have_text("Round 3 of 3", timeout=10_000)
     expect(labels).to_have_text(["Housing", "Wages", "Transit", "Clinics"])
     expect(projector.get_by_test_id("projector-decision")).to_have_text("Chosen: Wages.")
+
+
+#: A ballot of every method, as its options are written on the console's form.
+BALLOTS = {
+    "irv": "Rent freeze now\nRight to counsel for every tenant\nPublic housing on city land",
+    "stv": "Ana María Núñez\nBjörn Þórsson\nNguyễn Thị Hương\nZoë Ødegård",
+    "schulze": "Rent freeze now\nRight to counsel for every tenant\nPublic housing on city land",
+    "approval": "Banners\nLegal support\nCooking for the camp",
+    "score": "Banners\nLegal support\nCooking for the camp",
+    "yes_no": "Start the rent strike in May",
+    "consent": "Quiet hours after 10 pm",
+    "gradients": "Adopt the regional demand on displacement",
+}
+
+
+@sqlite_only
+def test_a_ballot_of_every_method_passes_axe(server, new_context):
+    console, code = console_for(new_context(), server.url, "Asamblea de Peñalolén")
+    add_item(console, "Decisions")
+    start(console, "Decisions")
+    phone = join_direct(phone_context(new_context), server.url, code, "Zoë Ødegård")
+    problems = []
+    for method, options in BALLOTS.items():
+        title = f"The {method} question of the evening"
+        create_round(console, title, method, options)
+        ballot = phone.get_by_test_id("ballot")
+        expect(ballot).to_be_visible()
+        expect(phone.get_by_test_id("round").filter(has_text=title)).to_be_visible()
+        problems += [f"{method}: {v}" for v in axe_violations(phone)]
+        console.get_by_role("button", name=f"Close the vote “{title}”").click()
+        expect(ballot).to_have_count(0)
+    assert not problems, "\n".join(problems)
