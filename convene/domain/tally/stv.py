@@ -327,6 +327,7 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
     scale = MEEK_SCALE
     # Meek distributes every ballot afresh each iteration; weights stay exact.
     groups = [(key, w) for key, w in zip(keys, weights, strict=True) if key]
+    overvotes = any(c.__class__ is frozenset for key, _ in groups for c in key)
     valid_w = sum(w for _, w in groups)
     state = dict.fromkeys(running, "hopeful")
     keep = dict.fromkeys(running, scale)
@@ -343,7 +344,8 @@ def _meek(keys, weights, candidates, running, seats, ties, withdrawn) -> Result:
         for key, w in groups:
             prefix = []
             for c in key:
-                if c.__class__ is frozenset:  # an overvote rank: elected ones are in the count
+                if overvotes and c.__class__ is frozenset:
+                    # an overvote rank: elected candidates are still in the count
                     live = [x for x in c if state[x] != "excluded"]
                     if len(live) > 1:
                         break  # exhausted here
