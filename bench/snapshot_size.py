@@ -6,7 +6,9 @@ In process, on a fresh SQLite database: a convening with 500 demands of about 3 
 participants proposing 10 each, as bench/flood.py), one pending amendment on each of the
 first 50, ``--people`` participants in all, and an open 8-option round. Prints the JSON size
 of the snapshot a phone and a facilitator get on connecting (what every reconnect costs),
-and the CPU time (process time, robust to load) to build one, median of ``--repeat``.
+and the CPU time (process time, robust to load) to build one, median of ``--repeat``; the
+same for the reads that page in what the snapshot leaves out (a page of 100 demands in
+full, the text of 20 demands, a page of 500 members).
 """
 
 from __future__ import annotations
@@ -101,6 +103,22 @@ def main() -> None:
             "cpu_ms_median": round(statistics.median(cpu) * 1000, 1),
             "largest_parts": dict(sorted(parts.items(), key=lambda kv: -kv[1])[:4]),
         }
+    phone = tokens[-1]
+    for name, call in (
+        ("demands_list_page_of_100", {}),
+        ("demands_list_20_ids", {"ids": ids[:20], "limit": 20}),
+        ("members_list_page_of_500", None),
+    ):
+        cpu, size = [], 0
+        for _ in range(args.repeat):
+            started = time.process_time()
+            if call is None:
+                reply = run_command(services, boss, "members.list", {})
+            else:
+                reply = run_command(services, phone, "demands.list", call)
+            size = len(json.dumps(reply, separators=(",", ":")).encode())
+            cpu.append(time.process_time() - started)
+        result[name] = {"bytes": size, "cpu_ms_median": round(statistics.median(cpu) * 1000, 1)}
     result["people"] = args.people
     result["load"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(result, indent=2))

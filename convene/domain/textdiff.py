@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\s+|\S+")
 
@@ -28,7 +29,16 @@ def tokens(text: str) -> list[str]:
 
 
 def word_diff(old: str, new: str) -> list[dict]:
-    """The operations that turn ``old`` into ``new`` (see the module's docstring)."""
+    """The operations that turn ``old`` into ``new`` (see the module's docstring).
+
+    Remembered for the last texts compared: every read of an amendment shows its diff, and
+    comparing two 5,000-character texts word by word takes SequenceMatcher up to a few
+    hundred milliseconds, which a page of demands would pay again for each one."""
+    return [dict(op) for op in _word_diff(old, new)]
+
+
+@lru_cache(maxsize=1024)
+def _word_diff(old: str, new: str) -> tuple[dict, ...]:
     a, b = tokens(old), tokens(new)
     ops: list[dict] = []
 
@@ -48,7 +58,7 @@ def word_diff(old: str, new: str) -> list[dict]:
         else:
             add(DELETE, a[i1:i2])
             add(INSERT, b[j1:j2])
-    return _regroup(ops)
+    return tuple(_regroup(ops))
 
 
 def _regroup(ops: list[dict]) -> list[dict]:
