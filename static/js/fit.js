@@ -9,8 +9,9 @@
 //     for a page of its own (a long paragraph) pages by its [data-page-part]s (sentences,
 //     dom.js pageParts); [data-page-early] items (a round's notes) go to the pages as their
 //     own run, beside the others (its bars).
-// A region with data-fit-layouts="columns stacked" is fitted in the first of its layouts
-// (data-layout, for the CSS) where the type stays above the minimum.
+// A region with data-fit-layouts="stacked columns" is fitted in the first of its layouts
+// (data-layout, for the CSS) where all of it fits one page, else in the one with the fewest
+// pages above the minimum.
 // Text is never cut. Whatever is not a page item (a title, a result's headline) stays on
 // screen on every page. A region re-fits whenever its content, its visibility or the window
 // changes; while a re-fit is pending the root has data-fitting (the browser tests wait on it).
@@ -64,7 +65,8 @@ class Region {
   }
 
   /** Fit the region; with data-fit-layouts="a b", in the first layout (data-layout) where
-   * the type stays above the minimum (else the one with the fewest pages). */
+   * everything fits on one page, else in the one that keeps the type above the minimum with
+   * the fewest pages. */
   fit(minPx) {
     const layouts = (this.el.dataset.fitLayouts || "").split(/\s+/).filter(Boolean);
     if (layouts.length < 2) {
@@ -75,11 +77,12 @@ class Region {
     for (const layout of layouts) {
       this.el.dataset.layout = layout;
       const outcome = this.fitOnce(minPx);
-      if (!best || outcome.pages < best.outcome.pages) best = { layout, outcome };
-      if (!outcome.belowFloor) {
+      if (outcome.pages === 1 && !outcome.belowFloor) {
         best = { layout, outcome };
         break;
       }
+      const better = !best || (outcome.belowFloor !== best.outcome.belowFloor ? !outcome.belowFloor : outcome.pages < best.outcome.pages);
+      if (better) best = { layout, outcome };
     }
     if (this.el.dataset.layout !== best.layout) {
       this.el.dataset.layout = best.layout;

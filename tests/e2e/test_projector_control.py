@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import axe_violations
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.flows import api_create, expect_live, join_direct, phone_context
 from tests.e2e.test_projector_fit import Api
 
@@ -56,7 +57,9 @@ def test_the_console_steers_the_projector(server, new_context, shoot):
     # auto: the result just closed is on the projector for a while
     expect(mode).to_have_attribute("data-mode", "round")
 
-    console = new_context(viewport={"width": 1366, "height": 900}).new_page()
+    # The console in the browser that holds the projector's link: it shows a live preview.
+    console = projector.context.new_page()
+    console.set_viewport_size({"width": 1366, "height": 900})
     console.goto(created["facilitator_url"])
     expect_live(console)
     control = console.get_by_test_id("projector-control")
@@ -77,6 +80,13 @@ def test_the_console_steers_the_projector(server, new_context, shoot):
     expect(projector.get_by_test_id("round-title")).to_have_text(ROUND)
     expect(card.get_by_role("button", name="Back to the floor")).to_be_visible()
     expect(showing).to_have_text(f"Showing the round “{ROUND}”, until you change it.")
+    control.scroll_into_view_if_needed()  # the preview loads when it is on screen
+    preview = control.frame_locator('[data-testid="projector-preview"]')
+    expect(preview.get_by_test_id("round-title")).to_have_text(ROUND, timeout=30_000)
+    if server.backend == "sqlite":  # docs/screenshots/console-projector.png
+        ARTIFACTS.mkdir(exist_ok=True)
+        console.wait_for_timeout(500)
+        control.screenshot(path=str(ARTIFACTS / "console-projector.png"))
 
     # every choice of "On the projector"
     select = control.get_by_label("Show")
