@@ -56,8 +56,14 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The tests run in parallel (pytest-xdist) in TEST_WORKERS processes; TEST_WORKERS=0 runs
+# them in this one. Each worker has its own PostgreSQL database, Redis keys and ports
+# (tests/support.py); --dist loadgroup keeps a browser module's tests on one worker, with
+# its server (tests/conftest.py). Figures behind the default: docs/performance.md.
+TEST_WORKERS ?= 3
+
 test: lint  ## ruff, then every test (browser and PostgreSQL tests skip with a reason when absent)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every user-facing string is marked: _()/gettext()/N_() in Python, {{ _("...") }} in templates,
 # ngettext(...) for counts, js_ngettext(singular, plural) for a page script's counted string

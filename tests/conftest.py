@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 import pytest
 
 from convene.i18n import compile_catalogues
@@ -13,11 +16,30 @@ from tests.support import (
     PostgresDatabases,
     RecordingPublisher,
     SqliteTemplate,
+    forget_redis_keys,
     need,
+    run_name,
 )
 
 # `make install` compiles the catalogues; so does a test run started without it.
 compile_catalogues()
+
+E2E = Path(__file__).parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items):
+    """`make test` runs the tests in parallel (pytest-xdist, --dist loadgroup), each test on
+    whichever worker is free, except the browser tests: those of one module on one backend
+    share that module's server (tests/e2e/conftest.py, module-scoped), so they go to one
+    worker together instead of every worker starting a server of its own for them."""
+    for item in items:
+        if not item.path.is_relative_to(E2E):
+            continue
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("server") if callspec else None
+        if backend is not None:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{backend}"))
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +52,23 @@ def _postgres():
     databases = PostgresDatabases()
     yield databases
     databases.stop()
+
+
+@pytest.fixture(scope="session")
+def _redis_prefix():
+    """This test process's own Redis key prefix; what is left under it goes at the end."""
+    prefix = run_name("test")
+    yield prefix
+    forget_redis_keys(prefix)
+
+
+@pytest.fixture
+def redis_channel(_redis_prefix):
+    """A Socket.IO channel (and so Redis key prefix) of this test's own, emptied after it:
+    parallel workers and other runs on the same Redis never share presence, locks or limits."""
+    channel = f"{_redis_prefix}-{uuid.uuid4().hex[:8]}"
+    yield channel
+    forget_redis_keys(channel)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -71,11 +71,23 @@ class RecordingPublisher:
         self.lives.append((convening_id, name, data, audience))
 
 
+#: This test process: "gw0", "gw1"... under pytest-xdist, "main" without it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def run_name(kind: str) -> str:
+    """A name of this process's own for a shared server's database or key prefix: parallel
+    workers and other test runs on the machine each get theirs (issue 16: runs must not
+    collide), and the worker in it says whose a leftover was."""
+    return f"convene_{kind}_{WORKER}_{uuid.uuid4().hex[:10]}"
+
+
 class PostgresDatabases:
-    """One fresh database per test session, emptied between tests."""
+    """One fresh database per test process (each xdist worker), emptied between tests and
+    dropped at the end."""
 
     def __init__(self) -> None:
-        self.name = f"convene_test_{uuid.uuid4().hex[:10]}"
+        self.name = run_name("test")
         self.url = None
         self.error = None
 
@@ -132,12 +144,49 @@ class SqliteTemplate:
         return f"sqlite:///{target}"
 
 
+#: Ports handed out by free_port() in this process (never twice, even once released).
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def free_port() -> int:
+    """A port no one listens on, for a server this test starts.
+
+    Taken below the kernel's ephemeral range (the kernel's own pick, port 0, is in it): so
+    no outgoing connection (to PostgreSQL, Redis, another test's server), which parallel
+    workers (pytest-xdist) and other test runs on the machine open all the time, can land
+    on it between this check and the server's bind. Drawn from the system's entropy, so
+    that workers and runs do not draw the same ports.
+    """
+    import random
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    low, _ = _ephemeral_ports()
+    first, last = (10_000, low - 1) if low > 12_000 else (None, None)
+    draw = random.SystemRandom()
+    for _ in range(200):
+        if first is None:  # no room below the ephemeral range: let the kernel pick
+            port = 0
+        else:
+            port = draw.randint(first, last)
+            if port in _HANDED_OUT:
+                continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # someone listens there (or it is still in TIME_WAIT)
+            port = sock.getsockname()[1]
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError("no free port found")
 
 
 class ServerProcess:
@@ -204,13 +253,32 @@ class ServerProcess:
         self._log.close()
 
 
-def redis_available(url: str = "redis://127.0.0.1:6379/0") -> bool:
+#: The Redis server of the tests that need one (scale-out, presence, shared limits).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available(url: str = REDIS_URL) -> bool:
     import redis
 
     try:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+def forget_redis_keys(prefix: str, url: str = REDIS_URL) -> None:
+    """Delete every key under ``prefix`` (a test's channel: presence, locks, limits)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    except redis.ConnectionError:
+        pass  # no Redis, so nothing was written there
+    finally:
+        client.close()
 
 
 class Nginx:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support import free_port, run_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,12 +49,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -70,7 +65,7 @@ class _Postgres:
 
     def __init__(self) -> None:
         self.admin_url = os.environ.get("TEST_POSTGRES_URL") or POSTGRES_ADMIN_URL
-        self.name = f"convene_e2e_{secrets.token_hex(4)}"
+        self.name = run_name("e2e")
 
     def _admin(self):
         import psycopg
@@ -117,7 +112,7 @@ def server(request, tmp_path_factory):
     else:
         postgres = _Postgres()
         database_url = postgres.create()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "HOST": "127.0.0.1",

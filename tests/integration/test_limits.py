@@ -3,8 +3,6 @@ the meeting for everyone else, and a venue's whole hall behind one address still
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import requests
 import time_machine
@@ -15,9 +13,8 @@ from convene.domain import demands as rules
 from convene.domain.errors import Conflict, InvalidInput
 from convene.extensions import socketio
 from convene.services import convenings, demands
-from tests.support import ServerProcess, need, redis_available
+from tests.support import REDIS_URL, ServerProcess, need, redis_available
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 BODY = (
     "Que cada sección abra una oficina de derechos de inquilinos dos tardes por semana, "
     "con asesoría gratuita en español y en inglés. "
@@ -280,13 +277,13 @@ def test_the_demands_list_comes_in_pages(services):
 # -- limits shared by two processes -------------------------------------------------------------
 
 
-def test_two_processes_count_joins_from_one_address_together(tmp_path, request):
+def test_two_processes_count_joins_from_one_address_together(tmp_path, request, redis_channel):
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
     env = {
         "DATABASE_URL": request.getfixturevalue("_sqlite_template").fresh(tmp_path),
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
         # This run's own keys: two test runs on one Redis never share a count.
-        "SOCKETIO_CHANNEL": f"convene-test-{uuid.uuid4().hex[:12]}",
+        "SOCKETIO_CHANNEL": redis_channel,
         "SECRET_KEY": "shared-secret",
         "INSTANCE_PATH": str(tmp_path),
         "ASYNC_MODE": "gevent",

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 
 from convene.app import REDIS_CONNECTIONS, _presence, _redis
 from convene.services.presence import RedisPresence
-from tests.support import need, redis_available
+from tests.support import REDIS_URL, need, redis_available
 
 pytestmark = pytest.mark.redis
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
-
-def test_presence_waits_for_a_free_redis_connection_instead_of_failing():
+def test_presence_waits_for_a_free_redis_connection_instead_of_failing(redis_channel):
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
-    config = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SOCKETIO_CHANNEL": f"t-{uuid.uuid4().hex}"}
+    config = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SOCKETIO_CHANNEL": redis_channel}
     client = _redis(config)
     presence = _presence(config, client)
     assert isinstance(presence, RedisPresence)
@@ -48,9 +45,9 @@ def test_presence_waits_for_a_free_redis_connection_instead_of_failing():
         client.delete(*client.keys(f"{config['SOCKETIO_CHANNEL']}:*") or ["-"])
 
 
-def test_presence_is_read_from_redis_at_most_once_a_second():
+def test_presence_is_read_from_redis_at_most_once_a_second(redis_channel):
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
-    prefix = f"t-{uuid.uuid4().hex}"
+    prefix = redis_channel
     client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
     now = [100.0]
     here = RedisPresence(client, "one", prefix, clock=lambda: now[0])
@@ -69,11 +66,11 @@ def test_presence_is_read_from_redis_at_most_once_a_second():
         client.delete(*client.keys(f"{prefix}:*") or ["-"])
 
 
-def test_a_process_that_stops_renewing_its_mark_stops_counting():
+def test_a_process_that_stops_renewing_its_mark_stops_counting(redis_channel):
     """A process that died (its mark expired) no longer counts; the others' heartbeat says
     which convenings changed, and a stalled process that comes back counts again."""
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
-    prefix = f"t-{uuid.uuid4().hex}"
+    prefix = redis_channel
     client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
     now = [100.0]
     here = RedisPresence(client, "here", prefix, clock=lambda: now[0])
@@ -98,9 +95,9 @@ def test_a_process_that_stops_renewing_its_mark_stops_counting():
         client.delete(*client.keys(f"{prefix}:*") or ["-"])
 
 
-def test_a_hash_that_expired_is_written_again_by_its_process():
+def test_a_hash_that_expired_is_written_again_by_its_process(redis_channel):
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
-    prefix = f"t-{uuid.uuid4().hex}"
+    prefix = redis_channel
     client = _redis({"SOCKETIO_MESSAGE_QUEUE": REDIS_URL})
     now = [100.0]
     here = RedisPresence(client, "here", prefix, clock=lambda: now[0])

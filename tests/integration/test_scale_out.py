@@ -4,17 +4,21 @@ one convening: a command sent to one reaches the screens connected to the other.
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 import requests
 import socketio
 
-from tests.support import Nginx, ServerProcess, need, nginx_available, redis_available
+from tests.support import (
+    REDIS_URL,
+    Nginx,
+    ServerProcess,
+    need,
+    nginx_available,
+    redis_available,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class Via:
@@ -46,14 +50,14 @@ def _cookie_for(proxy: Nginx, server: ServerProcess) -> str:
 
 
 @pytest.fixture(params=["direct", pytest.param("nginx", marks=pytest.mark.nginx)])
-def two_servers(request, _postgres, tmp_path):
+def two_servers(request, _postgres, tmp_path, redis_channel):
     url = _postgres.start()
     need(url is not None, _postgres.error or "PostgreSQL is not available")
     need(redis_available(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
     if request.param == "nginx":
         need(nginx_available(), "nginx is not installed (Debian: apt-get install nginx)")
     _postgres.empty()
-    channel = f"convene-test-{uuid.uuid4().hex[:8]}"
+    channel = redis_channel
     env = {
         "DATABASE_URL": url,
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
@@ -79,17 +83,6 @@ def two_servers(request, _postgres, tmp_path):
             proxy.stop()
         for server in servers:
             server.stop()
-        _forget_channel(channel)
-
-
-def _forget_channel(channel: str) -> None:
-    """This run's keys leave Redis with it (presence, publish locks)."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=f"{channel}:*", count=500))
-    if keys:
-        client.delete(*keys)
 
 
 class Screen:
