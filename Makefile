@@ -60,10 +60,15 @@ format: install
 # them in this one. Each worker has its own PostgreSQL database, Redis keys and ports
 # (tests/support.py); --dist loadgroup keeps a browser module's tests on one worker, with
 # its server (tests/conftest.py). Figures behind the default: docs/performance.md.
+# pytest-timeout fails a test (with its fixtures) that runs past TEST_TIMEOUT seconds, and
+# the run goes on: on 2 cores at load 15-19 the slowest took 107 s (the API fuzz test, 180 s
+# then, has a limit of its own).
 TEST_WORKERS ?= 3
+TEST_TIMEOUT ?= 300
 
 test: lint  ## ruff, then every test (browser and PostgreSQL tests skip with a reason when absent)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --timeout $(TEST_TIMEOUT) \
+		$(PYTEST_ARGS)
 
 # Every user-facing string is marked: _()/gettext()/N_() in Python, {{ _("...") }} in templates,
 # ngettext(...) for counts, js_ngettext(singular, plural) for a page script's counted string

@@ -73,13 +73,15 @@ class RecordingPublisher:
 
 #: This test process: "gw0", "gw1"... under pytest-xdist, "main" without it.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+#: This test run: pytest-xdist gives its workers one id; a run without it makes its own.
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
 
 
 def run_name(kind: str) -> str:
     """A name of this process's own for a shared server's database or key prefix: parallel
     workers and other test runs on the machine each get theirs (issue 16: runs must not
-    collide), and the worker in it says whose a leftover was."""
-    return f"convene_{kind}_{WORKER}_{uuid.uuid4().hex[:10]}"
+    collide), and the run and worker in it say whose a leftover was."""
+    return f"convene_{kind}_{RUN}_{WORKER}_{uuid.uuid4().hex[:6]}"
 
 
 class PostgresDatabases:
