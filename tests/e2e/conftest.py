@@ -186,6 +186,9 @@ def new_context(browser):
     def make(viewport=LAPTOP, **options):
         context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
+        # A page load fetches the page and each of its scripts from the development server:
+        # on 2 cores shared with parallel workers (and other runs) it once took over 10 s.
+        context.set_default_navigation_timeout(30_000)
         context.dialogs = []
         context.errors = []
 
