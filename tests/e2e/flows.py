@@ -108,3 +108,32 @@ def phone_context(new_context, sharp: bool = False):
     return new_context(
         viewport=PHONE, device_scale_factor=2 if sharp else 1, is_mobile=True, has_touch=True
     )
+
+
+class Received:
+    """The Socket.IO packets the server sent a page, on either transport: the websocket's
+    frames, and the replies to the long polls that come first, before the upgrade (on a
+    loaded machine, as with parallel test workers, the snapshot often comes that way)."""
+
+    def __init__(self, page: Page) -> None:
+        self.frames: list[str] = []
+        self.polls = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        page.on("requestfinished", self._finished)
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            self.frames.append(payload)
+
+    def _finished(self, request) -> None:
+        if request.method == "GET" and "/socket.io/" in request.url and "polling" in request.url:
+            self.polls.append(request)
+
+    def packets(self) -> list[str]:
+        """Every packet so far (a long poll's reply holds several, split by \\x1e)."""
+        polled = []
+        for request in self.polls:
+            response = request.response()
+            if response is not None and response.ok:
+                polled.extend(response.text().split("\x1e"))
+        return polled + self.frames

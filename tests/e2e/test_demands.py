@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, PROJECTOR
-from tests.e2e.flows import add_item, console_for, expect_live, join_direct, phone_context
+from tests.e2e.flows import (
+    Received,
+    add_item,
+    console_for,
+    expect_live,
+    join_direct,
+    phone_context,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -359,35 +366,6 @@ def test_hide_from_the_room_and_sort_by_bridging(server, new_context, shoot):
 
     split.get_by_role("button", name="Show “Split the room” again").click()
     expect(ella.get_by_test_id("demand")).to_have_count(3)
-
-
-class Received:
-    """The Socket.IO packets the server sent a page, on either transport: the websocket's
-    frames, and the replies to the long polls that come first, before the upgrade (on a
-    loaded machine, as with parallel test workers, the snapshot often comes that way)."""
-
-    def __init__(self, page: Page) -> None:
-        self.frames: list[str] = []
-        self.polls = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-        page.on("requestfinished", self._finished)
-
-    def _frame(self, payload) -> None:
-        if isinstance(payload, str):
-            self.frames.append(payload)
-
-    def _finished(self, request) -> None:
-        if request.method == "GET" and "/socket.io/" in request.url and "polling" in request.url:
-            self.polls.append(request)
-
-    def packets(self) -> list[str]:
-        """Every packet so far (a long poll's reply holds several, split by \\x1e)."""
-        polled = []
-        for request in self.polls:
-            response = request.response()
-            if response is not None and response.ok:
-                polled.extend(response.text().split("\x1e"))
-        return polled + self.frames
 
 
 @sqlite_only

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import PHONE, PROJECTOR
 from tests.e2e.flows import (
+    Received,
     add_item,
     api_create,
     console_for,
@@ -413,8 +414,7 @@ def test_a_console_for_1200_people_pages_them_in_and_keeps_up(server, new_contex
     created = api_create(server.url, "Asamblea regional de inquilinas y estudiantes")
     seed_crowd(server.database_url, created["code"], 1200)
     console = new_context(viewport={"width": 1366, "height": 768}).new_page()
-    frames = []
-    console.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
+    received = Received(console)
     console.goto(created["facilitator_url"])
     join_direct(phone_context(new_context), server.url, created["code"], "Última en llegar")
     count = console.get_by_test_id("people-count")
@@ -426,7 +426,7 @@ def test_a_console_for_1200_people_pages_them_in_and_keeps_up(server, new_contex
     expect(console.get_by_test_id("member-name").first).to_contain_text(last_seeded)
     search.fill("ultima en llegar")
     expect(console.get_by_test_id("member-name")).to_have_text(["Última en llegar"])
-    snapshot = next(f for f in frames if isinstance(f, str) and f.startswith('42["snapshot"'))
+    snapshot = next(p for p in received.packets() if p.startswith('42["snapshot"'))
     assert snapshot.count('"joined_at"') <= 500
 
 
