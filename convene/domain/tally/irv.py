@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import gt
 
-from convene.domain.tally.profile import BallotError, file_ranked, next_choice
+from convene.domain.tally.profile import BallotError, file_ranked, move_pile
 from convene.domain.tally.result import Number, Result, Round, Transfer
 from convene.domain.tally.ties import TieBreaker
 
@@ -117,26 +117,7 @@ def count_irv(
             i = index[loser]
             pile = piles[i]
             piles[i] = []
-            if overvotes:  # rankings with overvote ranks (see profile.next_choice)
-                for g in pile:
-                    p, target = next_choice(keys[g], pos[g] + 1, out)
-                    if target is None:
-                        exhaust(g)
-                    else:
-                        pos[g] = p
-                        place[target](g)
-            else:
-                for g in pile:
-                    key = keys[g]
-                    p = pos[g] + 1
-                    n = len(key)
-                    while p < n and key[p] in out:
-                        p += 1
-                    if p < n:
-                        pos[g] = p
-                        place[key[p]](g)
-                    else:
-                        exhaust(g)
+            move_pile(pile, keys, pos, out, place, exhaust, overvotes)
             moved = []
             for i in compress(every, map(gt, map(len, piles), sizes)):
                 votes = sum(map(weight_of, piles[i][sizes[i] :]))

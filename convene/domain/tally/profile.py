@@ -83,6 +83,41 @@ def next_choice(key: Sequence, p: int, out: set) -> tuple[int, str | None]:
     return n, None
 
 
+def move_pile(
+    pile: Iterable[int],
+    keys: Sequence[Sequence],
+    pos: list[int],
+    out: set,
+    place: Mapping[str, Callable],
+    exhaust: Callable,
+    overvotes: bool,
+) -> None:
+    """Move each group of ``pile`` to its next choice still in the count (``place[name]``
+    appends it to that pile), or to ``exhaust`` when it has none; ``pos`` advances. IRV's
+    eliminations and STV's transfers share it. Rankings with overvote ranks take
+    ``next_choice``; the others the plain scan, the hot loop of a large count."""
+    if overvotes:
+        for g in pile:
+            p, target = next_choice(keys[g], pos[g] + 1, out)
+            if target is None:
+                exhaust(g)
+            else:
+                pos[g] = p
+                place[target](g)
+        return
+    for g in pile:
+        key = keys[g]
+        p = pos[g] + 1
+        n = len(key)
+        while p < n and key[p] in out:
+            p += 1
+        if p < n:
+            pos[g] = p
+            place[key[p]](g)
+        else:
+            exhaust(g)
+
+
 def _names(keys: Iterable) -> tuple[set, bool]:
     """Every name the rankings mention (overvote ranks opened), and whether any has one."""
     names = set(chain.from_iterable(keys))

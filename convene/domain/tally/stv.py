@@ -41,7 +41,12 @@ from fractions import Fraction
 from itertools import compress, repeat
 from operator import floordiv, gt, mul
 
-from convene.domain.tally.profile import BallotError, file_ranked, next_choice, prepare_ranked
+from convene.domain.tally.profile import (
+    BallotError,
+    file_ranked,
+    move_pile,
+    prepare_ranked,
+)
 from convene.domain.tally.result import Number, Result, Round, Transfer
 from convene.domain.tally.ties import TieBreaker
 
@@ -176,26 +181,7 @@ def _scottish(filed, candidates, running, seats, ties, withdrawn) -> Result:
         sizes = list(map(len, piles))
         ex_size = len(exhausted_pile)
         exhaust = exhausted_pile.append
-        if overvotes:  # rankings with overvote ranks (see profile.next_choice)
-            for g in pile:
-                p, target = next_choice(keys[g], pos[g] + 1, out)
-                if target is None:
-                    exhaust(g)
-                else:
-                    pos[g] = p
-                    place[target](g)
-        else:
-            for g in pile:
-                key = keys[g]
-                p = pos[g] + 1
-                n = len(key)
-                while p < n and key[p] in out:
-                    p += 1
-                if p < n:
-                    pos[g] = p
-                    place[key[p]](g)
-                else:
-                    exhaust(g)
+        move_pile(pile, keys, pos, out, place, exhaust, overvotes)
         moved: dict[str | None, int] = {}
         for j in compress(every, map(gt, map(len, piles), sizes)):
             target = running[j]
