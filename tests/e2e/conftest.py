@@ -166,8 +166,12 @@ def server(request, tmp_path_factory):
 def browser():
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An expectation waits up to 10 s (Playwright's default is 5 s), as actions do (below):
+    # with parallel workers, or two runs at once, on 2 cores, a page's answer to a websocket
+    # event sometimes took longer than 5 s, though nothing was wrong.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -50,9 +50,11 @@ def test_speakers_in_order_with_timer_and_signals(server, new_context, shoot):
     console, code = console_for(facilitator, server.url, "Tenants' union assembly")
     add_item(console, "Rent strike: next steps", 45, "Report from the building committees.")
 
-    # A 33 s speaking limit, so the warning (30 s before the end) comes quickly.
+    # A 40 s speaking limit, so the warning (30 s before the end) comes within 10 s. (With
+    # 33 s, the steps between the call and the check sometimes outlasted the warning on a
+    # machine loaded by parallel test runs, and the timer was already over.)
     console.locator("#floor-rules-details summary").click()
-    console.get_by_label("Speaking time per person, in seconds").fill("33")
+    console.get_by_label("Speaking time per person, in seconds").fill("40")
     console.get_by_label("Per item: who has not spoken on the item goes first").check()
     console.get_by_role("button", name="Save the rules").click()
     expect(console.get_by_test_id("console-messages")).to_have_text("Rules saved.")
@@ -95,12 +97,12 @@ def test_speakers_in_order_with_timer_and_signals(server, new_context, shoot):
     expect(projector.get_by_test_id("queue-more")).to_have_text("and 2 more")
     expect(queue_names(projector)).to_have_count(10)
 
-    # The facilitator calls Kim: the 33 s limit counts down on the projector and her phone.
+    # The facilitator calls Kim: the 40 s limit counts down on the projector and her phone.
     console.get_by_role("button", name="Call next: Kim").click()
     expect(projector.get_by_test_id("speaker-name")).to_have_text("Kim")
     expect(queue_names(projector)).to_have_text(["Alex", "Robin", *others[:8]])
     big_timer = projector.get_by_test_id("floor-speaker").get_by_test_id("speaker-timer")
-    expect(big_timer.locator(".speaker-timer-time")).to_have_text(re.compile(r"^0:3[0-3]$"))
+    expect(big_timer.locator(".speaker-timer-time")).to_have_text(re.compile(r"^0:(40|3\d)$"))
     expect(big_timer).to_have_attribute("data-state", "ok")
     expect(kim.get_by_test_id("my-floor")).to_contain_text("You have the floor")
     kim_timer = kim.get_by_test_id("my-floor").get_by_test_id("speaker-timer")
@@ -124,7 +126,7 @@ def test_speakers_in_order_with_timer_and_signals(server, new_context, shoot):
     shoot(robin, "floor-phone-waiting", full_page=True)
 
     # 30 s before the limit the timer turns to a warning, on both screens.
-    expect(big_timer).to_have_attribute("data-state", "warning", timeout=8_000)
+    expect(big_timer).to_have_attribute("data-state", "warning", timeout=15_000)
     expect(kim_timer).to_have_attribute("data-state", "warning")
     shoot(kim, "floor-phone-speaking", full_page=True)
 

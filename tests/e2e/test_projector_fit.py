@@ -120,15 +120,22 @@ def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = 
         page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
         problems += [f"{state}: axe {v}" for v in axe_violations(page)]
     for width, height in SIZES:
+        expect_resize(page, width, height)
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_function(
-            "([w, h]) => innerWidth === w && innerHeight === h"
-            " && !document.querySelector('[data-fitting]')",
-            arg=[width, height],
-        )
-        page.wait_for_timeout(50)
+        page.wait_for_function("() => window.resized && !document.querySelector('[data-fitting]')")
         problems += fit_problems(page, state, width, height, headline)
     assert not problems, "\n".join(problems)
+
+
+def expect_resize(page: Page, width: int, height: int) -> None:
+    """Set ``window.resized`` once the page has had its resize event for ``width``×``height``
+    (at once if it is that size already). Waiting on the size alone raced the re-fit: the
+    window had its new size a moment before the resize event that marks the re-fit pending."""
+    page.evaluate(
+        "([w, h]) => { window.resized = innerWidth === w && innerHeight === h;"
+        " addEventListener('resize', () => { window.resized = true; }, { once: true }); }",
+        [width, height],
+    )
 
 
 def fit_problems(
@@ -173,11 +180,7 @@ def check_every_round_of_the_story(new_context, url: str, round_: dict, rounds: 
         assert story.text_content() == f"Round {number} of {rounds}"
         started = page.evaluate("Date.now()")
         for width, height in SIZES:
-            page.evaluate(
-                "([w, h]) => { window.resized = innerWidth === w && innerHeight === h;"
-                " addEventListener('resize', () => { window.resized = true; }, { once: true }); }",
-                [width, height],
-            )
+            expect_resize(page, width, height)
             page.set_viewport_size({"width": width, "height": height})
             for _ in range(100):  # the resize, then its re-fit (requestAnimationFrame)
                 page.clock.run_for(50)
