@@ -7,6 +7,7 @@ import { mountConsoleRounds } from "./rounds-console.js";
 import { mountProjectorControl } from "./projector-control.js";
 import { itemDecisions } from "./tally-view.js";
 import { caucusControl, caucusEditing, mountConsoleDemands } from "./demands-console.js";
+import { reconcile } from "./demands.js";
 import { LiveConnection, showFatal } from "./live.js";
 import { everySecond, renderCountdown } from "./timer.js";
 import { currentItem, nextItem, nowBody, timeboxText } from "./views.js";
@@ -322,7 +323,7 @@ $("#add-item").addEventListener("submit", async (event) => {
 // and rebuild it only when what it shows changed (presence arrives every second).
 
 const PAGE_SIZE = 50;
-const people = { query: "", status: "all", role: "", caucus: "", page: 0, shownKey: null };
+const people = { query: "", status: "all", role: "", caucus: "", page: 0 };
 const fold = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
 const ROLE_ORDER = { facilitator: 0, projector: 1, observer: 2, participant: 3 };
 const collator = new Intl.Collator(locale, { sensitivity: "base", numeric: true });
@@ -368,17 +369,26 @@ function caucusOptions(members) {
   if (select.value !== chosen) people.caucus = "";
 }
 
-function memberRow(m, on, me, twin) {
+/** Show whether the member of row ``li`` is connected (changed in place, see renderMembers). */
+function showPresence(li, on) {
+  li.classList.toggle("is-connected", on);
+  const text = on ? t("connected") : t("not_connected");
+  const dot = li.querySelector(".presence-dot");
+  if (dot.title !== text) dot.title = text;
+  setText(li.querySelector(".presence-text"), text);
+}
+
+function memberRow(m, me, twin) {
   const confirming = ui.confirmMember === m.id;
   const full = m.caucus ? `${m.name} · ${m.caucus}` : m.name;
   return h(
     "li",
-    { class: `member ${on ? "is-connected" : ""}`.trim(), dataset: { id: m.id }, "data-testid": "member" },
+    { class: "member", dataset: { id: m.id }, "data-testid": "member" },
     h(
       "div",
       { class: "member-row" },
-      h("span", { class: "presence-dot", title: on ? t("connected") : t("not_connected") }),
-      h("span", { class: "visually-hidden" }, on ? t("connected") : t("not_connected")),
+      h("span", { class: "presence-dot" }),
+      h("span", { class: "visually-hidden presence-text" }),
       h(
         "span",
         { class: "member-who" },
@@ -436,6 +446,15 @@ function memberRow(m, on, me, twin) {
   );
 }
 
+/** The rows of the people list on screen: member id → {key: what the row shows, el}. */
+const memberRows = new Map();
+const emptyRows = new Map();
+
+function emptyRow(message) {
+  if (!emptyRows.has(message)) emptyRows.set(message, h("li", { class: "muted member-empty" }, t(message)));
+  return emptyRows.get(message);
+}
+
 function renderMembers(state, force = false) {
   const connected = new Set((state.presence && state.presence.connected) || []);
   const me = state.me.id;
@@ -465,14 +484,28 @@ function renderMembers(state, force = false) {
   const page = shown.slice(first, first + PAGE_SIZE);
   const twins = namesakes(all);
   const list = $("#members");
-  const key = JSON.stringify([page.map((m) => [m.id, m.name, m.caucus, m.role, connected.has(m.id), twins.get(m.id)]), ui.confirmMember, caucusEditing(), shown.length, all.length]);
-  // a caucus form open in a row follows its own state (demands-console.js): always rebuild then
-  if (force || key !== people.shownKey || list.querySelector(".caucus-form")) {
-    people.shownKey = key;
-    const rows = page.map((m) => memberRow(m, connected.has(m.id), me, twins.get(m.id)));
-    if (!all.some((m) => m.role === "participant")) rows.push(h("li", { class: "muted member-empty" }, t("no_members")));
-    else if (!shown.length) rows.push(h("li", { class: "muted member-empty" }, t("no_match")));
-    replaceChildren(list, rows);
+  // Rows are kept by member and rebuilt only when what they show changes; presence changes
+  // in place. (Rebuilding the whole list on every presence update lost the facilitator's
+  // clicks: a press on "Yes, remove" and its release landed on two different buttons.)
+  const active = document.activeElement;
+  const activeKey = active && list.contains(active) ? active.dataset.key : null;
+  const rows = page.map((m) => {
+    const key = JSON.stringify([m.name, m.caucus, m.role, m.id === me, twins.get(m.id), ui.confirmMember === m.id, caucusEditing() === m.id]);
+    let row = memberRows.get(m.id);
+    if (force || !row || row.key !== key) {
+      row = { key, el: memberRow(m, me, twins.get(m.id)) };
+      memberRows.set(m.id, row);
+    }
+    showPresence(row.el, connected.has(m.id));
+    return row.el;
+  });
+  const onPage = new Set(page.map((m) => m.id));
+  for (const id of [...memberRows.keys()]) if (!onPage.has(id)) memberRows.delete(id);
+  if (!all.some((m) => m.role === "participant")) rows.push(emptyRow("no_members"));
+  else if (!shown.length) rows.push(emptyRow("no_match"));
+  reconcile(list, rows);
+  if (activeKey && !list.contains(document.activeElement)) {
+    list.querySelector(`[data-key="${CSS.escape(activeKey)}"]`)?.focus();
   }
   setText($("#people-count"), t("people_count", { shown: shown.length, n: all.length }));
   $("#people-pager").hidden = pages < 2;

@@ -24,3 +24,32 @@ def cut_off(page: Page, slack: float = 1.0) -> list[str]:
 def too_small(page: Page, min_px: float) -> list[str]:
     """Every visible text on the page set below ``min_px`` pixels."""
     return page.evaluate(f"(px) => ({_CHECKS}).tooSmall(px)", min_px)
+
+
+def settled_problems(
+    page: Page, min_px: float, headline: str | None = None, tries: int = 200
+) -> dict:
+    """What :func:`cut_off` and :func:`too_small` find, and the box of the ``headline`` test
+    id, read in one go at a moment when no re-fit is pending (no ``[data-fitting]``).
+
+    Read in one script, nothing of the page runs in between: read in several, a step of the
+    projector's story (or a page turn) could land between the wait for the fit and the
+    reading, and the check saw the layout before its re-fit.
+    """
+    script = f"""([slack, px, headline]) => {{
+        if (document.querySelector('[data-fitting]')) return null;
+        const checks = ({_CHECKS});
+        const el = headline && document.querySelector(`[data-testid="${{headline}}"]`);
+        const r = el ? el.getBoundingClientRect() : null;
+        return {{
+            cut: checks.cutOff(slack),
+            small: checks.tooSmall(px),
+            headline: r && r.width + r.height > 0 ? {{y: r.y, height: r.height}} : null,
+        }};
+    }}"""
+    for _ in range(tries):
+        found = page.evaluate(script, [1.0, min_px, headline])
+        if found is not None:
+            return found
+        page.wait_for_timeout(25)
+    raise AssertionError("the projector kept re-fitting")

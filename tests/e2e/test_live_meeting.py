@@ -42,7 +42,11 @@ def test_agenda_item_appears_live_on_phones_and_projector(server, new_context, s
     )
     expect(console.get_by_test_id("facilitator-link")).to_have_value(re.compile(r"/t/[\w-]+$"))
     shoot(console, "created", full_page=True)
-    console.locator('[data-copy="facilitator-link"]').click()
+    copy = console.locator('[data-copy="facilitator-link"]')
+    # The page's script marks the button once it listens: a click before that (on a loaded
+    # machine the module can run well after the button shows) does nothing.
+    expect(copy).to_have_attribute("data-wired", "1")
+    copy.click()
     expect(console.locator("#copy-status")).to_have_text("Copied")
 
     # The projector, opened from the projector link in the facilitator's browser. (In its own
@@ -168,7 +172,15 @@ def test_removed_participant_sees_a_clear_message(server, new_context, shoot):
     offline_ctx.set_offline(True)
     expect(offline.locator("#conn-status")).to_have_attribute("data-state", "offline")
     console.get_by_role("button", name="Remove Away").click()
-    console.get_by_role("button", name="Yes, remove").click()
+    confirm = console.get_by_role("button", name="Yes, remove")
+    confirm.evaluate("el => { el.dataset.probe = 'kept'; }")
+    # The list changes while the facilitator is about to confirm (someone joins, presence
+    # moves): the row being confirmed stays the same element, so the press and the release
+    # of the click land on one button (a rebuilt list once lost that click).
+    join_direct(phone_context(new_context), server.url, code, "Newcomer")
+    expect(console.get_by_test_id("members")).to_contain_text("Newcomer")
+    expect(confirm).to_have_attribute("data-probe", "kept")
+    confirm.click()
     expect(console.get_by_test_id("members")).not_to_contain_text("Away")
     offline_ctx.set_offline(False)
     expect(offline.locator("#fatal")).to_be_visible()

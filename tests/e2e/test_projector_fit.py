@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.fit import cut_off, too_small
+from tests.e2e.fit import settled_problems
 from tests.e2e.flows import api_create, expect_live, phone_context
 
 pytestmark = pytest.mark.browser
@@ -143,10 +143,11 @@ def fit_problems(
 ) -> list[str]:
     """What is cut off, too small or missing (the headline) on the page as it is now."""
     where = f"{state} at {width}×{height}"
-    found = [f"{where}: {p}" for p in cut_off(page)]
-    found += [f"{where}: too small {p}" for p in too_small(page, MIN_TEXT_SHARE * height)]
+    seen = settled_problems(page, MIN_TEXT_SHARE * height, headline)
+    found = [f"{where}: {p}" for p in seen["cut"]]
+    found += [f"{where}: too small {p}" for p in seen["small"]]
     if headline:
-        box = page.get_by_test_id(headline).bounding_box()
+        box = seen["headline"]
         if not box or box["y"] < 0 or box["y"] + box["height"] > height:
             found.append(f"{where}: the headline ({headline}) is not on screen")
     name = re.sub(r"\W+", "-", state).strip("-")
