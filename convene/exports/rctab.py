@@ -10,6 +10,15 @@ counted them. Candidates are the options' labels. Written from the stored result
 the meeting's own count, not a recount. The shape is checked against
 ``convene/exports/schemas/rctab-summary.schema.json``, a schema written for Convene from
 RCTab's published output (RCTab publishes no schema file).
+
+``config.tiebreakMode`` names how the round broke ties, with the value RCTab's contest
+configuration gives its ``tiebreakMode`` rule (RCTab's own summary leaves the rule out; the
+auditor who re-runs the count needs it). Convene looks back at earlier rounds first in every
+mode, so the seeded lot is ``previousRoundCountsThenRandom`` and a lot drawn in the room
+``previousRoundCountsThenAsk``; RCTab has no "look back, then the candidate order", so the
+options' order is ``useCandidateOrder``, its nearest mode (docs/voting-methods.md, "Ties").
+The seeded lot itself is Convene's (SHA-256 of the seed), not RCTab's random generator: its
+seed is in the BLT, CSV and CDF exports, which ``convene tally`` re-counts.
 """
 
 from __future__ import annotations
@@ -21,6 +30,12 @@ from convene.domain.rounds import Round
 from convene.domain.tally.result import exact_str
 
 GENERATOR = "Convene"
+#: a round's tie-break (Round.tie_break) as RCTab's ``tiebreakMode`` names it
+TIEBREAK_MODES = {
+    "lot": "previousRoundCountsThenRandom",
+    "order": "useCandidateOrder",
+    "room": "previousRoundCountsThenAsk",
+}
 
 
 def _exact(number: dict | None) -> str:
@@ -78,6 +93,7 @@ def summary_data(round_: Round) -> dict:
             "jurisdiction": "",
             "office": "",
             "generatedBy": GENERATOR,
+            "tiebreakMode": TIEBREAK_MODES[round_.tie_break or "lot"],
         },
         "results": results,
         "summary": {

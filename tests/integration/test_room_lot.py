@@ -264,6 +264,34 @@ def test_tie_break_settings_are_checked_shown_and_used(services, room, tmp_path)
     assert made["tie_break"] == "lot"
 
 
+def test_the_rctab_summary_names_the_tie_break_mode_as_rctab_does(services, room, tmp_path, capsys):
+    from convene import tallycli
+
+    modes = {}
+    for tie_break in ("lot", "order", "room"):
+        round_id, ids, closed = _voted(services, room, [[0], [1], [2, 1]], tie_break=tie_break)
+        if closed["state"] == "paused":
+            rounds.draw_lot(services, room["facilitator"], round_id=round_id, option_id=ids[2])
+        round_, ballots = _stored(services, round_id)
+        files = recount.round_files(round_, ballots)
+        summary = json.loads(files["summary"])
+        modes[tie_break] = summary["config"]["tiebreakMode"]
+        _recounts_exactly(round_, ballots, tmp_path)  # and it validates against the schema
+    # the values of the rule tiebreakMode in RCTab's contest configuration
+    assert modes == {
+        "lot": "previousRoundCountsThenRandom",
+        "order": "useCandidateOrder",
+        "room": "previousRoundCountsThenAsk",
+    }
+    # the summary holds the count, not the ballots: convene tally says which file to give it
+    path = tmp_path / "summary.json"
+    path.write_text(files["summary"], encoding="utf-8")
+    assert tallycli.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "round-by-round summary (RCTab)" in err
+    assert "BLT, CSV or cast-vote-record" in err
+
+
 def test_the_recount_without_the_lots_says_what_is_missing(services, room, tmp_path, capsys):
     from convene import tallycli
 

@@ -479,6 +479,12 @@ def parse_cdf(text: str) -> BallotFile:
         doc = json.loads(text)
     except ValueError as exc:
         raise BallotFileError(None, f"not JSON: {exc}") from None
+    if isinstance(doc, dict) and "results" in doc and "config" in doc:
+        raise BallotFileError(
+            None,
+            "a round-by-round summary (RCTab) holds the count, not the ballots: re-count the "
+            "round's BLT, CSV or cast-vote-record (CDF) file",
+        )
     if not isinstance(doc, dict) or doc.get("@type") != "CVR.CastVoteRecordReport":
         raise BallotFileError(None, "not a NIST cast-vote record report (CVR.CastVoteRecordReport)")
     meta: dict = {}
