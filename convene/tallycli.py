@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from convene.domain.minutes import METHOD_NAMES, RULE_NAMES, TIE_HOW_NAMES
+from convene.domain.minutes import METHOD_NAMES, RULE_NAMES, TIE_BREAK_NAMES, TIE_HOW_NAMES
 from convene.domain.tally import BallotError, LotNeeded, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
 from convene.domain.tally.explain import Explainer
@@ -359,6 +359,112 @@ def _translations(language: str) -> gettext.NullTranslations | None:
     return Translations.load(str(TRANSLATIONS), [code])
 
 
+def rule_phrases(
+    rules: dict,
+    translations: gettext.NullTranslations | None = None,
+    number=str,
+) -> list[str]:
+    """The rules a count used (``details["rules"]`` and the ballot rules), each in words of
+    ``translations``' language, in a fixed order; ``number`` writes a count."""
+    translations = translations or gettext.NullTranslations()
+    _, ngettext = translations.gettext, translations.ngettext
+    rules = dict(rules)
+    out: list[str] = []
+
+    def say(key: str, words: dict) -> None:
+        """The words for the rule's value (a rule's value these words do not know yet: as
+        the engine names it, rather than not at all)."""
+        if key in rules:
+            value = rules.pop(key)
+            out.append(words[value]() if value in words else f"{key} {value}")
+
+    def limit(key: str, unlimited: str, limited) -> None:
+        if key in rules:
+            n = rules.pop(key)
+            out.append(unlimited if n is None else limited(n) % {"num": number(n)})
+
+    order = _("looking back at earlier rounds, then the published order of the candidates")
+    say(
+        "tie_break",
+        {
+            "lot": lambda: _("ties: %(how)s") % {"how": _(TIE_BREAK_NAMES["lot"])},
+            "order": lambda: _("ties: %(how)s") % {"how": order},  # --tie-order, or the file's
+            "room": lambda: _("ties: %(how)s") % {"how": _(TIE_BREAK_NAMES["room"])},
+        },
+    )
+    say(
+        "batch_elimination",
+        {
+            True: lambda: _(
+                "batch elimination: the lowest candidates go together when their votes added "
+                "up are fewer than the next candidate's"
+            ),
+            False: lambda: _("one candidate eliminated at a time"),
+        },
+    )
+    say(
+        "until_two",
+        {
+            True: lambda: _("the count goes on until two candidates remain"),
+            False: lambda: _("the count stops at a majority"),
+        },
+    )
+    say(
+        "overvote",
+        {
+            "exhaust": lambda: _(
+                "an overvote (two or more candidates at one rank) ends the ballot"
+            ),
+            "skip": lambda: _("an overvote (two or more candidates at one rank) is passed over"),
+            "exhaust_if_multiple_continuing": lambda: _(
+                "an overvote (two or more candidates at one rank) ends the ballot only if two "
+                "or more of them are still in the count"
+            ),
+        },
+    )
+    limit(
+        "max_skipped",
+        _("skipped ranks are passed over"),
+        lambda n: ngettext(
+            "the ballot ends after more than %(num)s skipped rank in a row",
+            "the ballot ends after more than %(num)s skipped ranks in a row",
+            n,
+        ),
+    )
+    say(
+        "duplicates",
+        {
+            "skip": lambda: _("a candidate ranked again is passed over"),
+            "exhaust": lambda: _("a candidate ranked again ends the ballot"),
+        },
+    )
+    limit(
+        "max_rankings",
+        _("every rank counts"),
+        lambda n: ngettext(
+            "only the first %(num)s rank counts", "only the first %(num)s ranks count", n
+        ),
+    )
+    say(
+        "write_ins",
+        {
+            "error": lambda: _("names that are not candidates are refused"),
+            "drop": lambda: _("names that are not candidates are dropped before round 1"),
+        },
+    )
+    marks = [rules.pop(k, None) for k in ("overvote_label", "undervote_label", "write_in_label")]
+    if any(m is not None for m in marks):
+        out.append(
+            _(
+                'marks: "%(overvote)s" is an overvote, "%(undervote)s" a skipped rank, '
+                '"%(write_in)s" a name that is not a candidate'
+            )
+            % dict(zip(("overvote", "undervote", "write_in"), marks, strict=True))
+        )
+    out.extend(f"{k} {v}" for k, v in rules.items() if v is not None)
+    return out
+
+
 def render_text(
     result: Result,
     width: int = 110,
@@ -420,10 +526,8 @@ def render_text(
         out.append("")
     rules = {**(result.details.get("rules") or {}), **(result.details.get("ballot_rules") or {})}
     if rules:
-        out.append(
-            _("Rules: %(rules)s")
-            % {"rules": "; ".join(f"{k} {v}" for k, v in rules.items() if v is not None)}
-        )
+        phrases = rule_phrases(rules, translations, fmt)
+        out.append(_("Rules: %(rules)s") % {"rules": "; ".join(phrases)})
         out.append("")
     out.append(_("* elected   x eliminated"))
     out.append("")

@@ -89,6 +89,69 @@ def test_meek_rule_and_seats_override(capsys):
     assert json.loads(out)["winners"] == ["chocolate"]
 
 
+def _rules_line(out: str, word: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith(word))
+
+
+def test_the_rules_line_says_the_rules_in_words_in_the_reader_s_language(tmp_path, capsys):
+    ranked = tmp_path / "ranked.csv"
+    ranked.write_text("Count,Rank 1,Rank 2,Rank 3\n3,a,b,\n2,b,a,\n1,c,,a\n", encoding="utf-8")
+    _, english, _ = run(capsys, ranked)
+    assert _rules_line(english, "Rules:") == (
+        "Rules: ties: looking back at earlier rounds, then a lot drawn from the seed; "
+        "one candidate eliminated at a time; the count stops at a majority; "
+        "an overvote (two or more candidates at one rank) ends the ballot; "
+        "skipped ranks are passed over; a candidate ranked again is passed over; "
+        "every rank counts; names that are not candidates are refused; "
+        'marks: "overvote" is an overvote, "undervote" a skipped rank, '
+        '"UWI" a name that is not a candidate'
+    )
+    flags = ["--overvote", "exhaust_if_multiple_continuing", "--max-skipped", "1"]
+    flags += ["--duplicates", "exhaust", "--max-rankings", "2", "--write-ins", "drop"]
+    flags += ["--batch-elimination", "--until-two", "--tie-order", "c,b,a"]
+    flags += ["--overvote-label", "OV"]
+    _, english, _ = run(capsys, ranked, *flags)
+    code, spanish, _ = run(capsys, ranked, *flags, "--language", "es")
+    assert code == 0
+    assert _rules_line(english, "Rules:") == (
+        "Rules: ties: looking back at earlier rounds, then the published order of the "
+        "candidates; batch elimination: the lowest candidates go together when their votes "
+        "added up are fewer than the next candidate's; the count goes on until two "
+        "candidates remain; an overvote (two or more candidates at one rank) ends the ballot "
+        "only if two or more of them are still in the count; the ballot ends after more "
+        "than 1 skipped rank in a row; a candidate ranked again ends the ballot; only the "
+        "first 2 ranks count; names that are not candidates are dropped before round 1; "
+        'marks: "OV" is an overvote, "undervote" a skipped rank, "UWI" a name that is not '
+        "a candidate"
+    )
+    assert _rules_line(spanish, "Reglas:") == (
+        "Reglas: empates: se miran las vueltas anteriores y, si no basta, el orden publicado "
+        "de las candidaturas; eliminación en bloque: las candidaturas con menos votos quedan "
+        "fuera juntas cuando sus votos sumados son menos que los de la siguiente; el conteo "
+        "sigue hasta que quedan dos candidaturas; un sobrevoto (dos o más candidaturas en una "
+        "misma preferencia) termina la boleta solo si dos o más de ellas siguen en el conteo; "
+        "la boleta termina tras más de 1 preferencia en blanco seguida; una candidatura "
+        "marcada otra vez termina la boleta; solo cuentan las 2 primeras preferencias; los "
+        "nombres que no son candidaturas se descartan antes de la vuelta 1; marcas: «OV» es "
+        "un sobrevoto, «undervote» una preferencia en blanco, «UWI» un nombre que no es "
+        "candidatura"
+    )
+    # no rule is left as the engine's identifier, in either language
+    for line in (_rules_line(english, "Rules:"), _rules_line(spanish, "Reglas:")):
+        for name in ("batch_elimination", "until_two", "tie_break", "max_", "write_in", "True"):
+            assert name not in line
+
+
+def test_the_rules_of_other_methods_in_spanish(capsys):
+    path = election_path("stv_opavote_scottish_example", "ballots.blt")
+    code, spanish, _ = run(capsys, path, "--language", "es")
+    assert code == 0
+    assert _rules_line(spanish, "Reglas:") == (
+        "Reglas: empates: se miran las vueltas anteriores y, si no basta, un sorteo a partir "
+        "de la semilla"
+    )
+
+
 def test_schulze_from_text_file(capsys):
     path = election_path("condorcet_schulze_wikipedia_example", "ballots.txt")
     code, out, _ = run(capsys, path, "--method", "schulze")
