@@ -204,7 +204,3 @@ def _presence_heartbeat(services: Services) -> None:
                 services.ticker.mark_presence(convening_id)
         except Exception:  # Redis unreachable for a moment: try again at the next beat
             log.warning("Could not renew presence in Redis", exc_info=True)
-
-
-def services_of(app: Flask) -> Services:
-    return app.extensions["convene"]

@@ -25,8 +25,6 @@ from convene.domain.errors import N_, Conflict, InvalidInput
 from convene.domain.times import iso
 
 SPEAKER_LIMIT_MAX_SECONDS = 60 * 60
-#: The speaker's timer turns to a warning this many seconds before the limit.
-WARNING_SECONDS = 30
 
 
 class RequestKind(enum.StrEnum):

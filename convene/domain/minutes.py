@@ -27,7 +27,7 @@ DOCUMENT_VERSION = 1
 METHOD_NAMES = {
     "irv": N_("Instant runoff (IRV)"),
     "stv": N_("Single transferable vote (STV)"),
-    "schulze": N_("Schulze (ranked pairs of preferences)"),
+    "schulze": N_("Schulze (head to head)"),  # not "ranked pairs": another method
     "approval": N_("Approval"),
     "score": N_("Score"),
     "yes_no": N_("Yes/no"),

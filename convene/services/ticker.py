@@ -87,7 +87,6 @@ class LiveTicker:
         self._finished = threading.Event()
         self._last_deadline_check = float("-inf")
         self._shred_owed = False
-        self.ticks = 0
 
     def mark(self, convening_id: int, round_id: int) -> None:
         with self._mutex:
@@ -164,7 +163,6 @@ class LiveTicker:
         from convene.services import rounds as round_service
 
         now = time.monotonic() if now is None else now
-        self.ticks += 1
         if self.collector is not None:
             self.collector.tick()
         with self._mutex:

@@ -9,7 +9,7 @@ import { everySecond, formatDuration } from "./timer.js";
 export const SIGNALS = ["agree", "disagree", "clarify", "louder", "slower"];
 export const OTHER_KINDS = ["point_of_order", "point_of_process", "clarifying_question", "direct_response"];
 const URGENT = new Set(["point_of_order", "point_of_process"]);
-/** The speaker's timer turns to a warning this long before the limit (the server's WARNING_SECONDS). */
+/** The speaker's timer turns to a warning this long before the limit (every screen counts down itself). */
 export const WARNING_MS = 30_000;
 /** The projector counts the hand signals of the last ten seconds. */
 export const SIGNAL_WINDOW_MS = 10_000;

@@ -271,6 +271,38 @@ def _without_user_text(text: str, document: dict) -> str:
     return text
 
 
+def test_the_minutes_name_schulze_for_what_it_is_in_the_convening_language(app, spanish_meeting):
+    """Schulze is not "ranked pairs" (that is Tideman's method, another one)."""
+    from convene.exports.markdown import minutes_markdown
+    from convene.services import convenings, rounds
+
+    services, meeting = spanish_meeting
+    fac, people = meeting["facilitator"], meeting["people"]
+    made = rounds.create_round(
+        services,
+        fac,
+        title="Which repair first?",
+        method="schulze",
+        options=[{"label": "Boiler"}, {"label": "Roof"}, {"label": "Lift"}],
+    )
+    boiler, roof, lift = [o["id"] for o in made["options"]]
+    rounds.open_round(services, fac, round_id=made["id"])
+    for name, ranking in (("Ana", [roof, boiler]), ("Ben", [roof, lift]), ("Cy", [boiler])):
+        rounds.cast_ballot(services, people[name], round_id=made["id"], ranking=ranking)
+    rounds.close_round(services, fac, round_id=made["id"])
+    texts = {}
+    for language in ("es", "en"):
+        convenings.update_convening(services, fac, language=language)
+        document = _spanish_document(app, spanish_meeting)
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            texts[language] = minutes_markdown(document)
+    assert "**Método:** Schulze (cara a cara)" in texts["es"]
+    assert "**Method:** Schulze (head to head)" in texts["en"]
+    for text in texts.values():
+        assert "ranked pairs" not in text.lower()
+        assert not re.search(r"\bpares\b", text)
+
+
 def test_the_pdf_minutes_of_a_spanish_convening_are_in_spanish(app, spanish_meeting):
     import io
 
