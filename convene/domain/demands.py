@@ -128,17 +128,24 @@ def parse_id(value: object, field: str) -> int:
     return value
 
 
+#: How many supporters a demand's summary names (the first, in the order they gave their
+#: support): the summary is in the snapshot and in every support event, which go to every
+#: screen, so it names a few, not a hall; ``demands.supporters`` pages through them all.
+SUPPORTERS_SHOWN = 10
+#: The largest page of ``demands.supporters``.
+SUPPORTERS_PAGE_MAX = 500
+
 #: Largest page of demands one read returns (about 1 MB at most with 5,000-character bodies).
 PAGE_MAX = 100
 
 
-def parse_page(offset: object, limit: object) -> tuple[int, int]:
-    """``(offset, limit)`` of a paged read: whole numbers, ``limit`` 1 to PAGE_MAX."""
+def parse_page(offset: object, limit: object, most: int = PAGE_MAX) -> tuple[int, int]:
+    """``(offset, limit)`` of a paged read: whole numbers, ``limit`` 1 to ``most``."""
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**31:
         raise InvalidInput(N_("offset must be a whole number, 0 or more."), field="offset")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
         raise InvalidInput(
-            N_("limit must be a whole number from 1 to %(max)d."), field="limit", max=PAGE_MAX
+            N_("limit must be a whole number from 1 to %(max)d."), field="limit", max=most
         )
     return offset, limit
 

@@ -22,7 +22,7 @@ from convene.domain.errors import N_, DomainError, InvalidInput, TooMany
 from convene.monitoring import logs, metrics
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
-from convene.services.commands import run_command
+from convene.services.commands import cost_of, run_command
 from convene.services.schemas import Resync, parse
 from convene.web.errors import error_body, unexpected_error_body
 from convene.web.jsonbody import RefusedMessage
@@ -33,16 +33,7 @@ log = logging.getLogger(__name__)
 #: client that does not read its replies cannot make the server hold them in memory.
 BACKLOG_MAX = 64
 
-#: Reads that cost the server far more than a ballot count as several messages.
-HEAVY = {
-    "demands.list": 5,
-    "members.list": 5,
-    "minutes.get": 5,
-    "rounds.ballots": 5,
-    "actions.list": 2,
-    "demands.versions": 2,
-    "floor.stats": 2,
-}
+#: Heavy reads count as several messages: convene.services.commands.cost_of.
 RESYNC_COST = 5
 
 # sid → (token, actor) of each connection this process holds. Commands re-check the token
@@ -164,7 +155,8 @@ def register(socketio: SocketIO) -> None:
         try:
             # Every message counts, well-formed or not.
             name = message.get("name") if isinstance(message, dict) else None
-            _admit_message(socketio, HEAVY.get(name, 1) if isinstance(name, str) else 1)
+            args = message.get("args") if isinstance(message, dict) else None
+            _admit_message(socketio, cost_of(name, args))
             if isinstance(message, RefusedMessage):
                 raise message.error
             if not isinstance(message, dict):

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import NamedTuple
 
+from convene.domain import demands as demand_rules
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.services import agenda, convenings, demands, floor, live, minutes, projector, rounds
@@ -54,10 +55,12 @@ COMMANDS: dict[str, Command] = {
     "rounds.follow_up": Command(rounds.follow_up, s.FollowUp),
     "rounds.get": Command(rounds.get_round, s.RoundRef),
     "rounds.ballots": Command(rounds.published_ballots, s.RoundRef),
+    "rounds.not_voted": Command(rounds.not_voted, s.ListNotVoted),
     "members.set_weight": Command(convenings.set_vote_weight, s.SetWeight),
     "members.set_caucus": Command(demands.set_caucus, s.SetCaucus),
     "demands.list": Command(demands.list_demands, s.ListDemands),
     "demands.get": Command(demands.get_demand, s.DemandRef),
+    "demands.supporters": Command(demands.list_supporters, s.ListSupporters),
     "demands.versions": Command(demands.versions, s.DemandRef),
     "demands.compare": Command(demands.compare, s.Compare),
     "demands.propose": Command(demands.propose, s.Propose),
@@ -113,6 +116,48 @@ PARTICIPANT_WRITES = frozenset(
         "members.set_caucus",
     }
 )
+
+
+#: Reads that cost the server far more than a ballot count as several messages, over either
+#: adapter (a socket's ``socket`` limit, a token's ``commands`` limit over HTTP).
+COSTS = {
+    "members.list": 5,
+    "minutes.get": 5,
+    "rounds.ballots": 5,
+    "rounds.not_voted": 5,
+    "demands.supporters": 2,
+    "actions.list": 2,
+    "demands.versions": 2,
+    "floor.stats": 2,
+}
+#: ``demands.list`` counts one message per this many demands asked for (``limit``, or the
+#: ids asked for when fewer): a page of 100 counts 5, the 20 texts a screen reads at a time 1.
+DEMANDS_PER_MESSAGE = 20
+
+
+def cost_of(name: object, args: object) -> int:
+    """How many messages command ``name`` with ``args`` counts as against a rate limit.
+    Works on the raw arguments (before they are checked): whatever they hold, a number from
+    1 to the largest cost, never an error."""
+    if name == "demands.list":
+        return -(-_demands_asked(args) // DEMANDS_PER_MESSAGE) or 1
+    return COSTS.get(name, 1) if isinstance(name, str) else 1
+
+
+def _demands_asked(args: object) -> int:
+    """The demands a ``demands.list`` asks for at most: its ``limit`` (a JSON number, or the
+    digits of a query string), no more than the ``ids`` it names, PAGE_MAX if unreadable."""
+    most = demand_rules.PAGE_MAX
+    if not isinstance(args, dict):
+        return most
+    limit = args.get("limit", most)
+    if isinstance(limit, str) and limit.isascii() and limit.isdigit() and len(limit) < 6:
+        limit = int(limit)
+    asked = limit if isinstance(limit, int) and not isinstance(limit, bool) else most
+    ids = args.get("ids")
+    if isinstance(ids, list):
+        asked = min(asked, len(ids))
+    return max(0, min(asked, most))
 
 
 def run_command(

@@ -30,7 +30,7 @@ from convene.domain.demands import (
     Outcome,
     Support,
 )
-from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
+from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.rounds import Round
 from convene.domain.text import clean_line
@@ -87,16 +87,25 @@ def _agreement(session: Session, demand_ids: list[int]) -> dict[int, dict]:
     return {i: rules.agreement_figures(r) for i, r in grouped.items()}
 
 
+SUPPORTERS_SHOWN, SUPPORTERS_PAGE_MAX = rules.SUPPORTERS_SHOWN, rules.SUPPORTERS_PAGE_MAX
+
+
+def _shown_supporters(supporters: dict[int, list[int]]) -> set[int]:
+    return {m for ms in supporters.values() for m in ms[:SUPPORTERS_SHOWN]}
+
+
 def _support_figures(
     convening: Convening, demand: Demand, supporters: list[int], names: dict[int, str]
 ) -> dict:
+    """``supported_by``: the first SUPPORTERS_SHOWN supporters (``supporters`` counts them
+    all); None when the convening is anonymous."""
     return {
         "supporters": len(supporters),
         "support_required": convening.support_required,
         "can_go_to_vote": rules.can_go_to_vote(demand, len(supporters), convening.support_required),
         "supported_by": None
         if convening.anonymous
-        else [{"id": m, "name": names.get(m, "")} for m in supporters],
+        else [{"id": m, "name": names.get(m, "")} for m in supporters[:SUPPORTERS_SHOWN]],
     }
 
 
@@ -162,7 +171,8 @@ def _summaries(
         }
         authors_of_amendments = {a.author_id for ams in amendments.values() for a in ams}
     people = {m for d in demands for m in d.authors}
-    people |= {m for ms in supporters.values() for m in ms}
+    if not convening.anonymous:
+        people |= _shown_supporters(supporters)
     names = _names(session, people | authors_of_amendments)
     views = []
     for demand in demands:
@@ -313,26 +323,56 @@ def _versions(session: Session, demand: Demand) -> dict[int, DemandVersion]:
 
 
 def _event(type_: str, view: dict, *, text: bool = False, **extra: object) -> DomainEvent:
-    """An event on a demand: its summary (``demand``), and ``text`` (its body and every
-    amendment) only when ``text`` is true: when the body or the amendments as a whole changed.
-    Screens keep the text they read and apply these; the log and every screen get one
-    demand's worth at most, never every body."""
+    """An event on a demand: its summary (``demand``), and ``text`` (its body, as Markdown and
+    rendered) only when ``text`` is true: when the body changed. Bounded whatever the demand
+    holds: never its amendments (see :func:`_text_event`)."""
     data = {"demand_id": view["id"], "hidden": view["hidden"], **extra, "demand": summary_of(view)}
     if text:
-        data["text"] = text_of(view)
+        data["text"] = {"body": view["body"], "body_html": view["body_html"]}
     return DomainEvent(type_, data)
 
 
-def _amendment_event(type_: str, view: dict, amendment_id: int, **extra: object) -> DomainEvent:
-    """An event on one amendment: the amendment in full, and which pending amendments of
-    the demand each conflict with now (the others' text did not change)."""
-    mine = next(a for a in view["amendments"] if a["id"] == amendment_id)
-    conflicts = [
-        [a["id"], a["conflicts_with"]] for a in view["amendments"] if a["status"] == "pending"
+def _text_event(
+    type_: str,
+    view: dict,
+    moved: dict[str, list[int]],
+    *,
+    amendment_id: int | None = None,
+    **extra: object,
+) -> DomainEvent:
+    """The demand's text changed as a whole (edited, a typo fixed, withdrawn, merged, an
+    amendment adopted): its new body, the adopted ``amendment`` in full, and what became of
+    the pending ones: ``rebased`` (ids: their change now applies to the new text; a screen
+    reads them again when it shows them) and ``outdated`` (ids, with ``closed``: their new
+    status and note, so a screen applies them without reading). Not every amendment: a
+    demand may hold hundreds, and the event goes to every screen."""
+    closing = set(moved.get("outdated", []))
+    closed = [
+        {k: a[k] for k in ("id", "status", "note", "decided_at")}
+        for a in view["amendments"]
+        if a["id"] in closing
     ]
+    if amendment_id is not None:
+        extra["amendment_id"] = amendment_id
+        extra["amendment"] = next(a for a in view["amendments"] if a["id"] == amendment_id)
     return _event(
-        type_, view, amendment_id=amendment_id, amendment=mine, conflicts=conflicts, **extra
+        type_,
+        view,
+        text=True,
+        **extra,
+        rebased=list(moved.get("rebased", [])),
+        outdated=list(moved.get("outdated", [])),
+        closed=closed,
     )
+
+
+def _amendment_event(type_: str, view: dict, amendment_id: int, **extra: object) -> DomainEvent:
+    """An event on one amendment (proposed, rejected, withdrawn): that amendment in full.
+    The others did not change, but for whom they conflict with, which a screen derives:
+    conflicts are mutual, so a proposed amendment is added to each one it names in its
+    ``conflicts_with``, and one no longer pending leaves every other's list."""
+    mine = next(a for a in view["amendments"] if a["id"] == amendment_id)
+    return _event(type_, view, amendment_id=amendment_id, amendment=mine, **extra)
 
 
 def _open_convening(uow: UnitOfWork, actor: Actor) -> Convening:
@@ -417,12 +457,8 @@ def edit(
             convening,
             actor,
             [
-                _event(
-                    "demand.updated",
-                    view,
-                    text=True,
-                    change="typo" if change == "typo" else "edited",
-                    **moved,
+                _text_event(
+                    "demand.updated", view, moved, change="typo" if change == "typo" else "edited"
                 )
             ],
         )
@@ -445,13 +481,11 @@ def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
             convening,
             actor,
             [
-                _event(
+                _text_event(
                     "demand.updated",
                     view,
-                    text=True,
+                    {"rebased": [], "outdated": outdated},
                     change="withdrawn",
-                    rebased=[],
-                    outdated=outdated,
                 )
             ],
         )
@@ -531,14 +565,12 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
             convening,
             actor,
             [
-                _event(
+                _text_event(
                     "demand.updated",
                     source_view,
-                    text=True,
+                    {"rebased": [], "outdated": outdated},
                     change="merged",
                     into=target.id,
-                    rebased=[],
-                    outdated=outdated,
                 ),
                 _event("demand.updated", target_view, change="merged_in", merged=source.id),
             ],
@@ -570,7 +602,7 @@ def reorder(svc: Services, actor: Actor, *, order: object) -> dict:
 def _support_change(uow: UnitOfWork, convening: Convening, demand: Demand) -> dict:
     uow.session.flush()
     supporters = _supporters(uow.session, [demand.id])[demand.id]
-    names = {} if convening.anonymous else _names(uow.session, supporters)
+    names = {} if convening.anonymous else _names(uow.session, supporters[:SUPPORTERS_SHOWN])
     return {
         "demand_id": demand.id,
         "hidden": demand.hidden,
@@ -650,9 +682,7 @@ def recount(session: Session, convening: Convening, demands: list[Demand]) -> Do
     ids = [d.id for d in demands]
     supporters = _supporters(session, ids)
     agreement = _agreement(session, ids)
-    names = (
-        {} if convening.anonymous else _names(session, {m for v in supporters.values() for m in v})
-    )
+    names = {} if convening.anonymous else _names(session, _shown_supporters(supporters))
     entries = [
         {
             "demand_id": d.id,
@@ -770,20 +800,17 @@ def _adopt(uow: UnitOfWork, convening, actor, demand, amendment, friendly: bool)
     version = rules.adopt_amendment(demand, amendment, actor, uow.now, friendly=friendly)
     moved = _record_text_change(uow, convening, actor, demand, version)
     view = _view(uow.session, convening, demand)
-    mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
     uow.record(
         convening,
         actor,
         [
-            _event(
+            _text_event(
                 "amendment.adopted",
                 view,
-                text=True,
+                moved,
                 amendment_id=amendment.id,
-                amendment=mine,
                 friendly=friendly,
                 version=version.number,
-                **moved,
             )
         ],
     )
@@ -897,6 +924,38 @@ def get_demand(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     with svc.read() as session:
         convening = _read_convening(session, actor)
         return _view(session, convening, _demand(session, convening, demand_id, actor))
+
+
+def list_supporters(
+    svc: Services,
+    actor: Actor,
+    *,
+    demand_id: object,
+    offset: object = 0,
+    limit: object = SUPPORTERS_PAGE_MAX,
+) -> dict:
+    """One page of who supports a demand, in the order they gave their support (the
+    summary's ``supported_by`` names only the first SUPPORTERS_SHOWN). ``total`` counts them
+    all; ``next_offset`` is where the next page starts (None: the last). Refused (403) when
+    the convening is anonymous: nobody sees who supports what there."""
+    offset, limit = rules.parse_page(offset, limit, SUPPORTERS_PAGE_MAX)
+    with svc.read() as session:
+        convening = _read_convening(session, actor)
+        demand = _demand(session, convening, demand_id, actor)
+        if convening.anonymous:
+            raise Forbidden(N_("Support is anonymous in this convening."))
+        everyone = _supporters(session, [demand.id])[demand.id]
+        page = everyone[offset : offset + limit]
+        names = _names(session, page)
+        end = offset + len(page)
+        return {
+            "demand_id": demand.id,
+            "supporters": [{"id": m, "name": names.get(m, "")} for m in page],
+            "offset": offset,
+            "limit": limit,
+            "total": len(everyone),
+            "next_offset": end if end < len(everyone) else None,
+        }
 
 
 def versions(svc: Services, actor: Actor, *, demand_id: object) -> dict:
@@ -1045,24 +1104,23 @@ def round_closed(
                 continue
             if adopted:
                 version = rules.adopt_amendment(demand, amendment, decider, uow.now, friendly=False)
-                _record_text_change(uow, convening, decider, demand, version)
-                event_type = "amendment.adopted"
-            else:
-                rules.reject_amendment(amendment, decider, uow.now)
-                event_type = "amendment.rejected"
-            view = _view(uow.session, convening, demand)
-            if adopted:
-                mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
-                event = _event(
-                    event_type,
+                moved = _record_text_change(uow, convening, decider, demand, version)
+                view = _view(uow.session, convening, demand)
+                event = _text_event(
+                    "amendment.adopted",
                     view,
-                    text=True,
+                    moved,
                     amendment_id=amendment.id,
-                    amendment=mine,
+                    friendly=False,
+                    version=version.number,
                     round_id=round_.id,
                 )
             else:
-                event = _amendment_event(event_type, view, amendment.id, round_id=round_.id)
+                rules.reject_amendment(amendment, decider, uow.now)
+                view = _view(uow.session, convening, demand)
+                event = _amendment_event(
+                    "amendment.rejected", view, amendment.id, round_id=round_.id
+                )
             events.append(event)
     return events
 

@@ -8,7 +8,7 @@ from convene.domain.convening import Actor, Convening, Member, Role
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.times import iso
 from convene.services import demands, rounds
-from convene.services.core import Services, count_participants
+from convene.services.core import Services, count_participants, parse_after_page
 from convene.services.floor import floor_state
 from convene.services.presence import presence_views
 from convene.services.projector import projector_state
@@ -137,14 +137,7 @@ def members(
     ``next_after``: where the next page starts (None: the last page); ``seq``: the last
     event the page includes (a console applies later events over it)."""
     actor.require(Role.FACILITATOR)
-    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= s_INT_MAX:
-        raise InvalidInput(N_("after must be a whole number, 0 or more."), field="after")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MEMBERS_PAGE_MAX:
-        raise InvalidInput(
-            N_("limit must be a whole number from 1 to %(max)d."),
-            field="limit",
-            max=MEMBERS_PAGE_MAX,
-        )
+    after, limit = parse_after_page(after, limit, MEMBERS_PAGE_MAX)
     with svc.read() as session:
         seq = eventlog.last_seq(session, actor.convening_id)
         page = _members_page(session, actor.convening_id, after, limit)

@@ -48,8 +48,9 @@ from convene.domain.rounds import (
 from convene.domain.tally import LotNeeded, Result
 from convene.domain.text import clean_block, clean_line
 from convene.services import demands as demand_service
-from convene.services.core import Services, UnitOfWork
+from convene.services.core import Services, UnitOfWork, parse_after_page
 from convene.services.presence import presence_views
+from convene.services.schemas import NOT_VOTED_PAGE_MAX as s_NOT_VOTED_PAGE_MAX
 from convene.services.sealing import ENVELOPE, RoundSeal
 from convene.store import tables
 from convene.store.database import insert_or_ignore
@@ -784,24 +785,79 @@ def turnout(session: Session, svc: Services, round_: Round, *, staff: bool) -> d
         "present_at_open": round_.present_at_open,
     }
     if staff and not round_.secret and round_.state is RoundState.OPEN:
-        # Named rounds only: the facilitator may see who has not voted yet.
+        # Named rounds only: the facilitator may see who has not voted yet. Counted, and the
+        # first few by name: this goes to every console each second while the round is open,
+        # so it never lists a hall (rounds.not_voted pages through them all).
+        waiting = _not_voted(round_)
+        data["not_voted_count"] = session.execute(
+            select(func.count()).select_from(waiting.subquery())
+        ).scalar_one()
         rows = session.execute(
-            select(tables.members.c.id, tables.members.c.name)
-            .where(
-                tables.members.c.convening_id == round_.convening_id,
-                tables.members.c.role == Role.PARTICIPANT,
-                tables.members.c.removed_at.is_(None),
-                tables.members.c.carried_by_id.is_(None),
-                tables.members.c.id.not_in(
-                    select(tables.round_voters.c.member_id).where(
-                        tables.round_voters.c.round_id == round_.id
-                    )
-                ),
-            )
-            .order_by(tables.members.c.name)
+            waiting.order_by(tables.members.c.name, tables.members.c.id).limit(NOT_VOTED_SHOWN)
         ).all()
         data["not_voted"] = [{"id": i, "name": n} for i, n in rows]
     return data
+
+
+#: How many of those who have not voted a facilitator's turnout names.
+NOT_VOTED_SHOWN = 20
+#: The largest page of ``rounds.not_voted``.
+NOT_VOTED_PAGE_MAX = s_NOT_VOTED_PAGE_MAX
+
+
+def _not_voted(round_: Round):
+    """Participants who may vote in ``round_`` and have not (carried proxies aside)."""
+    m = tables.members.c
+    return select(m.id, m.name).where(
+        m.convening_id == round_.convening_id,
+        m.role == Role.PARTICIPANT,
+        m.removed_at.is_(None),
+        m.carried_by_id.is_(None),
+        m.id.not_in(
+            select(tables.round_voters.c.member_id).where(
+                tables.round_voters.c.round_id == round_.id
+            )
+        ),
+    )
+
+
+def not_voted(
+    svc: Services,
+    actor: Actor,
+    *,
+    round_id: object,
+    after: object = 0,
+    limit: object = NOT_VOTED_PAGE_MAX,
+) -> dict:
+    """One page of who has not voted yet in an open named round (facilitators): by member
+    id, those above ``after``, at most ``limit``; ``next_after``: where the next page starts
+    (None: the last); ``total``: how many have not voted. Refused for a secret round (nobody
+    may learn who voted there while it is open), and once the round is no longer open."""
+    actor.require(Role.FACILITATOR)
+    after, limit = parse_after_page(after, limit, NOT_VOTED_PAGE_MAX)
+    with svc.read() as session:
+        round_ = _load(session, actor.convening_id, round_id)
+        if round_.secret:
+            raise Forbidden(N_("Nobody sees who has voted in a secret round."))
+        if round_.state is not RoundState.OPEN:
+            raise Conflict(N_("Only an open round has people who have not voted yet."))
+        waiting = _not_voted(round_)
+        total = session.execute(select(func.count()).select_from(waiting.subquery())).scalar_one()
+        rows = session.execute(
+            waiting.where(tables.members.c.id > after)
+            .order_by(tables.members.c.id)
+            .limit(limit + 1)
+        ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "round_id": round_.id,
+        "not_voted": [{"id": i, "name": n} for i, n in rows],
+        "after": after,
+        "limit": limit,
+        "total": total,
+        "next_after": rows[-1][0] if more else None,
+    }
 
 
 def live_tally(session: Session, round_: Round) -> dict | None:

@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from convene.domain.demands import Outcome, Stance
+from convene.domain.demands import SUPPORTERS_PAGE_MAX, Outcome, Stance
 from convene.domain.errors import N_, InvalidInput, TooLarge
 from convene.domain.floor import Progressive, RequestKind, Signal
 from convene.domain.rounds import Method
@@ -100,6 +100,8 @@ class MemberRef(Args):
 #: The largest page of a paged read of members or events (convene/services/live.py).
 MEMBERS_PAGE_MAX = 500
 EVENTS_PAGE_MAX = 500
+#: The largest page of rounds.not_voted (convene/services/rounds.py).
+NOT_VOTED_PAGE_MAX = 500
 
 
 class ListMembers(Args):
@@ -199,6 +201,15 @@ class RoundRef(Args):
     round_id: Id
 
 
+class ListNotVoted(Args):
+    """One page of who has not voted in an open named round: those with a member id above
+    ``after`` (the previous page's ``next_after``; 0 or left out: from the start)."""
+
+    round_id: Id
+    after: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=NOT_VOTED_PAGE_MAX)] | UnsetType = UNSET
+
+
 class DrawLot(Args):
     round_id: Id
     #: the tied option the lot drawn in the room chose
@@ -238,6 +249,14 @@ class ListDemands(Args):
 
 class DemandRef(Args):
     demand_id: Id
+
+
+class ListSupporters(Args):
+    """One page of a demand's supporters, in the order they gave their support."""
+
+    demand_id: Id
+    offset: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=SUPPORTERS_PAGE_MAX)] | UnsetType = UNSET
 
 
 class Compare(Args):

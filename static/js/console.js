@@ -328,12 +328,59 @@ const fold = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").toLo
 const ROLE_ORDER = { facilitator: 0, projector: 1, observer: 2, participant: 3 };
 const collator = new Intl.Collator(locale, { sensitivity: "base", numeric: true });
 
-/** Who has not voted in the open round, when the server tells facilitators (named rounds). */
+// Who has not voted in the open round: the turnout counts them (named rounds) and names the
+// first 20; the filter reads them all (rounds.not_voted, 500 a page) while it is chosen, again
+// when the count moves, at most every NOT_VOTED_EVERY_MS.
+const NOT_VOTED_EVERY_MS = 2000;
+const notVotedRead = { round: null, voted: null, ids: null, busy: false, at: 0, timer: null };
+
+async function readNotVoted(round, key) {
+  if (notVotedRead.busy) return;
+  const wait = notVotedRead.at + NOT_VOTED_EVERY_MS - Date.now();
+  if (wait > 0) {
+    if (notVotedRead.timer === null) {
+      notVotedRead.timer = setTimeout(() => {
+        notVotedRead.timer = null;
+        if (live.state) renderMembers(live.state);
+      }, wait);
+    }
+    return;
+  }
+  notVotedRead.busy = true;
+  notVotedRead.at = Date.now();
+  const ids = new Set();
+  let after = 0;
+  try {
+    while (after != null) {
+      const page = await live.command("rounds.not_voted", { round_id: round.id, after, limit: 500 });
+      for (const p of page.not_voted) ids.add(p.id);
+      after = page.next_after;
+    }
+    Object.assign(notVotedRead, { round: round.id, voted: key, ids });
+  } catch (error) {
+    notVotedRead.at = Date.now() + (error && error.retry_after ? error.retry_after * 1000 : 0);
+  } finally {
+    notVotedRead.busy = false;
+  }
+  if (live.state) renderMembers(live.state);
+}
+
+/** What the not-voted list depends on: who voted, and who may (someone joined or left). */
+const turnoutKey = (state, turnout) => `${turnout.voted}|${turnout.not_voted_count}|${state.participants}`;
+
+/** Who has not voted in the open round, when the server tells facilitators (named rounds):
+ * `notVoted` is the set of their ids once read (null until then, or in a secret round). */
 function openRoundVoters(state) {
   const open = (state.rounds || []).find((r) => r.state === "open");
-  if (!open) return { open: null, notVoted: null };
-  const list = open.turnout && open.turnout.not_voted;
-  return { open, notVoted: list ? new Set(list.map((p) => p.id)) : null };
+  if (!open) return { open: null, named: false, notVoted: null };
+  const turnout = open.turnout;
+  const named = Boolean(turnout && typeof turnout.not_voted_count === "number");
+  if (!named) return { open, named, notVoted: null };
+  const key = turnoutKey(state, turnout);
+  if (people.status === "not_voted" && (notVotedRead.round !== open.id || notVotedRead.voted !== key)) {
+    readNotVoted(open, key);
+  }
+  return { open, named, notVoted: notVotedRead.round === open.id ? notVotedRead.ids : null };
 }
 
 /** Same names (case and accents aside) get "#2, joined 19:04" so they can be told apart. */
@@ -460,11 +507,11 @@ function renderMembers(state, force = false) {
   const me = state.me.id;
   const all = state.members || [];
   caucusOptions(all);
-  const { open, notVoted } = openRoundVoters(state);
+  const { open, named, notVoted } = openRoundVoters(state);
   const notVotedOption = $('#people-status option[value="not_voted"]');
-  notVotedOption.disabled = !notVoted;
-  setText(notVotedOption, notVoted ? t("not_voted_filter") : open ? t("not_voted_secret") : t("no_open_round"));
-  if (!notVoted && people.status === "not_voted") {
+  notVotedOption.disabled = !named;
+  setText(notVotedOption, named ? t("not_voted_filter") : open ? t("not_voted_secret") : t("no_open_round"));
+  if (!named && people.status === "not_voted") {
     people.status = "all";
     $("#people-status").value = "all";
   }

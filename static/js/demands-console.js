@@ -356,7 +356,7 @@ export function mountConsoleDemands(live, t, run, say) {
         },
         h("summary", { "data-key": `text-${d.id}` }, pending ? t("text_and_pending", { n: pending }) : t("text_and_amendments", { n: d.amendment_count })),
         bodyOrExcerpt(full, d),
-        full && full.amendments.length ? h("ol", { class: "amendment-list" }, [...full.amendments].reverse().map((x) => amendmentRow(d, x))) : null,
+        full && full.amendments && full.amendments.length ? h("ol", { class: "amendment-list" }, [...full.amendments].reverse().map((x) => amendmentRow(d, x))) : null,
       ),
       caucusTable(d),
     ];
@@ -416,7 +416,7 @@ export function mountConsoleDemands(live, t, run, say) {
     const titles = all.map((d) => [d.id, d.title, d.status]); // the merge form lists them
     cards.render(
       shown,
-      (d) => JSON.stringify([d, Boolean(texts.get(d)), textShown(d), shown.indexOf(d), shown.length, ordered, rank.get(d.id), ui.forms.get(d.id), ui.forms.get(d.id) === "merge" ? titles : null]),
+      (d) => JSON.stringify([d, texts.mark(d), textShown(d), shown.indexOf(d), shown.length, ordered, rank.get(d.id), ui.forms.get(d.id), ui.forms.get(d.id) === "merge" ? titles : null]),
       (d) => demandView(d, shown.indexOf(d), shown.length, ordered, rank.get(d.id)),
     );
     for (const d of shown) if (textShown(d)) texts.want(d);

@@ -637,7 +637,7 @@ export function mountPhoneDemands(live, t) {
     }
     cards.render(
       shown,
-      (d) => JSON.stringify([d, Boolean(texts.get(d)), state.me.id, supports(d), stanceOf(d), ui.confirm === d.id, ui.amending.has(d.id), ui.editing.has(d.id), d.item_id != null && itemTitle(d)]),
+      (d) => JSON.stringify([d, texts.mark(d), state.me.id, supports(d), stanceOf(d), ui.confirm === d.id, ui.amending.has(d.id), ui.editing.has(d.id), d.item_id != null && itemTitle(d)]),
       demandView,
     );
     if (!cardsOn) {

@@ -63,7 +63,8 @@ export function authorsText(demand, t) {
   return t("demand_by", { names: names.join(", ") });
 }
 
-/** "3 of 2 needed" and, unless anonymous, who supports it. */
+/** "3 of 2 needed" and, unless anonymous, who supports it: the first few by name (the
+ * summary names at most 10), and how many more. */
 export function supportLine(demand, t) {
   const enough = demand.supporters >= demand.support_required;
   const count = h(
@@ -71,8 +72,11 @@ export function supportLine(demand, t) {
     { class: `support-count ${enough ? "is-enough" : ""}`.trim(), "data-testid": "support-count" },
     t("supporters_of", { n: demand.supporters, needed: demand.support_required }),
   );
-  const names = demand.supported_by && demand.supported_by.length
-    ? h("span", { class: "support-names muted", "data-testid": "supporter-names" }, t("supported_by", { names: demand.supported_by.map((s) => s.name).join(", ") }))
+  const named = demand.supported_by || [];
+  const more = Math.max(0, demand.supporters - named.length);
+  const list = named.map((s) => s.name).join(", ");
+  const names = named.length
+    ? h("span", { class: "support-names muted", "data-testid": "supporter-names" }, more ? t("supported_by_more", { names: list, n: more }) : t("supported_by", { names: list }))
     : null;
   return h("p", { class: "support-line" }, count, names ? " · " : null, names);
 }
@@ -221,7 +225,7 @@ function spotlight(state, shown, texts) {
   }
   if (!target || !target.demand) return null;
   const full = texts.want(target.demand);
-  const amendment = full && full.amendments.find((a) => a.id === target.amendmentId);
+  const amendment = full && full.amendments && full.amendments.find((a) => a.id === target.amendmentId);
   if (amendment && amendment.status !== "withdrawn") return { demand: full, amendment };
   return null;
 }
@@ -341,7 +345,7 @@ function pageBlocks(el) {
 
 function oneDemand(summary, full, t) {
   const demand = full || summary;
-  const pending = (full ? full.amendments : []).filter((a) => a.status === "pending");
+  const pending = ((full && full.amendments) || []).filter((a) => a.status === "pending");
   const latest = pending[pending.length - 1] || null;
   const a = demand.agreement;
   return [
@@ -377,7 +381,7 @@ export function mountProjectorDemands(live, t, el, view = () => ({ mode: "item",
     if (v.mode === "demand") {
       const demand = (state.demands || []).find((d) => d.id === v.demandId);
       const full = demand ? live.texts.want(demand) : null;
-      const key = JSON.stringify(["one", demand, Boolean(full)]);
+      const key = JSON.stringify(["one", demand, live.texts.mark(demand)]);
       el.hidden = !demand;
       if (root) root.dataset.demands = demand ? "true" : "false";
       if (key === shownKey) return;

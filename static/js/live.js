@@ -322,8 +322,10 @@ export class LiveConnection {
     while (this.pending.has(this.seq + 1)) {
       const event = this.pending.get(this.seq + 1);
       this.pending.delete(this.seq + 1);
+      const id = event.data && event.data.demand_id;
+      const before = id == null ? null : (this.state.demands || []).find((d) => d.id === id) || null;
       applyEvent(this.state, event);
-      this.texts.apply(event);
+      this.texts.apply(event, before);
       if (this.paging && MEMBER_EVENTS.has(event.type)) this.paging.events.push(event);
       this.seq = event.seq;
       applied += 1;

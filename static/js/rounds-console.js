@@ -251,8 +251,10 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
       }
       const notVoted = el.querySelector(".round-not-voted");
       if (notVoted && round.turnout && round.turnout.not_voted) {
-        const names = round.turnout.not_voted.map((m) => m.name);
-        setText(notVoted, names.length ? t("not_voted", { names: names.join(", ") }) : t("everyone_voted"));
+        // the first 20 by name, and how many more (the people list's filter shows them all)
+        const names = round.turnout.not_voted.map((m) => m.name).join(", ");
+        const more = Math.max(0, (round.turnout.not_voted_count ?? 0) - round.turnout.not_voted.length);
+        setText(notVoted, !names ? t("everyone_voted") : more ? t("not_voted_more", { names, n: more }) : t("not_voted", { names }));
       }
       const box = el.querySelector(".round-console-bars");
       const result = round.tally && round.tally.result;

@@ -412,3 +412,111 @@ def test_a_phone_reads_the_text_of_the_demands_it_shows(server, new_context):
     )
     expect(last.get_by_test_id("demand-body")).to_have_text("Texto corregido.")
     assert sum(1 for f in frames.packets() if '"demands"' in f and "Número 39" in f) == reads
+
+
+@sqlite_only
+def test_events_carry_what_changed_and_screens_read_the_rest(server, new_context):
+    """An amendment adopted rewrites the demand: the event brings the new body and what
+    became of the others (not every amendment). Phone, console and projector show the body
+    at once, an outdated amendment without asking, a rebased one's new diff once read again;
+    conflicts follow each proposal; a phone that was offline catches up to the same."""
+    from tests.e2e.flows import api_create
+
+    created = api_create(server.url, "Asamblea de vivienda")
+    boss = created["facilitator_token"]
+    base = f"/api/convenings/{created['code']}"
+    title = "Oficina de inquilinas"
+    body = "Abrir la oficina dos tardes. Asesoría en español. Cerrar los domingos."
+    made = api(server.url, f"{base}/demands", {"title": title, "body": body}, boss)
+    api(server.url, f"{base}/demands/{made['id']}/open", {}, boss)
+    people = [
+        api(server.url, f"{base}/participants", {"name": name})["token"]
+        for name in ("Ana", "Bea", "Ciro")
+    ]
+
+    def amend(token, passage, words):
+        path = f"{base}/demands/{made['id']}/amendments"
+        return api(server.url, path, {"passage": passage, "body": words}, token)["id"]
+
+    tardes = amend(people[0], "dos tardes", "tres tardes")
+    espanol = amend(people[1], "en español", "en español y en inglés")
+    api(server.url, f"{base}/projector", {"show": "demand", "demand_id": made["id"]}, boss, "PUT")
+
+    phone_ctx = phone_context(new_context)
+    phone = phone_ctx.new_page()
+    frames = Received(phone)
+    phone.goto(join_direct(phone_ctx, server.url, created["code"], "Pat").url)
+    expect_live(phone)
+    console = new_context().new_page()
+    console.goto(created["facilitator_url"])
+    expect_live(console)
+    projector = new_context(viewport=PROJECTOR).new_page()
+    projector.goto(created["projector_url"])
+    expect_live(projector)
+
+    card = demand(phone, title)
+    on_console = console_demand(console, title)
+    amendments = card.get_by_test_id("amendment")
+    expect(amendments).to_have_count(2)
+    expect(on_console.get_by_test_id("amendment")).to_have_count(2)
+
+    def reads():
+        return sum(1 for f in frames.packets() if '"demands"' in f and "body_html" in f)
+
+    # A proposal that clashes with one already there: both are flagged, without a read.
+    before = reads()
+    clash = amend(people[2], "dos tardes", "cuatro tardes")
+    expect(amendments).to_have_count(3)
+    for aid in (tardes, clash):
+        expect(
+            card.locator(f'[data-testid="amendment"][data-id="{aid}"] .badge-conflict')
+        ).to_be_visible()
+    expect(
+        card.locator(f'[data-testid="amendment"][data-id="{espanol}"] .badge-conflict')
+    ).to_have_count(0)
+    assert reads() == before
+
+    # The facilitator adopts one: the clashing one is outdated (shown at once, no read), the
+    # other one is rebased onto the new text (its diff read again, once).
+    api(server.url, f"{base}/amendments/{tardes}/decide", {"outcome": "adopted"}, boss)
+    new_body = "Abrir la oficina tres tardes."
+    expect(card.get_by_test_id("demand-body")).to_contain_text(new_body)
+    expect(projector.get_by_test_id("demand-body")).to_contain_text(new_body)
+    expect(on_console.get_by_test_id("demand-body")).to_contain_text(new_body)
+    outdated = card.locator(f'[data-testid="amendment"][data-id="{clash}"]')
+    expect(outdated.get_by_test_id("amendment-status")).to_have_text("Outdated")
+    expect(outdated).to_contain_text("no longer occurs")
+    rebased = card.locator(f'[data-testid="amendment"][data-id="{espanol}"]')
+    expect(rebased.get_by_test_id("diff")).to_contain_text("tres tardes")  # the new text around it
+    expect(rebased.locator("ins")).to_contain_text("y en inglés")
+    expect(rebased.locator(".badge-conflict")).to_have_count(0)
+    spot = projector.get_by_test_id("projector-spotlight")
+    expect(spot.get_by_test_id("diff")).to_contain_text("tres tardes")
+    console_rebased = on_console.locator(f'[data-testid="amendment"][data-id="{espanol}"]')
+    expect(console_rebased.get_by_test_id("diff")).to_contain_text("tres tardes")
+    adopted_frames = [f for f in frames.packets() if '"amendment.adopted"' in f]
+    assert adopted_frames
+    assert all('"amendments"' not in f for f in adopted_frames)
+
+    # Offline meanwhile: the rebased one is rejected and a typo fixed; back online, the phone
+    # catches up (resync) to what the console shows.
+    phone_ctx.set_offline(True)
+    expect(phone.locator("#conn-status")).to_have_attribute("data-state", "offline")
+    api(server.url, f"{base}/amendments/{espanol}/decide", {"outcome": "rejected"}, boss)
+    api(
+        server.url,
+        f"{base}/demands/{made['id']}",
+        {
+            "body": "Abrir la oficina tres tardes. Asesoría en español. Cerrar los lunes.",
+            "typo": True,
+        },
+        boss,
+        method="PATCH",
+    )
+    expect(on_console.get_by_test_id("demand-body")).to_contain_text("Cerrar los lunes.")
+    expect(card.get_by_test_id("demand-body")).not_to_contain_text("Cerrar los lunes.")
+    phone_ctx.set_offline(False)
+    expect_live(phone)
+    expect(card.get_by_test_id("demand-body")).to_contain_text("Cerrar los lunes.")
+    expect(rebased.get_by_test_id("amendment-status")).to_have_text("Rejected")
+    expect(card.locator(".amendments-title")).to_have_count(0)  # nothing pending

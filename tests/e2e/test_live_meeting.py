@@ -440,6 +440,23 @@ def test_a_console_for_1200_people_pages_them_in_and_keeps_up(server, new_contex
     expect(console.get_by_test_id("member-name")).to_have_text(["Última en llegar"])
     snapshot = next(p for p in received.packets() if p.startswith('42["snapshot"'))
     assert snapshot.count('"joined_at"') <= 500
+    # A named round: the turnout names the first 20 who have not voted and counts the rest;
+    # the "has not voted" filter reads them all (rounds.not_voted) and again as people vote.
+    from tests.e2e.test_demands import api
+
+    base, boss = f"/api/convenings/{created['code']}", created["facilitator_token"]
+    voting = {"title": "¿Huelga de alquileres?", "method": "yes_no", "secret": False}
+    named = api(server.url, f"{base}/rounds", {**voting, "options": [{"label": "Sí"}]}, boss)
+    api(server.url, f"{base}/rounds/{named['id']}/open", {}, boss)
+    search.fill("")
+    expect(console.get_by_test_id("not-voted")).to_contain_text("and 1,181 more")
+    assert all(p.count('"not_voted"') == 0 or len(p) < 50_000 for p in received.packets())
+    console.get_by_test_id("people-status").select_option("not_voted")
+    expect(count).to_have_text("Showing 1,201 of 1,203 people")
+    voter = api(server.url, f"{base}/participants", {"name": "Votante"})
+    expect(count).to_have_text("Showing 1,202 of 1,204 people")
+    api(server.url, f"{base}/rounds/{named['id']}/ballots", {"choice": "yes"}, voter["token"])
+    expect(count).to_have_text("Showing 1,201 of 1,204 people")
 
 
 @pages_only

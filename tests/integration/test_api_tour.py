@@ -132,6 +132,9 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     go("get", "/convenings/{code}/demands/{demand_id}/compare", ids=one, query={"from": 1, "to": 2})
     go("post", "/convenings/{code}/demands/reorder", json={"order": d[::-1]})
     go("post", "/convenings/{code}/demands/{demand_id}/support", token=ben, ids=one)
+    supporters = "/convenings/{code}/demands/{demand_id}/supporters"
+    page = go("get", supporters, token=chi, ids=one, query={"offset": 0, "limit": 5})
+    assert (page["total"], page["supporters"][0]["name"]) == (1, "Ben Okafor")
     go("delete", "/convenings/{code}/demands/{demand_id}/support", token=ben, ids=one)
     go(
         "put",
@@ -225,10 +228,17 @@ def test_every_operation_once_with_request_and_reply_validated(client):
         "post",
         "/convenings/{code}/rounds",
         201,
-        json={"title": "Ocupar el vestíbulo", "method": "consent", "options": [{"label": "Sí"}]},
+        json={
+            "title": "Ocupar el vestíbulo",
+            "method": "consent",
+            "options": [{"label": "Sí"}],
+            "secret": False,
+        },
     )
     c = {"round_id": consent["id"]}
     go("post", "/convenings/{code}/rounds/{round_id}/open", ids=c)
+    waiting = go("get", "/convenings/{code}/rounds/{round_id}/not-voted", ids=c, query={"limit": 2})
+    assert (waiting["total"], len(waiting["not_voted"])) == (3, 2)
     go(
         "post",
         "/convenings/{code}/rounds/{round_id}/ballots",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -203,6 +205,120 @@ def test_anonymous_convenings_name_no_supporters(services, publisher, room):
     )
 
 
+def test_a_summary_names_the_first_supporters_and_the_rest_are_paged(
+    services, engine, publisher, room
+):
+    """supported_by is in the snapshot and every support event, which go to every screen: it
+    names the first 10 (supporters counts them all); demands.supporters pages the rest."""
+    code = room["created"].code
+    people = [
+        services.authenticate(convenings.join(services, code=code, name=f"Vecina {n:02d}").token)
+        for n in range(14)
+    ]
+    demand = propose(services, room["Ana"])
+    for person in people:
+        demands.support(services, person, demand_id=demand["id"])
+    first = [{"id": p.member_id, "name": f"Vecina {n:02d}"} for n, p in enumerate(people)]
+    event = last(publisher, "demand.support_changed").data
+    assert (event["supporters"], event["supported_by"]) == (14, first[:10])
+    summary = live.snapshot(services, room["Ben"])["demands"][0]
+    assert (summary["supporters"], summary["supported_by"]) == (14, first[:10])
+    facilitator = room["facilitator"]
+    convenings.update_convening(services, facilitator, support_required=3)
+    recounted = last(publisher, "demands.recounted").data["demands"][0]
+    assert recounted["supported_by"] == first[:10]
+    pages, offset = [], 0
+    while offset is not None:
+        page = demands.list_supporters(
+            services, room["Ben"], demand_id=demand["id"], offset=offset, limit=6
+        )
+        assert page["total"] == 14
+        pages.append(page["supporters"])
+        offset = page["next_offset"]
+    assert [len(p) for p in pages] == [6, 6, 2]
+    assert [p for page in pages for p in page] == first
+    boss = room["created"].facilitator_token
+
+    def refused(token, args, error):
+        assert_refused(
+            services,
+            engine,
+            publisher,
+            lambda: run_command(services, token, "demands.supporters", args),
+            error,
+        )
+
+    for bad in (
+        {"demand_id": "1"},
+        {"demand_id": demand["id"], "limit": 501},
+        {"demand_id": demand["id"], "limit": 0},
+        {"demand_id": demand["id"], "limit": "5"},
+        {"demand_id": demand["id"], "offset": -1},
+        {"demand_id": demand["id"], "offset": 2**63},
+        {"demand_id": [demand["id"]]},
+        {"demand_id": 2**63},
+        {"demand_id": demand["id"], "after": 2},
+        {},
+    ):
+        refused(room["tokens"]["Ben"], bad, InvalidInput)
+    other = convenings.create_convening(services, title="Other")
+    with pytest.raises(NotFound):  # a demand of another convening
+        demands.list_supporters(
+            services, services.authenticate(other.facilitator_token), demand_id=demand["id"]
+        )
+    demands.hide(services, facilitator, demand_id=demand["id"], reason="Duplicate")
+    refused(room["tokens"]["Ben"], {"demand_id": demand["id"]}, NotFound)  # hidden from the room
+    demands.unhide(services, facilitator, demand_id=demand["id"])
+    convenings.update_convening(services, facilitator, anonymous=True)
+    refused(boss, {"demand_id": demand["id"]}, Forbidden)  # nobody sees who, there
+
+
+def test_text_events_stay_small_however_many_amendments_a_demand_holds(services, publisher, room):
+    """An event that changes a demand's whole text goes to every screen: it carries the new
+    body and what became of the amendments, not the amendments (40 here, of 2 KB texts)."""
+    code = room["created"].code
+    body = " ".join(f"w{n:04d}x" for n in range(300))  # 2,100 characters, each word once
+    facilitator = room["facilitator"]
+    demand = propose(services, room["Ana"], body=body)
+    demands.open_demand(services, facilitator, demand_id=demand["id"])
+    people = [
+        services.authenticate(convenings.join(services, code=code, name=f"P{n}").token)
+        for n in range(4)
+    ]
+    for n in range(40):
+        demands.amend(
+            services,
+            people[n % 4],
+            demand_id=demand["id"],
+            passage=f"w{n:04d}x",
+            body=f"v{n:04d}y",
+        )
+    proposed = last(publisher, "amendment.proposed")
+    assert len(json.dumps(proposed.data)) < 25_000
+    full = demands.get_demand(services, facilitator, demand_id=demand["id"])
+    assert len(json.dumps(full)) > 250_000  # what the event used to carry
+    fixed = demands.edit(
+        services, facilitator, demand_id=demand["id"], body=body + " Fin.", typo=True
+    )
+    event = last(publisher)
+    assert (event.type, event.data["change"]) == ("demand.updated", "typo")
+    assert len(json.dumps(event.data)) < 25_000
+    assert set(event.data["text"]) == {"body", "body_html"}
+    assert event.data["text"]["body"] == fixed["body"]
+    assert sorted(event.data["rebased"]) == event.data["demand"]["pending_amendments"]
+    assert len(event.data["rebased"]) == 40
+    assert event.data["outdated"] == event.data["closed"] == []
+    adopted = demands.decide(
+        services, facilitator, amendment_id=event.data["rebased"][0], outcome="adopted"
+    )
+    event = last(publisher)
+    assert event.type == "amendment.adopted"
+    assert len(json.dumps(event.data)) < 25_000
+    assert event.data["amendment"]["status"] == "adopted"
+    assert event.data["demand"]["version"] == adopted["version"] == 3
+    assert len(event.data["rebased"]) == 39
+
+
 def test_changing_support_required_recounts(services, publisher, room):
     demand = propose(services, room["Ana"])
     demands.open_demand(services, room["facilitator"], demand_id=demand["id"])
@@ -243,13 +359,14 @@ def test_amendments_diffs_conflicts_friendly_and_rebase(services, publisher, roo
     )
     assert clash["conflicts_with"] == [freeze["id"]]
     assert repairs["conflicts_with"] == []
-    # The event carries the new amendment and every pending one's conflicts, not the text.
+    # The event carries the new amendment (with whom it conflicts: conflicts are mutual, so
+    # a screen adds it to theirs), never the others nor the text.
     data = last(publisher).data
     assert "text" not in data
+    assert "conflicts" not in data
     assert "amendments" not in data["demand"]
     assert data["amendment"]["id"] == repairs["id"]
-    flagged = dict(data["conflicts"])
-    assert flagged == {freeze["id"]: [clash["id"]], clash["id"]: [freeze["id"]], repairs["id"]: []}
+    assert data["amendment"]["conflicts_with"] == []
     assert data["demand"]["pending_amendments"] == [freeze["id"], clash["id"], repairs["id"]]
 
     adopted = demands.accept(services, ana, amendment_id=freeze["id"])
@@ -270,6 +387,15 @@ def test_amendments_diffs_conflicts_friendly_and_rebase(services, publisher, roo
         [repairs["id"]],
         [clash["id"]],
     )
+    # what changed, not every amendment: the new body, the adopted one, the outdated one's
+    # new status (a screen reads the rebased one's new diff when it shows it)
+    assert set(event.data["text"]) == {"body", "body_html"}
+    assert event.data["text"]["body"] == adopted["body"]
+    assert event.data["amendment"]["status"] == "adopted"
+    assert event.data["closed"] == [
+        {k: outdated[k] for k in ("id", "status", "note", "decided_at")}
+    ]
+    assert event.data["demand"]["version"] == 2
     rebased = next(a for a in adopted["amendments"] if a["id"] == repairs["id"])
     assert [(op["op"], op["text"]) for op in rebased["diff"] if op["op"] != "equal"] == [
         ("delete", "a week."),

@@ -362,3 +362,86 @@ def test_paged_reads_over_the_socket_get_error_replies(app, client, room):
     reply = phone.emit("resync", {"seq": 0, "limit": 1}, callback=True)
     assert len(reply["events"]) == 1
     assert reply["next_after"] == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_supporters_and_not_voted_pages_refuse_bad_input(app, client, room):
+    """demands.supporters and rounds.not_voted: wrong types, huge numbers and other
+    convenings' ids get an error reply over the socket and a 4xx over HTTP; nothing changes."""
+    other = _other_room(client)
+    base, staff = room["base"], room["staff"]
+    mine = client.post(
+        f"{base}/demands", json={"title": "Ours", "body": "Our text."}, headers=staff
+    ).get_json()
+    named = client.post(
+        f"{base}/rounds",
+        json={"title": "¿Sí?", "method": "yes_no", "options": [{"label": "Sí"}], "secret": False},
+        headers=staff,
+    ).get_json()
+    client.post(f"{base}/rounds/{named['id']}/open", headers=staff)
+    console = socketio.test_client(
+        app, auth={"token": room["facilitator_token"]}, flask_test_client=client
+    )
+    phone = socketio.test_client(
+        app, auth={"token": room["ana"]["token"]}, flask_test_client=client
+    )
+    seq = _seq(client, room)
+    for name, good, bad_pages in (
+        (
+            "demands.supporters",
+            {"demand_id": mine["id"]},
+            [
+                {"limit": 10**9},
+                {"limit": 0},
+                {"limit": "5"},
+                {"offset": -1},
+                {"offset": "0"},
+                {"offset": HUGE_ID},
+                {"after": 1},
+                {"demand_id": "1"},
+                {"demand_id": HUGE_ID},
+                {"demand_id": [mine["id"]]},
+                {"demand_id": other["demand"]["id"]},
+            ],
+        ),
+        (
+            "rounds.not_voted",
+            {"round_id": named["id"]},
+            [
+                {"limit": 10**9},
+                {"limit": 0},
+                {"limit": "5"},
+                {"after": -1},
+                {"after": "0"},
+                {"after": HUGE_ID},
+                {"offset": 1},
+                {"round_id": "1"},
+                {"round_id": HUGE_ID},
+                {"round_id": None},
+            ],
+        ),
+    ):
+        for bad in bad_pages:
+            args = {**good, **bad}
+            reply = console.emit("command", {"name": name, "args": args}, callback=True)
+            assert reply["ok"] is False, (name, args)
+            assert reply["error"]["code"] in ("invalid_input", "too_large", "not_found"), reply
+        reply = console.emit("command", {"name": name, "args": good}, callback=True)
+        assert reply["ok"] is True, reply
+    reply = phone.emit(
+        "command", {"name": "rounds.not_voted", "args": {"round_id": named["id"]}}, callback=True
+    )
+    assert reply["error"]["code"] == "forbidden"
+    for url in (
+        f"{base}/demands/{mine['id']}/supporters?limit=x",
+        f"{base}/demands/{mine['id']}/supporters?offset=-1",
+        f"{base}/demands/{other['demand']['id']}/supporters",
+        f"{base}/demands/{HUGE_ID}/supporters",
+        f"{base}/rounds/{named['id']}/not-voted?after=³",
+        f"{base}/rounds/{named['id']}/not-voted?limit=100000",
+        f"/api/convenings/{other['code']}/rounds/{named['id']}/not-voted",
+    ):
+        response = client.get(url, headers=staff)
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        assert response.get_json()["error"]
+    assert _seq(client, room) == seq  # nothing was recorded

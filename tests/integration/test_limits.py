@@ -13,6 +13,7 @@ from convene.domain import demands as rules
 from convene.domain.errors import Conflict, InvalidInput
 from convene.extensions import socketio
 from convene.services import convenings, demands
+from convene.services.commands import cost_of
 from tests.support import REDIS_URL, ServerProcess, need, redis_available
 
 BODY = (
@@ -134,7 +135,7 @@ def test_http_commands_are_limited_per_token(limited):
     code = created["code"]
     headers = {"Authorization": f"Bearer {created['facilitator_token']}"}
     with time_machine.travel(1_800_000_000.0, tick=False):
-        url = f"/api/convenings/{code}/demands"
+        url = f"/api/convenings/{code}/demands?limit=20"  # a page of 20 counts as one
         statuses = [client.get(url, headers=headers) for _ in range(8)]
         assert [r.status_code for r in statuses[:5]] == [200] * 5
         refused = statuses[5]
@@ -144,6 +145,49 @@ def test_http_commands_are_limited_per_token(limited):
         # Another token is not affected.
         other = {"Authorization": f"Bearer {created['projector_token']}"}
         assert client.get(url, headers=other).status_code == 200
+
+
+def test_a_page_of_demands_costs_what_it_asks_for(limited):
+    """demands.list counts one message per 20 demands asked for (its limit, or fewer ids):
+    the 20 texts a phone reads at a time cost what a ballot does, a page of 100 five."""
+    app = limited(RATELIMIT_SOCKET="10/second;100/minute", RATELIMIT_COMMANDS="10/second")
+    client = app.test_client()
+    created = _convening(client)
+    code = created["code"]
+    token = _join(client, code, "Zoë", "192.0.2.7").get_json()["token"]
+
+    def answered(args, tries=12):
+        socket = socketio.test_client(app, auth={"token": token}, flask_test_client=client)
+        with time_machine.travel(1_800_000_000.0, tick=False):
+            replies = [_command(socket, "demands.list", **args) for _ in range(tries)]
+        socket.disconnect()
+        throttled = [
+            r for r in replies if not r["ok"] and r["error"]["code"] == "too_many_requests"
+        ]
+        return len(replies) - len(throttled)
+
+    assert answered({"ids": list(range(1, 21))}) == 10
+    assert answered({"ids": [1], "limit": 100}) == 10
+    assert answered({"limit": 40}) == 5
+    assert answered({}) == 2  # a whole page of 100
+    assert answered({"limit": "not a number"}) == 2  # refused (422), at the full price
+    headers = {"Authorization": f"Bearer {created['facilitator_token']}"}
+    with time_machine.travel(1_800_000_100.0, tick=False):
+        statuses = [
+            client.get(f"/api/convenings/{code}/demands?limit=100", headers=headers).status_code
+            for _ in range(4)
+        ]
+    assert statuses == [200, 200, 429, 429]
+
+
+def test_costs_are_a_small_number_whatever_the_arguments():
+    for args in (None, [], "x", {"limit": True}, {"limit": 10**9}, {"ids": "1" * 10**5}):
+        assert 1 <= cost_of("demands.list", args) <= 5
+    assert cost_of("demands.list", {"limit": -3}) == 1
+    assert cost_of("demands.list", {"ids": []}) == 1
+    assert cost_of("demands.list", {"ids": [1] * 1000}) == 5
+    assert cost_of(["demands.list"], {}) == cost_of(None, None) == cost_of("rounds.cast", {}) == 1
+    assert cost_of("members.list", {}) == 5
 
 
 # -- joins from one address ---------------------------------------------------------------------

@@ -535,6 +535,70 @@ def test_named_rounds_show_the_facilitator_who_has_not_voted(services, room):
     )
 
 
+def test_who_has_not_voted_is_counted_and_paged_not_listed_whole(services, engine, publisher, room):
+    """A facilitator's turnout goes to every console each second: it counts who has not voted
+    and names the first 20 (by name); rounds.not_voted pages through them all, by id."""
+    code = room["created"].code
+    for n in range(26):
+        convenings.join(services, code=code, name=f"Participante {n:02d}")
+    round_id, (rent, _, _) = new_round(services, room, secret=False)
+    facilitator = room["facilitator"]
+    rounds.open_round(services, facilitator, round_id=round_id)
+    rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
+    turnout = rounds.get_round(services, facilitator, round_id=round_id)["turnout"]
+    assert turnout["not_voted_count"] == 29  # Ben, Cy, Dee and the 26
+    names = [p["name"] for p in turnout["not_voted"]]
+    assert names == sorted(names)
+    assert len(names) == rounds.NOT_VOTED_SHOWN == 20
+    assert names[:3] == ["Ben", "Cy", "Dee"]
+    seen, after, pages = [], 0, 0
+    while after is not None:
+        page = rounds.not_voted(services, facilitator, round_id=round_id, after=after, limit=12)
+        assert page["total"] == 29
+        seen += [p["id"] for p in page["not_voted"]]
+        after, pages = page["next_after"], pages + 1
+    assert pages == 3
+    assert seen == sorted(seen)
+    assert len(set(seen)) == 29
+    assert room["Ana"].member_id not in seen
+    assert room["Ben"].member_id in seen
+    tokens = room["tokens"]
+    boss = room["created"].facilitator_token
+
+    def refused(token, args, error):
+        assert_refused(
+            services,
+            engine,
+            publisher,
+            lambda: run_command(services, token, "rounds.not_voted", args),
+            error,
+        )
+
+    refused(tokens["Ben"], {"round_id": round_id}, Forbidden)  # facilitators only
+    for bad in (
+        {"round_id": "1"},
+        {"round_id": round_id, "limit": 501},
+        {"round_id": round_id, "limit": 0},
+        {"round_id": round_id, "limit": "5"},
+        {"round_id": round_id, "after": -1},
+        {"round_id": round_id, "after": 2**63},
+        {"round_id": round_id, "after": [1]},
+        {"round_id": 2**63},
+        {"round_id": round_id, "page": 2},
+        {},
+    ):
+        refused(boss, bad, InvalidInput)
+    other = convenings.create_convening(services, title="Other")
+    other_boss = services.authenticate(other.facilitator_token)
+    with pytest.raises(NotFound):  # a round of another convening
+        rounds.not_voted(services, other_boss, round_id=round_id)
+    secret_id, _ = new_round(services, room, labels=("X", "Y"))
+    rounds.open_round(services, facilitator, round_id=secret_id)
+    refused(boss, {"round_id": secret_id}, Forbidden)
+    rounds.close_round(services, facilitator, round_id=round_id)
+    refused(boss, {"round_id": round_id}, Conflict)
+
+
 def test_a_blocked_consent_round_falls_back_to_a_supermajority(services, room):
     facilitator = room["facilitator"]
     round_id, _ = new_round(services, room, method="consent", labels=("Occupy the lobby",))

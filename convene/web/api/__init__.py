@@ -16,7 +16,7 @@ from convene.monitoring import metrics
 from convene.services import floor, live
 from convene.services import minutes as minutes_service
 from convene.services import schemas as s
-from convene.services.commands import run_command, run_open_command, to_json
+from convene.services.commands import cost_of, run_command, run_open_command, to_json
 from convene.web.api import replies as r
 from convene.web.api.spec import openapi_document, operation
 from convene.web.errors import BadRequest
@@ -65,6 +65,10 @@ def _run(code: str, name: str, args: dict, *, from_query: bool = False):
     started = time.perf_counter()
     error = None
     try:
+        extra = cost_of(name, args) - 1  # _fair_limits counted the request once
+        token = _token()
+        if extra > 0 and token:
+            _services().limits.hit("commands", hash_token(token), extra)
         return run_command(
             _services(), _token(), name, args, code=normalise_join_code(code), from_query=from_query
         )
@@ -500,6 +504,18 @@ def agree_demand(code: str, demand_id: int):
     return _run(code, "demands.agree", {**_body(), "demand_id": demand_id})
 
 
+@blueprint.get("/convenings/<code>/demands/<int:demand_id>/supporters")
+@operation(
+    "One page of who supports a demand, in the order they gave their support (its summary's "
+    "`supported_by` names only the first 10). Refused when the convening is anonymous.",
+    command="demands.supporters",
+    reply=r.SupporterList,
+    errors=(403,),
+)
+def demand_supporters(code: str, demand_id: int):
+    return _run(code, "demands.supporters", {**_query(), "demand_id": demand_id}, from_query=True)
+
+
 @blueprint.get("/convenings/<code>/demands/<int:demand_id>/versions")
 @operation(
     "Every version of a demand, oldest first.", command="demands.versions", reply=r.VersionList
@@ -653,6 +669,18 @@ def cast_ballot(code: str, round_id: int):
 )
 def published_ballots(code: str, round_id: int):
     return _run(code, "rounds.ballots", {"round_id": round_id})
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/not-voted")
+@operation(
+    "One page of who has not voted yet in an open named round, by member id (facilitator): "
+    "ask again with `after` = `next_after` until it is null.",
+    command="rounds.not_voted",
+    reply=r.NotVotedList,
+    errors=(403, 409),
+)
+def not_voted(code: str, round_id: int):
+    return _run(code, "rounds.not_voted", {**_query(), "round_id": round_id}, from_query=True)
 
 
 @blueprint.post("/convenings/<code>/rounds/<int:round_id>/close")

@@ -440,7 +440,12 @@ class DemandSummary(Reply, kw_only=True):
     supported_by: (
         Annotated[
             list[DemandSupportedByItem],
-            Meta(description="Who supports it, in order; null when the convening is anonymous."),
+            Meta(
+                description="The first 10 who support it, in the order they gave their "
+                "support (`supporters` counts them all; `demands.supporters` pages through "
+                "them); null when the convening is anonymous.",
+                max_length=10,
+            ),
         ]
         | None
     )
@@ -475,11 +480,34 @@ class SupportReply(Reply, kw_only=True):
     supported_by: (
         Annotated[
             list[SupportReplySupportedByItem],
-            Meta(description="Who supports it, in order; null when the convening is anonymous."),
+            Meta(
+                description="The first 10 who support it, in the order they gave their "
+                "support (`supporters` counts them all; `demands.supporters` pages through "
+                "them); null when the convening is anonymous.",
+                max_length=10,
+            ),
         ]
         | None
     )
     supported: Annotated[bool, Meta(description="Whether I support it now.")]
+
+
+class SupporterListSupportersItem(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class SupporterList(Reply, kw_only=True):
+    """One page of a demand's supporters, in the order they gave their support."""
+
+    demand_id: int
+    supporters: Annotated[list[SupporterListSupportersItem], Meta(max_length=500)]
+    offset: int
+    limit: int
+    total: Annotated[int, Meta(description="Its supporters in all.")]
+    next_offset: Annotated[
+        int | None, Meta(description="Ask again with offset = this for the next page; null: last.")
+    ]
 
 
 class DemandVersion(Reply, kw_only=True):
@@ -599,9 +627,40 @@ class Turnout(Reply, kw_only=True):
     present: int
     present_at_open: int | UnsetType | None = UNSET
     not_voted: (
-        Annotated[list[dict[str, Any]], Meta(description="Named rounds, facilitators only.")]
+        Annotated[
+            list[NotVotedPerson],
+            Meta(
+                description="Named open rounds, facilitators only: the first 20 who have not "
+                "voted, by name (`rounds.not_voted` pages through them all).",
+                max_length=20,
+            ),
+        ]
         | UnsetType
     ) = UNSET
+    not_voted_count: (
+        Annotated[
+            int, Meta(description="Named open rounds, facilitators only: how many have not voted.")
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class NotVotedPerson(Reply, kw_only=True):
+    id: int
+    name: str
+
+
+class NotVotedList(Reply, kw_only=True):
+    """One page of who has not voted yet in an open named round, by member id."""
+
+    round_id: int
+    not_voted: Annotated[list[NotVotedPerson], Meta(max_length=500)]
+    after: int
+    limit: int
+    total: Annotated[int, Meta(description="How many have not voted.")]
+    next_after: Annotated[
+        int | None, Meta(description="Ask again with after = this for the next page; null: last.")
+    ]
 
 
 class Admission(Reply, kw_only=True):
