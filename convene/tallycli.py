@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from convene.domain import methods
 from convene.domain.minutes import METHOD_NAMES, RULE_NAMES, TIE_BREAK_NAMES, TIE_HOW_NAMES
 from convene.domain.tally import BallotError, LotNeeded, Result, count
 from convene.domain.tally.ballotfile import FORMATS, BallotFile, BallotFileError, parse
@@ -28,7 +29,8 @@ from convene.domain.tally.explain import Explainer
 from convene.domain.tally.rules import DUPLICATES, OVERVOTE, WRITE_INS, BallotRules, apply_rules
 from convene.numbers import formatter
 
-FILE_METHODS = ("irv", "stv", "schulze", "approval", "score")
+#: the methods whose ballot files this command re-counts (their records say so)
+FILE_METHODS = tuple(record.name for record in methods.RECORDS if record.recount)
 PROG = "convene tally"
 
 
@@ -199,13 +201,15 @@ def run(args: argparse.Namespace) -> Result:
     method = args.method or meta.get("method") or ("stv" if seats > 1 else "irv")
     if method not in FILE_METHODS:
         raise BallotError(f"the file's method {method!r} is not one of {', '.join(FILE_METHODS)}")
-    if method in ("irv", "schulze"):
+    record = methods.named(method)
+    ranked = record.ballot.ranked
+    if not record.takes("seats"):
         if args.seats is not None and args.seats > 1:
             raise BallotError(f"{method} elects one candidate; use --method stv for more seats")
         seats = 1
-    if args.rule and method != "stv":
+    if args.rule and not record.rules:
         raise BallotError("--rule applies to --method stv only")
-    rule = args.rule or (meta.get("rule") if method == "stv" else None) or None
+    rule = args.rule or (meta.get("rule") if record.rules else None) or None
     ballots, candidates = bf.ballots, bf.candidates
     ballot_rules = BallotRules(
         overvote=args.overvote,
@@ -218,7 +222,7 @@ def run(args: argparse.Namespace) -> Result:
         write_in_label=args.write_in_label,
     )
     labels = {args.overvote_label, args.undervote_label, args.write_in_label}
-    if bf.ranks is not None and method in ("irv", "stv", "schulze"):
+    if bf.ranks is not None and ranked:
         # the declared candidates: the file's list, else every name on the ballots
         declared = meta.get("candidates") or [c for c in candidates if c not in labels]
         candidates = [*declared, *(c for c in bf.withdrawn if c not in declared)]
@@ -231,13 +235,13 @@ def run(args: argparse.Namespace) -> Result:
         ballots = {tuple(dict.fromkeys(k)): w for k, w in ballots.items()}
     seed = args.seed if args.seed is not None else meta.get("seed")
     kwargs = {"seed": None if seed in (None, "") else str(seed)}
-    if method in ("irv", "stv", "schulze"):
+    if ranked:
         kwargs["withdrawn"] = bf.withdrawn
-    if method != "irv" and method != "schulze":
+    if record.takes("seats"):
         kwargs["seats"] = seats
-    if method == "stv":
+    if record.rules:
         kwargs["rule"] = rule
-    if method == "irv":
+    if "batch_elimination" in record.engine_options:
         kwargs["batch_elimination"] = args.batch_elimination
         kwargs["until_two"] = args.until_two
     elif args.batch_elimination or args.until_two:
@@ -272,7 +276,7 @@ def run(args: argparse.Namespace) -> Result:
             raise BallotError("give --tie-order or --lots, not both")
     result = count(method, ballots, candidates, **kwargs)
     result.details["title"] = bf.title
-    if bf.ranks is not None and method in ("irv", "stv", "schulze"):
+    if bf.ranks is not None and ranked:
         # the ballot rules: in the JSON when one differs from its default (so that a
         # default recount is field for field the meeting's result), always in the text
         used = ballot_rules.to_dict()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from convene.domain import methods
 from convene.domain.errors import N_, InvalidInput
 from convene.domain.tally.explain import Explainer
 from convene.domain.text import clean_block, clean_line
@@ -23,17 +24,9 @@ WHO_MAX = 200
 NOTE_MAX = 8000
 DOCUMENT_VERSION = 1
 
-#: English names, marked for translation: the minutes show them in their own language.
-METHOD_NAMES = {
-    "irv": N_("Instant runoff (IRV)"),
-    "stv": N_("Single transferable vote (STV)"),
-    "schulze": N_("Schulze (head to head)"),  # not "ranked pairs": another method
-    "approval": N_("Approval"),
-    "score": N_("Score"),
-    "yes_no": N_("Yes/no"),
-    "consent": N_("Consent"),
-    "gradients": N_("Gradients of agreement"),
-}
+#: English names, marked for translation (the methods' titles): the minutes show them in
+#: their own language.
+METHOD_NAMES = {record.name: record.title for record in methods.RECORDS}
 #: The STV rules by name.
 RULE_NAMES = {"scottish": N_("Scottish rules"), "meek": N_("Meek's method")}
 #: How a tie was broken (a tie break's ``how``).
@@ -219,8 +212,8 @@ def _table(round_: dict) -> dict:
                 mark = "eliminated"
             cells.append({"count": value, "mark": mark})
         rows.append({"label": labels.get(key, key), "cells": cells})
-    ranked = round_["method"] in ("irv", "stv")
-    if ranked and counts:
+    record = methods.named(round_["method"])
+    if record is not None and record.exhausts and counts:
         rows.append(
             {
                 "label": "Exhausted",
@@ -235,6 +228,8 @@ def _table(round_: dict) -> dict:
 
 
 def _round(round_: dict, by_id: dict) -> dict:
+    record = methods.named(round_["method"])
+    proposal = record is not None and record.ballot.proposal
     result = round_.get("result") or {}
     labels = result.get("labels") or {}
     details = result.get("details") or {}
@@ -271,11 +266,7 @@ def _round(round_: dict, by_id: dict) -> dict:
         "table": _table(round_) if closed else None,
         "winners": [labels.get(str(w), str(w)) for w in result.get("winners", [])],
         "passed": result.get("passed"),
-        "explanation": (
-            result.get("explanation", "")
-            if round_["method"] in ("yes_no", "consent", "gradients")
-            else ""
-        ),
+        "explanation": result.get("explanation", "") if proposal else "",
         "tie_breaks": [
             {
                 "round": t["round"],
@@ -301,9 +292,7 @@ def _round(round_: dict, by_id: dict) -> dict:
         "path": round_.get("path"),
         "path_name": FOLLOW_UP_PATHS.get(round_.get("path") or ""),
         "tie_break_name": (
-            None
-            if round_["method"] in ("yes_no", "consent", "gradients")
-            else TIE_BREAK_NAMES.get(round_.get("tie_break") or "lot")
+            None if proposal else TIE_BREAK_NAMES.get(round_.get("tie_break") or "lot")
         ),
         "follow_up": round_.get("follow_up"),
         "follow_up_name": FOLLOW_UP_PATHS.get(round_.get("follow_up") or ""),

@@ -1,10 +1,10 @@
 """Decision rounds: what a round is, its state machine, and what a valid ballot is.
 
-Pure Python. A round moves draft → open → closed, and a closed round never changes. Each
-method has one ballot shape; :meth:`Round.check_ballot` turns what a client sent into the
-canonical form that is stored, and :func:`profile_key` turns a stored ballot into the key
-the tally engine groups by (ballots with the same content are counted once, with their
-weights added).
+Pure Python. A round moves draft → open → closed, and a closed round never changes. Its
+method's record (convene/domain/methods) says which settings it takes and what its ballot
+is; :meth:`Round.check_ballot` turns what a client sent into the canonical form that is
+stored, and :func:`profile_key` turns a stored ballot into the key the tally engine groups
+by (ballots with the same content are counted once, with their weights added).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from fractions import Fraction
 
 from convene.domain.errors import N_, Conflict, InvalidInput
 from convene.domain.events import DomainEvent
+from convene.domain.methods import Method, named, shapes
 from convene.domain.tally import BallotError, LotNeeded, Result, count
-from convene.domain.tally.consent import CONSENT, GRADIENTS, YES_NO, parse_threshold
+from convene.domain.tally.consent import parse_threshold
 from convene.domain.text import clean_line
 from convene.domain.times import iso
 
@@ -28,31 +29,10 @@ TITLE_MAX = 200
 LABEL_MAX = 200
 OPTIONS_MAX = 60
 QUORUM_MAX = 1_000_000
-MAX_SCORE = 5
 #: Receipt codes: 10 characters from an unambiguous alphabet (about 46 bits): unguessable,
 #: short enough to read back from a phone to check the published ballot list.
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 RECEIPT_LENGTH = 10
-
-
-class Method(enum.StrEnum):
-    IRV = "irv"
-    STV = "stv"
-    SCHULZE = "schulze"
-    APPROVAL = "approval"
-    SCORE = "score"
-    YES_NO = "yes_no"
-    CONSENT = "consent"
-    GRADIENTS = "gradients"
-
-    @property
-    def ranked(self) -> bool:
-        return self in (Method.IRV, Method.STV, Method.SCHULZE)
-
-    @property
-    def on_one_proposal(self) -> bool:
-        """yes/no, consent and gradients decide one proposal rather than choose options."""
-        return self in (Method.YES_NO, Method.CONSENT, Method.GRADIENTS)
 
 
 class RoundState(enum.StrEnum):
@@ -68,13 +48,6 @@ class RoundState(enum.StrEnum):
 #: to elect, the one listed first), or a lot drawn in the room (the count pauses until the
 #: facilitator enters which option the lot chose). docs/voting-methods.md, "Ties".
 TIE_BREAKS = ("lot", "order", "room")
-
-
-CHOICES = {
-    Method.YES_NO: YES_NO,
-    Method.CONSENT: CONSENT,
-    Method.GRADIENTS: tuple(GRADIENTS),
-}
 
 
 def new_receipt() -> str:
@@ -182,89 +155,22 @@ class BallotForm:
         """The canonical stored form of a ballot, or InvalidInput naming what is wrong."""
         if not isinstance(ballot, Mapping):
             raise InvalidInput(N_("A ballot must be a JSON object."), field="ballot")
-        method = self.method
-        if method.ranked:
-            return {"ranking": self._ranking(ballot)}
-        if method is Method.APPROVAL:
-            return {"approve": sorted(self._option_list(ballot, "approve"))}
-        if method is Method.SCORE:
-            return {"scores": self._scores(ballot)}
-        return {"choice": self._choice(ballot)}
-
-    def longest_stored(self) -> int:
-        """The length of the longest stored form a ballot of this round can have (secret
-        ballots are sealed padded to it, so that their length says nothing)."""
-        method = self.method
-        if method.ranked or method is Method.APPROVAL:
-            longest = {"ranking" if method.ranked else "approve": list(self.option_ids)}
-        elif method is Method.SCORE:
-            longest = {"scores": {str(i): MAX_SCORE for i in self.option_ids}}
-        else:
-            return max(
-                len(json.dumps({"choice": c}, separators=(",", ":"))) for c in CHOICES[method]
-            )
-        return len(json.dumps(longest, sort_keys=True, separators=(",", ":")))
-
-    def _expect_only(self, ballot: Mapping, key: str) -> object:
-        if set(ballot) != {key}:
+        shape = self.method.record.ballot
+        if set(ballot) != {shape.key}:
             raise InvalidInput(
                 N_("A %(method)s ballot is {%(key)s: ...} and nothing else."),
                 field="ballot",
                 method=self.method.value,
-                key=key,
+                key=shape.key,
             )
-        return ballot[key]
+        return {shape.key: shape.check(ballot[shape.key], self.option_ids)}
 
-    def _option_list(self, ballot: Mapping, key: str) -> list[int]:
-        value = self._expect_only(ballot, key)
-        if not isinstance(value, list) or any(
-            isinstance(v, bool) or not isinstance(v, int) for v in value
-        ):
-            raise InvalidInput(N_("%(field)s must be a list of option ids."), field=key)
-        valid = set(self.option_ids)
-        unknown = [v for v in value if v not in valid]
-        if unknown:
-            raise InvalidInput(N_("Option %(id)s is not in this round."), field=key, id=unknown[0])
-        if len(set(value)) != len(value):
-            raise InvalidInput(N_("An option appears twice in the ballot."), field=key)
-        return value
-
-    def _ranking(self, ballot: Mapping) -> list[int]:
-        ranking = self._option_list(ballot, "ranking")
-        if not ranking:
-            raise InvalidInput(N_("Rank at least one option."), field="ranking")
-        return ranking
-
-    def _scores(self, ballot: Mapping) -> dict[str, int]:
-        value = self._expect_only(ballot, "scores")
-        if not isinstance(value, Mapping):
-            raise InvalidInput(N_("scores must map option ids to scores."), field="scores")
-        valid = {str(i) for i in self.option_ids}
-        scores = {}
-        for key, score in value.items():
-            if str(key) not in valid:
-                raise InvalidInput(
-                    N_("Option %(id)s is not in this round."), field="scores", id=str(key)[:20]
-                )
-            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
-                raise InvalidInput(
-                    N_("A score is a whole number from 0 to %(max)d."),
-                    field="scores",
-                    max=MAX_SCORE,
-                )
-            scores[str(key)] = score
-        # An option left out scores 0: the stored ballot says so explicitly.
-        return {str(i): scores.get(str(i), 0) for i in self.option_ids}
-
-    def _choice(self, ballot: Mapping) -> str | int:
-        value = self._expect_only(ballot, "choice")
-        allowed = CHOICES[self.method]
-        if value not in allowed or isinstance(value, bool):
-            shown = ", ".join(str(a) for a in allowed)
-            raise InvalidInput(
-                N_("This round's choices are: %(choices)s."), field="choice", choices=shown
-            )
-        return value
+    def longest_stored(self) -> int:
+        """The length of the longest stored form a ballot of this round can have (secret
+        ballots are sealed padded to it, so that their length says nothing)."""
+        shape = self.method.record.ballot
+        longest = {shape.key: shape.longest(self.option_ids)}
+        return len(json.dumps(longest, sort_keys=True, separators=(",", ":")))
 
 
 @dataclass(eq=False)
@@ -330,6 +236,7 @@ class Round:
     ) -> Round:
         """A draft round, every setting checked. ``options`` are already labelled."""
         the_method = parse_method(method)
+        record = the_method.record
         round_ = cls(
             convening_id=convening_id,
             title=clean_line(title, "title", TITLE_MAX),
@@ -356,7 +263,7 @@ class Round:
         for position, option in enumerate(options):
             option.position = position
 
-        multi_seat = the_method in (Method.STV, Method.APPROVAL, Method.SCORE)
+        multi_seat = record.takes("seats")
         if not multi_seat and seats not in (None, 1):
             raise InvalidInput(
                 N_("Only STV, approval and score rounds fill several seats."), field="seats"
@@ -364,20 +271,20 @@ class Round:
         if multi_seat:
             round_.seats = _whole(1 if seats is None else seats, "seats", 1, max(1, count_ - 1))
         if rule not in (None, ""):
-            if the_method is not Method.STV or rule not in ("scottish", "meek"):
+            if rule not in record.rules:
                 raise InvalidInput(
                     N_("The rule is scottish or meek, and only for STV rounds."), field="rule"
                 )
             round_.rule = rule
-        elif the_method is Method.STV:
-            round_.rule = "scottish"
+        elif record.rules:
+            round_.rule = record.rules[0]
         round_.threshold = parse_fraction(threshold, "threshold")
-        if round_.threshold and the_method not in (Method.YES_NO, Method.GRADIENTS):
+        if round_.threshold and not record.takes("threshold"):
             raise InvalidInput(
                 N_("A threshold applies to yes/no and gradients rounds."), field="threshold"
             )
         round_.stand_aside_limit = parse_fraction(stand_aside_limit, "stand_aside_limit")
-        if round_.stand_aside_limit and the_method is not Method.CONSENT:
+        if round_.stand_aside_limit and not record.takes("stand_aside_limit"):
             raise InvalidInput(
                 N_("A stand-aside limit applies to consent rounds."), field="stand_aside_limit"
             )
@@ -398,7 +305,7 @@ class Round:
                 field="tie_break",
                 names=", ".join(TIE_BREAKS),
             )
-        if tie_break != "lot" and the_method.on_one_proposal:
+        if tie_break != "lot" and not record.takes("tie_break"):
             raise InvalidInput(
                 N_("A tie-break applies to rounds that choose between options."),
                 field="tie_break",
@@ -588,13 +495,8 @@ class Round:
 
 def profile_key(method: Method, ballot: Mapping) -> object:
     """The hashable key the tally engine groups a stored ballot by."""
-    if method.ranked:
-        return tuple(str(i) for i in ballot["ranking"])
-    if method is Method.APPROVAL:
-        return frozenset(str(i) for i in ballot["approve"])
-    if method is Method.SCORE:
-        return tuple(sorted(ballot["scores"].items()))
-    return ballot["choice"]
+    shape = method.record.ballot
+    return shape.group(ballot[shape.key])
 
 
 def make_profile(method: Method, ballots: Iterable[tuple[Mapping, int]]) -> dict:
@@ -608,19 +510,17 @@ def make_profile(method: Method, ballots: Iterable[tuple[Mapping, int]]) -> dict
 
 def remap_ballot(ballot: Mapping, ids: Mapping[int, int]) -> dict:
     """A stored ballot with its option ids replaced (``ids``: old → new), e.g. on import."""
-    if "ranking" in ballot:
-        return {"ranking": [ids[i] for i in ballot["ranking"]]}
-    if "approve" in ballot:
-        return {"approve": sorted(ids[i] for i in ballot["approve"])}
-    if "scores" in ballot:
-        return {"scores": {str(ids[int(k)]): v for k, v in ballot["scores"].items()}}
+    for shape in shapes():
+        if shape.key in ballot:
+            return {shape.key: shape.remap(ballot[shape.key], ids)}
     return dict(ballot)
 
 
 def remap_result(result: dict | None, ids: Mapping[int, int]) -> dict | None:
     """A stored result with every option id replaced (``ids``: old → new); the figures and
     everything else are kept as counted. Single-proposal results name no option."""
-    if not result or result.get("method") in ("yes_no", "consent", "gradients"):
+    record = named(result.get("method")) if result else None
+    if not result or (record is not None and record.ballot.proposal):
         return result
     m = {str(old): str(new) for old, new in ids.items()}
 

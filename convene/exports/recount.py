@@ -1,10 +1,11 @@
 """The files a doubter re-counts a round from, with their names, hashes and commands.
 
-For a closed round: the ballots as CSV (every method), as BLT (ranked methods), the
-RCTab-shaped round-by-round summary (IRV, STV) and the NIST SP 1500-103 cast-vote records
-(ranked methods). The minutes print each file's SHA-256 beside the round, with the exact
-command that re-counts it (``python -m convene tally FILE``); the API serves the very same
-bytes, so ``sha256sum`` on the download matches the minutes.
+For a closed round, the files its method's record lists (convene/domain/methods): the
+ballots as CSV (every method), as BLT (ranked methods), the RCTab-shaped round-by-round
+summary (IRV, STV) and the NIST SP 1500-103 cast-vote records (ranked methods). The minutes
+print each file's SHA-256 beside the round, with the exact command that re-counts it
+(``python -m convene tally FILE``); the API serves the very same bytes, so ``sha256sum`` on
+the download matches the minutes.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from convene.exports.ballots_blt import ballots_blt
 from convene.exports.ballots_csv import ballots_csv
 from convene.exports.cdf import cast_vote_records
 from convene.exports.rctab import rctab_summary
-
-RECOUNTED = (Method.IRV, Method.STV, Method.SCHULZE, Method.APPROVAL, Method.SCORE)
 
 
 def file_names(round_id: int) -> dict[str, str]:
@@ -39,12 +38,13 @@ def ranked_profile(round_: Round, ballots: list) -> dict:
 
 def round_files(round_: Round, ballots: list) -> dict[str, str]:
     """``kind → text`` of every export of a closed round (``ballots`` as in the CSV)."""
-    method = Method(round_.method)
+    exports = Method(round_.method).record.exports
     files = {"csv": ballots_csv(round_, ballots)}
-    if method.ranked:
+    if "blt" in exports:
         files["blt"] = ballots_blt(round_, ranked_profile(round_, ballots))
+    if "cvr" in exports:
         files["cvr"] = cast_vote_records(round_, ballots)
-    if method in (Method.IRV, Method.STV) and round_.result:
+    if "summary" in exports and round_.result:
         files["summary"] = rctab_summary(round_)
     return files
 
@@ -56,7 +56,7 @@ def sha256(text: str) -> str:
 def listing(round_: Round, ballots: list) -> list[dict]:
     """For the minutes: ``{kind, file, sha256, command}`` per export (command for the ones
     ``convene tally`` re-counts by itself)."""
-    if Method(round_.method) not in RECOUNTED or not round_.result:
+    if not Method(round_.method).record.recount or not round_.result:
         return []
     names = file_names(round_.id)
     out = []

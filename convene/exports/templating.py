@@ -7,7 +7,6 @@ request's language; outside an application (the command line) it is the English 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -16,11 +15,12 @@ from flask_babel import force_locale, get_locale, get_translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from convene.domain import methods
 from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import N_
 from convene.domain.minutes import RULE_NAMES, duration
 from convene.domain.tally.explain import Explainer
-from convene.numbers import exact, formatter
+from convene.numbers import formatter
 from convene.rendering import render_diff
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "minutes"
@@ -81,17 +81,23 @@ def _num(value: object) -> str:
     return formatter(_locale())(value)
 
 
-#: The choices of one-proposal methods, as the tables of the minutes show them.
+#: The choices of the methods on one proposal, as the tables of the minutes show them
+#: (a choice written as its value, as gradients' "1", stays as it is).
 _CHOICES = {
-    "yes": N_("Yes"),
-    "no": N_("No"),
-    "abstain": N_("Abstain"),
-    "agree": N_("Agree"),
-    "stand_aside": N_("Stand aside"),
-    "block": N_("Block"),
+    **{
+        str(choice.value): choice.short or choice.label
+        for record in methods.RECORDS
+        if record.ballot.proposal
+        for choice in record.ballot.choices
+        if (choice.short or choice.label) != str(choice.value)
+    },
     "Exhausted": N_("Exhausted"),
 }
-ONE_PROPOSAL = ("yes_no", "consent", "gradients")
+
+
+def _proposal(r: dict) -> bool:
+    record = methods.named(r.get("method"))
+    return record is not None and record.ballot.proposal
 
 
 def _choice(value: str) -> str:
@@ -102,7 +108,7 @@ def decision(r: dict) -> str:
     """A closed round's outcome in one sentence, in the minutes' language (the stored
     ``decision`` is English)."""
     translations = get_translations()
-    if r.get("method") in ONE_PROPOSAL and r.get("options"):
+    if _proposal(r) and r.get("options"):
         key = "{proposal}: passed." if r.get("passed") else "{proposal}: not passed."
         return translations.gettext(key).replace("{proposal}", r["options"][0])
     winners = r.get("winners") or []
@@ -136,131 +142,15 @@ def explainer(labels: dict) -> Explainer:
     return Explainer(labels, translations.gettext, translations.ngettext, _num)
 
 
-def _counts(r: dict) -> dict[str, object]:
-    rows = (r.get("table") or {}).get("rows") or []
-    return {row["label"]: (row["cells"][0]["count"] if row["cells"] else 0) or 0 for row in rows}
-
-
-def _amount(value: object) -> int | Fraction:
-    """A count as the document keeps it (a number, or its exact text: "12", "2396.13639",
-    "7/3"), exactly; 0 for nothing or what is not a number."""
-    try:
-        return exact(value) or 0
-    except (ValueError, ZeroDivisionError):
-        return 0
-
-
-def _share(value: str | None, default: str) -> tuple[str, bool]:
-    share = (value or default).replace(" ", "")
-    return share, share == "1/2"
-
-
-def proposal_sentence(r: dict) -> str:
-    """The count of a yes/no, consent or gradients round in one sentence, in the minutes'
-    language, from its counts and rules (the engine's own sentence is English)."""
-    tr = get_translations()
-    counts = _counts(r)
-    if not counts:
-        return ""
-    quorate = r.get("quorum_met") is not False
-    passed = bool(r.get("passed"))
-    quorum = r.get("quorum")
-    if r["method"] == "consent":
-        blocks = _amount(counts.get("block", 0))
-        limit = r.get("stand_aside_limit") or "1/3"
-        asides = _amount(counts.get("stand_aside", 0))
-        text = tr.gettext("%(agree)s agree, %(aside)s, %(blocks)s") % {
-            "agree": _num(counts.get("agree", 0)),
-            "aside": tr.ngettext("%(num)s stand aside", "%(num)s stand aside", int(asides))
-            % {"num": _num(asides)},
-            "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
-            % {"num": _num(counts.get("block", 0))},
-        }
-        if not quorate:
-            return tr.gettext("No consent: the quorum of %(quorum)s was not met (%(counts)s).") % {
-                "quorum": _num(quorum),
-                "counts": text,
-            }
-        if blocks:
-            return tr.gettext("No consent: %(counts)s. A single block stops the proposal.") % {
-                "counts": text
-            }
-        if not passed:
-            message = N_(
-                "No consent: %(counts)s; stand-asides must stay under %(limit)s of the ballots."
-            )
-            return tr.gettext(message) % {"counts": text, "limit": limit}
-        message = N_("Consent: %(counts)s; nobody blocks and stand-asides are under %(limit)s.")
-        return tr.gettext(message) % {"counts": text, "limit": limit}
-    if r["method"] == "yes_no":
-        yes = _amount(counts.get("yes", 0))
-        share, half = _share(r.get("threshold"), "1/2")
-        rule = tr.gettext("more than half") if half else tr.gettext("at least {share}")
-        rule = rule.replace("{share}", share)
-        text = tr.gettext("%(yes)s, %(no)s no, %(abstain)s abstaining") % {
-            "yes": tr.ngettext("%(num)s yes vote", "%(num)s yes votes", int(yes))
-            % {"num": _num(counts.get("yes", 0))},
-            "no": _num(counts.get("no", 0)),
-            "abstain": _num(counts.get("abstain", 0)),
-        }
-        if not quorate:
-            return tr.gettext("Not passed: the quorum of %(quorum)s was not met (%(counts)s).") % {
-                "quorum": _num(quorum),
-                "counts": text,
-            }
-        if passed:
-            message = N_("Passed with %(counts)s: yes is %(rule)s of the yes and no votes.")
-        else:
-            message = N_("Not passed with %(counts)s: yes needed %(rule)s of the yes and no votes.")
-        return tr.gettext(message) % {"counts": text, "rule": rule}
-    if r["method"] == "gradients":
-        levels = 3
-        share, half = _share(r.get("threshold"), "2/3")
-        if half:
-            rule = tr.gettext("no block and more than half at 1–%(levels)s") % {"levels": levels}
-        else:
-            rule = tr.gettext("no block and at least %(share)s at 1–%(levels)s") % {
-                "share": share,
-                "levels": levels,
-            }
-        text = ", ".join(
-            tr.gettext("%(n)s at %(level)s")
-            % {"n": _num(counts.get(str(level), 0)), "level": level}
-            for level in range(1, 6)
-        )
-        blocks = _amount(counts.get("5", 0))
-        if not quorate:
-            message = N_("Not adopted: the quorum of %(quorum)s was not met (%(counts)s).")
-            return tr.gettext(message) % {"quorum": _num(quorum), "counts": text}
-        if blocks:
-            return tr.gettext("Not adopted: %(blocks)s (%(counts)s).") % {
-                "blocks": tr.ngettext("%(num)s block", "%(num)s blocks", int(blocks))
-                % {"num": _num(counts.get("5", 0))},
-                "counts": text,
-            }
-        if passed:
-            return tr.gettext("Adopted: %(rule)s (%(counts)s).") % {"rule": rule, "counts": text}
-        support = sum(_amount(counts.get(str(level), 0)) for level in range(1, levels + 1))
-        message = N_(
-            "Not adopted: support (1–%(levels)s) is %(support)s of %(total)s; "
-            "the rule is %(rule)s (%(counts)s)."
-        )
-        return tr.gettext(message) % {
-            "levels": levels,
-            "support": _num(support),
-            "total": _num(r.get("total") or sum(_amount(v) for v in counts.values())),
-            "rule": rule,
-            "counts": text,
-        }
-    return ""
-
-
 def round_sentences(r: dict) -> list[str]:
-    """Every round of a minutes round in words, from its structured reasons."""
-    if r.get("method") in ONE_PROPOSAL and r.get("table"):
-        sentence = proposal_sentence(r)
-        return [sentence] if sentence else []
+    """Every round of a minutes round in words: its method's own sentence (the methods on
+    one proposal tell their count from its table), else each round from its structured
+    reasons."""
+    record = methods.named(r.get("method"))
     story = r.get("story")
+    if record is not None and record.explain is not None and r.get("table"):
+        sentence = record.explain(r, explainer((story or {}).get("labels") or {}))
+        return [sentence] if sentence else []
     if not story:
         return list((r.get("table") or {}).get("explanations") or [])
     return explainer(story.get("labels") or {}).rounds(story)

@@ -30,6 +30,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from convene.domain.demands import SUPPORTERS_PAGE_MAX, Outcome, Stance
 from convene.domain.errors import N_, InvalidInput, TooLarge
 from convene.domain.floor import Progressive, RequestKind, Signal
+from convene.domain.methods import shapes
 from convene.domain.rounds import Method
 
 __all__ = ["UNSET", "Args", "Id", "Int", "UnsetType", "parse"]
@@ -216,16 +217,29 @@ class DrawLot(Args):
     option_id: Id
 
 
-class CastBallot(Args):
-    """The hot path (thousands of ballots in seconds): a handful of plain fields."""
+#: The JSON type of each kind of ballot field (convene/domain/methods/ballots.py, WIRES).
+BALLOT_WIRES = {
+    "ids": Ids,
+    "marks": Annotated[dict[str, Int], Meta(max_length=1000)],
+    "choice": Text | Int,
+}
 
-    round_id: Id
-    ranking: Ids | UnsetType = UNSET
-    approve: Ids | UnsetType = UNSET
-    scores: Annotated[dict[str, Int], Meta(max_length=1000)] | UnsetType = UNSET
-    choice: Text | Int | UnsetType = UNSET
-    receipt: Text | UnsetType | None = UNSET
-    replaces: Text | UnsetType | None = UNSET
+#: The hot path (thousands of ballots in seconds): a handful of plain fields. The ballot's
+#: field is one of the methods' ballot shapes (``ranking``, ``approve``, ``scores``,
+#: ``choice``...): the round's method says which, and the domain checks it.
+CastBallot = msgspec.defstruct(
+    "CastBallot",
+    [
+        ("round_id", Id),
+        *((shape.key, BALLOT_WIRES[shape.wire] | UnsetType, UNSET) for shape in shapes()),
+        ("receipt", Text | UnsetType | None, UNSET),
+        ("replaces", Text | UnsetType | None, UNSET),
+    ],
+    bases=(Args,),
+    module=__name__,
+    kw_only=True,
+)
+CastBallot.__doc__ = "The hot path (thousands of ballots in seconds): a handful of plain fields."
 
 
 class FollowUp(Args):

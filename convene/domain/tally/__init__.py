@@ -17,17 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from convene.domain.tally.consent import count_consent, count_gradients, count_yes_no
-from convene.domain.tally.irv import count_irv
 from convene.domain.tally.profile import BallotError, group_ballots
 from convene.domain.tally.result import Number, Result, Round, TieBreak, Transfer
-from convene.domain.tally.schulze import count_schulze
-from convene.domain.tally.scored import count_approval, count_score
-from convene.domain.tally.stv import count_stv
 from convene.domain.tally.ties import LotNeeded
-
-METHODS = ("irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients")
-RANKED = ("irv", "stv", "schulze")
 
 __all__ = [
     "METHODS",
@@ -42,6 +34,22 @@ __all__ = [
     "count",
     "group_ballots",
 ]
+
+
+def __getattr__(name: str):
+    # METHODS (every method's name) and RANKED (the ranked ones) come from the methods'
+    # records, which are built from this engine's modules: read when first asked for.
+    if name == "METHODS":
+        return _records().names()
+    if name == "RANKED":
+        return tuple(r.name for r in _records().RECORDS if r.ballot.ranked)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _records():
+    from convene.domain import methods
+
+    return methods
 
 
 def count(
@@ -63,7 +71,8 @@ def count(
     tie_order: Sequence[str] | None = None,
     lots: Sequence[str] | None = None,
 ) -> Result:
-    """Count ``ballots`` with ``method`` (one of :data:`METHODS`).
+    """Count ``ballots`` with ``method`` (one of :data:`METHODS`: its record in
+    :mod:`convene.domain.methods` says how).
 
     ``ballots`` is either a mapping ``ballot → weight`` (grouped; weights positive
     ``int`` or ``Fraction``) or an iterable of ballots, each of weight 1. A ballot is:
@@ -82,58 +91,29 @@ def count(
     ``batch_elimination`` and ``until_two`` (count on until two candidates remain).
     Raises :class:`BallotError` (a ``ValueError``) on anything that cannot be counted.
     """
-    if method in ("irv", "stv", "schulze", "approval", "score") and candidates is None:
+    methods = _records()
+    record = methods.named(method)
+    if record is None:
+        names = ", ".join(methods.names())
+        raise BallotError(f"unknown method {method!r} (use one of: {names})")
+    if not record.ballot.proposal and candidates is None:
         raise BallotError(f"{method} needs the list of candidates")
-    if method == "irv":
-        if seats != 1:
-            raise BallotError("IRV elects one candidate; use stv for more seats")
-        return count_irv(
-            ballots,
-            candidates,
-            seed=seed,
-            withdrawn=withdrawn,
-            batch_elimination=batch_elimination,
-            until_two=until_two,
-            tie_order=tie_order,
-            lots=lots,
-        )
-    if batch_elimination or until_two:
+    only = {"batch_elimination": batch_elimination, "until_two": until_two}
+    if any(given for name, given in only.items() if name not in record.engine_options):
         raise BallotError("batch elimination and counting until two remain are IRV rules")
-    if method == "stv":
-        return count_stv(
-            ballots,
-            candidates,
-            seats=seats,
-            rule=rule,
-            seed=seed,
-            withdrawn=withdrawn,
-            tie_order=tie_order,
-            lots=lots,
-        )
-    if method == "schulze":
-        return count_schulze(
-            ballots, candidates, seed=seed, withdrawn=withdrawn, tie_order=tie_order, lots=lots
-        )
-    if method == "approval":
-        return count_approval(
-            ballots, candidates, seats=seats, seed=seed, tie_order=tie_order, lots=lots
-        )
-    if method == "score":
-        return count_score(
-            ballots,
-            candidates,
-            seats=seats,
-            seed=seed,
-            max_score=max_score,
-            tie_order=tie_order,
-            lots=lots,
-        )
-    if method == "yes_no":
-        return count_yes_no(ballots, threshold=threshold, quorum=quorum)
-    if method == "consent":
-        return count_consent(ballots, stand_aside_limit=stand_aside_limit, quorum=quorum)
-    if method == "gradients":
-        return count_gradients(
-            ballots, threshold=threshold, quorum=quorum, support_levels=support_levels
-        )
-    raise BallotError(f"unknown method {method!r} (use one of: {', '.join(METHODS)})")
+    return record.tally(
+        ballots,
+        candidates,
+        seats=seats,
+        rule=rule,
+        threshold=threshold,
+        quorum=quorum,
+        seed=seed,
+        withdrawn=withdrawn,
+        stand_aside_limit=stand_aside_limit,
+        support_levels=support_levels,
+        max_score=max_score,
+        tie_order=tie_order,
+        lots=lots,
+        **only,
+    )

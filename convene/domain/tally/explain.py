@@ -23,8 +23,6 @@ from typing import Any
 
 from convene.domain.tally.result import fmt
 
-ONE_PROPOSAL = ("yes_no", "consent", "gradients")
-
 
 def _identity(message: str) -> str:
     return message
@@ -47,6 +45,12 @@ def value_of(number: Any) -> int | Fraction:
     return number
 
 
+def on_one_proposal(result: Mapping) -> bool:
+    """The count decided one proposal (it says whether it passed), not between options:
+    its sentences are its own (every count of a proposal has said so since the first)."""
+    return result.get("passed") is not None
+
+
 def plural_n(value: int | Fraction) -> int:
     """The ``n`` given to ngettext for a count: itself when whole, else 2 (a fraction is
     never singular in the languages Convene speaks)."""
@@ -61,7 +65,7 @@ def round_reasons(result: Mapping, index: int) -> list[dict]:
     if "reasons" in rnd:
         return rnd["reasons"]
     method = result.get("method")
-    if method in ONE_PROPOSAL:
+    if on_one_proposal(result):
         return []
     tallies = rnd.get("tallies") or {}
     if method == "schulze":
@@ -357,7 +361,7 @@ class Explainer:
     def round(self, result: Mapping, index: int) -> str:
         """Round ``index`` (0-based) of ``result`` in one or more sentences."""
         rnd = result["rounds"][index]
-        if result.get("method") in ONE_PROPOSAL:
+        if on_one_proposal(result):
             return rnd.get("explanation") or result.get("explanation") or ""
         reasons = round_reasons(result, index)
         clauses = [c for c in (self.reason(r, rnd) for r in reasons) if c]
@@ -372,7 +376,7 @@ class Explainer:
     def outcome(self, result: Mapping) -> str:
         """The whole result in one sentence."""
         method = result.get("method")
-        if method in ONE_PROPOSAL:
+        if on_one_proposal(result):
             return result.get("explanation") or ""
         reasons = result.get("reasons")
         if reasons is None:  # stored before reasons: from the winners

@@ -13,6 +13,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from convene.domain import methods
+
+#: A voting method's name, written out (the records in convene/domain/methods).
+MethodName = Literal[methods.names()]
+
 
 class Reply(Struct, kw_only=True):
     """Base of every reply model (documentation only: replies may carry more fields)."""
@@ -531,7 +536,7 @@ class RoundOptionsItem(Reply, kw_only=True):
 class Round(Reply, kw_only=True):
     id: int
     title: str
-    method: Literal["irv", "stv", "schulze", "approval", "score", "yes_no", "consent", "gradients"]
+    method: MethodName
     options: list[RoundOptionsItem]
     seats: int | UnsetType = UNSET
     rule: str | UnsetType | None = UNSET
