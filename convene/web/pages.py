@@ -27,6 +27,7 @@ from flask import (
 from flask_babel import get_locale, gettext
 
 from convene import i18n
+from convene.domain import methods
 from convene.domain.convening import Role, normalise_join_code
 from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
@@ -89,9 +90,14 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+def voting_methods() -> dict[str, dict]:
+    """The voting methods' records for the page scripts, in the request's language."""
+    return methods.browser_records(gettext)
+
+
 @blueprint.app_context_processor
 def _inject():
-    return {"csrf_token": csrf_token, "get_locale": get_locale}
+    return {"csrf_token": csrf_token, "get_locale": get_locale, "voting_methods": voting_methods}
 
 
 def _check_csrf() -> None:

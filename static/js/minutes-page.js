@@ -5,6 +5,7 @@ import { $, h, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { apiGet as fetchWithToken, downloadFile } from "./download.js";
 import { LiveConnection, showFatal } from "./live.js";
+import { methodOf } from "./methods.js";
 
 const cfg = config();
 const live = new LiveConnection({
@@ -14,7 +15,6 @@ const live = new LiveConnection({
   onFatal: (reason) => showFatal(reason, t),
 });
 const API = `/api/convenings/${encodeURIComponent(cfg.code)}`;
-const RANKED = new Set(["irv", "stv", "schulze"]);
 
 // What only this page knows: unsaved note drafts, whether finalizing awaits confirmation.
 const ui = { drafts: new Map(), confirming: false, doc: null, changed: true };
@@ -134,17 +134,20 @@ function day(iso) {
   return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale, { dateStyle: "medium", timeZone: "UTC" });
 }
 
-const ONE_PROPOSAL = new Set(["yes_no", "consent", "gradients"]);
-
 /** A closed round's outcome in the page's language (the document's `decision` is English). */
 function decision(round) {
-  if (ONE_PROPOSAL.has(round.method) && round.options.length) {
+  if (methodOf(round.method).proposal && round.options.length) {
     return t(round.passed ? "decision_passed" : "decision_not_passed", { proposal: round.options[0] });
   }
   const winners = round.winners || [];
   if (!winners.length) return t("decision_none");
   if (winners.length === 1) return t("decision_chosen", { option: winners[0] });
   return t("decision_chosen_list", { options: winners.join(", ") });
+}
+
+/** The files a closed round is exported as (its method's record: csv, blt, cvr, summary). */
+function exportsOf(round) {
+  return methodOf(round.method).exports;
 }
 
 function translated(prefix, key, fallback) {
@@ -275,13 +278,13 @@ function renderRoundDownloads(doc) {
               "span",
               { class: "download-buttons" },
               h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/ballots.csv`) }, t("csv")),
-              RANKED.has(round.method)
+              exportsOf(round).includes("blt")
                 ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/ballots.blt`) }, t("blt"))
                 : null,
-              RANKED.has(round.method)
+              exportsOf(round).includes("cvr")
                 ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/cvr.json`) }, t("cvr"))
                 : null,
-              round.method === "irv" || round.method === "stv"
+              exportsOf(round).includes("summary")
                 ? h("button", { type: "button", class: "button button-small", onclick: () => download(`/rounds/${round.id}/summary.json`) }, t("summary"))
                 : null,
             ),

@@ -7,6 +7,7 @@ import { currentItem } from "./views.js";
 import { turnoutText } from "./rounds.js";
 import { Bars, ONE_PROPOSAL, barRows, barScale, decisionText, methodName, namesText, optionLabel, roundTable, ruleText, storyList, thresholdText, tieRuleText, tieText } from "./tally-view.js";
 import { chosenView } from "./projector-view.js";
+import { methodOf, takes } from "./methods.js";
 
 /**
  * @param {LiveConnection} live
@@ -271,10 +272,11 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
 
   const methodSelect = form.elements.method;
 
+  // A field shows for the methods whose record takes its setting (data-setting: any of them).
   function showFields() {
     const method = methodSelect.value;
-    for (const el of form.querySelectorAll("[data-for]")) {
-      el.hidden = !el.dataset.for.split(" ").includes(method);
+    for (const el of form.querySelectorAll("[data-setting]")) {
+      el.hidden = !el.dataset.setting.split(" ").some((setting) => takes(method, setting));
     }
   }
   methodSelect.addEventListener("change", showFields);
@@ -334,19 +336,19 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
       const [kind, id] = input.value.split(":");
       options.push(kind === "demand" ? { demand_id: Number(id) } : { amendment_id: Number(id) });
     }
-    if (!options.length || (!ONE_PROPOSAL.has(method) && options.length < 2)) {
+    if (!options.length || (!methodOf(method).proposal && options.length < 2)) {
       f.options.setAttribute("aria-invalid", "true");
       say(t("options_required"), "error");
       f.options.focus();
       return;
     }
     const args = { title, method, options, secret: f.secret.checked, live_results: f.live_results.checked };
-    if (["stv", "approval", "score"].includes(method) && f.seats.value) args.seats = Number(f.seats.value);
-    if (method === "stv") args.rule = f.rule.value;
-    if (!ONE_PROPOSAL.has(method) && f.tie_break.value !== "lot") args.tie_break = f.tie_break.value;
-    if (["yes_no", "gradients"].includes(method) && f.threshold.value) args.threshold = f.threshold.value;
-    if (method === "consent" && f.stand_aside_limit.value) args.stand_aside_limit = f.stand_aside_limit.value;
-    if (ONE_PROPOSAL.has(method) && f.quorum.value.trim()) args.quorum = Number(f.quorum.value);
+    if (takes(method, "seats") && f.seats.value) args.seats = Number(f.seats.value);
+    if (takes(method, "rule")) args.rule = f.rule.value;
+    if (takes(method, "tie_break") && f.tie_break.value !== "lot") args.tie_break = f.tie_break.value;
+    if (takes(method, "threshold") && f.threshold.value) args.threshold = f.threshold.value;
+    if (takes(method, "stand_aside_limit") && f.stand_aside_limit.value) args.stand_aside_limit = f.stand_aside_limit.value;
+    if (takes(method, "quorum") && f.quorum.value.trim()) args.quorum = Number(f.quorum.value);
     if (f.deadline.value.trim()) args.closes_at = new Date(live.serverNow() + Number(f.deadline.value) * 60_000).toISOString();
     const item = currentItem(live.state);
     if (item) args.agenda_item_id = item.id;

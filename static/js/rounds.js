@@ -5,12 +5,11 @@
 import { h, pageParts, replaceChildren, setText } from "./dom.js";
 import { ordinal } from "./floor.js";
 import { config } from "./i18n.js";
+import { choicesOf, methodOf } from "./methods.js";
 import { everySecond } from "./timer.js";
 import {
   Bars,
-  CHOICES,
   ONE_PROPOSAL,
-  RANKED,
   barRows,
   barScale,
   choiceLabel,
@@ -54,7 +53,8 @@ export function shownRounds(state) {
 
 function roundMeta(round, t) {
   const parts = [methodName(round.method, t)];
-  if (round.method === "stv" || ((round.method === "approval" || round.method === "score") && round.seats > 1)) parts.push(t("seats", { n: round.seats }));
+  const method = methodOf(round.method);
+  if (method.proportional || (method.settings.includes("seats") && round.seats > 1)) parts.push(t("seats", { n: round.seats }));
   parts.push(round.secret ? t("secret_round") : t("named_round"));
   return parts.join(" · ");
 }
@@ -121,9 +121,10 @@ export function newReceipt() {
 
 /** What rounds.cast takes, from a draft; null when nothing was chosen. */
 function ballotArgs(round, draft) {
-  if (RANKED.has(round.method)) return draft.ranking.length ? { ranking: [...draft.ranking] } : null;
-  if (round.method === "approval") return { approve: [...draft.approve] };
-  if (round.method === "score") {
+  const form = methodOf(round.method).ballot.form;
+  if (form === "ranking") return draft.ranking.length ? { ranking: [...draft.ranking] } : null;
+  if (form === "approval") return { approve: [...draft.approve] };
+  if (form === "score") {
     const scores = {};
     for (const option of round.options) scores[String(option.id)] = Number(draft.scores[option.id] || 0);
     return { scores };
@@ -258,7 +259,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
   function rankedBallot(round, draft) {
     const rankOf = (id) => draft.ranking.indexOf(id) + 1;
     return [
-      h("p", { class: "hint", id: `rank-hint-${round.id}` }, round.method === "schulze" ? t("rank_hint_schulze") : t("rank_hint")),
+      h("p", { class: "hint", id: `rank-hint-${round.id}` }, methodOf(round.method).hint),
       h("h4", { class: "ballot-subtitle", id: `options-title-${round.id}` }, t("options_title")),
       h(
         "ul",
@@ -331,7 +332,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
     return h(
       "fieldset",
       { class: "ballot-fieldset" },
-      h("legend", {}, t("approve_hint")),
+      h("legend", {}, methodOf(round.method).hint),
       round.options.map((option) => {
         const id = `approve-${round.id}-${option.id}`;
         return h(
@@ -357,7 +358,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
     return h(
       "fieldset",
       { class: "ballot-fieldset" },
-      h("legend", {}, t("score_hint")),
+      h("legend", {}, methodOf(round.method).hint),
       round.options.map((option) => {
         const id = `score-${round.id}-${option.id}`;
         const value = Number(draft.scores[option.id] || 0);
@@ -374,7 +375,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
               id,
               "data-key": id,
               min: 0,
-              max: 5,
+              max: methodOf(round.method).ballot.max,
               step: 1,
               value: String(value),
               "aria-valuetext": t("score_value", { n: value }),
@@ -398,9 +399,8 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
       "fieldset",
       { class: `ballot-fieldset choices choices-${method}` },
       h("legend", {}, round.options[0] ? round.options[0].label : t("choose_hint")),
-      CHOICES[method].map((choice) => {
+      choicesOf(method).map(({ value: choice, label, hint }) => {
         const id = `choice-${round.id}-${choice}`;
-        const hint = method === "consent" ? t(`choice_${choice}_hint`) : "";
         return h(
           "p",
           { class: `choice choice-${choice}` },
@@ -413,7 +413,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
             checked: draft.choice === choice,
             onchange: () => (draft.choice = choice),
           }),
-          h("label", { for: id }, h("span", { class: "choice-label" }, choiceLabel(method, choice, t)), hint ? h("span", { class: "choice-hint" }, hint) : null),
+          h("label", { for: id }, h("span", { class: "choice-label" }, label), hint ? h("span", { class: "choice-hint" }, hint) : null),
         );
       }),
     );
@@ -422,11 +422,8 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
   function ballotForm(round, voted) {
     const draft = draftOf(round);
     const saved = store.get("receipt", round.id);
-    let fields;
-    if (RANKED.has(round.method)) fields = rankedBallot(round, draft);
-    else if (round.method === "approval") fields = approvalBallot(round, draft);
-    else if (round.method === "score") fields = scoreBallot(round, draft);
-    else fields = choiceBallot(round, draft);
+    const forms = { ranking: rankedBallot, approval: approvalBallot, score: scoreBallot, choice: choiceBallot };
+    const fields = (forms[methodOf(round.method).ballot.form] || choiceBallot)(round, draft);
     const carried = Boolean(live.state.me.carried_by_id);
     const elsewhere = voted && !saved;
     return h(
@@ -721,7 +718,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     const rows = barRows(round, result, index, t, locale);
     const line = winLine(round, result, index);
     const r = result.rounds[Math.min(index, result.rounds.length - 1)];
-    const lineLabel = round.method === "stv" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
+    const lineLabel = methodOf(round.method).win_line === "quota" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
     bars.update(rows, barScale(round, result, rows), line, lineLabel);
     // A tie broken is told with the round of the story where it happened (the number of
     // that round; Schulze and the single-proposal methods have one round).

@@ -3,14 +3,13 @@
 // by the phone, the projector and the console.
 
 import { h, replaceChildren, setText } from "./dom.js";
+import { choicesOf, methodOf, methodsWhere } from "./methods.js";
 
-export const RANKED = new Set(["irv", "stv", "schulze"]);
-export const ONE_PROPOSAL = new Set(["yes_no", "consent", "gradients"]);
-export const CHOICES = {
-  yes_no: ["yes", "no", "abstain"],
-  consent: ["agree", "stand_aside", "block"],
-  gradients: [1, 2, 3, 4, 5],
-};
+/** The methods with ranked ballots, and those on one proposal (from their records). */
+export const RANKED = methodsWhere((m) => m.ranked);
+export const ONE_PROPOSAL = methodsWhere((m) => m.proposal);
+/** The choices of each method on one proposal, by name. */
+export const CHOICES = Object.fromEntries([...ONE_PROPOSAL].map((name) => [name, choicesOf(name).map((c) => c.value)]));
 
 /** {exact, float} (or a plain number) → "17", "2.5", "2,378.61". */
 export function num(value, locale) {
@@ -26,11 +25,16 @@ export function numValue(value) {
 }
 
 export function methodName(method, t) {
-  return t(`method_${method}`);
+  return methodOf(method).label;
 }
 
+function choiceOf(method, key) {
+  return choicesOf(method).find((c) => String(c.value) === String(key)) || { value: key, label: String(key), short: String(key), hint: "" };
+}
+
+/** A choice on one proposal, by its name on the ballot ("1 · Wholehearted endorsement"). */
 export function choiceLabel(method, key, t) {
-  return method === "gradients" ? t(`gradient_${key}`) : t(`choice_${key}`);
+  return choiceOf(method, key).label;
 }
 
 /** The label of a candidate id (a string in tallies) in a round. */
@@ -53,7 +57,7 @@ export function thresholdText(threshold, t) {
 export function decisionText(round, t) {
   const result = round.result;
   if (!result) return "";
-  if (ONE_PROPOSAL.has(round.method)) {
+  if (methodOf(round.method).proposal) {
     const proposal = round.options[0] ? round.options[0].label : round.title;
     return t(result.passed ? "decision_passed" : "decision_not_passed", { proposal });
   }
@@ -83,7 +87,8 @@ function statusUpTo(result, index) {
 export function barRows(round, result, index, t, locale) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
   if (!r) return [];
-  if (ONE_PROPOSAL.has(round.method)) {
+  const method = methodOf(round.method);
+  if (method.proposal) {
     return CHOICES[round.method].map((key) => ({
       key: String(key),
       label: choiceLabel(round.method, key, t),
@@ -101,7 +106,7 @@ export function barRows(round, result, index, t, locale) {
     let mark = null;
     if ((r.elected || []).map(String).includes(id) || before.elected.has(id)) mark = "elected";
     else if ((r.eliminated || []).map(String).includes(id)) mark = "eliminated";
-    else if (before.out.has(id) || (value === undefined && RANKED.has(round.method) && round.method !== "schulze")) mark = "out";
+    else if (before.out.has(id) || (value === undefined && method.exhausts)) mark = "out";
     if (last && winners.has(id) && round.state === "closed") mark = "elected";
     if (round.state !== "closed") mark = null; // while voting, nobody is out or in yet
     return { key: id, label: option.label, value: numValue(value), shown: num(value, locale), mark };
@@ -112,7 +117,7 @@ export function barRows(round, result, index, t, locale) {
 /** The scale of the bars: the ballots counted for the share methods, else the largest value. */
 export function barScale(round, result, rows) {
   const max = Math.max(0, ...rows.map((row) => row.value));
-  if (["irv", "stv", "yes_no", "consent", "gradients"].includes(round.method)) {
+  if (methodOf(round.method).share_bars) {
     return Math.max(numValue(result.total), max, 1);
   }
   return Math.max(max, 1);
@@ -123,8 +128,9 @@ export function winLine(round, result, index) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
   const total = numValue(result.total);
   if (!total || !r) return null;
-  if (round.method === "irv") return Math.max(0, (total - numValue(r.exhausted)) / 2 / total);
-  if (round.method === "stv" && r.quota) return Math.min(1, numValue(r.quota) / total);
+  const line = methodOf(round.method).win_line;
+  if (line === "majority") return Math.max(0, (total - numValue(r.exhausted)) / 2 / total);
+  if (line === "quota" && r.quota) return Math.min(1, numValue(r.quota) / total);
   return null;
 }
 
@@ -189,8 +195,9 @@ export function roundTable(round, t, locale) {
   const result = round.result;
   if (!result || !result.rounds.length) return null;
   const rounds = result.rounds;
-  const keys = ONE_PROPOSAL.has(round.method) ? CHOICES[round.method].map(String) : round.options.map((o) => String(o.id));
-  const label = (key) => (ONE_PROPOSAL.has(round.method) ? choiceLabel(round.method, key, t) : optionLabel(round, key));
+  const method = methodOf(round.method);
+  const keys = method.proposal ? CHOICES[round.method].map(String) : round.options.map((o) => String(o.id));
+  const label = (key) => (method.proposal ? choiceLabel(round.method, key, t) : optionLabel(round, key));
   const cell = (r, key) => {
     if (!(key in r.tallies)) return h("td", { class: "muted" }, "–");
     const marks = [];
@@ -198,7 +205,7 @@ export function roundTable(round, t, locale) {
     if ((r.eliminated || []).map(String).includes(key)) marks.push(h("span", { class: "cell-mark cell-eliminated" }, ` ${t("mark_eliminated_short")}`));
     return h("td", {}, num(r.tallies[key], locale), marks);
   };
-  const showExhausted = RANKED.has(round.method) && round.method !== "schulze";
+  const showExhausted = method.exhausts;
   // A wide table scrolls sideways: a region that takes focus, so the keyboard scrolls it too.
   return h(
     "div",
@@ -213,7 +220,7 @@ export function roundTable(round, t, locale) {
         h(
           "tr",
           {},
-          h("th", { scope: "col" }, ONE_PROPOSAL.has(round.method) ? t("table_choice") : t("table_option")),
+          h("th", { scope: "col" }, method.proposal ? t("table_choice") : t("table_option")),
           rounds.map((r) => h("th", { scope: "col" }, rounds.length > 1 ? t("table_round", { n: r.number }) : t("table_votes"))),
         ),
       ),
@@ -232,10 +239,12 @@ export function roundTable(round, t, locale) {
 /** For yes/no, consent and gradients: the rule the count applied, in words. */
 export function ruleText(round, t) {
   const quorum = round.quorum ? t("rule_quorum", { n: round.quorum }) : "";
-  let rule = "";
-  if (round.method === "yes_no") rule = t("rule_yes_no", { threshold: thresholdText(round.threshold, t) });
-  else if (round.method === "consent") rule = t("rule_consent", { limit: round.stand_aside_limit || "1/3" });
-  else if (round.method === "gradients") rule = t("rule_gradients", { threshold: thresholdText(round.threshold || "2/3", t) });
+  const method = methodOf(round.method);
+  const filled = {
+    threshold: thresholdText(round.threshold || method.defaults.threshold, t),
+    limit: round.stand_aside_limit || method.defaults.stand_aside_limit || "",
+  };
+  const rule = method.rule_sentence.replace(/\{(\w+)\}/g, (whole, name) => filled[name] ?? whole);
   return [rule, quorum].filter(Boolean).join(" ");
 }
 
@@ -249,7 +258,7 @@ export function namesText(round, ids, t, most = Infinity) {
 
 /** How the round breaks ties that looking back cannot (the rules used; options only). */
 export function tieRuleText(round, t) {
-  if (ONE_PROPOSAL.has(round.method)) return "";
+  if (methodOf(round.method).proposal) return "";
   const mode = ["order", "room"].includes(round.tie_break) ? round.tie_break : "lot";
   return t(`tie_rule_${mode}`);
 }
@@ -268,10 +277,7 @@ export function itemDecisions(state, item, t) {
 /** The count of a yes/no, consent or gradients round: each choice and its votes, in the
  * page's language (the engine's own sentence is English). */
 function proposalCounts(round, result, r, t, locale) {
-  const parts = CHOICES[round.method].map((choice) => {
-    const label = round.method === "gradients" ? String(choice) : t(`choice_${choice}`);
-    return `${label}: ${num(r.tallies[String(choice)], locale)}`;
-  });
+  const parts = choicesOf(round.method).map((choice) => `${choice.short}: ${num(r.tallies[String(choice.value)], locale)}`);
   const quorate = !result.details || result.details.quorate !== false;
   return `${parts.join(" · ")}${quorate ? "" : ` · ${t("quorum_missed")}`}`;
 }
@@ -283,16 +289,17 @@ function proposalCounts(round, result, r, t, locale) {
 export function roundSentence(round, result, index, t, locale, most = Infinity) {
   const r = result.rounds[Math.min(index, result.rounds.length - 1)];
   if (!r) return "";
-  if (ONE_PROPOSAL.has(round.method)) return proposalCounts(round, result, r, t, locale);
+  const story = methodOf(round.method).story;
+  if (story === "counts") return proposalCounts(round, result, r, t, locale);
   const name = (id) => optionLabel(round, id);
   const votes = (id) => num(r.tallies[String(id)], locale);
-  if (round.method === "schulze") {
+  if (story === "pairwise") {
     const winner = (result.winners || [])[0];
     if (winner === undefined) return decisionText(round, t);
     const condorcet = result.details && result.details.condorcet_winner != null;
     return t(condorcet ? "story_condorcet" : "story_schulze", { name: name(winner) });
   }
-  if (!RANKED.has(round.method)) return decisionText(round, t);
+  if (story !== "transfers") return decisionText(round, t);
   const parts = [];
   for (const id of r.elected || []) parts.push(t("story_elected", { name: name(id), votes: votes(id) }));
   for (const id of r.eliminated || []) parts.push(t("story_eliminated", { name: name(id), votes: votes(id) }));
