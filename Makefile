@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: install lock run serve migrate test lint format bench clean translations
+.PHONY: install lock run serve migrate test lint js-check format bench clean translations
 
 # Dependencies: requirements.in (runtime) and requirements-dev.in (tests, lint, bench) name
 # what we use; requirements.txt and requirements-dev.txt lock every transitive dependency
@@ -52,6 +52,27 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The browser modules (static/js, plain ES modules served as they are: nothing is built):
+# ESLint (eslint.config.js), TypeScript's checks of their JSDoc (tsconfig.json strictly for the
+# pure modules, tsconfig.screens.json for the screens; no output) and node's test runner on
+# tests/js. The npm packages are pinned in package.json and locked in package-lock.json;
+# `npm ci` runs again when node_modules is missing or either file changed. (node 20 calls its
+# mock timers, used by tests/js, experimental: the warning says nothing about our code.)
+NPM ?= npm
+NODE ?= node
+JS_STAMP := node_modules/.installed
+JS_BIN := node_modules/.bin
+
+$(JS_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+js-check: $(JS_STAMP)  ## lint, type-check and unit-test the browser modules
+	$(JS_BIN)/eslint .
+	$(JS_BIN)/tsc -p tsconfig.json
+	$(JS_BIN)/tsc -p tsconfig.screens.json
+	$(NODE) --disable-warning=ExperimentalWarning --test --test-reporter=spec tests/js/
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -66,7 +87,7 @@ format: install
 TEST_WORKERS ?= 3
 TEST_TIMEOUT ?= 300
 
-test: lint  ## ruff, then every test (browser and PostgreSQL tests skip with a reason when absent)
+test: lint js-check  ## ruff, the browser modules' checks, then every test (browser and PostgreSQL tests skip with a reason when absent)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --timeout $(TEST_TIMEOUT) \
 		$(PYTEST_ARGS)
 
@@ -80,4 +101,4 @@ bench: install
 	$(BIN)/python bench/tally.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis node_modules

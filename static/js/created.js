@@ -1,3 +1,4 @@
+// @ts-check
 // The page shown once after creating a convening: copy buttons.
 
 import { wireCopyButtons } from "./dom.js";

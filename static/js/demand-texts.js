@@ -116,7 +116,7 @@ export class DemandTexts {
       this.asking.add(id);
     }
     if (this.queue.size) this.schedule(0);
-    let result = null;
+    let result;
     try {
       result = await this.live.command("demands.list", { ids, limit: BATCH });
     } catch (error) {
@@ -159,6 +159,8 @@ export class DemandTexts {
    * Apply a demand.* or amendment.* event (after live.js applied it to the state).
    * `before`: the demand's summary before the event, to know whether what is kept here was
    * current then (only then can the event's changes be applied to it).
+   * @param {import("./live.js").LiveEvent} event
+   * @param {import("./demands-state.js").Demand | null} [before]
    */
   apply(event, before = null) {
     const { type, data } = event;

@@ -1,9 +1,10 @@
+// @ts-check
 // The facilitator's demands panel: the whole list (hidden ones too), sorted by position,
 // agreement or bridging; screening (open, fix typos, hide with a reason / unhide, merge,
 // reorder with the keyboard), deciding amendments, per-caucus figures, the demand settings,
 // and setting a participant's caucus from the people list (caucusControl).
 
-import { $, h, moved, replaceChildren, setText, smallButton } from "./dom.js";
+import { $, h, moved, setText, smallButton } from "./dom.js";
 import {
   ACTIVE,
   GONE,

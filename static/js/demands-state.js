@@ -1,12 +1,38 @@
+// @ts-check
 // Demands in the live state (docs/demands.md, "Events"): applied by live.js's applyEvent,
 // without any DOM, so every screen keeps `state.demands` the same way.
 
+/** @import { LiveEvent, LiveState } from "./live.js" */
+
+/**
+ * A demand's summary as the snapshot and the events carry it (docs/demands.md); the text is
+ * read apart (demand-texts.js). Only what the screens read is named here.
+ * @typedef {object} Demand
+ * @property {number} id
+ * @property {number} position
+ * @property {number} [version]
+ * @property {number} [amendment_count]
+ * @property {number[]} [pending_amendments]
+ * @property {number} [supporters]
+ * @property {number} [support_required]
+ * @property {boolean} [can_go_to_vote]
+ * @property {boolean} [supported_by]
+ * @property {any} [agreement]
+ */
+
+/** @typedef {LiveState & {demands: Demand[]}} WithDemands */
+
 const FIGURES = ["supporters", "support_required", "can_go_to_vote", "supported_by"];
 
+/** @param {WithDemands} state */
 function sortByPosition(state) {
   state.demands.sort((a, b) => a.position - b.position || a.id - b.id);
 }
 
+/**
+ * @param {WithDemands} state
+ * @param {Demand} demand
+ */
 function putDemand(state, demand) {
   const i = state.demands.findIndex((d) => d.id === demand.id);
   if (i >= 0) state.demands[i] = demand;
@@ -14,11 +40,21 @@ function putDemand(state, demand) {
   sortByPosition(state);
 }
 
+/**
+ * @param {WithDemands} state
+ * @param {number} id
+ */
 function dropDemand(state, id) {
   state.demands = state.demands.filter((d) => d.id !== id);
 }
 
+/**
+ * @param {WithDemands} state
+ * @param {number} id
+ * @param {Record<string, any>} figures
+ */
 function mergeFigures(state, id, figures) {
+  /** @type {Record<string, any> | undefined} */
   const demand = state.demands.find((d) => d.id === id);
   if (!demand) return;
   for (const key of FIGURES) if (key in figures) demand[key] = figures[key];
@@ -28,6 +64,9 @@ function mergeFigures(state, id, figures) {
 /**
  * Apply a demand.*, demands.*, amendment.* or participant.updated event. Returns true when
  * the event was one of these (handled here), false otherwise.
+ * @param {LiveState} state
+ * @param {LiveEvent} event
+ * @returns {boolean}
  */
 export function applyDemandEvent(state, event) {
   const { type, data } = event;
@@ -42,24 +81,26 @@ export function applyDemandEvent(state, event) {
   const demandEvent = type.startsWith("demand.") || type.startsWith("amendment.");
   if (!demandEvent && !type.startsWith("demands.")) return false;
   if (!Array.isArray(state.demands)) state.demands = [];
+  const withDemands = /** @type {WithDemands} */ (state);
   if (type === "demands.reordered") {
-    const rank = new Map(data.order.map((id, i) => [id, i]));
-    for (const d of state.demands) if (rank.has(d.id)) d.position = rank.get(d.id);
-    sortByPosition(state);
+    /** @type {Map<number, number>} */
+    const rank = new Map(data.order.map((/** @type {number} */ id, /** @type {number} */ i) => [id, i]));
+    for (const d of withDemands.demands) if (rank.has(d.id)) d.position = /** @type {number} */ (rank.get(d.id));
+    sortByPosition(withDemands);
     return true;
   }
   if (type === "demands.recounted") {
-    for (const figures of data.demands || []) mergeFigures(state, figures.demand_id, figures);
+    for (const figures of data.demands || []) mergeFigures(withDemands, figures.demand_id, figures);
     return true;
   }
   if (!demandEvent || !data) return true;
   if (data.demand) {
-    putDemand(state, data.demand);
+    putDemand(withDemands, data.demand);
   } else if (data.hidden) {
-    dropDemand(state, data.demand_id); // hidden, or changed while hidden: not for this screen
+    dropDemand(withDemands, data.demand_id); // hidden, or changed while hidden: not for this screen
     return true;
   } else if (type === "demand.support_changed" || type === "demand.agreement_changed") {
-    mergeFigures(state, data.demand_id, data);
+    mergeFigures(withDemands, data.demand_id, data);
   }
   if (type.startsWith("amendment.") && data.amendment_id) {
     // What the projector puts in the spotlight: the latest amendment that moved.

@@ -1,3 +1,4 @@
+// @ts-check
 // Demands and amendments (docs/demands.md): the pieces every screen shares (status badges,
 // support line, word diff, agreement bars) and the projector's view. The phone is in
 // demands-phone.js, the facilitator's panel in demands-console.js.
@@ -101,7 +102,7 @@ export function diffView(change, t, className = "diff") {
     return el;
   }
   const parts = [];
-  for (const op of ops || []) {
+  for (const op of change || []) {
     if (op.op === "equal") parts.push(op.text);
     else if (op.op === "delete") parts.push(h("del", { class: "diff-del" }, h("span", { class: "visually-hidden" }, `[${t("diff_deleted")}: `), op.text, h("span", { class: "visually-hidden" }, "]")));
     else if (op.op === "insert") parts.push(h("ins", { class: "diff-ins" }, h("span", { class: "visually-hidden" }, `[${t("diff_inserted")}: `), op.text, h("span", { class: "visually-hidden" }, "]")));
@@ -194,7 +195,7 @@ export class CardList {
     });
     const ids = new Set(items.map((i) => i.id));
     for (const id of [...this.cards.keys()]) if (!ids.has(id)) this.cards.delete(id);
-    const active = document.activeElement;
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
     reconcile(this.list, nodes);
     if (active && active !== document.activeElement && this.list.contains(active)) active.focus();
   }

@@ -1,9 +1,21 @@
+// @ts-check
 // Safe DOM building: text always goes through textContent, never innerHTML.
+
+/**
+ * What h() and replaceChildren() take as children: nodes, text (numbers too), lists of
+ * children; null, undefined and false are skipped.
+ * @typedef {Node | string | number | boolean | null | undefined | Child[]} Child
+ */
 
 /**
  * h("li", {class: "item", dataset: {id: 3}, onclick: fn, hidden: true}, "text", child, [more])
  * Attributes: `class`, `dataset`, `on<event>` handlers, booleans (true → present, false/null → absent),
  * anything else through setAttribute. Children: strings (as text), nodes, arrays, null/false (skipped).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {Child[]} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -13,7 +25,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
-    } else if (key === "value") el.value = value;
+    } else if (key === "value") /** @type {HTMLInputElement} */ (el).value = value;
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));
   }
@@ -21,6 +33,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Node} el
+ * @param {Child[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -30,15 +46,19 @@ function append(el, children) {
   }
 }
 
-/** Replace every child of `el` with `children`, keeping focus on the element with the same data-key. */
+/**
+ * Replace every child of `el` with `children`, keeping focus on the element with the same data-key.
+ * @param {Element} el
+ * @param {Child[]} children
+ */
 export function replaceChildren(el, ...children) {
-  const active = document.activeElement;
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
   const inside = active && el.contains(active);
-  const keys = inside ? [active.dataset.key, active.dataset.fallback].filter(Boolean) : [];
+  const keys = /** @type {string[]} */ (inside ? [active.dataset.key, active.dataset.fallback].filter(Boolean) : []);
   el.replaceChildren();
   append(el, children);
   for (const key of keys) {
-    const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    const again = /** @type {HTMLButtonElement | null} */ (el.querySelector(`[data-key="${CSS.escape(key)}"]`));
     if (again && !again.disabled && !again.hidden) {
       again.focus();
       break;
@@ -46,15 +66,31 @@ export function replaceChildren(el, ...children) {
   }
 }
 
+/**
+ * The first element that matches, or null. Typed `any`: the screens know what they look up
+ * (a form, an input, a dialog) and use it as such.
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {any}
+ */
 export function $(selector, root = document) {
   return root.querySelector(selector);
 }
 
+/**
+ * Set the text of `el` (when it differs: no needless mutation for screen readers).
+ * @param {Node | null | undefined} el
+ * @param {string} text
+ */
 export function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
 
-/** Notes are plain text; keep the author's line breaks as separate paragraphs. */
+/**
+ * Notes are plain text; keep the author's line breaks as separate paragraphs.
+ * @param {string | null | undefined} text
+ * @param {string} [className]
+ */
 export function paragraphs(text, className = "notes") {
   if (!text) return null;
   return h(
@@ -64,7 +100,9 @@ export function paragraphs(text, className = "notes") {
   );
 }
 
+/** @param {string} block */
 function lines(block) {
+  /** @type {Child[]} */
   const out = [];
   block.split("\n").forEach((line, i) => {
     if (i) out.push(h("br"));
@@ -73,7 +111,10 @@ function lines(block) {
   return out;
 }
 
-/** Copy the value of an input to the clipboard, selecting it as a fallback. */
+/**
+ * Copy the value of an input to the clipboard, selecting it as a fallback.
+ * @param {HTMLInputElement} input
+ */
 export async function copyFrom(input) {
   input.select();
   try {
@@ -88,13 +129,18 @@ export async function copyFrom(input) {
   }
 }
 
-/** Wire every [data-copy=inputId] button on the page (or in `root`). */
+/**
+ * Wire every [data-copy=inputId] button on the page (or in `root`).
+ * @param {(key: string) => string} t
+ * @param {HTMLElement | null} status
+ * @param {ParentNode} [root]
+ */
 export function wireCopyButtons(t, status, root = document) {
   for (const button of root.querySelectorAll("[data-copy]")) {
-    if (button.dataset.wired) continue;
+    if (!(button instanceof HTMLElement) || button.dataset.wired) continue;
     button.dataset.wired = "1";
     button.addEventListener("click", async () => {
-      const input = document.getElementById(button.dataset.copy);
+      const input = /** @type {HTMLInputElement} */ (document.getElementById(button.dataset.copy ?? ""));
       const ok = await copyFrom(input);
       const label = button.textContent;
       button.textContent = ok ? t("copied") : label;
@@ -104,7 +150,14 @@ export function wireCopyButtons(t, status, root = document) {
   }
 }
 
-/** `ids` with `id` moved `delta` places (−1 up, +1 down), or null when it would leave the list. */
+/**
+ * `ids` with `id` moved `delta` places (−1 up, +1 down), or null when it would leave the list.
+ * @template T
+ * @param {T[]} ids
+ * @param {T} id
+ * @param {number} delta
+ * @returns {T[] | null}
+ */
 export function moved(ids, id, delta) {
   const order = [...ids];
   const from = order.indexOf(id);
@@ -115,7 +168,13 @@ export function moved(ids, id, delta) {
 }
 
 /** A small button. `label` names it for screen readers (an icon like ↑ needs one); it is also
- * the tooltip when it says more than the visible text. */
+ * the tooltip when it says more than the visible text.
+ * @param {string} key  its data-key (focus stays on it across renders)
+ * @param {string} label
+ * @param {string} text
+ * @param {(event: MouseEvent) => void} onclick
+ * @param {{disabled?: boolean, fallback?: string | null, cls?: string, expanded?: boolean | string | null}} [options]
+ */
 export function smallButton(key, label, text, onclick, { disabled = false, fallback = null, cls = "", expanded = null } = {}) {
   return h(
     "button",
@@ -134,7 +193,11 @@ export function smallButton(key, label, text, onclick, { disabled = false, fallb
   );
 }
 
-/** ``text`` as one span per sentence, each a unit of the projector's pages (fit.js). */
+/**
+ * ``text`` as one span per sentence, each a unit of the projector's pages (fit.js).
+ * @param {string} text
+ * @param {string} [locale]
+ */
 export function sentenceSpans(text, locale) {
   const parts = typeof Intl.Segmenter === "function" ? [...new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)].map((s) => s.segment) : [text];
   return parts.map((part) => h("span", { "data-page-item": "" }, part));
@@ -145,9 +208,14 @@ const LONG_SENTENCE = 320;
 const PIECE = 220;
 
 /** Where the text of ``block`` (its text, markup aside) can go to another page: its sentences,
- * and long sentences at a comma or a space. */
+ * and long sentences at a comma or a space.
+ * @param {string} text
+ * @param {string} [locale]
+ * @returns {number[]}
+ */
 function breakPoints(text, locale) {
   const starts = typeof Intl.Segmenter === "function" ? [...new Intl.Segmenter(locale, { granularity: "sentence" }).segment(text)].map((s) => s.index) : [0];
+  /** @type {number[]} */
   const points = [];
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? starts[i + 1] : text.length;
@@ -169,18 +237,28 @@ function breakPoints(text, locale) {
  * Wrap the text of ``block`` in one span[data-page-part] per sentence (long sentences in
  * pieces), keeping its markup (bold, links, <ins>/<del> of a diff): the projector's pages can
  * then split a paragraph too long for one page (fit.js). Returns ``block``.
+ * @template {Element} E
+ * @param {E} block
+ * @param {string} [locale]
+ * @returns {E}
  */
 export function pageParts(block, locale) {
-  const text = block.textContent;
+  const text = block.textContent ?? "";
   const points = breakPoints(text, locale);
   if (points.length < 2) return block;
+  /** @type {{node: Text, at: number}[]} */
   const nodes = [];
   const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
   let at = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  for (let node = /** @type {Text | null} */ (walker.nextNode()); node; node = /** @type {Text | null} */ (walker.nextNode())) {
     nodes.push({ node, at });
     at += node.data.length;
   }
+  /**
+   * The text node and the offset in it of `offset` in the block's text.
+   * @param {number} offset
+   * @returns {[Text, number]}
+   */
   const where = (offset) => {
     let i = nodes.length - 1;
     while (i > 0 && nodes[i].at > offset) i -= 1;
@@ -190,7 +268,7 @@ export function pageParts(block, locale) {
     const range = document.createRange();
     range.setStart(...where(start));
     if (i + 1 < points.length) range.setEnd(...where(points[i + 1]));
-    else range.setEndAfter(block.lastChild);
+    else range.setEndAfter(/** @type {ChildNode} */ (block.lastChild));
     return h("span", { "data-page-part": "" }, range.cloneContents());
   });
   block.replaceChildren(...pieces);

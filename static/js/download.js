@@ -1,3 +1,4 @@
+// @ts-check
 // Downloads from the JSON API, which wants the bearer token in a header: fetch the file,
 // then hand it to the browser through an object URL and an <a download>.
 

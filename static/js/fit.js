@@ -1,3 +1,4 @@
+// @ts-check
 // The projector cannot scroll, so every region of it fits its content to the space it has
 // (docs/using-convene.md, "What fits on the projector"):
 //  1. the layout gives each region its space (CSS: static/css/projector.css);

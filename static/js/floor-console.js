@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's floor panel: call the next speaker, reorder (keyboard up/down, like the
 // agenda editor), take requests off, close and reopen the list, the rules, hand signals
 // and speaking statistics.
@@ -16,7 +17,7 @@ import {
 import { everySecond, formatDuration } from "./timer.js";
 
 /**
- * @param {LiveConnection} live
+ * @param {import("./live.js").LiveConnection} live
  * @param {function} t  translations
  * @param {function} run  (name, args) → result or undefined (the console shows the error)
  * @param {function} say  (text) → a message in the console's live region

@@ -1,3 +1,4 @@
+// @ts-check
 // The floor: speaker list, speaker timer and hand signals (docs/realtime.md, "floor").
 // Shared pieces, and the floor of the phone and of the projector. The console's panel is in
 // floor-console.js. Each view re-renders only when the floor itself changed; the timers and

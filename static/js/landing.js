@@ -1,6 +1,7 @@
+// @ts-check
 // Landing page: the join code field upper-cases as you type and keeps only what a code can hold.
 
-const input = document.getElementById("join-code");
+const input = /** @type {HTMLInputElement | null} */ (document.getElementById("join-code"));
 if (input) {
   input.addEventListener("input", () => {
     const start = input.selectionStart;

@@ -1,3 +1,4 @@
+// @ts-check
 // One live connection per screen: snapshot, then events strictly in seq order (docs/realtime.md).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
@@ -10,7 +11,74 @@ const RESYNC_TIMEOUT_MS = 10_000;
 const MEMBERS_PAGE = 500; // the server's largest page of members.list
 const MEMBER_EVENTS = new Set(["participant.joined", "member.invited", "participant.removed", "participant.updated"]);
 
-/** Apply a member event to state.members only (replayed over a page read before it). */
+/**
+ * One event of the convening's log, as the server sends it (docs/realtime.md): numbered
+ * without gaps per convening. `data` is the event's own (a redacted view for screens that
+ * are not a facilitator's).
+ * @typedef {object} LiveEvent
+ * @property {number} seq
+ * @property {string} type
+ * @property {any} data
+ * @property {string} [at]
+ */
+
+/**
+ * @typedef {object} Member
+ * @property {number} id
+ * @property {string} [name]
+ * @property {string} [role]
+ * @property {string | null} [caucus]
+ * @property {string} [joined_at]
+ * @property {number} [vote_weight]
+ * @property {number | null} [carried_by_id]
+ */
+
+/**
+ * What a screen knows of the meeting: the snapshot, with every event since applied to it
+ * (docs/realtime.md, "Snapshot"). Only what the shared modules read is named here.
+ * @typedef {object} LiveState
+ * @property {number} seq
+ * @property {string} [server_time]
+ * @property {any} [convening]
+ * @property {any[]} agenda
+ * @property {number | null} [current_item_id]
+ * @property {any} [floor]
+ * @property {any} [projector]
+ * @property {any} [presence]
+ * @property {number} [participants]
+ * @property {Member[]} [members]  facilitators: the first page, then the others (pageMembers)
+ * @property {number | null} [members_next]
+ * @property {boolean} [members_loading]
+ * @property {{id: number, caucus?: string | null, voted_rounds?: number[], carried_by_id?: number | null}} [me]
+ * @property {boolean} [removed_me]
+ * @property {import("./rounds-state.js").Round[]} [rounds]
+ * @property {import("./demands-state.js").Demand[]} [demands]
+ * @property {object} [demand_spotlight]
+ * @property {object} [minutes_final]
+ */
+
+/**
+ * What this module uses of a Socket.IO client socket (the vendored socket.io-client 4).
+ * @typedef {object} Socket
+ * @property {boolean} connected
+ * @property {boolean} active  false once the server refused the connection
+ * @property {(name: string, fn: (...args: any[]) => void) => void} on
+ * @property {(ms: number) => {emit: (name: string, data: object, ack: (err: any, reply: any) => void) => void}} timeout
+ * @property {() => Socket} connect
+ * @property {() => Socket} disconnect
+ * @property {{on: (name: string, fn: (...args: any[]) => void) => void}} io  the manager
+ */
+
+/**
+ * A command's refusal (docs/realtime.md, "Commands"), or "offline"/"timeout" from here.
+ * @typedef {{code: string, message: string, field?: string, retry_after?: number}} CommandError
+ */
+
+/**
+ * Apply a member event to state.members only (replayed over a page read before it).
+ * @param {LiveState & {members: Member[]}} state
+ * @param {LiveEvent} event
+ */
 function replayMemberEvent(state, { type, data, at }) {
   if (!data || (data.name === undefined && type !== "participant.removed")) return;
   const member = state.members.find((m) => m.id === data.id);
@@ -26,16 +94,23 @@ function replayMemberEvent(state, { type, data, at }) {
   }
 }
 
-/** Apply one event to the state (the same rules for every screen; facilitators get more data). */
+/**
+ * Apply one event to the state (the same rules for every screen; facilitators get more data).
+ * @param {LiveState} state
+ * @param {LiveEvent} event
+ */
 export function applyEvent(state, event) {
   const { type, data } = event;
+  /** @param {number} id */
   const byId = (id) => state.agenda.findIndex((item) => item.id === id);
+  /** @param {{id: number, position: number}} item */
   const putItem = (item) => {
     const i = byId(item.id);
     if (i >= 0) state.agenda[i] = item;
     else state.agenda.push(item);
     state.agenda.sort((a, b) => a.position - b.position);
   };
+  /** @param {number[]} ids */
   const order = (ids) => {
     const items = new Map(state.agenda.map((item) => [item.id, item]));
     state.agenda = ids.filter((id) => items.has(id)).map((id, position) => ({ ...items.get(id), position }));
@@ -108,36 +183,46 @@ export class LiveConnection {
   /**
    * @param {object} options
    * @param {string} options.token  the bearer token of this screen
-   * @param {function} options.t    translations (i18n.js)
-   * @param {HTMLElement} [options.statusEl]  gets data-state and text: connecting/connected/reconnecting/offline
-   * @param {function} [options.onFatal]  ({kind: "removed"|"invalid", message}) when this screen can no longer follow
+   * @param {(key: string, params?: object) => string} options.t    translations (i18n.js)
+   * @param {HTMLElement | null} [options.statusEl]  gets data-state and text: connecting/connected/reconnecting/offline
+   * @param {(fatal: {kind: "removed" | "invalid", message: string}) => void} [options.onFatal]  when this screen can no longer follow
    */
   constructor({ token, t, statusEl = null, onFatal = () => {} }) {
     this.token = token;
     this.t = t;
     this.statusEl = statusEl;
     this.onFatal = onFatal;
+    /** @type {LiveState | null} */
     this.state = null;
     this.seq = 0;
     this.clockOffset = 0; // server time − local time, in ms
-    this.pending = new Map(); // seq → event received ahead of a gap
+    /** @type {Map<number, any>} seq → event received ahead of a gap */
+    this.pending = new Map();
+    /** @type {Set<(state: LiveState) => void>} */
     this.listeners = new Set();
+    /** @type {Set<(signal: object) => void>} */
     this.signalListeners = new Set();
     this.resyncing = false;
     this.resyncAgain = false;
+    this.stalls = 0; // resyncs in a row that brought nothing while events wait
     this.fatal = false;
     this.status = "connecting";
+    /** @type {Socket | null} the Socket.IO client (connect) */
+    this.socket = null;
+    /** @type {any} presence that came before the first snapshot */
+    this.earlyPresence = null;
     this.texts = new DemandTexts(this); // demands' bodies and amendments, read when shown
-    this.paging = null; // {events} while the members after the snapshot's first page come in
+    /** @type {{events: LiveEvent[]} | null} while the members after the snapshot's first page come in */
+    this.paging = null;
   }
 
   connect() {
-    const socket = io({
+    const socket = /** @type {Socket} */ (io({
       auth: { token: this.token },
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       timeout: 8000,
-    });
+    }));
     this.socket = socket;
     let everConnected = false;
 
@@ -210,30 +295,43 @@ export class LiveConnection {
     }
   }
 
+  /**
+   * @param {"removed" | "invalid"} kind
+   * @param {string} message
+   */
   die(kind, message) {
     if (this.fatal) return;
     this.fatal = true;
     if (this.statusEl) this.statusEl.hidden = true; // "reconnecting" would promise too much
-    this.socket.disconnect();
+    this.socket?.disconnect();
     this.onFatal({ kind, message });
   }
 
+  /**
+   * Call fn with the state now (if any) and after every change. Returns the unsubscribe.
+   * @param {(state: LiveState) => void} fn
+   */
   subscribe(fn) {
     this.listeners.add(fn);
     if (this.state) fn(this.state);
     return () => this.listeners.delete(fn);
   }
 
-  /** Hand signals (projector and facilitators only): fn({signal, speaker_request_id, at}). */
+  /**
+   * Hand signals (projector and facilitators only): fn({signal, speaker_request_id, at}).
+   * @param {(signal: object) => void} fn
+   */
   onSignal(fn) {
     this.signalListeners.add(fn);
     return () => this.signalListeners.delete(fn);
   }
 
   notify() {
+    const state = this.state;
+    if (!state) return;
     for (const fn of this.listeners) {
       try {
-        fn(this.state);
+        fn(state);
       } catch (error) {
         console.error(error); // one broken view must not stop the others
       }
@@ -245,6 +343,7 @@ export class LiveConnection {
     return Date.now() + this.clockOffset;
   }
 
+  /** @param {"connecting" | "connected" | "reconnecting" | "offline"} status */
   setStatus(status) {
     this.status = status;
     const el = this.statusEl;
@@ -254,12 +353,13 @@ export class LiveConnection {
     if (el.textContent !== text) el.textContent = text;
   }
 
+  /** @param {LiveState} snapshot */
   applySnapshot(snapshot) {
     if (!snapshot || typeof snapshot.seq !== "number") return;
     this.state = snapshot;
-    if (!this.state.presence && this.earlyPresence) this.state.presence = this.earlyPresence;
+    if (!snapshot.presence && this.earlyPresence) snapshot.presence = this.earlyPresence;
     this.seq = snapshot.seq;
-    const serverTime = Date.parse(snapshot.server_time);
+    const serverTime = Date.parse(snapshot.server_time ?? "");
     if (!Number.isNaN(serverTime)) this.clockOffset = serverTime - Date.now();
     this.paging = null;
     if (Array.isArray(snapshot.members) && snapshot.members_next != null) this.pageMembers(snapshot.members_next);
@@ -271,36 +371,48 @@ export class LiveConnection {
    * A big meeting's snapshot carries the first page of members (facilitators): read the
    * others, page by page. Each page is as of its `seq`: member events after it, applied
    * while it was on its way, are applied again over it, so nothing is lost or undone.
+   * @param {number | null} after
    */
   async pageMembers(after) {
+    const state = this.state;
+    if (!state) return;
+    /** @type {{events: LiveEvent[]}} */
     const paging = { events: [] };
     this.paging = paging;
-    this.state.members_loading = true;
+    state.members_loading = true;
     while (after != null && this.paging === paging && !this.fatal) {
       let page;
       try {
         page = await this.command("members.list", { after, limit: MEMBERS_PAGE });
       } catch (error) {
-        const wait = error && error.retry_after ? error.retry_after * 1000 : 1000;
+        const refusal = /** @type {CommandError | undefined} */ (error);
+        const wait = refusal && refusal.retry_after ? refusal.retry_after * 1000 : 1000;
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
       if (this.paging !== paging) return; // a new snapshot started over
-      const ids = new Set(page.members.map((m) => m.id));
-      this.state.members = this.state.members.filter((m) => !ids.has(m.id)).concat(page.members);
+      /** @type {Set<number>} */
+      const ids = new Set(page.members.map((/** @type {Member} */ m) => m.id));
+      const paged = /** @type {LiveState & {members: Member[]}} */ (state);
+      paged.members = paged.members.filter((m) => !ids.has(m.id)).concat(page.members);
       for (const event of paging.events) {
-        if (event.seq > page.seq && ids.has(event.data && event.data.id)) replayMemberEvent(this.state, event);
+        if (event.seq > page.seq && ids.has(event.data && event.data.id)) replayMemberEvent(paged, event);
       }
       after = page.next_after;
       this.notify();
     }
     if (this.paging === paging) {
       this.paging = null;
-      this.state.members_loading = false;
+      state.members_loading = false;
       this.notify();
     }
   }
 
+  /**
+   * An event as it comes: applied when it is next in line, kept when it comes ahead of a gap
+   * (then resync asks for what is missing), ignored when already applied.
+   * @param {LiveEvent} event
+   */
   receive(event) {
     if (!event || typeof event.seq !== "number") return;
     if (!this.state) {
@@ -318,6 +430,7 @@ export class LiveConnection {
   /** Apply kept events that are next in line; drop the stale ones. Returns how many applied. */
   drain() {
     let applied = 0;
+    if (!this.state) return applied;
     for (const seq of [...this.pending.keys()]) if (seq <= this.seq) this.pending.delete(seq);
     while (this.pending.has(this.seq + 1)) {
       const event = this.pending.get(this.seq + 1);
@@ -333,21 +446,23 @@ export class LiveConnection {
     return applied;
   }
 
+  /** Ask the server for the events after ours (a gap, a reconnect, a wake-up): one at a time. */
   resync() {
-    if (!this.socket || !this.state || this.fatal) return;
+    const socket = this.socket;
+    if (!socket || !this.state || this.fatal) return;
     if (this.resyncing) {
       this.resyncAgain = true;
       return;
     }
     this.resyncing = true;
     const before = this.seq;
-    this.socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { seq: this.seq }, (err, reply) => {
+    socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { seq: this.seq }, (err, reply) => {
       this.resyncing = false;
       if (!err && reply) {
         if (reply.snapshot) {
           this.applySnapshot(reply.snapshot);
         } else if (Array.isArray(reply.events)) {
-          for (const event of reply.events) if (event.seq > this.seq) this.pending.set(event.seq, event);
+          for (const event of /** @type {LiveEvent[]} */ (reply.events)) if (event.seq > this.seq) this.pending.set(event.seq, event);
           if (this.drain()) this.notify();
         }
       }
@@ -363,18 +478,24 @@ export class LiveConnection {
       const again = this.resyncAgain || this.pending.size > 0 || more;
       this.resyncAgain = false;
       const pause = err ? 1000 : more && this.seq > before ? 0 : this.stalls * 1000;
-      if (again && this.socket.connected) setTimeout(() => this.resync(), pause);
+      if (again && socket.connected) setTimeout(() => this.resync(), pause);
     });
   }
 
-  /** Run a command; resolves with its result, rejects with {code, message, field?}. */
+  /**
+   * Run a command; resolves with its result, rejects with {code, message, field?}.
+   * @param {string} name
+   * @param {object} [args]
+   * @returns {Promise<any>} rejects with a {@link CommandError}
+   */
   command(name, args = {}) {
     return new Promise((resolve, reject) => {
-      if (this.fatal || !this.socket || !this.socket.connected) {
+      const socket = this.socket;
+      if (this.fatal || !socket || !socket.connected) {
         reject({ code: "offline", message: this.t("command_offline") });
         return;
       }
-      this.socket.timeout(COMMAND_TIMEOUT_MS).emit("command", { name, args }, (err, reply) => {
+      socket.timeout(COMMAND_TIMEOUT_MS).emit("command", { name, args }, (err, reply) => {
         if (err) reject({ code: "timeout", message: this.t("command_timeout") });
         else if (reply && reply.ok) resolve(reply.result);
         else reject((reply && reply.error) || { code: "server_error", message: this.t("command_timeout") });
@@ -383,15 +504,20 @@ export class LiveConnection {
   }
 }
 
-/** Show the "this screen can no longer follow" panel instead of the live view. */
+/**
+ * Show the "this screen can no longer follow" panel instead of the live view.
+ * @param {{kind: "removed" | "invalid", message: string}} fatal
+ * @param {(key: string) => string} t
+ */
 export function showFatal({ kind, message }, t) {
   const live = document.getElementById("live");
   const panel = document.getElementById("fatal");
   if (live) live.hidden = true;
   if (!panel) return;
-  panel.querySelector("#fatal-title").textContent = kind === "removed" ? t("removed_title") : t("invalid_title");
-  panel.querySelector("#fatal-body").textContent =
-    kind === "removed" ? message : `${message} ${t("invalid_hint")}`;
+  const title = panel.querySelector("#fatal-title");
+  const body = panel.querySelector("#fatal-body");
+  if (title) title.textContent = kind === "removed" ? t("removed_title") : t("invalid_title");
+  if (body) body.textContent = kind === "removed" ? message : `${message} ${t("invalid_hint")}`;
   panel.hidden = false;
   panel.focus?.();
 }

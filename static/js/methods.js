@@ -1,3 +1,4 @@
+// @ts-check
 // The voting methods, as the server defines them (convene/domain/methods: one record each),
 // in the page's language: the page renders them into its <script type="application/json"
 // id="methods"> block (templates/_rounds_strings.html). Every screen asks here what a method's

@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's minutes page: the live minutes, notes per agenda item, action items,
 // finalizing (with a confirmation step), the minutes_public setting and the downloads.
 
@@ -78,7 +79,7 @@ async function download(path) {
   }
 }
 
-for (const button of document.querySelectorAll("[data-download]")) {
+for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-download]"))) {
   button.addEventListener("click", () => download(`/minutes?format=${button.dataset.download}`));
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The phone's "Download the minutes" card: only when the minutes are final and public.
 
 import { $, setText } from "./dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The phone view: follow the meeting live.
 
 import { $, paragraphs, replaceChildren, setText } from "./dom.js";
@@ -63,7 +64,7 @@ function putTheVoteFirst(state) {
 
 function tick() {
   if (!live.state) return;
-  const el = document.querySelector("#now-body .countdown");
+  const el = /** @type {HTMLElement | null} */ (document.querySelector("#now-body .countdown"));
   if (el) renderCountdown(el, currentItem(live.state), live.serverNow(), t);
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The console's "On the projector": what every projector link that is not pinned shows
 // (projector.show), with a live preview of the projector when this browser holds its link.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // What a projector shows, from the state, the time and the view its link is pinned to (if
 // any). Shared by the projector (projector.js) and the console's "On the projector".
 

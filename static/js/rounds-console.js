@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's decision rounds: create (method, options or demands, settings), open,
 // close, turnout and who has not voted (named rounds), the live count, the result, the
 // follow-up of a blocked consent round, and vote weights and proxies.
@@ -10,7 +11,7 @@ import { chosenView } from "./projector-view.js";
 import { methodOf, takes } from "./methods.js";
 
 /**
- * @param {LiveConnection} live
+ * @param {import("./live.js").LiveConnection} live
  * @param {function} t  translations
  * @param {function} run  (name, args) → result or undefined (the console shows the error)
  * @param {function} say  (text, kind) → a message in the console's live region
@@ -96,7 +97,7 @@ export function mountConsoleRounds(live, t, run, say, locale = "en") {
         "aria-labelledby": titleId,
         onsubmit: async (event) => {
           event.preventDefault();
-          const picked = form.querySelector("input:checked");
+          const picked = /** @type {HTMLInputElement | null} */ (form.querySelector("input:checked"));
           if (!picked) {
             say(t("lot_pick_one"), "error");
             form.querySelector("input")?.focus();

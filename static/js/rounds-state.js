@@ -1,29 +1,77 @@
+// @ts-check
 // Decision rounds in the live state (docs/realtime.md, "round.*"): applied by live.js, without
 // any DOM, so every screen keeps `state.rounds` the same way. `round.turnout` and
 // `round.tally` carry no seq: each replaces the last one of its round.
 
+/** @import { LiveEvent, LiveState } from "./live.js" */
+
+/**
+ * A decision round as the snapshot and the round.* events carry it (docs/rounds.md); only
+ * what the screens read is named here.
+ * @typedef {object} Round
+ * @property {number} id
+ * @property {string} [title]
+ * @property {string} [method]  irv, stv, schulze, approval, score, yes_no, consent, gradients
+ * @property {"draft" | "open" | "paused" | "closed" | string} [state]
+ * @property {{id: number, label: string}[]} [options]
+ * @property {RoundTurnout | null} [turnout]  the latest round.turnout message
+ * @property {RoundTally | null} [tally]  the latest round.tally message (while open)
+ * @property {any} [result]  the count after the close (docs/voting-methods.md)
+ * @property {string | null} [closed_at]
+ * @property {number | null} [agenda_item_id]
+ * @property {string} [followed_up]
+ */
+
+/**
+ * @typedef {object} RoundTurnout
+ * @property {number} round_id
+ * @property {number} voted
+ * @property {number} [present]
+ * @property {number} [voted_weight]
+ */
+
+/**
+ * @typedef {object} RoundTally
+ * @property {number} round_id
+ * @property {any} [result]
+ */
+
+/** @param {LiveState} state */
 function ensure(state) {
   if (!Array.isArray(state.rounds)) state.rounds = [];
   return state.rounds;
 }
 
+/**
+ * @param {LiveState} state
+ * @param {number} id
+ * @returns {Round | null}
+ */
 export function findRound(state, id) {
   return (state.rounds || []).find((r) => r.id === id) || null;
 }
 
+/**
+ * @param {LiveState} state
+ * @param {Round} data
+ * @returns {Round}
+ */
 function putRound(state, data) {
   const rounds = ensure(state);
   const i = rounds.findIndex((r) => r.id === data.id);
   if (i >= 0) rounds[i] = { ...rounds[i], ...data };
   else rounds.push({ turnout: null, tally: null, ...data });
   rounds.sort((a, b) => a.id - b.id);
-  return rounds.find((r) => r.id === data.id);
+  return /** @type {Round} */ (rounds.find((r) => r.id === data.id));
 }
 
 /**
  * Apply a round.* event (and the vote weights of participant.updated). Returns true when the
  * event was a round event (handled here), false otherwise (participant.updated goes on to
  * the other handlers too).
+ * @param {LiveState} state
+ * @param {LiveEvent} event
+ * @returns {boolean}
  */
 export function applyRoundEvent(state, event) {
   const { type, data } = event;
@@ -58,7 +106,14 @@ export function applyRoundEvent(state, event) {
   return true;
 }
 
-/** A `round.turnout` or `round.tally` socket message: keep it on its round. */
+/**
+ * A `round.turnout` or `round.tally` socket message: keep it on its round. Returns true when
+ * the state changed.
+ * @param {LiveState | null} state
+ * @param {string} name
+ * @param {RoundTurnout | RoundTally | null} message
+ * @returns {boolean}
+ */
 export function applyRoundMessage(state, name, message) {
   if (!state || !message) return false;
   const round = findRound(state, message.round_id);
@@ -66,8 +121,9 @@ export function applyRoundMessage(state, name, message) {
   if (name === "round.turnout") {
     // The projector gets turnout both as a screen and with the phones, sent apart: an older
     // count may arrive after a newer one. While a round is open its count only grows.
-    if (round.state === "open" && round.turnout && message.voted < round.turnout.voted) return false;
-    round.turnout = message;
+    const turnout = /** @type {RoundTurnout} */ (message);
+    if (round.state === "open" && round.turnout && turnout.voted < round.turnout.voted) return false;
+    round.turnout = turnout;
   } else if (name === "round.tally") {
     if (round.state !== "open") return false; // a late count after the close
     round.tally = message;

@@ -1,7 +1,9 @@
+// @ts-check
 // Decision rounds on the phone (the ballot: rank by tap, keyboard or drag; consent, gradients,
 // approval, scores; receipts; offline ballots) and on the projector (turnout, live bars, the
 // round-by-round story). The console's panel is in rounds-console.js.
 
+import { BallotStore, castPayload, emptyDraft, keepsBallot, pendingBallots } from "./ballot.js";
 import { h, pageParts, replaceChildren, setText } from "./dom.js";
 import { ordinal } from "./floor.js";
 import { config } from "./i18n.js";
@@ -71,54 +73,6 @@ export function ballotText(round, ballot, t) {
 
 // -- the phone --------------------------------------------------------------------------------
 
-class Store {
-  constructor(code, memberId) {
-    this.prefix = `convene:${code}:${memberId}:`;
-  }
-  get(kind, roundId) {
-    try {
-      return JSON.parse(localStorage.getItem(`${this.prefix}${kind}:${roundId}`) || "null");
-    } catch {
-      return null;
-    }
-  }
-  set(kind, roundId, value) {
-    try {
-      if (value === null) localStorage.removeItem(`${this.prefix}${kind}:${roundId}`);
-      else localStorage.setItem(`${this.prefix}${kind}:${roundId}`, JSON.stringify(value));
-    } catch {
-      // private mode or full: the ballot still goes out now when online
-    }
-  }
-}
-
-function emptyDraft(round, saved) {
-  const draft = { ranking: [], approve: [], scores: {}, choice: null };
-  const ballot = saved && saved.ballot;
-  if (ballot) {
-    if (ballot.ranking) draft.ranking = [...ballot.ranking];
-    if (ballot.approve) draft.approve = [...ballot.approve];
-    if (ballot.scores) draft.scores = { ...ballot.scores };
-    if (ballot.choice !== undefined) draft.choice = ballot.choice;
-  }
-  for (const option of round.options) if (!(option.id in draft.scores)) draft.scores[option.id] = 0;
-  return draft;
-}
-
-const RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"; // as the server's (domain/rounds.py)
-
-/** A random receipt code, drawn on the phone. */
-export function newReceipt() {
-  let code = "";
-  while (code.length < 10) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(10))) {
-      // 250 = 10 × 25: bytes from 250 up would favour some letters, so they are skipped
-      if (byte < 250 && code.length < 10) code += RECEIPT_ALPHABET[byte % 25];
-    }
-  }
-  return code;
-}
-
 /** What rounds.cast takes, from a draft; null when nothing was chosen. */
 function ballotArgs(round, draft) {
   const form = methodOf(round.method).ballot.form;
@@ -182,13 +136,9 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
 
   async function send(round, args, { fromPending = false } = {}) {
     if (sending.has(round.id)) return;
-    const saved = store.get("receipt", round.id);
     // The phone draws the receipt, and keeps it with a ballot not yet acknowledged: if the
     // acknowledgement is lost, sending it again is recognised as the same ballot.
-    const kept = fromPending ? store.get("pending", round.id) : null;
-    const receipt = (kept && kept.receipt) || newReceipt();
-    const payload = { round_id: round.id, ...args, receipt };
-    if (saved && saved.receipt) payload.replaces = saved.receipt;
+    const { payload, receipt } = castPayload(store, round.id, args, fromPending);
     if (!online()) {
       store.set("pending", round.id, { ballot: args, receipt });
       setStatus(round, "offline", t("vote_saved_offline"));
@@ -205,7 +155,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
       setStatus(round, "recorded", t("vote_recorded"), reply.receipt);
       say(t("vote_recorded"));
     } catch (error) {
-      if (error.code === "offline" || error.code === "timeout") {
+      if (keepsBallot(error)) {
         store.set("pending", round.id, { ballot: args, receipt });
         setStatus(round, "offline", t("vote_saved_offline"));
       } else {
@@ -221,15 +171,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
   /** Ballots kept on the phone go out as soon as the connection is back. */
   function flushPending() {
     if (!live.state || !store || !online()) return;
-    for (const round of live.state.rounds || []) {
-      const pending = store.get("pending", round.id);
-      if (!pending) continue;
-      if (round.state !== "open") {
-        store.set("pending", round.id, null);
-        continue;
-      }
-      send(round, pending.ballot, { fromPending: true });
-    }
+    for (const { round, ballot } of pendingBallots(store, live.state.rounds || [])) send(round, ballot, { fromPending: true });
   }
 
   // -- ballots ---------------------------------------------------------------------------------
@@ -526,7 +468,7 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
   }
 
   function render(state) {
-    if (!store) store = new Store(code, state.me.id);
+    if (!store) store = new BallotStore(code, state.me.id);
     const rounds = shownRounds(state);
     card.hidden = !rounds.length;
     for (const id of cards.keys()) if (!rounds.some((r) => r.id === id)) cards.delete(id);
@@ -603,9 +545,9 @@ export function mountPhoneRounds(live, t, locale, { card, body, announce }) {
     drag.moving = true;
     drag.source.closest("li").classList.add("is-dragging");
     clearMarks();
-    const list = document.elementFromPoint(e.clientX, e.clientY)?.closest(".rank-list");
+    const list = /** @type {HTMLElement | null | undefined} */ (document.elementFromPoint(e.clientX, e.clientY)?.closest(".rank-list"));
     if (list) {
-      const items = list.querySelectorAll(".rank-item");
+      const items = /** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll(".rank-item"));
       const at = dropIndex(list, e.clientY);
       if (items[at]) items[at].dataset.drop = "before";
       else list.dataset.drop = "end";
@@ -758,7 +700,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
 
   function render(state) {
     const v = view();
-    let round = null;
+    let round;
     if (v) round = v.mode === "round" ? (state.rounds || []).find((r) => r.id === v.roundId) || null : null;
     else {
       const current = state.current_item_id ?? null;

@@ -1,3 +1,4 @@
+// @ts-check
 // Reading a count (docs/voting-methods.md, "The result structure"): labels, numbers, the
 // bars the projector animates, the round-by-round table and the decision in words. Shared
 // by the phone, the projector and the console.

@@ -1,6 +1,17 @@
+// @ts-check
 // Countdowns from the server's clock (see docs/realtime.md, "Timers").
 
-/** Milliseconds left of a running item, negative when over time; null without a timebox. */
+/**
+ * An agenda item's clock: its timebox and when it started (the server's time, ISO 8601).
+ * @typedef {{timebox_minutes?: number | null, started_at?: string | null}} TimedItem
+ */
+
+/**
+ * Milliseconds left of a running item, negative when over time; null without a timebox.
+ * @param {TimedItem | null | undefined} item
+ * @param {number} serverNow  the server's clock (LiveConnection.serverNow), ms since the epoch
+ * @returns {number | null}
+ */
 export function remainingMs(item, serverNow) {
   if (!item || !item.timebox_minutes || !item.started_at) return null;
   const timebox = item.timebox_minutes * 60_000;
@@ -9,7 +20,10 @@ export function remainingMs(item, serverNow) {
   return Math.min(end - serverNow, timebox);
 }
 
-/** 754_000 → "12:34", 3_723_000 → "1:02:03"; always of the absolute value. */
+/**
+ * 754_000 → "12:34", 3_723_000 → "1:02:03"; always of the absolute value.
+ * @param {number} ms
+ */
 export function formatDuration(ms) {
   const total = Math.floor(Math.abs(ms) / 1000);
   const hours = Math.floor(total / 3600);
@@ -23,6 +37,10 @@ export function formatDuration(ms) {
 /**
  * Fill a countdown element: text "12:34", data-state ok | soon (last minute) | over.
  * Rounds up while time remains so "0:00" appears exactly when time is up.
+ * @param {HTMLElement} el  with .countdown-time and .countdown-label inside, or the time itself
+ * @param {TimedItem | null | undefined} item
+ * @param {number} serverNow
+ * @param {(key: string) => string} t
  */
 export function renderCountdown(el, item, serverNow, t) {
   const ms = remainingMs(item, serverNow);
@@ -40,9 +58,14 @@ export function renderCountdown(el, item, serverNow, t) {
   el.dataset.state = ms < 0 ? "over" : ms <= 60_000 ? "soon" : "ok";
 }
 
-/** Call fn about every second, aligned to the second boundary, while the page is open. */
+/**
+ * Call fn about every second, aligned to the second boundary, while the page is open.
+ * Returns the function that stops it.
+ * @param {() => void} fn
+ */
 export function everySecond(fn) {
-  let timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   const tick = () => {
     fn();
     timer = setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
@@ -51,6 +74,11 @@ export function everySecond(fn) {
   return () => clearTimeout(timer);
 }
 
+/**
+ * "14:05" in the page's language; "" without a time.
+ * @param {string | null | undefined} iso
+ * @param {string} [locale]
+ */
 export function clockTime(iso, locale) {
   if (!iso) return "";
   return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });

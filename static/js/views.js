@@ -1,3 +1,4 @@
+// @ts-check
 // Pieces every live screen shares: the current item card and the agenda list.
 
 import { h, paragraphs } from "./dom.js";
@@ -29,7 +30,13 @@ export function timeboxText(item, t) {
   return item.timebox_minutes ? t("minutes", { n: item.timebox_minutes }) : "";
 }
 
-/** The "Now" card body: the current item's title, countdown and notes, or a calm empty state. */
+/**
+ * The "Now" card body: the current item's title, countdown and notes, or a calm empty state.
+ * @param {any} state
+ * @param {(key: string, params?: object) => string} t
+ * @param {string} locale
+ * @param {{titleTag?: keyof HTMLElementTagNameMap, actions?: any}} [options]
+ */
 export function nowBody(state, t, locale, { titleTag = "h3", actions = null } = {}) {
   const item = currentItem(state);
   if (!item) {
