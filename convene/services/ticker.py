@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 TALLY_INTERVAL = 0.25
 MIN_GAP = 0.05
 TURNOUT_INTERVAL = 1.0
+#: What only facilitators get of a named round's turnout (rounds.turnout): who has not voted.
+STAFF_ONLY_TURNOUT = frozenset({"not_voted", "not_voted_count"})
 #: Turnout messages to phones, per second, for one convening (all processes together).
 PHONES_TURNOUT_PER_SECOND = 1000
 PRESENCE_INTERVAL = 1.0
@@ -224,7 +226,7 @@ class LiveTicker:
         if tally is not None:
             services.publisher.live(convening_id, "round.tally", tally, audience="screens")
         closed = round_.state is RoundState.CLOSED
-        public = {k: v for k, v in staff_turnout.items() if k != "not_voted"}
+        public = {k: v for k, v in staff_turnout.items() if k not in STAFF_ONLY_TURNOUT}
         owed = self._turnout_owed.setdefault(round_id, set())
         if recount:
             owed |= {"screens", "phones"}

@@ -443,6 +443,7 @@ def test_the_live_count_is_coalesced(services, publisher, room):
     turnout = next(d for _, n, d, a in publisher.lives if n == "round.turnout" and a == "public")
     assert turnout["voted"] == 4
     assert "not_voted" not in turnout
+    assert "not_voted_count" not in turnout
 
 
 def test_phones_get_turnout_less_often_in_a_big_convening(services, publisher, room):
