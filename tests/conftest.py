@@ -21,6 +21,10 @@ from tests.support import (
     run_name,
 )
 
+# a helper module of the tests that checks with assert: its failures say what differed
+# (before the test modules import it)
+pytest.register_assert_rewrite("tests.integration.published_schemas")
+
 # `make install` compiles the catalogues; so does a test run started without it.
 compile_catalogues()
 

@@ -7,9 +7,13 @@ generatedBy), ``results`` (per round: ``round``, ``tally`` candidate → votes,
 ``threshold``) and ``summary`` (``finalThreshold``, ``numCandidates``, ``numWinners``,
 ``totalNumBallots``, ``undervotes``). Votes are decimal strings, exact as the meeting
 counted them. Candidates are the options' labels. Written from the stored result, so it is
-the meeting's own count, not a recount. The shape is checked against
-``convene/exports/schemas/rctab-summary.schema.json``, a schema written for Convene from
-RCTab's published output (RCTab publishes no schema file).
+the meeting's own count, not a recount. The shape is checked against two schemas in
+``convene/exports/schemas/`` (its README): ``rctab-summary.schema.json``, written for Convene
+from RCTab's published output (RCTab publishes no schema file) and requiring every field
+below; and ``universaltabulator.schema.json``, the Universal RCV Tabulator schema published
+with rcvformats (the library RCVis reads these files with), vendored unchanged. That one
+allows no field it does not name, and names fewer than RCTab writes today: the summary is
+checked against it with exactly the fields of ``BEYOND_UNIVERSAL_TABULATOR_SCHEMA`` removed.
 
 ``config.tiebreakMode`` names how the round broke ties, with the value RCTab's contest
 configuration gives its ``tiebreakMode`` rule (RCTab's own summary leaves the rule out; the
@@ -30,6 +34,20 @@ from convene.domain.rounds import Round
 from convene.domain.tally.result import exact_str
 
 GENERATOR = "Convene"
+
+#: The fields of the summary that the Universal RCV Tabulator schema of rcvformats 0.0.46
+#: (``schemas/universaltabulator.schema.json``, ``additionalProperties: false``) does not
+#: name, as paths (``"*"``: every item of a list). Each is one RCTab writes in its own
+#: summary.json, except ``config.tiebreakMode``, which is Convene's. The tests validate the
+#: summary against that schema with these removed and no other field, so a field added to
+#: the summary must be listed (with its reason) here and in the schemas' README.
+BEYOND_UNIVERSAL_TABULATOR_SCHEMA: tuple[tuple[str, ...], ...] = (
+    ("config", "generatedBy"),  # RCTab's: "RCTab" and its version; ours: "Convene"
+    ("config", "tiebreakMode"),  # Convene's: the tie rule, with RCTab's names (below)
+    ("results", "*", "threshold"),  # RCTab's: the round's threshold
+    ("results", "*", "inactiveBallots"),  # RCTab's: exhausted (and RCTab's other causes)
+    ("summary",),  # RCTab's: finalThreshold, numCandidates, numWinners, totals
+)
 #: a round's tie-break (Round.tie_break) as RCTab's ``tiebreakMode`` names it
 TIEBREAK_MODES = {
     "lot": "previousRoundCountsThenRandom",
