@@ -16,6 +16,13 @@
 // Text is never cut. Whatever is not a page item (a title, a result's headline) stays on
 // screen on every page. A region re-fits whenever its content, its visibility or the window
 // changes; while a re-fit is pending the root has data-fitting (the browser tests wait on it).
+// A region says how it is paged in data-page and data-pages (1-based, "1" and "1" when it
+// fits one page). A region with data-fit-held is not turned by the page clock: whoever holds
+// it (the story of a count, rounds.js) turns its pages with a "fit-turn" event on it (with
+// detail.having, a selector: to the next page holding such an element; detail.turned says
+// whether there was one), and learns each new fit from the "fit-done" event on the root. A region's data-fit-step names
+// what it shows: when it changes (the next round of a story, another round), the region
+// starts again on its first page.
 
 /** No text on the projector is smaller than this share of the screen's height. */
 export const MIN_TEXT_SHARE = 0.02;
@@ -59,6 +66,14 @@ class Region {
     this.pages = [];
     this.page = 0;
     this.pager = null;
+    this.step = undefined;
+  }
+
+  /** How it is paged, on the element: data-page of data-pages. */
+  mark() {
+    const pages = Math.max(1, this.pages.length);
+    this.el.dataset.pages = String(pages);
+    this.el.dataset.page = String(pages > 1 ? this.page + 1 : 1);
   }
 
   setFit(value) {
@@ -69,6 +84,15 @@ class Region {
    * everything fits on one page, else in the one that keeps the type above the minimum with
    * the fewest pages. */
   fit(minPx) {
+    if (this.el.dataset.fitStep !== this.step) {
+      this.step = this.el.dataset.fitStep;
+      this.page = 0;
+    }
+    this.fitLayout(minPx);
+    this.mark();
+  }
+
+  fitLayout(minPx) {
     const layouts = (this.el.dataset.fitLayouts || "").split(/\s+/).filter(Boolean);
     if (layouts.length < 2) {
       this.fitOnce(minPx);
@@ -249,10 +273,16 @@ class Region {
     this.pager.setAttribute("aria-label", this.pager.textContent);
   }
 
-  next() {
+  /** The next page (after the last, the first); with ``having`` (a selector), the next page
+   * after this one that holds such an element, if any (no turn otherwise). */
+  next(having = null) {
     if (this.pages.length < 2) return false;
-    this.page = (this.page + 1) % this.pages.length;
+    const holds = (units) => units.some((unit) => unit.closest(having) || unit.querySelector(having));
+    const to = having ? this.pages.findIndex((units, i) => i > this.page && holds(units)) : (this.page + 1) % this.pages.length;
+    if (to < 0) return false;
+    this.page = to;
     this.showPage(true);
+    this.mark();
     return true;
   }
 }
@@ -279,6 +309,7 @@ export function fitRegions(root, format = (n, total) => `${n}/${total}`) {
     root.removeAttribute("data-fitting");
     observer.takeRecords();
     watch();
+    root.dispatchEvent(new CustomEvent("fit-done", { bubbles: true }));
   }
 
   function schedule() {
@@ -297,15 +328,25 @@ export function fitRegions(root, format = (n, total) => `${n}/${total}`) {
     });
   }
 
+  /** Turn pages without the turn being taken for a change of content. */
+  function turn(list, having = null) {
+    observer.disconnect();
+    let turned = false;
+    for (const r of list) turned = r.next(having) || turned;
+    observer.takeRecords();
+    watch();
+    return turned;
+  }
+
   observer = new MutationObserver(schedule);
   watch();
   window.addEventListener("resize", schedule);
-  setInterval(() => {
-    observer.disconnect();
-    for (const r of regions.values()) r.next();
-    observer.takeRecords();
-    watch();
-  }, PAGE_MS);
+  root.addEventListener("fit-turn", (event) => {
+    const el = event.target.closest("[data-fit]");
+    const detail = event.detail || {};
+    if (el && regions.has(el)) detail.turned = turn([regions.get(el)], detail.having || null);
+  });
+  setInterval(() => turn([...regions.values()].filter((r) => !r.el.hasAttribute("data-fit-held"))), PAGE_MS);
   schedule();
   return { schedule };
 }

@@ -5,6 +5,7 @@
 
 import { BallotStore, castPayload, emptyDraft, keepsBallot, pendingBallots } from "./ballot.js";
 import { h, pageParts, replaceChildren, setText } from "./dom.js";
+import { PAGE_MS } from "./fit.js";
 import { ordinal } from "./floor.js";
 import { config } from "./i18n.js";
 import { choicesOf, methodOf } from "./methods.js";
@@ -28,8 +29,22 @@ import {
   winLine,
 } from "./tally-view.js";
 
-/** The projector steps through the rounds of a count this often. */
+/** The projector tells a count one round at a time (docs/using-convene.md, "What fits on the
+ * projector"): a round with one page to show stays this long, */
 export const STORY_STEP_MS = 2500;
+/** and a round with more stays this long on each of them. */
+export const STORY_PAGE_MS = 4000;
+
+/** In a round of the story, the rows that are news (data-news: its bar moved or its mark
+ * changed since the round before; every row of the first round). A row out of the count is
+ * never news: it was told in the round that eliminated it. */
+function markNews(rows, before) {
+  const was = new Map((before || []).map((row) => [row.key, row]));
+  for (const row of rows) {
+    const old = was.get(row.key);
+    row.news = row.mark !== "out" && (!before || !old || old.value !== row.value || old.mark !== row.mark);
+  }
+}
 /** The projector names at most this many of the tied options, and of the transfers of a
  * round (the bars show them all). */
 const NAMES_AT_MOST = 4;
@@ -604,6 +619,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
   let parts = null;
   let step = 0;
   let timer = null;
+  let story = null; // the count told: {total, fresh (its round's fit not seen yet), since}
 
   function build(round) {
     parts = {
@@ -615,16 +631,18 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
       ties: h("ul", { class: "round-ties", "data-testid": "tie-notes", hidden: true }),
       turnout: h("p", { class: "round-big-turnout", "data-testid": "projector-turnout" }),
       waiting: h("p", { class: "round-big-waiting", hidden: true }, t("results_at_close")),
+      pool: h("ul", { class: "round-lot-pool", "data-testid": "lot-pool", hidden: true }),
       story: h("p", { class: "round-story-step", "data-testid": "story-round", hidden: true }),
       bars: h("div", { class: "round-big-bars" }),
-      explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", "data-page-item": "", "data-page-early": "", hidden: true }),
+      // what the round says is news in the story (data-news), as are the bars that moved
+      explanation: h("p", { class: "round-story-text", "data-testid": "story-explanation", "aria-live": "polite", "data-page-item": "", "data-page-early": "", "data-news": "", hidden: true }),
       rule: h("p", { class: "round-big-rule", hidden: true }),
     };
     // The headline, the bars below it, and what this round of the count says (ties broken,
     // the round's sentence, the rule): below the bars, or beside both (projector.css).
     replaceChildren(
       el,
-      h("div", { class: "round-big-head" }, parts.state, parts.title, parts.meta, parts.verdict, parts.decision, parts.turnout, parts.waiting),
+      h("div", { class: "round-big-head" }, parts.state, parts.title, parts.meta, parts.verdict, parts.decision, parts.turnout, parts.waiting, parts.pool),
       h("div", { class: "round-big-main" }, parts.story, parts.bars),
       h("div", { class: "round-big-side" }, parts.ties, parts.explanation, parts.rule),
     );
@@ -637,7 +655,14 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     const single = ONE_PROPOSAL.has(round.method);
     const paused = round.state === "paused";
     parts.waiting.hidden = !((round.state === "open" && !round.live_results) || paused);
-    setText(parts.waiting, paused ? t("paused_for_lot", { names: namesText(round, (round.pending_lot || {}).pool, t) }) : t("results_at_close"));
+    // Paused: the options between which the lot is drawn, one a line (each may be a sentence).
+    setText(parts.waiting, paused ? t("paused_for_lot_list") : t("results_at_close"));
+    const pool = paused ? ((round.pending_lot || {}).pool || []).map((id) => optionLabel(round, id)) : [];
+    parts.pool.hidden = !pool.length;
+    if (parts.pool.dataset.names !== JSON.stringify(pool)) {
+      parts.pool.dataset.names = JSON.stringify(pool);
+      replaceChildren(parts.pool, pool.map((name) => h("li", { "data-page-item": "", "data-testid": "lot-option" }, name)));
+    }
     parts.verdict.hidden = !(closed && single && result);
     parts.decision.hidden = !(closed && result);
     setText(parts.decision, closed && result ? decisionText(round, t) : "");
@@ -657,7 +682,9 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     }
     // While voting: the first preferences; after the close, the count round by round from there.
     const index = closed ? step : 0;
+    el.dataset.fitStep = closed ? `${round.id}:${index}` : String(round.id); // a new one: page 1
     const rows = barRows(round, result, index, t, locale);
+    if (closed && result.rounds.length > 1) markNews(rows, index ? barRows(round, result, index - 1, t, locale) : null);
     const line = winLine(round, result, index);
     const r = result.rounds[Math.min(index, result.rounds.length - 1)];
     const lineLabel = methodOf(round.method).win_line === "quota" && r && r.quota ? t("quota", { n: num(r.quota, locale) }) : t("to_win");
@@ -672,8 +699,12 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     parts.ties.hidden = !ties.length;
     // What this round says goes to the pages first (data-page-early): a round with many notes
     // shows them with the first bars, the others follow.
-    const note = { "data-testid": "tie-note", "data-page-item": "", "data-page-early": "" };
-    replaceChildren(parts.ties, ties.map((tb) => h("li", note, tieText(round, tb, t, NAMES_AT_MOST))));
+    const note = { "data-testid": "tie-note", "data-page-item": "", "data-page-early": "", "data-news": "" };
+    const tieTexts = ties.map((tb) => tieText(round, tb, t, NAMES_AT_MOST));
+    if (parts.ties.dataset.texts !== JSON.stringify(tieTexts)) {
+      parts.ties.dataset.texts = JSON.stringify(tieTexts); // built again only when they change
+      replaceChildren(parts.ties, tieTexts.map((text) => h("li", note, text)));
+    }
     const many = result.rounds.length > 1;
     parts.story.hidden = !(closed && many);
     setText(parts.story, t("round_of", { n: index + 1, total: result.rounds.length }));
@@ -685,18 +716,69 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     }
   }
 
+  // The story: the rounds of the count one at a time, from the first. A round whose bars and
+  // notes fit one page stays STORY_STEP_MS. A round that takes pages (fit.js) shows its
+  // first page (what happened in the round, the first bars), then each page with news
+  // (data-news: a bar that moved, someone elected or eliminated in this round, the rest of
+  // what the round says), STORY_PAGE_MS each, or STORY_STEP_MS if it has nothing to show but
+  // its first page; a page where nothing changed is not shown again. The last round, the result, then stays: all its
+  // pages turn every PAGE_MS, as any other screen's. The story holds the region
+  // (data-fit-held): the page clock does not turn it meanwhile.
+  const pages = () => Number(el.dataset.pages || 1);
+  const turnPage = (having = null) => {
+    const detail = { having, turned: false };
+    el.dispatchEvent(new CustomEvent("fit-turn", { bubbles: true, detail }));
+    return detail.turned;
+  };
+
+  function stopStory() {
+    clearTimeout(timer);
+    story = null;
+    el.removeAttribute("data-fit-held");
+  }
+
+  function wait(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(tell, Math.max(0, ms));
+  }
+
   function startStory(round) {
-    clearInterval(timer);
+    stopStory();
     step = 0;
     const total = round.result ? round.result.rounds.length : 1;
     if (total <= 1) return;
-    timer = setInterval(() => {
-      step += 1;
-      if (step >= total - 1) clearInterval(timer);
-      const now = (live.state.rounds || []).find((r) => r.id === shownId);
-      if (now) draw(now);
-    }, STORY_STEP_MS);
+    el.dataset.fitHeld = "";
+    story = { total, fresh: true, since: Date.now() };
+    wait(STORY_STEP_MS);
   }
+
+  const last = () => step >= story.total - 1;
+
+  function tell() {
+    if (last()) {
+      turnPage(); // the result, round and round (nothing to turn on one page)
+      wait(PAGE_MS);
+      return;
+    }
+    if (turnPage("[data-news]")) {
+      wait(STORY_PAGE_MS);
+      return;
+    }
+    step += 1;
+    story.fresh = true;
+    story.since = Date.now();
+    const now = (live.state.rounds || []).find((r) => r.id === shownId);
+    if (now) draw(now);
+    wait(STORY_STEP_MS);
+  }
+
+  // Once a round of the story is fitted, on its first page: how long that page stays.
+  document.addEventListener("fit-done", () => {
+    if (!story || !story.fresh || el.hidden) return;
+    story.fresh = false;
+    const more = last() ? pages() > 1 : Boolean(el.querySelector("[data-news].off-page, [data-news] .off-page"));
+    if (more) wait((last() ? PAGE_MS : STORY_PAGE_MS) - (Date.now() - story.since));
+  });
 
   function render(state) {
     const v = view();
@@ -711,7 +793,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     el.hidden = !round;
     if (!round) {
       shownId = null;
-      clearInterval(timer);
+      stopStory();
       return;
     }
     if (round.id !== shownId) {
@@ -723,6 +805,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
       shownState = round.state;
       el.dataset.state = round.state;
       if (round.state === "closed") startStory(round);
+      else stopStory();
     }
     const turnout = round.turnout;
     const closedTurnout = round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : "";

@@ -173,6 +173,7 @@ export class Bars {
       // CSSOM (not a style attribute): allowed by the page's Content-Security-Policy.
       el.querySelector(".tally-fill").style.width = `${(share * 100).toFixed(2)}%`;
       el.dataset.mark = row.mark || "";
+      el.toggleAttribute("data-news", Boolean(row.news));
       setText(el.querySelector(".tally-mark"), row.mark ? this.t(`mark_${row.mark}`) : "");
     });
     for (const [key, el] of this.rows) {

@@ -26,6 +26,10 @@ def too_small(page: Page, min_px: float) -> list[str]:
     return page.evaluate(f"(px) => ({_CHECKS}).tooSmall(px)", min_px)
 
 
+#: An expression for the page: the checks, as an object with cutOff(slack) and tooSmall(px).
+CHECKS = f"({_CHECKS})"
+
+
 def settled_problems(
     page: Page, min_px: float, headline: str | None = None, tries: int = 200
 ) -> dict:

@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from convene.services.sealing import ANONYMITY
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.fit import settled_problems
+from tests.e2e.fit import CHECKS, settled_problems
 from tests.e2e.flows import api_create, expect_live, phone_context
 
 pytestmark = pytest.mark.browser
@@ -38,8 +39,12 @@ STV_ROUNDS = 30
 MIN_TEXT_SHARE = 0.02
 #: FIT_SHOTS=1 saves every state at every size in test-artifacts/fit/, to look at.
 SHOTS = ARTIFACTS / "fit" if os.environ.get("FIT_SHOTS") else None
-#: How long the projector shows each round of a count (static/js/rounds.js STORY_STEP_MS).
+#: How long the projector shows a round of a count that fits one page, and each page of one
+#: that does not (static/js/rounds.js STORY_STEP_MS, STORY_PAGE_MS).
 STORY_STEP_MS = 2500
+STORY_PAGE_MS = 4000
+#: How long any other page stays (static/js/fit.js PAGE_MS).
+PAGE_MS = 8000
 
 
 class Api:
@@ -112,6 +117,27 @@ def close(api: Api, boss: str, round_: dict) -> None:
     api("POST", f"/rounds/{round_['id']}/close", {}, boss)
 
 
+def expect_live_count(page: Page, round_: dict, voted: int = 40) -> None:
+    """The open round on the projector: its title, the turnout of ``voted`` people, and the
+    live count of all its ballots but the last few (a secret round's ballots are opened in
+    batches of at least ANONYMITY, so none can be told apart: fewer than twice that many wait
+    for the close, and the count moves no more)."""
+    expect(page.get_by_test_id("round-title")).to_have_text(round_["title"])
+    expect(page.get_by_test_id("projector-turnout")).to_contain_text(
+        re.compile(rf"^{voted} of \d+ present have voted")
+    )
+    page.wait_for_function(
+        """([id, least]) => {
+            const r = window.convene.state.rounds.find((x) => x.id === id);
+            const total = r && r.tally && r.tally.result.total;
+            return (typeof total === "object" ? total.float : total) >= least;
+        }""",
+        arg=[round_["id"], voted - 2 * ANONYMITY + 1],
+    )
+    rows = {"yes_no": 3, "consent": 3, "gradients": 5}.get(round_["method"], len(round_["options"]))
+    expect(page.get_by_test_id("projector-bars").get_by_test_id("tally-row")).to_have_count(rows)
+
+
 def check_fits(page: Page, state: str, headline: str | None = None, axe: bool = True) -> None:
     """At every size: nothing cut off, nothing too small, the headline (if any) on screen;
     and nothing axe-core finds (at the first size)."""
@@ -139,17 +165,23 @@ def expect_resize(page: Page, width: int, height: int) -> None:
 
 
 def fit_problems(
-    page: Page, state: str, width: int, height: int, headline: str | None = None
+    page: Page,
+    state: str,
+    width: int,
+    height: int,
+    headline: str | None = None,
+    seen: list[str] | None = None,
 ) -> list[str]:
-    """What is cut off, too small or missing (the headline) on the page as it is now."""
+    """What is cut off, too small or missing (the headline) on the page as it is now; or
+    ``seen``, the same found by the caller."""
     where = f"{state} at {width}×{height}"
-    seen = settled_problems(page, MIN_TEXT_SHARE * height, headline)
-    found = [f"{where}: {p}" for p in seen["cut"]]
-    found += [f"{where}: too small {p}" for p in seen["small"]]
-    if headline:
-        box = seen["headline"]
-        if not box or box["y"] < 0 or box["y"] + box["height"] > height:
-            found.append(f"{where}: the headline ({headline}) is not on screen")
+    if seen is None:
+        settled = settled_problems(page, MIN_TEXT_SHARE * height, headline)
+        seen = settled["cut"] + [f"too small {p}" for p in settled["small"]]
+        box = settled["headline"]
+        if headline and (not box or box["y"] < 0 or box["y"] + box["height"] > height):
+            seen.append(f"the headline ({headline}) is not on screen")
+    found = [f"{where}: {p}" for p in seen]
     name = re.sub(r"\W+", "-", state).strip("-")
     if found:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -160,43 +192,183 @@ def fit_problems(
     return found
 
 
-def check_every_round_of_the_story(new_context, url: str, round_: dict, rounds: int) -> None:
-    """A count told round by round (one round every STORY_STEP_MS): every round of it fits
-    every screen. The page's clock is paused and moved on by hand, one round at a time."""
+def news_of(result: dict, options: list[dict]) -> list[set[str]]:
+    """For each round of a count, the options whose row on the projector is news: its votes
+    or its mark (elected, eliminated) changed since the round before; every option still in
+    the count in the first round. An option out of the count (eliminated before) is not."""
+
+    def value(number) -> float:
+        return float(number["float"] if isinstance(number, dict) else number)
+
+    news, before, out, elected = [], None, set(), set()
+    for r in result["rounds"]:
+        now_elected = {str(i) for i in r.get("elected") or []}
+        now_out = {str(i) for i in r.get("eliminated") or []}
+        elected |= now_elected
+        rows = {}
+        for option in options:
+            key = str(option["id"])
+            mark = "elected" if key in elected else "eliminated" if key in now_out else None
+            if mark is None and (key in out or key not in r["tallies"]):
+                continue  # out of the count
+            rows[key] = (value(r["tallies"].get(key, 0)), mark)
+        news.append({k for k, row in rows.items() if before is None or before.get(k) != row})
+        before, out = rows, out | now_out
+    return news
+
+
+class PageClock:
+    """The page's clock, paused and moved on by hand: its time is known here, no call needed.
+    A jump (fast_forward) fires what falls due once; a short run (run_for) plays every timer
+    and animation frame on the way, so what a timer changed is fitted by its end."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.now = page.evaluate("Date.now()")
+
+    def run_to(self, when: int) -> None:
+        if when > self.now:
+            self.page.clock.fast_forward(when - self.now)
+            self.now = when
+
+    def run_for(self, ms: int) -> None:
+        self.page.clock.run_for(ms)
+        self.now += ms
+
+
+STORY_STATE = f"""(minPx) => {{
+    const region = document.getElementById("projector-round");
+    const rows = [...region.querySelectorAll("[data-testid=tally-row]")];
+    // what the round says: its ties broken and its sentence (or the sentence's parts, when
+    // it is paged by them)
+    const said = region.querySelectorAll("[data-testid=tie-note], [data-testid=story-explanation]");
+    const notes = [...said].filter((note) => !note.closest("[hidden]")).flatMap((note) => {{
+        const parts = [...note.querySelectorAll("[data-page-part]")];
+        return parts.length ? parts : [note];
+    }});
+    const checks = {CHECKS};
+    const decision = document.querySelector("[data-testid=projector-decision]");
+    const headline = decision.getBoundingClientRect();
+    return {{
+        fitting: Boolean(document.querySelector("[data-fitting]")),
+        round: region.querySelector("[data-testid=story-round]").textContent,
+        page: Number(region.dataset.page),
+        pages: Number(region.dataset.pages),
+        rows: rows.filter((row) => row.checkVisibility()).map((row) => row.dataset.key),
+        notes: notes.filter((note) => note.checkVisibility()).map((note) => notes.indexOf(note)),
+        all_notes: notes.length,
+        // with minPx: what is cut off or too small, and whether the headline is on screen
+        problems: minPx === null ? [] : [
+            ...checks.cutOff(1),
+            ...checks.tooSmall(minPx).map((p) => `too small ${{p}}`),
+            ...(headline.height && headline.top >= 0 && headline.bottom <= innerHeight
+                ? [] : ["the headline (projector-decision) is not on screen"]),
+        ],
+    }};
+}}"""
+
+
+def story_state(
+    page: Page, clock: PageClock, fitted: bool = True, height: int | None = None
+) -> dict:
+    """The round, page and rows the story shows; ``fitted``: once the page has fitted what
+    changed (the clock moved on in frames: a countdown elsewhere re-fits every second); with
+    the screen's ``height``, its "problems" too (fit_problems: one call for both)."""
+    min_px = MIN_TEXT_SHARE * height if height else None
+    for _ in range(20):
+        state = page.evaluate(STORY_STATE, min_px)
+        if min_px is None:
+            del state["problems"]
+        if not state.pop("fitting") or not fitted:
+            return state
+        clock.run_for(16)
+    raise AssertionError("the projector did not fit its regions")
+
+
+def check_every_round_of_the_story(new_context, url: str, round_: dict) -> dict:
+    """A count told round by round, at every size, on the page's clock: every page shown fits
+    the screen; a round with one page to show stays STORY_STEP_MS, a round with more stays
+    STORY_PAGE_MS on each: its first page, then each page with news (a bar that moved,
+    someone elected or eliminated in that round, the rest of what the round says), so every
+    row that is news in a round, and all the round says, is on the screen in that round, and
+    no page without news is; the last round (the result) then stays, all its pages turning
+    every PAGE_MS. Returns, for each size, how many pages the
+    story showed before the result and how long that took (ms)."""
+    result = round_["result"]
+    rounds = len(result["rounds"])
+    news = news_of(result, round_["options"])
     context = new_context(viewport={"width": 1920, "height": 1080}, reduced_motion="reduce")
     context.clock.install()
     page = context.new_page()
     page.goto(url)  # the projector's link lets this browser in, then the pinned view
     page.clock.pause_at(page.evaluate("Date.now()") + 100)
-    page.goto(page.url.split("?")[0] + f"?show=round&round_id={round_['id']}")
+    pinned = page.url.split("?")[0] + f"?show=round&round_id={round_['id']}"
     story = page.get_by_test_id("story-round")
-    for _ in range(300):  # the page's timers run only when the clock is moved on
-        page.clock.run_for(20)
-        if story.count() and story.text_content() == f"Round 1 of {rounds}":
-            break
-        time.sleep(0.1)
-    expect_live(page)
-    problems = []
-    for number in range(1, rounds + 1):
-        assert story.text_content() == f"Round {number} of {rounds}"
-        started = page.evaluate("Date.now()")
-        for width, height in SIZES:
-            expect_resize(page, width, height)
-            page.set_viewport_size({"width": width, "height": height})
-            for _ in range(100):  # the resize, then its re-fit (requestAnimationFrame)
-                page.clock.run_for(50)
-                if page.evaluate("resized && !document.querySelector('[data-fitting]')"):
-                    break
-                time.sleep(0.05)
+    problems, told = [], {}
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(pinned)
+        for _ in range(300):  # the page's timers run only when the clock is moved on
+            page.clock.run_for(20)
+            if story.count() and story.text_content() == f"Round 1 of {rounds}":
+                break
+            time.sleep(0.1)
+        expect_live(page)
+        clock = PageClock(page)
+        shown = start = clock.now  # when what is on the screen came (within 20 ms)
+        now = story_state(page, clock, height=height)
+        number, seen, heard, pages = 1, set(), set(), 0
+        while number < rounds:
+            where = f"at {width}×{height}, round {number}, page {now['page']} of {now['pages']}"
+            assert now["round"] == f"Round {number} of {rounds}", where
+            new = news[number - 1] & set(now["rows"]) or set(now["notes"]) - heard
+            assert now["page"] == 1 or new, f"{where}: nothing new"
+            seen |= set(now["rows"])
+            heard |= set(now["notes"])
+            pages += 1
+            state = f"STV round {number} of {rounds} page {now['page']}"
+            problems += fit_problems(page, state, width, height, seen=now.pop("problems"))
+            # A first page stays STORY_STEP_MS when it is all the round has to show, else (as
+            # every other page) STORY_PAGE_MS; then the next page with news, or the next round.
+            stay = STORY_STEP_MS
+            if now["page"] > 1 or not news[number - 1] <= seen or len(heard) < now["all_notes"]:
+                stay = STORY_PAGE_MS
+            clock.run_to(shown + stay - 50)
+            still = story_state(page, clock, fitted=False)
+            assert still == now, f"{where}: moved on before {stay} ms"
+            clock.run_for(100)  # its time is up: the next page or round, fitted
+            shown += stay
+            after = story_state(page, clock, height=height)
+            if after["round"] != now["round"]:
+                missing = news[number - 1] - seen
+                assert not missing, f"{where}: news never on the screen: {sorted(missing)}"
+                assert len(heard) == now["all_notes"], f"{where}: not all the round says shown"
+                assert after["page"] == 1, where
+                number, seen, heard = number + 1, set(), set()
             else:
-                raise AssertionError(f"the projector did not re-fit at {width}×{height}")
-            state = f"STV round {number} of {rounds}"
-            problems += fit_problems(page, state, width, height, "projector-decision")
-        spent = page.evaluate("Date.now()") - started
-        assert spent < STORY_STEP_MS
-        page.clock.run_for(STORY_STEP_MS - spent)
+                assert after["page"] > now["page"], f"{where}: then page {after['page']}"
+            now = after
+        told[f"{width}×{height}"] = (pages, shown - start)
+        # The last round, the result: every page in turn, PAGE_MS each, then the first again.
+        for n in range(1, now["pages"] + 1):
+            where = f"at {width}×{height}, the last round, page {n} of {now['pages']}"
+            assert now["round"] == f"Round {rounds} of {rounds}", where
+            assert now["page"] == n, where
+            state = f"STV round {rounds} of {rounds} page {n}"
+            problems += fit_problems(page, state, width, height, seen=now.pop("problems"))
+            stay = PAGE_MS if now["pages"] > 1 else STORY_STEP_MS
+            clock.run_to(shown + stay - 50)
+            still = story_state(page, clock, fitted=False)
+            assert still == now, f"{where}: moved on before {stay} ms"
+            clock.run_for(100)
+            shown += stay
+            now = story_state(page, clock, height=height)
+        assert now["round"] == f"Round {rounds} of {rounds}"
+        assert now["page"] == 1, now
+        assert page.evaluate("Date.now()") == clock.now
     assert not problems, "\n".join(problems)
     context.close()
+    return told
 
 
 @pytest.mark.parametrize("server", ["sqlite"], indirect=True)
@@ -245,7 +417,8 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     expect(page.get_by_test_id("queue-entry")).to_have_count(10)
     check_fits(page, "item, floor and demand with an amendment")
 
-    # A live ranked round with twelve sentence-long options.
+    # A live ranked round with twelve sentence-long options, whose count meets a tie that
+    # only a lot drawn in the room breaks (tie-break "room"): at the close it pauses.
     irv = new_round(
         api,
         boss,
@@ -254,15 +427,32 @@ def test_every_projector_view_fits_every_screen(server, new_context):
         method="irv",
         options=[{"label": o} for o in CONTENT["options"]],
         live_results=True,
+        tie_break="room",
     )
     vote_ranked(api, irv, people, 1, boss)
-    expect(page.get_by_test_id("projector-turnout")).to_contain_text("40")
+    expect_live_count(page, irv)
     check_fits(page, "IRV live")
     close(api, boss, irv)
+    expect(page.get_by_test_id("round-state")).to_contain_text("a lot is drawn in the room")
+    paused = api("GET", f"/rounds/{irv['id']}", token=boss)
+    assert paused["state"] == "paused"
+    names = [o["label"] for o in irv["options"] if o["id"] in paused["pending_lot"]["pool"]]
+    assert len(names) >= 3
+    expect(page.get_by_test_id("lot-option")).to_have_text(names)
+    check_fits(page, "IRV paused for a lot")
+    # The lots drawn in the room (the first of the tied, each time): then the result.
+    while paused["state"] == "paused":
+        paused = api(
+            "POST",
+            f"/rounds/{irv['id']}/lot",
+            {"option_id": paused["pending_lot"]["pool"][0]},
+            boss,
+        )
     expect(page.get_by_test_id("projector-decision")).to_be_visible()
     check_fits(page, "IRV result", headline="projector-decision")
 
-    # Every other method, counted; the facilitator puts each result on the projector.
+    # Every other method, live while people vote, then counted; the facilitator puts each
+    # result on the projector.
     elect = items[1]
     stv = new_round(
         api,
@@ -272,6 +462,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
         method="stv",
         seats=7,
         options=[{"label": c} for c in CONTENT["candidates"]],
+        live_results=True,
     )
     # The fixture's ballots: counted for seven seats, thirty rounds whatever the lot decides
     # (tests/unit/test_projector_content.py).
@@ -279,9 +470,11 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     for token, picks in zip(people, CONTENT["stv_ballots"], strict=True):
         ranking = [candidates[i] for i in picks]
         api("POST", f"/rounds/{stv['id']}/ballots", {"ranking": ranking}, token)
+    expect_live_count(page, stv)
+    check_fits(page, "STV live", axe=False)
     close(api, boss, stv)
-    stv_rounds = len(api("GET", f"/rounds/{stv['id']}", token=boss)["result"]["rounds"])
-    assert stv_rounds == STV_ROUNDS
+    stv = api("GET", f"/rounds/{stv['id']}", token=boss)
+    assert len(stv["result"]["rounds"]) == STV_ROUNDS
     rounds = [("STV result", stv, "projector-decision")]
     campaign = items[2]
     for method, extra in (("approval", {}), ("score", {}), ("schulze", {})):
@@ -292,6 +485,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
             title=f"Campaign of the year ({method}): which of the twelve proposals?",
             method=method,
             options=[{"label": o} for o in CONTENT["options"]],
+            live_results=True,
             **extra,
         )
         rng = random.Random(method)
@@ -304,6 +498,8 @@ def test_every_projector_view_fits_every_screen(server, new_context):
             else:
                 ballot = {"ranking": rng.sample(ids, rng.randint(2, 8))}
             api("POST", f"/rounds/{r['id']}/ballots", ballot, token)
+        expect_live_count(page, r)
+        check_fits(page, f"{method} live", axe=False)
         close(api, boss, r)
         rounds.append((f"{method} result", r, "projector-decision"))
     for method, choices in (
@@ -318,9 +514,12 @@ def test_every_projector_view_fits_every_screen(server, new_context):
             title=f"Adopt the demand ({method})",
             method=method,
             options=[{"label": CONTENT["demand"]["title"]}],
+            live_results=True,
         )
         for n, token in enumerate(people):
             api("POST", f"/rounds/{r['id']}/ballots", {"choice": choices[n % 3]}, token)
+        expect_live_count(page, r)
+        check_fits(page, f"{method} live", axe=False)
         close(api, boss, r)
         rounds.append((f"{method} result", r, "verdict"))
 
@@ -334,7 +533,7 @@ def test_every_projector_view_fits_every_screen(server, new_context):
     # A result that did not pass looks like a failure.
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-passed", "false")
     # Every round of the STV count, on a link pinned to it.
-    check_every_round_of_the_story(new_context, created["projector_url"], stv, STV_ROUNDS)
+    check_every_round_of_the_story(new_context, created["projector_url"], stv)
 
     show({"show": "agenda"})
     expect(page.get_by_test_id("projector-agenda-item")).to_have_count(len(items))
