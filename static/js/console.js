@@ -471,7 +471,7 @@ function memberRow(m, me, twin) {
               title: t("remove_member_label", { name: m.name }),
               onclick: () => {
                 ui.confirmMember = m.id;
-                renderMembers(live.state, true);
+                renderMembers(live.state);
                 $(`[data-key="confirm-member-${m.id}"]`)?.focus();
               },
             },
@@ -483,10 +483,10 @@ function memberRow(m, me, twin) {
           ui.confirmMember = null;
           const ok = await run("members.remove", { member_id: m.id });
           if (ok !== undefined) say(t("member_removed", { name: m.name }));
-          renderMembers(live.state, true);
+          renderMembers(live.state);
         }, () => {
           ui.confirmMember = null;
-          renderMembers(live.state, true);
+          renderMembers(live.state);
           $(`[data-key="remove-member-${m.id}"]`)?.focus();
         })
       : null,
@@ -502,7 +502,7 @@ function emptyRow(message) {
   return emptyRows.get(message);
 }
 
-function renderMembers(state, force = false) {
+function renderMembers(state) {
   const connected = new Set((state.presence && state.presence.connected) || []);
   const me = state.me.id;
   const all = state.members || [];
@@ -539,7 +539,7 @@ function renderMembers(state, force = false) {
   const rows = page.map((m) => {
     const key = JSON.stringify([m.name, m.caucus, m.role, m.id === me, twins.get(m.id), ui.confirmMember === m.id, caucusEditing() === m.id]);
     let row = memberRows.get(m.id);
-    if (force || !row || row.key !== key) {
+    if (!row || row.key !== key) {
       row = { key, el: memberRow(m, me, twins.get(m.id)) };
       memberRows.set(m.id, row);
     }
