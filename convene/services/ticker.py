@@ -134,6 +134,7 @@ class LiveTicker:
             if self._running:
                 return
             self._running = True
+            self._finished.clear()
         self.starter(self.run)
 
     def run(self) -> None:
@@ -144,7 +145,10 @@ class LiveTicker:
         try:
             while not self._stopped:
                 next_turn = max(next_turn + TALLY_INTERVAL, time.monotonic() + MIN_GAP)
-                self.sleep(next_turn - time.monotonic())
+                # Never a negative sleep: a thread descheduled for more than MIN_GAP between
+                # these two lines (a loaded machine) got one, time.sleep raised, and the
+                # ticker died for good: no more presence, live counts or deadlines.
+                self.sleep(max(0.0, next_turn - time.monotonic()))
                 if self._stopped:
                     break
                 try:
@@ -152,6 +156,8 @@ class LiveTicker:
                 except Exception:
                     log.exception("The live-round ticker failed; it goes on")
         finally:
+            with self._mutex:  # a loop that ended for any reason starts again on next use
+                self._running = False
             self._finished.set()
 
     def stop(self, timeout: float = 5.0) -> None:
