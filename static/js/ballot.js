@@ -1,7 +1,10 @@
 // @ts-check
-// The phone's ballot, without any DOM (rounds.js draws it): the draft being filled in, the
-// receipt the phone draws, and the ballots kept on the phone until they are acknowledged
-// (docs/rounds.md, "Receipts"; a ballot cast offline goes out on reconnect).
+// The phone's ballot, without any DOM (rounds-phone.js and ballot-forms.js draw it): the
+// draft being filled in and what it sends, the receipt the phone draws, and the ballots kept
+// on the phone until they are acknowledged (docs/rounds.md, "Receipts"; a ballot cast offline
+// goes out on reconnect).
+
+import { methodOf } from "./methods.js";
 
 /** @import { Round } from "./rounds-state.js" */
 
@@ -111,6 +114,82 @@ export function emptyDraft(round, saved) {
   return draft;
 }
 
+/**
+ * What rounds.cast takes for `draft` on `round` (by its method's ballot form), or null when
+ * nothing was chosen (no option ranked, no choice made). An approval ballot with nothing
+ * approved is sent (it abstains); a score ballot sends every option's score, 0 if not moved.
+ * @param {Round} round
+ * @param {Draft} draft
+ * @returns {Ballot | null}
+ */
+export function ballotArgs(round, draft) {
+  const form = methodOf(round.method).ballot.form;
+  if (form === "ranking") return draft.ranking.length ? { ranking: [...draft.ranking] } : null;
+  if (form === "approval") return { approve: [...draft.approve] };
+  if (form === "score") {
+    /** @type {Record<string, number>} */
+    const scores = {};
+    for (const option of round.options || []) scores[String(option.id)] = Number(draft.scores[option.id] || 0);
+    return { scores };
+  }
+  return draft.choice === null ? null : { choice: draft.choice };
+}
+
+/**
+ * A tap on an option of a ranked ballot: ranked next if it was not, out of the ranking if it
+ * was. Returns its place now (1 for the first), or 0 when it left the ranking.
+ * @param {Draft} draft
+ * @param {number} id
+ */
+export function toggleRank(draft, id) {
+  const at = draft.ranking.indexOf(id);
+  if (at >= 0) {
+    draft.ranking.splice(at, 1);
+    return 0;
+  }
+  draft.ranking.push(id);
+  return draft.ranking.length;
+}
+
+/**
+ * An option dropped at `at` in the ranking as shown (before the option at that index; past
+ * the last, at the end), moved there if it was ranked already. Returns its place now.
+ * @param {Draft} draft
+ * @param {number} id
+ * @param {number} at
+ */
+export function placeRank(draft, id, at) {
+  const was = draft.ranking.indexOf(id);
+  if (was >= 0) {
+    draft.ranking.splice(was, 1);
+    if (was < at) at -= 1;
+  }
+  draft.ranking.splice(at, 0, id);
+  return at + 1;
+}
+
+/**
+ * An option taken out of the ranking (dragged off it).
+ * @param {Draft} draft
+ * @param {number} id
+ */
+export function unrank(draft, id) {
+  draft.ranking = draft.ranking.filter((x) => x !== id);
+}
+
+/**
+ * Where a dragged option lands among the rows of a ranking at height `y`: before the first
+ * row whose middle is below it, else after the last.
+ * @param {{top: number, height: number}[]} boxes  the rows' boxes, top to bottom
+ * @param {number} y
+ */
+export function dropIndex(boxes, y) {
+  for (let i = 0; i < boxes.length; i += 1) {
+    if (y < boxes[i].top + boxes[i].height / 2) return i;
+  }
+  return boxes.length;
+}
+
 const RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"; // as the server's (domain/rounds.py)
 
 /** A random receipt code, drawn on the phone: 10 letters of RECEIPT_ALPHABET, uniform. */
@@ -152,6 +231,22 @@ export function castPayload(store, roundId, args, fromPending) {
  */
 export function keepsBallot(error) {
   return error.code === "offline" || error.code === "timeout";
+}
+
+/**
+ * What the phone says of a round's ballot before anything is done on this page: "offline"
+ * while a ballot is kept unsent, "recorded" with its receipt when this phone's ballot was
+ * acknowledged and the server counts this member as voted; null otherwise.
+ * @param {BallotStore} store
+ * @param {number} roundId
+ * @param {boolean} voted  the server counts this member as voted in the round
+ * @returns {{state: "offline" | "recorded", receipt?: string} | null}
+ */
+export function keptState(store, roundId, voted) {
+  if (store.get("pending", roundId)) return { state: "offline" };
+  const saved = store.get("receipt", roundId);
+  if (saved && voted) return { state: "recorded", receipt: saved.receipt };
+  return null;
 }
 
 /**

@@ -18,8 +18,8 @@
 // changes; while a re-fit is pending the root has data-fitting (the browser tests wait on it).
 // A region says how it is paged in data-page and data-pages (1-based, "1" and "1" when it
 // fits one page). A region with data-fit-held is not turned by the page clock: whoever holds
-// it (the story of a count, rounds.js) turns its pages with a "fit-turn" event on it (with
-// detail.having, a selector: to the next page holding such an element; detail.turned says
+// it (the story of a count, rounds-projector.js) turns its pages with a "fit-turn" event on
+// it (with detail.having, a selector: to the next page holding such an element; detail.turned says
 // whether there was one), and learns each new fit from the "fit-done" event on the root. A region's data-fit-step names
 // what it shows: when it changes (the next round of a story, another round), the region
 // starts again on its first page.

@@ -4,7 +4,7 @@
 import { $, paragraphs, replaceChildren, setText } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountPhoneFloor } from "./floor.js";
-import { mountPhoneRounds } from "./rounds.js";
+import { mountPhoneRounds } from "./rounds-phone.js";
 import { mountPhoneDemands } from "./demands-phone.js";
 import { mountPhoneMinutes } from "./minutes-phone.js";
 import { LiveConnection, showFatal } from "./live.js";

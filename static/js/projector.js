@@ -9,7 +9,7 @@ import { $, h, replaceChildren, sentenceSpans, setText } from "./dom.js";
 import { fitRegions } from "./fit.js";
 import { config, locale, t } from "./i18n.js";
 import { mountProjectorFloor } from "./floor.js";
-import { mountProjectorRounds } from "./rounds.js";
+import { mountProjectorRounds } from "./rounds-projector.js";
 import { chosenView } from "./projector-view.js";
 import { mountProjectorDemands } from "./demands.js";
 import { LiveConnection, showFatal } from "./live.js";

@@ -12,7 +12,7 @@ import { methodOf, takes } from "./methods.js";
 
 /**
  * @param {import("./live.js").LiveConnection} live
- * @param {function} t  translations
+ * @param {(key: string, params?: object) => string} t  translations
  * @param {function} run  (name, args) → result or undefined (the console shows the error)
  * @param {function} say  (text, kind) → a message in the console's live region
  */

@@ -14,12 +14,27 @@
  * @property {string} [method]  irv, stv, schulze, approval, score, yes_no, consent, gradients
  * @property {"draft" | "open" | "paused" | "closed" | string} [state]
  * @property {{id: number, label: string}[]} [options]
+ * @property {number} [seats]
+ * @property {boolean} [secret]
+ * @property {boolean} [live_results]  the count is shown while voting
+ * @property {PendingLot | null} [pending_lot]  paused: the lot the count waits for
  * @property {RoundTurnout | null} [turnout]  the latest round.turnout message
  * @property {RoundTally | null} [tally]  the latest round.tally message (while open)
  * @property {any} [result]  the count after the close (docs/voting-methods.md)
  * @property {string | null} [closed_at]
  * @property {number | null} [agenda_item_id]
  * @property {string} [followed_up]
+ */
+
+/**
+ * A tie the count cannot break by its rule: a lot drawn in the room decides (docs/rounds.md).
+ * @typedef {object} PendingLot
+ * @property {number} draw
+ * @property {number} round  the round of the count where the tie is
+ * @property {string} purpose  exclude, elect, surplus or rank
+ * @property {number[]} tied  the tied options' ids
+ * @property {number[]} pool  those the lot chooses among
+ * @property {string} [side]
  */
 
 /**

@@ -40,7 +40,7 @@ MIN_TEXT_SHARE = 0.02
 #: FIT_SHOTS=1 saves every state at every size in test-artifacts/fit/, to look at.
 SHOTS = ARTIFACTS / "fit" if os.environ.get("FIT_SHOTS") else None
 #: How long the projector shows a round of a count that fits one page, and each page of one
-#: that does not (static/js/rounds.js STORY_STEP_MS, STORY_PAGE_MS).
+#: that does not (static/js/rounds-projector.js STORY_STEP_MS, STORY_PAGE_MS).
 STORY_STEP_MS = 2500
 STORY_PAGE_MS = 4000
 #: How long any other page stays (static/js/fit.js PAGE_MS).

@@ -1,9 +1,28 @@
 // The phone's ballot: the draft, the receipt, and the ballots kept until acknowledged
-// (static/js/ballot.js; the offline path is driven by rounds.js).
+// (static/js/ballot.js; the offline path is driven by rounds-phone.js).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { mock, test } from "node:test";
 
-import { BallotStore, castPayload, emptyDraft, keepsBallot, newReceipt, pendingBallots } from "../../static/js/ballot.js";
+import {
+  BallotStore,
+  ballotArgs,
+  castPayload,
+  dropIndex,
+  emptyDraft,
+  keepsBallot,
+  keptState,
+  newReceipt,
+  pendingBallots,
+  placeRank,
+  toggleRank,
+  unrank,
+} from "../../static/js/ballot.js";
+import { methods } from "../../static/js/methods.js";
+
+// The methods' records as the pages get them (kept equal to the server's by
+// tests/unit/test_browser_methods.py): a ballot's form is its method's.
+methods(JSON.parse(readFileSync(new URL("./methods.json", import.meta.url), "utf8")));
 
 /** localStorage as a Map (the browser's API: getItem, setItem, removeItem). */
 function memoryStorage() {
@@ -131,4 +150,93 @@ test("on reconnect, kept ballots of open rounds go out; those of closed rounds a
   assert.equal(store.get("pending", 2), null);
   assert.equal(store.get("pending", 4), null);
   assert.deepEqual(store.get("pending", 1), { ballot: { choice: "yes" }, receipt: "A" }, "kept until acknowledged");
+});
+
+/** A draft with these fields set, the others empty. */
+const draftWith = (fields) => ({ ranking: [], approve: [], scores: {}, choice: null, ...fields });
+
+test("a ranked ballot sends its ranking (a copy), and nothing when no option is ranked", () => {
+  const irv = { id: 5, method: "irv", options: [{ id: 1 }, { id: 2 }, { id: 3 }] };
+  const draft = draftWith({ ranking: [3, 1], choice: "yes" });
+  const args = ballotArgs(irv, draft);
+  assert.deepEqual(args, { ranking: [3, 1] }, "only the key of the method's form");
+  draft.ranking.push(2);
+  assert.deepEqual(args.ranking, [3, 1], "what was sent does not change with the form");
+  assert.equal(ballotArgs(irv, draftWith({})), null);
+  assert.deepEqual(ballotArgs({ ...irv, method: "stv" }, draftWith({ ranking: [2] })), { ranking: [2] });
+});
+
+test("an approval ballot is sent even with nothing approved (it abstains)", () => {
+  const approval = { id: 6, method: "approval", options: [{ id: 1 }, { id: 2 }] };
+  assert.deepEqual(ballotArgs(approval, draftWith({ approve: [2] })), { approve: [2] });
+  assert.deepEqual(ballotArgs(approval, draftWith({})), { approve: [] });
+});
+
+test("a score ballot sends every option's score, 0 for one not moved, keyed by id as text", () => {
+  assert.deepEqual(ballotArgs(round, draftWith({ scores: { 2: 4 } })), { scores: { 1: 0, 2: 4 } });
+  assert.deepEqual(Object.keys(ballotArgs(round, draftWith({ scores: { 1: 3, 2: 5 } })).scores), ["1", "2"]);
+});
+
+test("a ballot on one proposal sends its choice (0 is one), and nothing before a choice", () => {
+  for (const method of ["yes_no", "consent", "gradients"]) {
+    const one = { id: 7, method, options: [{ id: 9, label: "The proposal" }] };
+    assert.equal(ballotArgs(one, draftWith({})), null, method);
+    assert.deepEqual(ballotArgs(one, draftWith({ choice: "block" })), { choice: "block" });
+    assert.deepEqual(ballotArgs(one, draftWith({ choice: 0 })), { choice: 0 });
+  }
+  assert.deepEqual(ballotArgs({ id: 8, method: "not_a_method", options: [] }, draftWith({ choice: "x" })), { choice: "x" }, "a method the page does not know is a choice");
+});
+
+test("a tap ranks an option next, a second tap takes it out; the others move up", () => {
+  const draft = draftWith({});
+  assert.equal(toggleRank(draft, 3), 1);
+  assert.equal(toggleRank(draft, 1), 2);
+  assert.equal(toggleRank(draft, 2), 3);
+  assert.deepEqual(draft.ranking, [3, 1, 2]);
+  assert.equal(toggleRank(draft, 3), 0);
+  assert.deepEqual(draft.ranking, [1, 2]);
+  assert.equal(toggleRank(draft, 3), 3, "ranked again, it goes last");
+});
+
+test("an option dropped in the ranking goes before the one it was dropped on, or last", () => {
+  const draft = draftWith({ ranking: [1, 2, 3] });
+  assert.equal(placeRank(draft, 4, 1), 2, "a new one, dropped on the second");
+  assert.deepEqual(draft.ranking, [1, 4, 2, 3]);
+  assert.equal(placeRank(draft, 1, 3), 3, "moved down: before the one it was dropped on");
+  assert.deepEqual(draft.ranking, [4, 2, 1, 3]);
+  assert.equal(placeRank(draft, 3, 0), 1, "moved up to the top");
+  assert.deepEqual(draft.ranking, [3, 4, 2, 1]);
+  assert.equal(placeRank(draft, 4, 4), 4, "past the last: at the end");
+  assert.deepEqual(draft.ranking, [3, 2, 1, 4]);
+  assert.equal(placeRank(draft, 2, 1), 2, "dropped where it is: it stays");
+  assert.deepEqual(draft.ranking, [3, 2, 1, 4]);
+  unrank(draft, 1);
+  assert.deepEqual(draft.ranking, [3, 2, 4]);
+  unrank(draft, 9);
+  assert.deepEqual(draft.ranking, [3, 2, 4], "an option not ranked: nothing changes");
+});
+
+test("a drop lands before the first row whose middle is below it, else at the end", () => {
+  const rows = [
+    { top: 0, height: 40 },
+    { top: 40, height: 40 },
+    { top: 80, height: 40 },
+  ];
+  assert.equal(dropIndex(rows, -5), 0);
+  assert.equal(dropIndex(rows, 19), 0);
+  assert.equal(dropIndex(rows, 20), 1, "on the middle of the first row: after it");
+  assert.equal(dropIndex(rows, 70), 2);
+  assert.equal(dropIndex(rows, 119), 3);
+  assert.equal(dropIndex([], 10), 0, "an empty ranking: first");
+});
+
+test("before anything is done: a kept ballot says offline, an acknowledged one its receipt", () => {
+  const store = new BallotStore("ABC123", 7, memoryStorage());
+  assert.equal(keptState(store, 3, false), null);
+  assert.equal(keptState(store, 3, true), null, "voted from another device: no receipt here");
+  store.set("receipt", 3, { receipt: "NPQRTUVWXY", ballot: { choice: "no" } });
+  assert.deepEqual(keptState(store, 3, true), { state: "recorded", receipt: "NPQRTUVWXY" });
+  assert.equal(keptState(store, 3, false), null, "a receipt kept here, but the server does not count this member as voted: nothing said");
+  store.set("pending", 3, { ballot: { choice: "yes" }, receipt: "A" });
+  assert.deepEqual(keptState(store, 3, true), { state: "offline" }, "a changed vote not yet sent");
 });

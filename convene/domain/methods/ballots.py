@@ -49,7 +49,7 @@ class BallotShape:
 
     #: the ballot's one field
     key: str
-    #: the form the phone renders (static/js/rounds.js): ranking, approval, score, choice
+    #: the form the phone renders (static/js/ballot-forms.js): ranking, approval, score, choice
     form: str
     #: of :data:`WIRES`
     wire: str
