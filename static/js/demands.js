@@ -371,8 +371,14 @@ function oneDemand(summary, full, t) {
   ];
 }
 
-/** The projector: the current item's demands (or every open one) and the latest amendment,
- * or the one demand the facilitator put on it. */
+/**
+ * The projector: the current item's demands (or every open one) and the latest amendment,
+ * or the one demand the facilitator put on it.
+ * @param {import("./live.js").LiveConnection} live
+ * @param {(key: string, params?: object) => string} t
+ * @param {HTMLElement} el
+ * @param {() => {mode: string, demands?: boolean, demandId?: number}} [view]  the projector's (projector-view.js)
+ */
 export function mountProjectorDemands(live, t, el, view = () => ({ mode: "item", demands: true })) {
   const MAX_ROWS = 5;
   let shownKey = null;

@@ -1,3 +1,4 @@
+// @ts-check
 // The projector: big, calm, readable from the back of the hall. Nothing to click.
 // What it shows: the facilitator's choice (state.projector: auto, join, agenda, floor, one
 // demand, one round), unless this link is pinned to a view (?show=floor, ?show=agenda,
@@ -35,6 +36,12 @@ function pinnedView() {
 }
 const pinned = pinnedView();
 
+/**
+ * What the projector shows now (projector-view.js's chosenView).
+ * @typedef {{mode: string, roundId?: number, demandId?: number, demands?: boolean}} View
+ */
+
+/** @type {View} */
 let view = { mode: "before" };
 let viewKey = "";
 let shownKey = null;
@@ -134,7 +141,7 @@ function tick() {
   if (!live.state) return;
   // A closed round's time on the screen runs out: the floor is back.
   if (JSON.stringify(chosenView(live.state, live.serverNow(), pinned)) !== viewKey) live.notify();
-  const el = document.querySelector("#now-body .countdown");
+  const el = /** @type {HTMLElement | null} */ (document.querySelector("#now-body .countdown"));
   if (el) renderCountdown(el, currentItem(live.state), live.serverNow(), t);
 }
 
