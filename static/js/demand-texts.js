@@ -159,7 +159,7 @@ export class DemandTexts {
    * Apply a demand.* or amendment.* event (after live.js applied it to the state).
    * `before`: the demand's summary before the event, to know whether what is kept here was
    * current then (only then can the event's changes be applied to it).
-   * @param {import("./live.js").LiveEvent} event
+   * @param {import("./live-state.js").LiveEvent} event
    * @param {import("./demands-state.js").Demand | null} [before]
    */
   apply(event, before = null) {

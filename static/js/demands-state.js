@@ -1,8 +1,8 @@
 // @ts-check
-// Demands in the live state (docs/demands.md, "Events"): applied by live.js's applyEvent,
+// Demands in the live state (docs/demands.md, "Events"): applied by live-state.js's applyEvent,
 // without any DOM, so every screen keeps `state.demands` the same way.
 
-/** @import { LiveEvent, LiveState } from "./live.js" */
+/** @import { LiveEvent, LiveState } from "./live-state.js" */
 
 /**
  * A demand's summary as the snapshot and the events carry it (docs/demands.md); the text is

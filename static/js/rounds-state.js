@@ -1,9 +1,9 @@
 // @ts-check
-// Decision rounds in the live state (docs/realtime.md, "round.*"): applied by live.js, without
-// any DOM, so every screen keeps `state.rounds` the same way. `round.turnout` and
+// Decision rounds in the live state (docs/realtime.md, "round.*"): applied by live-state.js,
+// without any DOM, so every screen keeps `state.rounds` the same way. `round.turnout` and
 // `round.tally` carry no seq: each replaces the last one of its round.
 
-/** @import { LiveEvent, LiveState } from "./live.js" */
+/** @import { LiveEvent, LiveState } from "./live-state.js" */
 
 /**
  * A decision round as the snapshot and the round.* events carry it (docs/rounds.md); only

@@ -1,9 +1,10 @@
 // The live connection without a server: events in seq order, gaps detected and filled by
-// resync, the snapshot's clock (static/js/live.js; docs/realtime.md).
+// resync, the snapshot's clock (static/js/live.js; docs/realtime.md). What each event does
+// to the state: live-state.test.js.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, mock, test } from "node:test";
 
-import { LiveConnection, applyEvent } from "../../static/js/live.js";
+import { LiveConnection } from "../../static/js/live.js";
 
 /** A Socket.IO socket that records what is emitted; the test answers with `ack`. */
 function fakeSocket() {
@@ -219,68 +220,5 @@ describe("commands and the end of a screen", () => {
     assert.equal(socket.connected, false);
     live.die("invalid", "again");
     assert.equal(fatal.length, 1);
-  });
-});
-
-describe("applyEvent", () => {
-  let state;
-  beforeEach(() => {
-    state = {
-      seq: 0,
-      convening: { title: "Assembly" },
-      agenda: [
-        { id: 1, position: 0, title: "Budget" },
-        { id: 2, position: 1, title: "Elections" },
-      ],
-      current_item_id: null,
-      floor: null,
-      participants: 2,
-      members: [{ id: 5, name: "Ana", role: "participant", caucus: null }],
-      me: { id: 5 },
-    };
-  });
-
-  test("agenda: added, updated in place, reordered, removed", () => {
-    applyEvent(state, { seq: 1, type: "agenda.item_added", data: { id: 3, position: 2, title: "Rent" } });
-    applyEvent(state, { seq: 2, type: "agenda.item_updated", data: { id: 1, position: 0, title: "Budget 2027" } });
-    assert.deepEqual(state.agenda.map((i) => [i.id, i.title]), [[1, "Budget 2027"], [2, "Elections"], [3, "Rent"]]);
-    applyEvent(state, { seq: 2, type: "agenda.reordered", data: { order: [2, 1, 3] } });
-    assert.deepEqual(state.agenda.map((i) => [i.id, i.position]), [[2, 0], [1, 1], [3, 2]]);
-    applyEvent(state, { seq: 3, type: "agenda.item_removed", data: { id: 1, order: [2, 3] } });
-    assert.deepEqual(state.agenda.map((i) => [i.id, i.position]), [[2, 0], [3, 1]]);
-  });
-
-  test("an item started is current; ended, it is not and its floor closes", () => {
-    applyEvent(state, { seq: 1, type: "agenda.item_started", data: { id: 2, position: 1, started_at: "2026-01-01T10:00:00Z" } });
-    assert.equal(state.current_item_id, 2);
-    state.floor = { item_id: 2, speaker: null };
-    applyEvent(state, { seq: 2, type: "agenda.item_ended", data: { id: 2, position: 1 } });
-    assert.equal(state.current_item_id, null);
-    assert.equal(state.floor, null);
-  });
-
-  test("people: joined counted and listed once, renamed, removed", () => {
-    const joined = { seq: 1, type: "participant.joined", data: { id: 6, name: "Bea", role: "participant", caucus: "north", participants: 3 }, at: "t" };
-    applyEvent(state, joined);
-    applyEvent(state, { ...joined, seq: 2 });
-    assert.equal(state.participants, 3);
-    assert.deepEqual(state.members.map((m) => m.name), ["Ana", "Bea"]);
-    applyEvent(state, { seq: 3, type: "participant.updated", data: { id: 6, name: "Beatriz", role: "participant", caucus: "south" } });
-    assert.equal(state.members[1].name, "Beatriz");
-    applyEvent(state, { seq: 4, type: "participant.removed", data: { id: 5, participants: 2 } });
-    assert.deepEqual(state.members.map((m) => m.id), [6]);
-    assert.equal(state.removed_me, true);
-  });
-
-  test("round.*, demand.* and floor.* events reach their reducers; an unknown one changes nothing", () => {
-    applyEvent(state, { seq: 1, type: "round.created", data: { id: 4, state: "draft", options: [] } });
-    assert.deepEqual(state.rounds.map((r) => r.id), [4]);
-    applyEvent(state, { seq: 2, type: "demand.proposed", data: { demand_id: 9, demand: { id: 9, position: 0 } } });
-    assert.deepEqual(state.demands.map((d) => d.id), [9]);
-    applyEvent(state, { seq: 3, type: "floor.hand_raised", data: { floor: { item_id: 1, queue: [1] } } });
-    assert.deepEqual(state.floor, { item_id: 1, queue: [1] });
-    const before = JSON.stringify(state);
-    applyEvent(state, { seq: 4, type: "something.new", data: { id: 1 } });
-    assert.equal(JSON.stringify(state), before);
   });
 });
