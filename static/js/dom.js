@@ -194,6 +194,32 @@ export function smallButton(key, label, text, onclick, { disabled = false, fallb
 }
 
 /**
+ * A question asked in place (a removal to confirm), with a yes and a cancel button; Escape
+ * cancels. The yes button carries `key`, so the focus can go to it.
+ * @param {string} question
+ * @param {string} key
+ * @param {{yes: string, cancel: string}} words  the buttons' text
+ * @param {() => void} onYes
+ * @param {() => void} onNo
+ */
+export function confirmRow(question, key, words, onYes, onNo) {
+  return h(
+    "div",
+    {
+      class: "confirm-row",
+      role: "group",
+      "aria-label": question,
+      onkeydown: (/** @type {KeyboardEvent} */ e) => {
+        if (e.key === "Escape") onNo();
+      },
+    },
+    h("span", {}, question),
+    h("button", { type: "button", class: "button button-small button-danger", "data-key": key, onclick: onYes }, words.yes),
+    h("button", { type: "button", class: "button button-small", onclick: onNo }, words.cancel),
+  );
+}
+
+/**
  * ``text`` as one span per sentence, each a unit of the projector's pages (fit.js).
  * @param {string} text
  * @param {string} [locale]

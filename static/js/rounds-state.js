@@ -43,6 +43,7 @@
  * @property {number} voted
  * @property {number} [present]
  * @property {number} [voted_weight]
+ * @property {number} [not_voted_count]  named rounds, to facilitators: how many have not voted
  */
 
 /**
