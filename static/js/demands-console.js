@@ -4,7 +4,7 @@
 // reorder with the keyboard), deciding amendments, per-caucus figures, the demand settings,
 // and setting a participant's caucus from the people list (caucusControl).
 
-import { $, h, moved, setText, smallButton } from "./dom.js";
+import { $, h, moved, setText, smallButton, wireCounter } from "./dom.js";
 import {
   ACTIVE,
   GONE,
@@ -21,11 +21,10 @@ import {
   supportLine,
   unitesRoom,
 } from "./demands.js";
-import { wireCounter } from "./demands-phone.js";
 
 let shared = null; // {live, t, run, say} once mounted
 
-// -- the caucus of a member, from the people list (console.js calls this per row) ------------
+// -- the caucus of a member, from the people list (people-console.js calls this per row) ------------
 
 const caucusUi = { editing: null, draft: "" };
 

@@ -1,8 +1,10 @@
+// @ts-check
 // Demands on the phone: propose, edit or withdraw my drafts, support, amend (a passage or
-// the whole text), accept amendments to my demands as friendly, and say where I stand,
-// in the list or card by card. See demands.js for the shared pieces and the safety rule.
+// the whole text: demands-phone-forms.js), accept amendments to my demands as friendly, and
+// say where I stand, in the list or card by card (demands-phone-cards.js). See demands.js for
+// the shared pieces and the safety rule.
 
-import { $, h, replaceChildren, setText } from "./dom.js";
+import { $, h, replaceChildren, setText, wireCounter } from "./dom.js";
 import {
   ACTIVE,
   GONE,
@@ -16,47 +18,30 @@ import {
   statusBadge,
   supportLine,
 } from "./demands.js";
+import { demandCards } from "./demands-phone-cards.js";
+import { demandForms } from "./demands-phone-forms.js";
+import { LIMITS, STANCES } from "./demands-phone-model.js";
 
-const STANCES = ["agree", "disagree", "pass"];
-const LIMITS = { title: 200, body: 5000, rationale: 2000 };
+/**
+ * What the phone's demands panels share (the list here, the forms in demands-phone-forms.js,
+ * card by card in demands-phone-cards.js).
+ * @typedef {object} PhoneDemands
+ * @property {import("./live.js").LiveConnection} live
+ * @property {(key: string, params?: object) => string} t
+ * @property {{amending: Set<number>, editing: Set<number>, confirm: number | null, mode: string, cardId: number | null, itemTouched: boolean, busy: boolean}} ui
+ * @property {CardList} cards
+ * @property {import("./demand-texts.js").DemandTexts} texts
+ * @property {(name: string, args: object, errorEl?: HTMLElement | null) => Promise<any>} run  the result, or undefined (the error shown in errorEl, else announced)
+ * @property {(text: string) => void} announce
+ * @property {(d: any) => string | null} stanceOf  my stance on a demand
+ * @property {() => void} redraw  draw the section again
+ */
 
-function occurrences(text, part) {
-  if (!part) return 0;
-  let n = 0;
-  for (let i = text.indexOf(part); i >= 0 && n < 3; i = text.indexOf(part, i + 1)) n += 1;
-  return n;
-}
-
-const flat = (text) => text.replace(/\s+/g, " ").trim();
-
-/** How often a passage is in the demand: as written, or as displayed (rendered text). */
-function passageCount(demand, bodyEl, part) {
-  const n = occurrences(demand.body || "", part);
-  if (n || !bodyEl || !part.trim()) return n;
-  return occurrences(flat(bodyEl.textContent), flat(part));
-}
-
-// The words last selected in a demand's text, to amend them ("chosen as displayed").
-const chosen = { demandId: null, text: "" };
-document.addEventListener("selectionchange", () => {
-  const selection = document.getSelection();
-  const text = selection ? selection.toString() : "";
-  if (!text.trim() || !selection.rangeCount) return;
-  const node = selection.getRangeAt(0).commonAncestorContainer;
-  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  const body = el && el.closest('[data-testid="demand-body"]');
-  const card = body && body.closest("[data-id]");
-  if (card) Object.assign(chosen, { demandId: Number(card.dataset.id), text });
-});
-
-/** A "12 / 200" counter under a field, updated as one types. */
-export function wireCounter(field, counter, max, t) {
-  const update = () => setText(counter, t("chars_of", { n: field.value.length, max }));
-  field.addEventListener("input", update);
-  update();
-  return update;
-}
-
+/**
+ * Demands on the phone.
+ * @param {import("./live.js").LiveConnection} live
+ * @param {(key: string, params?: object) => string} t
+ */
 export function mountPhoneDemands(live, t) {
   const section = $("#demands");
   if (!section) return;
@@ -80,7 +65,7 @@ export function mountPhoneDemands(live, t) {
     ? new IntersectionObserver((entries) => {
         let more = false;
         for (const entry of entries) {
-          const id = Number(entry.target.dataset.id);
+          const id = Number(/** @type {HTMLElement} */ (entry.target).dataset.id);
           if (entry.isIntersecting) {
             more = more || !near.has(id);
             near.add(id);
@@ -95,6 +80,7 @@ export function mountPhoneDemands(live, t) {
     setText(status, "");
     setTimeout(() => setText(status, text), 50); // a fresh change, so screen readers read it
   };
+  /** @type {() => any} this member as the state has it, with the supports and stances the replies bring */
   const me = () => live.state.me;
   const isMine = (d) => d.author_id === me().id || (d.coauthor_ids || []).includes(me().id);
   const supports = (d) => (me().supports || []).includes(d.id);
@@ -118,6 +104,11 @@ export function mountPhoneDemands(live, t) {
     }
   }
 
+  /** @type {PhoneDemands} */
+  const screen = { live, t, ui, cards, texts, run, announce, stanceOf, redraw: () => render(live.state) };
+  const { openAmend, openEdit } = demandForms(screen);
+  const byCard = demandCards(screen, cardMode, stanceButtons);
+
   // -- my own picture: supports and stances come back in the command replies ------------------
 
   async function toggleSupport(d) {
@@ -139,9 +130,9 @@ export function mountPhoneDemands(live, t) {
     const target = live.state.demands.find((x) => x.id === d.id);
     if (target) target.agreement = result.agreement;
     announce(t("stance_saved", { stance: t(`stance_${stance}`), title: d.title }));
-    if (advance) nextCard(d.id);
+    if (advance) byCard.nextCard(d.id);
     live.notify();
-    if (advance) focusCard();
+    if (advance) byCard.focusCard();
   }
 
   // -- the propose form -----------------------------------------------------------------------
@@ -351,266 +342,6 @@ export function mountPhoneDemands(live, t) {
     ];
   }
 
-  // -- forms in a demand's slot (kept across live updates) ----------------------------------
-
-  function closeForm(d, set, focusKey) {
-    set.delete(d.id);
-    const card = cards.card(d.id);
-    card?.slot.querySelector(`[data-form="${set === ui.amending ? "amend" : "edit"}"]`)?.remove();
-    render(live.state);
-    $(`[data-key="${focusKey}"]`)?.focus();
-  }
-
-  function field(id, label, control, hint = null) {
-    return [h("label", { for: id }, label), control, hint];
-  }
-
-  function openAmend(d) {
-    const card = cards.card(d.id);
-    if (ui.amending.has(d.id)) {
-      card.slot.querySelector('[data-form="amend"] textarea')?.focus();
-      return;
-    }
-    ui.amending.add(d.id);
-    const ids = { passage: `amend-passage-${d.id}`, body: `amend-body-${d.id}`, rationale: `amend-rationale-${d.id}`, check: `amend-check-${d.id}`, count: `amend-count-${d.id}`, rcount: `amend-rcount-${d.id}` };
-    const error = h("p", { class: "form-error", role: "alert", hidden: true });
-    const check = h("p", { class: "hint passage-check", id: ids.check, "aria-live": "polite" });
-    const passage = h("textarea", { id: ids.passage, name: "passage", rows: 2, maxlength: LIMITS.body, "aria-describedby": ids.check });
-    const body = h("textarea", { id: ids.body, name: "body", rows: 3, maxlength: LIMITS.body, "aria-describedby": ids.count });
-    const rationale = h("textarea", { id: ids.rationale, name: "rationale", rows: 2, maxlength: LIMITS.rationale, "aria-describedby": ids.rcount });
-    const count = h("p", { class: "hint", id: ids.count });
-    const rcount = h("p", { class: "hint", id: ids.rcount });
-    const bodyLabel = h("label", { for: ids.body }, t("amend_new_words"));
-    const useSelection = h(
-      "button",
-      {
-        type: "button",
-        class: "button button-small",
-        "data-testid": "use-selection",
-        // keep the selection in the text when the button is pressed
-        onmousedown: (e) => e.preventDefault(),
-        onclick: () => {
-          if (chosen.demandId === d.id && chosen.text.trim()) {
-            passage.value = chosen.text;
-            checkPassage();
-            body.focus();
-          } else {
-            setText(check, t("select_first"));
-            check.dataset.state = "bad";
-          }
-        },
-      },
-      t("use_selection"),
-    );
-    const passageRow = h("div", { class: "form form-inner" }, field(ids.passage, t("amend_passage_label"), passage, check), useSelection);
-    const current = () => {
-      const now = live.state.demands.find((x) => x.id === d.id) || d;
-      return texts.get(now) || now;
-    };
-    const shownBody = () => card.view.querySelector('[data-testid="demand-body"]');
-    const checkPassage = () => {
-      const n = passageCount(current(), shownBody(), passage.value);
-      const text = !passage.value ? t("passage_hint") : n === 1 ? t("passage_found") : n === 0 ? t("passage_missing") : t("passage_many");
-      setText(check, text);
-      check.dataset.state = !passage.value ? "" : n === 1 ? "ok" : "bad";
-    };
-    passage.addEventListener("input", checkPassage);
-    const mode = (whole) => {
-      passageRow.hidden = whole;
-      setText(bodyLabel, whole ? t("amend_new_text") : t("amend_new_words"));
-      if (whole && !body.value) body.value = current().body || "";
-      body.dispatchEvent(new Event("input"));
-    };
-    const radios = h(
-      "fieldset",
-      { class: "radio-group" },
-      h("legend", {}, t("amend_what")),
-      h("p", { class: "radio" }, h("input", { type: "radio", id: `amend-mode-p-${d.id}`, name: "mode", value: "passage", checked: true, onchange: () => mode(false) }), h("label", { for: `amend-mode-p-${d.id}` }, t("amend_mode_passage"))),
-      h("p", { class: "radio" }, h("input", { type: "radio", id: `amend-mode-w-${d.id}`, name: "mode", value: "whole", onchange: () => mode(true) }), h("label", { for: `amend-mode-w-${d.id}` }, t("amend_mode_whole"))),
-    );
-    const form = h(
-      "form",
-      {
-        class: "form amend-form",
-        "data-form": "amend",
-        "aria-label": t("amend_form_label", { title: d.title }),
-        novalidate: true,
-        onkeydown: (e) => {
-          if (e.key === "Escape") closeForm(d, ui.amending, `amend-${d.id}`);
-        },
-        onsubmit: async (e) => {
-          e.preventDefault();
-          const whole = form.elements.mode.value === "whole";
-          const args = { demand_id: d.id, body: body.value, rationale: rationale.value, version: current().version };
-          if (!whole) {
-            if (!passage.value.trim()) {
-              error.textContent = t("passage_needed");
-              error.hidden = false;
-              passage.focus();
-              return;
-            }
-            args.passage = passage.value;
-          }
-          const result = await run("demands.amend", args, error);
-          if (result === undefined) {
-            ({ passage, body, rationale })[error.dataset.field]?.focus?.();
-            return;
-          }
-          announce(t("amendment_proposed", { title: d.title }));
-          closeForm(d, ui.amending, `amend-${d.id}`);
-        },
-      },
-      h("h4", {}, t("amend_form_title")),
-      radios,
-      passageRow,
-      bodyLabel,
-      body,
-      count,
-      field(ids.rationale, t("amend_rationale"), rationale, rcount),
-      error,
-      h(
-        "div",
-        { class: "form-actions" },
-        h("button", { type: "submit", class: "button button-primary button-small" }, t("amend_submit")),
-        h("button", { type: "button", class: "button button-small", onclick: () => closeForm(d, ui.amending, `amend-${d.id}`) }, t("cancel")),
-      ),
-    );
-    wireCounter(body, count, LIMITS.body, t);
-    wireCounter(rationale, rcount, LIMITS.rationale, t);
-    if (chosen.demandId === d.id && chosen.text.trim()) passage.value = chosen.text;
-    checkPassage();
-    card.slot.append(form);
-    render(live.state);
-    if (passage.value) body.focus();
-    else passage.focus();
-  }
-
-  async function openEdit(summary) {
-    if (ui.editing.has(summary.id)) return;
-    ui.editing.add(summary.id);
-    const d = await texts.load(summary); // its body goes in the form
-    const card = cards.card(d.id);
-    if (!card || !ui.editing.has(d.id)) return;
-    const error = h("p", { class: "form-error", role: "alert", hidden: true });
-    const title = h("input", { id: `edit-title-${d.id}`, name: "title", type: "text", maxlength: LIMITS.title, value: d.title });
-    const body = h("textarea", { id: `edit-body-${d.id}`, name: "body", rows: 5, maxlength: LIMITS.body }, d.body);
-    const form = h(
-      "form",
-      {
-        class: "form edit-form",
-        "data-form": "edit",
-        "aria-label": t("edit_form_label", { title: d.title }),
-        novalidate: true,
-        onkeydown: (e) => {
-          if (e.key === "Escape") closeForm(d, ui.editing, `edit-${d.id}`);
-        },
-        onsubmit: async (e) => {
-          e.preventDefault();
-          const current = live.state.demands.find((x) => x.id === d.id) || d;
-          const result = await run("demands.edit", { demand_id: d.id, title: title.value.trim(), body: body.value, version: current.version }, error);
-          if (result === undefined) return;
-          announce(t("saved_demand"));
-          closeForm(d, ui.editing, `edit-${d.id}`);
-        },
-      },
-      h("h4", {}, t("edit_form_title")),
-      field(title.id, t("demand_title_label"), title),
-      field(body.id, t("demand_body_label"), body, h("p", { class: "hint" }, t("markdown_hint"))),
-      error,
-      h(
-        "div",
-        { class: "form-actions" },
-        h("button", { type: "submit", class: "button button-primary button-small" }, t("save")),
-        h("button", { type: "button", class: "button button-small", onclick: () => closeForm(d, ui.editing, `edit-${d.id}`) }, t("cancel")),
-      ),
-    );
-    card.slot.append(form);
-    render(live.state);
-    title.focus();
-  }
-
-  // -- card by card ---------------------------------------------------------------------------
-
-  const answerable = () => live.state.demands.filter((d) => ACTIVE.has(d.status) && !d.hidden);
-
-  function nextCard(fromId) {
-    const all = answerable();
-    const start = all.findIndex((d) => d.id === fromId);
-    for (let step = 1; step <= all.length; step += 1) {
-      const d = all[(start + step) % all.length];
-      if (!stanceOf(d)) {
-        ui.cardId = d.id;
-        return;
-      }
-    }
-    ui.cardId = null; // every demand answered
-  }
-
-  function focusCard() {
-    (document.getElementById("card-title") || document.getElementById("card-done"))?.focus();
-  }
-
-  function startCards() {
-    ui.mode = "cards";
-    const all = answerable();
-    const first = all.find((d) => !stanceOf(d)) || all[0];
-    ui.cardId = first ? first.id : null;
-    render(live.state);
-    focusCard();
-  }
-
-  function leaveCards() {
-    ui.mode = "list";
-    render(live.state);
-    $("#cards-start").focus();
-  }
-
-  function moveCard(delta) {
-    const all = answerable();
-    const i = all.findIndex((d) => d.id === ui.cardId);
-    const d = all[(Math.max(i, 0) + delta + all.length) % all.length];
-    ui.cardId = d ? d.id : null;
-    render(live.state);
-    focusCard();
-  }
-
-  function renderCards() {
-    const all = answerable();
-    const left = all.filter((d) => !stanceOf(d)).length;
-    const d = all.find((x) => x.id === ui.cardId);
-    const back = h("button", { type: "button", class: "button button-small", "data-key": "cards-back", onclick: leaveCards }, t("cards_back"));
-    if (!d) {
-      replaceChildren(
-        cardMode,
-        h("h3", { id: "card-done", tabindex: "-1", class: "cardmode-done", "data-testid": "cards-done" }, all.length ? t("cards_all_done") : t("cards_none")),
-        h("div", { class: "form-actions" }, all.length ? h("button", { type: "button", class: "button button-small", "data-key": "cards-again", onclick: () => { ui.cardId = all[0].id; render(live.state); focusCard(); } }, t("cards_again")) : null, back),
-      );
-      return;
-    }
-    const index = all.indexOf(d);
-    replaceChildren(
-      cardMode,
-      h("p", { class: "cardmode-progress muted", "data-testid": "cards-progress" }, t("cards_progress", { i: index + 1, n: all.length }), " · ", t("cards_left", { n: left })),
-      h(
-        "article",
-        { class: "cardmode-card", "data-testid": "demand-card", dataset: { id: d.id } },
-        h("h3", { id: "card-title", tabindex: "-1", class: "demand-title" }, d.title),
-        h("p", { class: "demand-meta muted" }, authorsText(d, t)),
-        bodyOrExcerpt(texts.want(d), d),
-        stanceButtons(d, { big: true, advance: true }),
-      ),
-      h(
-        "div",
-        { class: "cardmode-nav" },
-        h("button", { type: "button", class: "button button-small", "data-key": "cards-prev", onclick: () => moveCard(-1) }, t("cards_prev")),
-        h("button", { type: "button", class: "button button-small", "data-key": "cards-next", onclick: () => moveCard(1) }, t("cards_skip")),
-        back,
-      ),
-    );
-  }
-
-  $("#cards-start").addEventListener("click", startCards);
-
   // -- the whole section ----------------------------------------------------------------------
 
   function render(state) {
@@ -622,11 +353,11 @@ export function mountPhoneDemands(live, t) {
     const shown = showGone.checked ? all : all.filter((d) => !GONE.has(d.status));
     setText($("#demands-count"), all.length ? t("demands_count", { n: shown.length }) : "");
     $("#demands-empty").hidden = shown.length > 0;
-    $("#cards-start").hidden = answerable().length === 0 || ui.mode === "cards";
+    $("#cards-start").hidden = byCard.answerable().length === 0 || ui.mode === "cards";
     const cardsOn = ui.mode === "cards";
     cardMode.hidden = !cardsOn;
     list.hidden = cardsOn;
-    if (cardsOn) renderCards();
+    if (cardsOn) byCard.render();
     for (const id of [...ui.amending, ...ui.editing]) {
       const d = all.find((x) => x.id === id);
       if (!d || !ACTIVE.has(d.status)) {

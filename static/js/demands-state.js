@@ -10,6 +10,13 @@
  * @typedef {object} Demand
  * @property {number} id
  * @property {number} position
+ * @property {string} [title]
+ * @property {string} [status]  draft, open, under_vote, adopted, rejected, withdrawn, merged
+ * @property {boolean} [hidden]  hidden by the facilitators (with a reason)
+ * @property {number | null} [item_id]  the agenda item it is under
+ * @property {number} [author_id]
+ * @property {number[]} [coauthor_ids]
+ * @property {number | null} [merged_into]
  * @property {number} [version]
  * @property {number} [amendment_count]
  * @property {number[]} [pending_amendments]

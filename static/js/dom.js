@@ -194,6 +194,21 @@ export function smallButton(key, label, text, onclick, { disabled = false, fallb
 }
 
 /**
+ * A "12 / 200" counter under a field, updated as one types. Returns the update (to call
+ * when the field is changed from code).
+ * @param {HTMLInputElement | HTMLTextAreaElement} field
+ * @param {Element} counter
+ * @param {number} max
+ * @param {(key: string, params?: object) => string} t
+ */
+export function wireCounter(field, counter, max, t) {
+  const update = () => setText(counter, t("chars_of", { n: field.value.length, max }));
+  field.addEventListener("input", update);
+  update();
+  return update;
+}
+
+/**
  * A question asked in place (a removal to confirm), with a yes and a cancel button; Escape
  * cancels. The yes button carries `key`, so the focus can go to it.
  * @param {string} question
