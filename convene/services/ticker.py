@@ -158,7 +158,7 @@ class LiveTicker:
         finally:
             with self._mutex:  # a loop that ended for any reason starts again on next use
                 self._running = False
-            self._finished.set()
+                self._finished.set()  # with the flag: a restart's clear() comes after this
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the loop and wait until it has let go of its database connection."""
