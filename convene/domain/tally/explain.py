@@ -386,10 +386,7 @@ class Explainer:
                 return self.round(result, len(result["rounds"]) - 1)
             else:
                 return ""
-        if method in ("schulze", "approval", "score") and result.get("rounds"):
-            rnd = result["rounds"][-1]
-        else:
-            rnd = result["rounds"][-1] if result.get("rounds") else None
+        rnd = result["rounds"][-1] if result.get("rounds") else None
         clauses = [c for c in (self.reason(r, rnd) for r in reasons) if c]
         text = "; ".join(clauses)
         return text if not text or text.endswith(".") else text + "."
