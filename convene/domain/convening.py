@@ -22,6 +22,7 @@ from convene.domain.floor import (
     parse_progressive,
     parse_speaker_limit,
 )
+from convene.domain.ids import is_id_list
 from convene.domain.rounds import parse_fraction
 from convene.domain.text import clean_block, clean_line
 from convene.domain.times import iso
@@ -501,9 +502,7 @@ class Convening:
         return [DomainEvent("agenda.item_removed", {"id": item.id, "order": self.order()})]
 
     def reorder(self, order: object) -> list[DomainEvent]:
-        if not isinstance(order, list) or any(
-            isinstance(i, bool) or not isinstance(i, int) for i in order
-        ):
+        if not is_id_list(order):
             raise InvalidInput(N_("The order must be a list of agenda item ids."), field="order")
         if sorted(order) != sorted(item.id for item in self.agenda):
             raise InvalidInput(

@@ -29,6 +29,7 @@ from datetime import datetime
 
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from convene.domain.ids import is_id_list, is_whole
 from convene.domain.text import clean_block, clean_line
 from convene.domain.textdiff import word_diff
 from convene.domain.times import iso
@@ -122,12 +123,6 @@ def clean_fragment(value: object, field: str, max_length: int) -> str:
     return text
 
 
-def parse_id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(N_("%(field)s must be a number."), field=field)
-    return value
-
-
 #: How many supporters a demand's summary names (the first, in the order they gave their
 #: support): the summary is in the snapshot and in every support event, which go to every
 #: screen, so it names a few, not a hall; ``demands.supporters`` pages through them all.
@@ -141,7 +136,7 @@ PAGE_MAX = 100
 
 def parse_page(offset: object, limit: object, most: int = PAGE_MAX) -> tuple[int, int]:
     """``(offset, limit)`` of a paged read: whole numbers, ``limit`` 1 to ``most``."""
-    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**31:
+    if not is_whole(offset):
         raise InvalidInput(N_("offset must be a whole number, 0 or more."), field="offset")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
         raise InvalidInput(
@@ -602,9 +597,7 @@ class Demand:
 
 def reorder(demands: list[Demand], order: object) -> list[int]:
     """Give ``demands`` the positions of ``order``, which lists every one of them once."""
-    if not isinstance(order, list) or any(
-        isinstance(i, bool) or not isinstance(i, int) for i in order
-    ):
+    if not is_id_list(order):
         raise InvalidInput(N_("The order must be a list of demand ids."), field="order")
     if sorted(order) != sorted(d.id for d in demands):
         raise InvalidInput(N_("The order must list every demand exactly once."), field="order")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from convene.domain.errors import N_, InvalidInput
+from convene.domain.ids import parse_id
 
 VIEWS = ("auto", "join", "agenda", "floor", "demand", "round")
 #: In ``auto``, a closed round's result stays this long on the projector, then the floor is back.
@@ -20,9 +21,7 @@ RESULT_SECONDS = 90
 
 
 def _id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise InvalidInput(N_("%(field)s must be a whole number."), field=field)
-    return value
+    return parse_id(value, field, N_("%(field)s must be a whole number."))
 
 
 @dataclass(frozen=True)

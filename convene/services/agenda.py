@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from convene.domain.convening import Actor, Role
-from convene.domain.errors import N_, InvalidInput
+from convene.domain.errors import N_
 from convene.domain.events import DomainEvent
+from convene.domain.ids import parse_id
 from convene.services import floor
 from convene.services.core import Services
 
 
 def _item_id(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(N_("The agenda item id must be a number."), field="item_id")
-    return value
+    return parse_id(value, "item_id", N_("The agenda item id must be a number."))
 
 
 def add_item(

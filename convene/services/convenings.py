@@ -21,6 +21,7 @@ from convene.domain.convening import (
 )
 from convene.domain.errors import N_, Conflict, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
+from convene.domain.ids import parse_id
 from convene.domain.text import clean_line
 from convene.i18n import gettext_in
 from convene.services import demands, floor
@@ -222,8 +223,7 @@ def invite(svc: Services, actor: Actor, *, role: object, name: object = None) ->
 def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
     """A facilitator removes someone: their token stops working at once."""
     actor.require(Role.FACILITATOR)
-    if isinstance(member_id, bool) or not isinstance(member_id, int):
-        raise InvalidInput(N_("The participant id must be a number."), field="member_id")
+    member_id = parse_id(member_id, "member_id", N_("The participant id must be a number."))
     if member_id == actor.member_id:
         raise Conflict(N_("You cannot remove yourself."))
     with svc.write() as uow:
@@ -265,8 +265,7 @@ def set_vote_weight(
     """Delegates and proxies (facilitator): a participant's vote weight (a delegate for 12
     members votes with weight 12), or who carries their vote (a proxy votes for them)."""
     actor.require(Role.FACILITATOR)
-    if isinstance(member_id, bool) or not isinstance(member_id, int):
-        raise InvalidInput(N_("The participant id must be a number."), field="member_id")
+    member_id = parse_id(member_id, "member_id", N_("The participant id must be a number."))
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         member = _participant(uow, convening, member_id)

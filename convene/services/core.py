@@ -14,6 +14,7 @@ from convene.domain.convening import Actor, Convening, Member, Role, hash_token
 from convene.domain.errors import N_, InvalidInput, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import SignalLimiter
+from convene.domain.ids import is_whole
 from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ratelimits import RateLimits
@@ -246,7 +247,7 @@ def parse_after_page(after: object, limit: object, most: int) -> tuple[int, int]
     """``(after, limit)`` of a read paged by id: ``after`` a whole number in the id columns'
     range (0: from the start), ``limit`` 1 to ``most``. The commands' schemas check the same
     (convene/services/schemas.py); this holds for a service called directly."""
-    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 2**31:
+    if not is_whole(after):
         raise InvalidInput(N_("after must be a whole number, 0 or more."), field="after")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
         raise InvalidInput(

@@ -32,6 +32,7 @@ from convene.domain.demands import (
 )
 from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
+from convene.domain.ids import parse_id
 from convene.domain.rounds import Round
 from convene.domain.text import clean_line
 from convene.i18n import gettext_in
@@ -278,7 +279,7 @@ def my_state(session: Session, actor: Actor) -> dict:
 
 
 def _demand(session: Session, convening: Convening, demand_id: object, actor: Actor) -> Demand:
-    demand_id = rules.parse_id(demand_id, "demand_id")
+    demand_id = parse_id(demand_id, "demand_id")
     demand = session.get(Demand, demand_id)
     if demand is None or demand.convening_id != convening.id or not demand.visible_to(actor):
         raise NotFound(N_("There is no demand %(id)s in this convening."), id=demand_id)
@@ -288,7 +289,7 @@ def _demand(session: Session, convening: Convening, demand_id: object, actor: Ac
 def _amendment(
     session: Session, convening: Convening, amendment_id: object, actor: Actor
 ) -> tuple[Amendment, Demand]:
-    amendment_id = rules.parse_id(amendment_id, "amendment_id")
+    amendment_id = parse_id(amendment_id, "amendment_id")
     amendment = session.get(Amendment, amendment_id)
     if amendment is None or amendment.convening_id != convening.id:
         raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
@@ -404,7 +405,7 @@ def propose(
         convening = _open_convening(uow, actor)
         item_id = None
         if agenda_item_id is not None:
-            item_id = convening.item(rules.parse_id(agenda_item_id, "agenda_item_id")).id
+            item_id = convening.item(parse_id(agenda_item_id, "agenda_item_id")).id
         count, last = uow.session.execute(
             select(func.count(), func.max(_d.c.position)).where(_d.c.convening_id == convening.id)
         ).one()
@@ -723,7 +724,7 @@ def settings_changed(uow: UnitOfWork, convening: Convening, changes: dict) -> li
 def set_caucus(svc: Services, actor: Actor, *, member_id: object, caucus: object) -> dict:
     """A facilitator sets (or clears, with null or "") a member's caucus."""
     actor.require(Role.FACILITATOR)
-    member_id = rules.parse_id(member_id, "member_id")
+    member_id = parse_id(member_id, "member_id")
     value = clean_line(caucus, "caucus", CAUCUS_MAX, required=False) or None
     with svc.write() as uow:
         convening = _open_convening(uow, actor)

@@ -21,6 +21,7 @@ from convene.domain.floor import (
     queue_order,
     speaking_stats,
 )
+from convene.domain.ids import is_id_list, parse_id
 from convene.domain.times import iso
 from convene.services.core import Services, UnitOfWork
 from convene.store import tables
@@ -123,9 +124,7 @@ def _own_or_staff(actor: Actor, request: FloorRequest) -> None:
 
 
 def _request_id(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(N_("The request id must be a number."), field="request_id")
-    return value
+    return parse_id(value, "request_id", N_("The request id must be a number."))
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -226,9 +225,7 @@ def reorder_queue(svc: Services, actor: Actor, *, order: object) -> dict:
     the given order, ahead of anyone who raises a hand later.
     """
     actor.require(Role.FACILITATOR)
-    if not isinstance(order, list) or any(
-        isinstance(i, bool) or not isinstance(i, int) for i in order
-    ):
+    if not is_id_list(order):
         raise InvalidInput(N_("The order must be a list of request ids."), field="order")
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from convene.domain.convening import Actor, Convening, Member, Role
 from convene.domain.errors import N_, InvalidInput
+from convene.domain.ids import is_whole
 from convene.domain.times import iso
 from convene.services import demands, rounds
 from convene.services.core import Services, count_participants, parse_after_page
@@ -13,7 +14,6 @@ from convene.services.floor import floor_state
 from convene.services.presence import presence_views
 from convene.services.projector import projector_state
 from convene.services.schemas import EVENTS_PAGE_MAX, MEMBERS_PAGE_MAX
-from convene.services.schemas import INT_MAX as s_INT_MAX
 from convene.store import eventlog, tables
 
 #: A client further behind than this gets a fresh snapshot instead of the events; also the
@@ -87,7 +87,7 @@ def events_since(
     """Catch up after a reconnect: one page of the events after ``after`` (at most ``limit``,
     1 to RESYNC_MAX_EVENTS), or a snapshot if too far behind (or ahead). ``next_after``: the
     seq to ask after for the next page, None when these reach ``seq`` (the latest)."""
-    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= s_INT_MAX:
+    if not is_whole(after):
         raise InvalidInput(N_("seq must be a whole number."), field="seq")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= RESYNC_MAX_EVENTS:
         raise InvalidInput(

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from convene.domain import minutes as model
 from convene.domain.convening import Actor, Convening, Member, Role
 from convene.domain.demands import Amendment, Demand, DemandVersion
-from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput
+from convene.domain.errors import N_, Conflict, Forbidden
 from convene.domain.events import DomainEvent
 from convene.domain.floor import RequestState, speaking_stats
+from convene.domain.ids import parse_id
 from convene.domain.rounds import Method, Round, RoundState, profile_key
 from convene.domain.times import iso
 from convene.exports import recount
@@ -29,12 +30,6 @@ from convene.store import eventlog, tables
 
 #: What a finalized version is compared on: everything but its own stamp and the log position.
 _STAMP = ("final", "version", "approved_by", "approved_at", "last_seq")
-
-
-def _id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(N_("%(field)s must be a number."), field=field)
-    return value
 
 
 # -- gathering the state --------------------------------------------------------------------
@@ -245,7 +240,7 @@ def add_note(svc: Services, actor: Actor, *, agenda_item_id: object, text: objec
     cleaned = model.parse_note(text)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
-        item = convening.item(_id(agenda_item_id, "agenda_item_id"))
+        item = convening.item(parse_id(agenda_item_id, "agenda_item_id"))
         changed = uow.session.execute(
             update(tables.minutes_notes)
             .where(tables.minutes_notes.c.agenda_item_id == item.id)
@@ -321,7 +316,7 @@ def add_action(
             raise Forbidden(N_("Only facilitators record action items in this convening."))
         item_id = None
         if agenda_item_id is not None:
-            item_id = convening.item(_id(agenda_item_id, "agenda_item_id")).id
+            item_id = convening.item(parse_id(agenda_item_id, "agenda_item_id")).id
         new_id = uow.session.execute(
             insert(tables.action_items)
             .values(

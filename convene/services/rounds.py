@@ -34,6 +34,7 @@ from convene.domain.errors import (
     TooMany,
 )
 from convene.domain.events import DomainEvent
+from convene.domain.ids import parse_id
 from convene.domain.rounds import (
     LABEL_MAX,
     Method,
@@ -59,17 +60,11 @@ FOLLOW_UP_PATHS = ("amend", "retry", "fallback")
 REASONS_MAX = 2000
 
 
-def _id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(N_("%(field)s must be a number."), field=field)
-    return value
-
-
 def _load(
     session: Session, convening_id: int, round_id: object, *, for_update: bool = False
 ) -> Round:
     query = select(Round).where(
-        tables.rounds.c.id == _id(round_id, "round_id"),
+        tables.rounds.c.id == parse_id(round_id, "round_id"),
         tables.rounds.c.convening_id == convening_id,
     )
     if for_update:
@@ -122,12 +117,12 @@ def _options(
             options.append(RoundOption(label=clean_line(value, "label", LABEL_MAX), position=0))
         elif kind == "demand_id":
             demand = demand_service.demand_for_vote(
-                uow, convening, _id(value, "demand_id"), again=again
+                uow, convening, parse_id(value, "demand_id"), again=again
             )
             options.append(RoundOption(label=demand.title, position=0, demand_id=demand.id))
         elif kind == "amendment_id":
             amendment, demand = demand_service.amendment_for_vote(
-                uow, convening, _id(value, "amendment_id")
+                uow, convening, parse_id(value, "amendment_id")
             )
             label = demand_service.amendment_label(uow, convening, amendment, demand)
             options.append(
@@ -167,7 +162,7 @@ def create_round(
         convening = uow.convening(actor.convening_id)
         item_id = None
         if agenda_item_id is not None:
-            item_id = convening.item(_id(agenda_item_id, "agenda_item_id")).id
+            item_id = convening.item(parse_id(agenda_item_id, "agenda_item_id")).id
         round_ = Round.create(
             convening_id=convening.id,
             title=title,
@@ -255,7 +250,7 @@ def _round_and_weight(
     """The open round and the weight the actor votes with. Raises NotFound or
     Conflict when there is no such open round, and refuses a voter removed meanwhile or
     whose vote a proxy carries."""
-    round_id = _id(round_id, "round_id")
+    round_id = parse_id(round_id, "round_id")
     row = connection.execute(
         _ROUND_AND_VOTER,
         {"round_id": round_id, "convening_id": actor.convening_id, "member_id": actor.member_id},
@@ -690,7 +685,7 @@ def draw_lot(svc: Services, actor: Actor, *, round_id: object, option_id: object
     the lot drawn in the room chose. The count runs again from the start with every lot
     drawn so far, and closes the round, or pauses on the next tie that needs a lot."""
     actor.require(Role.FACILITATOR)
-    option_id = _id(option_id, "option_id")
+    option_id = parse_id(option_id, "option_id")
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         round_ = _load(uow.session, convening.id, round_id, for_update=True)

@@ -30,14 +30,14 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from convene.domain.demands import SUPPORTERS_PAGE_MAX, Outcome, Stance
 from convene.domain.errors import N_, InvalidInput, TooLarge
 from convene.domain.floor import Progressive, RequestKind, Signal
+from convene.domain.ids import INT_MAX
 from convene.domain.methods import shapes
 from convene.domain.rounds import Method
 
 __all__ = ["UNSET", "Args", "Id", "Int", "UnsetType", "parse"]
 
-#: The database's integer columns are 32-bit on PostgreSQL (SQLAlchemy ``Integer``: int4;
-#: SQLite's are 64-bit): every id and count sent to the database fits this range.
-INT_MAX = 2**31 - 1
+#: INT_MAX: the database's integer columns are 32-bit on PostgreSQL (convene/domain/ids.py):
+#: every id and count sent to the database fits this range.
 Int = Annotated[int, Meta(ge=-INT_MAX - 1, le=INT_MAX)]
 #: A row id: positive, within the columns' range.
 Id = Annotated[int, Meta(ge=1, le=INT_MAX)]

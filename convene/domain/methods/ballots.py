@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from convene.domain.errors import N_, InvalidInput
+from convene.domain.ids import is_id_list
 from convene.domain.tally.scored import MAX_SCORE
 
 #: How a shape's field is declared in the API schema (convene/services/schemas.py):
@@ -31,9 +32,7 @@ def _compact(value: object) -> int:
 
 def option_list(value: object, key: str, option_ids: Sequence[int]) -> list[int]:
     """A list of this round's option ids, each at most once."""
-    if not isinstance(value, list) or any(
-        isinstance(v, bool) or not isinstance(v, int) for v in value
-    ):
+    if not is_id_list(value):
         raise InvalidInput(N_("%(field)s must be a list of option ids."), field=key)
     valid = set(option_ids)
     unknown = [v for v in value if v not in valid]
