@@ -192,6 +192,9 @@ class Round:
     state: RoundState = RoundState.DRAFT
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    #: when the result became final: the close, or the last lot entered after a pause
+    #: (None in older rounds: their closed_at)
+    settled_at: datetime | None = None
     present_at_open: int | None = None
     present_at_close: int | None = None
     #: the seed of the lot, drawn at close and stored with the result
@@ -337,10 +340,11 @@ class Round:
         self.closed_at = now
         self.present_at_close = present
         self.seed = seed
-        return self.settle(result)
+        return self.settle(result, now)
 
-    def settle(self, result: Result | LotNeeded) -> list[DomainEvent]:
-        """The count's outcome: closed with its result, or paused on a tie for the room."""
+    def settle(self, result: Result | LotNeeded, now: datetime) -> list[DomainEvent]:
+        """The count's outcome: closed with its result (settled ``now``), or paused on a tie
+        for the room."""
         if isinstance(result, LotNeeded):
             self.state = RoundState.PAUSED
             pending = result.to_dict()
@@ -350,6 +354,7 @@ class Round:
             return [DomainEvent("round.paused", self.public())]
         self.state = RoundState.CLOSED
         self.pending_lot = None
+        self.settled_at = now
         self.result = self.result_json(result)
         return [
             DomainEvent(
@@ -479,6 +484,7 @@ class Round:
             "state": self.state.value,
             "opened_at": iso(self.opened_at),
             "closed_at": iso(self.closed_at),
+            "settled_at": iso(self.settled_at),
             "present_at_open": self.present_at_open,
             "present_at_close": self.present_at_close,
             "follows_round_id": self.follows_round_id,

@@ -90,7 +90,7 @@ SELF_REFS = {
 }
 NOT_ARCHIVED = {"seal"}
 #: Columns added since the archive format began: an older archive's rows lack them (NULL).
-ADDED_LATER = {"rounds": {"tie_break", "lots", "pending_lot"}}
+ADDED_LATER = {"rounds": {"tie_break", "lots", "pending_lot", "settled_at"}}
 #: Tables keyed by something else than their own ``id`` column.
 NO_ID = {"round_voters", "ballots"}
 ORDER = {

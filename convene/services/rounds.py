@@ -691,7 +691,7 @@ def draw_lot(svc: Services, actor: Actor, *, round_id: object, option_id: object
         round_ = _load(uow.session, convening.id, round_id, for_update=True)
         drawn = round_.draw_lot(option_id)
         events = [DomainEvent("round.lot_drawn", drawn)]
-        events += round_.settle(_count(uow.session, round_, round_.seed))
+        events += round_.settle(_count(uow.session, round_, round_.seed), uow.now)
         uow.record(convening, actor, events)
         if round_.state is RoundState.CLOSED:
             uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))

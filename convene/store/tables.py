@@ -270,6 +270,8 @@ rounds = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("opened_at", UTCDateTime(), nullable=True),
     Column("closed_at", UTCDateTime(), nullable=True),
+    # When the result became final (the close, or the last lot entered after a pause).
+    Column("settled_at", UTCDateTime(), nullable=True),
     Column("present_at_open", Integer, nullable=True),
     Column("present_at_close", Integer, nullable=True),
     Column("seed", String(40), nullable=True),

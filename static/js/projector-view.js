@@ -2,7 +2,9 @@
 // What a projector shows, from the state, the time and the view its link is pinned to (if
 // any). Shared by the projector (projector.js) and the console's "On the projector".
 
-import { shownRounds } from "./rounds.js";
+import { settledAt, shownRounds } from "./rounds.js";
+
+/** @import { Round } from "./rounds-state.js" */
 import { currentItem } from "./views.js";
 
 /**
@@ -33,14 +35,20 @@ export function chosenView(state, now, pinned = null) {
     default:
       break;
   }
-  // auto: an open round; a closed round of this item, for result_seconds after its close.
-  // "Back to the floor" (auto chosen again) keeps results closed before it off the screen.
+  // auto: an open round, or one whose count waits for a lot drawn in the room (the room
+  // sees which options are tied); a closed round of this item, for result_seconds after its
+  // result was settled (the close, or the last lot entered after a pause). "Back to the
+  // floor" (auto chosen again) keeps results settled before it off the screen.
   const auto = state.projector || {};
   const hold = (auto.result_seconds ?? 90) * 1000;
   const since = auto.since ? Date.parse(auto.since) : 0;
   const current = state.current_item_id ?? null;
-  const fresh = (r) => r.closed_at && now - Date.parse(r.closed_at) < hold && Date.parse(r.closed_at) > since;
-  const round = shownRounds(state).find((r) => r.state === "open" || ((r.agenda_item_id ?? null) === current && fresh(r)));
+  /** @param {Round} r */
+  const fresh = (r) => {
+    const at = settledAt(r);
+    return now - at < hold && at > since;
+  };
+  const round = shownRounds(state).find((r) => r.state === "open" || r.state === "paused" || ((r.agenda_item_id ?? null) === current && fresh(r)));
   if (round) return { mode: "round", roundId: round.id };
   if (!started && !currentItem(state)) return { mode: "before" };
   return { mode: "item", demands: true };

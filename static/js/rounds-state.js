@@ -21,7 +21,9 @@
  * @property {RoundTurnout | null} [turnout]  the latest round.turnout message
  * @property {RoundTally | null} [tally]  the latest round.tally message (while open)
  * @property {any} [result]  the count after the close (docs/voting-methods.md)
- * @property {string | null} [closed_at]
+ * @property {string | null} [closed_at]  when voting closed
+ * @property {string | null} [settled_at]  when the result became final: the close, or the last
+ *   lot entered after a pause (null in older rounds: their closed_at)
  * @property {number | null} [agenda_item_id]
  * @property {string} [followed_up]
  */

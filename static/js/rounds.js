@@ -29,15 +29,24 @@ export function turnoutText(turnout, t, locale) {
 }
 
 /**
+ * When a closed round's result became final (ms): its settled_at (the close, or the last
+ * lot entered after a pause for one), or its closed_at in rounds from before settled_at.
+ * @param {Round} round
+ */
+export function settledAt(round) {
+  return Date.parse(round.settled_at || round.closed_at || "");
+}
+
+/**
  * The rounds a screen shows: the open ones (and any whose count waits for a lot drawn in
- * the room), then the latest closed one.
+ * the room), then the latest result (the closed round settled last).
  * @param {{rounds?: Round[]}} state
  * @returns {Round[]}
  */
 export function shownRounds(state) {
   const rounds = state.rounds || [];
   const open = rounds.filter((r) => r.state === "open" || r.state === "paused");
-  const closed = rounds.filter((r) => r.state === "closed").sort((a, b) => Date.parse(b.closed_at) - Date.parse(a.closed_at) || b.id - a.id);
+  const closed = rounds.filter((r) => r.state === "closed").sort((a, b) => settledAt(b) - settledAt(a) || b.id - a.id);
   return closed.length ? [...open, closed[0]] : open;
 }
 

@@ -7,13 +7,17 @@ result names the lot and the rule used."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select, update
 
+from convene.store import tables
+from convene.store.database import make_engine
 from tests.e2e.a11y import axe_violations
 from tests.e2e.conftest import ARTIFACTS, PROJECTOR
-from tests.e2e.flows import console_for, expect_live, join_direct, phone_context
+from tests.e2e.flows import api_create, console_for, expect_live, join_direct, phone_context
 from tests.e2e.test_rounds import api
 
 pytestmark = pytest.mark.browser
@@ -113,3 +117,90 @@ def test_the_count_pauses_and_the_facilitator_enters_the_lot(server, new_context
     expect(phone.get_by_test_id("round-decision")).to_have_text(f"Chosen: {OPTIONS[1]}.")
     expect(projector.get_by_test_id("projector-decision")).to_have_text(f"Chosen: {OPTIONS[1]}.")
     assert axe_violations(console) == []
+
+
+def _backdate(server, round_id: int, **ago: timedelta) -> None:
+    """Move a round's closed_at / settled_at into the past, as if the pause had been long
+    (the server's clock is real: waiting minutes in a test is not)."""
+    engine = make_engine(server.database_url)
+    try:
+        with engine.begin() as connection:
+            row = connection.execute(
+                select(tables.rounds.c.closed_at, tables.rounds.c.settled_at).where(
+                    tables.rounds.c.id == round_id
+                )
+            ).one()
+            values = {column: getattr(row, column) - delta for column, delta in ago.items()}
+            connection.execute(
+                update(tables.rounds).where(tables.rounds.c.id == round_id).values(**values)
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_the_projector_in_auto_mode_waits_with_the_room_then_holds_the_result(server, new_context):
+    """Following the meeting by itself, the projector shows a round paused for a lot however
+    long the pause, with the tied options; once the lot is entered, the result for 90 s from
+    then (not from the close, minutes before)."""
+    created = api_create(server.url, "Asamblea de inquilinas")
+    code, boss = created["code"], created["facilitator_token"]
+    projector = new_context(viewport=PROJECTOR).new_page()
+    projector.goto(created["projector_url"])
+    expect_live(projector)
+    live = projector.locator("#live")
+    base = f"/api/convenings/{code}"
+    voters = [
+        api(server.url, f"{base}/participants", {"name": name})["token"]
+        for name in ("Sam", "Noor", "Inés")
+    ]
+    made = api(
+        server.url,
+        f"{base}/rounds",
+        {
+            "title": "Which campaign comes first this winter?",
+            "method": "irv",
+            "options": [{"label": o} for o in OPTIONS],
+            "tie_break": "room",
+        },
+        boss,
+    )
+    round_id, ids = made["id"], [o["id"] for o in made["options"]]
+    api(server.url, f"{base}/rounds/{round_id}/open", {}, boss)
+    expect(live).to_have_attribute("data-mode", "round")
+    for token, ranking in zip(voters, ([0], [1], [2, 1]), strict=True):
+        api(
+            server.url,
+            f"{base}/rounds/{round_id}/ballots",
+            {"ranking": [ids[i] for i in ranking]},
+            token,
+        )
+    paused = api(server.url, f"{base}/rounds/{round_id}/close", {}, boss)
+    assert (paused["state"], paused["settled_at"]) == ("paused", None)
+    expect(projector.get_by_test_id("lot-option")).to_have_text(OPTIONS)
+
+    # the room has been drawing the lot for five minutes: still on the projector
+    _backdate(server, round_id, closed_at=timedelta(minutes=5))
+    projector.reload()
+    expect_live(projector)
+    expect(live).to_have_attribute("data-mode", "round")
+    expect(projector.locator(".round-big-waiting")).to_have_text(
+        "Voting is over. The count waits for a lot drawn in the room between:"
+    )
+    expect(projector.get_by_test_id("lot-option")).to_have_text(OPTIONS)
+
+    # the facilitator enters the lot: the result, though voting closed five minutes ago
+    done = api(server.url, f"{base}/rounds/{round_id}/lot", {"option_id": ids[2]}, boss)
+    assert done["state"] == "closed"
+    assert done["settled_at"] > done["closed_at"]
+    expect(projector.get_by_test_id("projector-decision")).to_have_text(f"Chosen: {OPTIONS[1]}.")
+    expect(live).to_have_attribute("data-mode", "round")
+    expect(projector.get_by_test_id("lot-option")).to_have_count(0)
+
+    # 90 s after the result was settled, the screen is the meeting's again (no item has
+    # started here: how to join)
+    _backdate(server, round_id, settled_at=timedelta(seconds=91))
+    projector.reload()
+    expect_live(projector)
+    expect(live).to_have_attribute("data-mode", "before")
+    expect(projector.get_by_test_id("projector-decision")).to_be_hidden()

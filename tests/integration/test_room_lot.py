@@ -6,17 +6,19 @@ exports, so ``convene tally`` re-counts the round to the meeting's result."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.rounds import Round
-from convene.exports import recount
+from convene.domain.times import iso
+from convene.exports import archive, recount
 from convene.services import convenings, minutes, rounds
 from convene.services.commands import run_command
 from convene.store import tables
-from tests.integration.test_recount import _by_label, _recounts_exactly
+from tests.integration.test_recount import _by_label, _installation, _recounts_exactly
 from tests.integration.test_services import assert_refused
 
 LABELS = (
@@ -144,6 +146,73 @@ def test_two_lots_in_one_count(services, room, tmp_path):
     assert [t["how"] for t in done["result"]["tie_breaks"]] == ["room", "room"]
     round_, ballots = _stored(services, round_id)
     _recounts_exactly(round_, ballots, tmp_path)
+
+
+def test_the_result_is_settled_when_the_last_lot_is_entered(
+    services, engine, publisher, clock, room, request, tmp_path
+):
+    # the projector holds a result from settled_at: the close, or the last lot after a pause
+    round_id, (rent, wages, _transit), paused = _voted(services, room, [[0], [1], [2]])
+    closed_at = clock.now
+    assert paused["closed_at"] == iso(closed_at)
+    assert paused["settled_at"] is None
+    [pausing] = [e for e in publisher.events if e.type == "round.paused"]
+    assert pausing.data["settled_at"] is None
+    clock.advance(minutes=4)
+    again = rounds.draw_lot(services, room["facilitator"], round_id=round_id, option_id=rent)
+    assert (again["state"], again["settled_at"]) == ("paused", None), "a lot still to draw"
+    clock.advance(minutes=6)
+    done = rounds.draw_lot(services, room["facilitator"], round_id=round_id, option_id=wages)
+    assert done["state"] == "closed"
+    settled = iso(closed_at + timedelta(minutes=10))
+    assert done["settled_at"] == settled
+    assert done["closed_at"] == paused["closed_at"], "voting closed when it did"
+    [closing] = [e for e in publisher.events if e.type == "round.closed"]
+    assert closing.data["settled_at"] == settled
+    with services.read() as session:
+        stored = session.get(Round, round_id)
+        assert (stored.closed_at, stored.settled_at) == (closed_at, clock.now)
+    # the snapshot carries it (the projector reads it there after a reload)
+    view = rounds.get_round(services, room["Ana"], round_id=round_id)
+    assert view["settled_at"] == settled
+
+    # a count with no lot to draw is settled at its close
+    clock.advance(minutes=1)
+    _, _, closed = _voted(services, room, [[0], [0], [1]])
+    assert closed["state"] == "closed"
+    assert closed["settled_at"] == closed["closed_at"] == iso(clock.now)
+
+    # an archive keeps it; an archive from before settled_at was kept gives NULL (the
+    # screens then read closed_at)
+    archive_ = json.loads(json.dumps(archive.export_convening(engine, room["created"].code)))
+    older = json.loads(json.dumps(archive_))
+    for row in older["tables"]["rounds"]:
+        del row["settled_at"]
+    del older["sha256"]
+    older["sha256"] = archive._digest(older)
+    template = request.getfixturevalue("_sqlite_template")
+    for name, file, want in (
+        ("now", archive_, [closed_at + timedelta(minutes=10), clock.now]),
+        ("older", older, [None, None]),
+    ):
+        (tmp_path / name).mkdir()
+        there, _ = _installation(template, tmp_path / name)
+        try:
+            code = archive.import_convening(there, file)
+            with there.connect() as connection:
+                settled_ats = (
+                    connection.execute(
+                        select(tables.rounds.c.settled_at)
+                        .join(tables.convenings)
+                        .where(tables.convenings.c.code == code)
+                        .order_by(tables.rounds.c.id)
+                    )
+                    .scalars()
+                    .all()
+                )
+            assert settled_ats == want, name
+        finally:
+            there.dispose()
 
 
 def test_draw_lot_refuses_hostile_input_and_changes_nothing(services, engine, publisher, room):

@@ -559,6 +559,19 @@ class Round(Reply, kw_only=True):
     closed_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
     ) = UNSET
+    settled_at: (
+        Annotated[
+            str,
+            Meta(
+                extra_json_schema={"format": "date-time"},
+                description="When the result became final: the close, or the last lot drawn "
+                "in the room entered after a pause (null in rounds from before it was kept: "
+                "their closed_at).",
+            ),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
     present_at_open: int | UnsetType | None = UNSET
     present_at_close: int | UnsetType | None = UNSET
     follows_round_id: int | UnsetType | None = UNSET
