@@ -3,7 +3,9 @@
 RCTab (the Universal RCV Tabulator, used for US public elections) writes a
 ``summary.json`` per contest: ``config`` (contest, date, jurisdiction, office,
 generatedBy), ``results`` (per round: ``round``, ``tally`` candidate → votes,
-``tallyResults`` listing who was elected or eliminated with the votes they passed on,
+``tallyResults`` listing who was elected or eliminated with the votes each passed on (its
+own: the round's transfers grouped by the option they come from; an option elected earlier
+whose votes move in a later round is listed again there as elected, see schemas/README),
 ``threshold``) and ``summary`` (``finalThreshold``, ``numCandidates``, ``numWinners``,
 ``totalNumBallots``, ``undervotes``). Votes are decimal strings, exact as the meeting
 counted them. Candidates are the options' labels. Written from the stored result, so it is
@@ -66,6 +68,18 @@ def _value(number: dict | None) -> Fraction:
     return Fraction(_exact(number))
 
 
+def _transfers_by_source(transfers: list[dict], name) -> dict[str, dict[str, str]]:
+    """A round's transfers grouped by the option they come from (its id as text): for each,
+    the votes it passes to each option by label, and to ``exhausted``."""
+    by_source: dict[str, dict[str, str]] = {}
+    for t in transfers:
+        own = by_source.setdefault(str(t.get("from")), {})
+        to = "exhausted" if t.get("to") is None else name(t["to"])
+        votes = _exact(t.get("votes"))
+        own[to] = exact_str(Fraction(own[to]) + Fraction(votes)) if to in own else votes
+    return by_source
+
+
 def summary_data(round_: Round) -> dict:
     result = round_.result or {}
     labels = {str(o.id): o.label for o in round_.options}
@@ -74,26 +88,39 @@ def summary_data(round_: Round) -> dict:
         return labels.get(str(key), str(key))
 
     results = []
-    for rnd in result.get("rounds") or []:
+    stored = result.get("rounds") or []
+    elected_before: set[str] = set()
+    for number, rnd in enumerate(stored):
         tallies = rnd.get("tallies") or {}
+        following = (stored[number + 1].get("tallies") or {}) if number + 1 < len(stored) else {}
         if rnd.get("quota") is not None:
             threshold = _exact(rnd.get("quota"))
         else:  # IRV: more than half of the continuing votes
             live = sum((_value(v) for v in tallies.values()), Fraction(0))
             threshold = exact_str(live // 2 + 1)
-        tally_results = []
-        moved: dict[str, str] = {}
-        for t in rnd.get("transfers") or []:
-            moved["exhausted" if t.get("to") is None else name(t["to"])] = _exact(t.get("votes"))
+        moved = _transfers_by_source(rnd.get("transfers") or [], name)
         eliminated = [str(c) for c in rnd.get("eliminated") or []]
         elected = [str(c) for c in rnd.get("elected") or []]
-        sources = {str(t.get("from")) for t in rnd.get("transfers") or []}
-        for c in elected:
-            tally_results.append({"elected": name(c), "transfers": moved if c in sources else {}})
-        for c in eliminated:
-            tally_results.append(
-                {"eliminated": name(c), "transfers": moved if c in sources else {}}
-            )
+        tally_results = [{"elected": name(c), "transfers": moved.get(c, {})} for c in elected]
+        tally_results += [
+            {"eliminated": name(c), "transfers": moved.get(c, {})} for c in eliminated
+        ]
+        # Votes of an option elected in an earlier round that move in this one: a surplus
+        # passed on a round after its election (Scottish STV, one surplus a round), or a
+        # Meek keep value lowered (the option's votes fall in the next round's tally). The
+        # format gives a round's transfers to the options listed in its tallyResults only:
+        # the option is listed again as elected, with the transfers of its own.
+        again = [c for c in moved if c in elected_before]
+        again += [
+            c
+            for c in tallies
+            if c in elected_before
+            and c not in moved
+            and c in following
+            and _value(following[c]) < _value(tallies[c])
+        ]
+        tally_results += [{"elected": name(c), "transfers": moved.get(c, {})} for c in again]
+        elected_before.update(elected)
         results.append(
             {
                 "round": rnd["number"],

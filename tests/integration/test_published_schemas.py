@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
+from fractions import Fraction
 from importlib import resources
 
 import pytest
 from jsonschema import ValidationError
 
-from convene.domain.rounds import LABEL_MAX
+from convene.domain.rounds import LABEL_MAX, Method, Round, RoundOption
+from convene.domain.tally import count
 from convene.exports import rctab, recount
 from tests.integration.published_schemas import (
     SCHEMA_DIR,
@@ -121,9 +124,9 @@ TIED = {
 }
 
 
-#: counts whose votes fall after an election, which the Universal Tabulator format cannot
-#: hold (published_schemas.falls_after_election): two surpluses passed on one a round, and
-#: a Meek keep value lowered again when the quota falls
+#: counts whose votes fall after an election (published_schemas.falls_after_election): two
+#: surpluses passed on one a round, and a Meek keep value lowered again when the quota falls;
+#: the summary lists the option again as elected in the round where its votes move
 FALLING = {
     "stv-scottish-two-surpluses": (
         "stv",
@@ -186,12 +189,109 @@ def test_a_tied_round_with_long_labels_validates_and_reads_in_rcvformats(service
 
 
 @pytest.mark.parametrize("name", sorted(FALLING))
-def test_rcvformats_refuses_a_count_whose_votes_fall_after_an_election(services, tmp_path, name):
+def test_votes_that_fall_after_an_election_are_listed_where_they_move(services, tmp_path, name):
     round_, ballots, text = _summary(services, FALLING[name], LABELS)
-    assert falls_after_election(round_.result), "the case must pass on votes after an election"
-    # the published schema takes the summary; rcvformats refuses it, for exactly that
-    check_summary(text, round_.result, tmp_path)
+    stored = round_.result
+    falls = falls_after_election(stored)
+    assert falls, "the case must pass on votes after an election"
+    summary = json.loads(text)
+    for number, label in falls:
+        # the round whose move makes the votes fall lists the option (elected before) again
+        written = summary["results"][number - 1]["tallyResults"]
+        assert {"elected": label} in [{"elected": e.get("elected")} for e in written]
+        assert label not in {
+            stored["labels"][str(c)] for c in stored["rounds"][number - 1]["elected"]
+        }
+    if name == "stv-scottish-two-surpluses":
+        # the second surplus: its own transfers, in the round where they move, adding up to
+        # what the next round's tallies gained
+        [(number, label)] = falls
+        [entry] = [
+            e for e in summary["results"][number - 1]["tallyResults"] if e.get("elected") == label
+        ]
+        assert entry["transfers"]
+        _adds_up(summary, number)
+    # the published schema takes it, and rcvformats reads the meeting's count from it
+    check_summary(text, stored, tmp_path)
     _recounts_exactly(round_, ballots, tmp_path)
+
+
+def _adds_up(summary: dict, number: int) -> None:
+    """What round ``number`` lists as moved, summed over the options it lists, is what each
+    option still in the count gained in the next round's tally (and what exhausted)."""
+    this, after = summary["results"][number - 1], summary["results"][number]
+    into: dict[str, Fraction] = {}
+    for entry in this["tallyResults"]:
+        for to, votes in entry["transfers"].items():
+            into[to] = into.get(to, Fraction(0)) + Fraction(votes)
+    gained = {
+        name: Fraction(votes) - Fraction(this["tally"][name])
+        for name, votes in after["tally"].items()
+        if Fraction(votes) > Fraction(this["tally"][name])
+    }
+    exhausted = Fraction(after["inactiveBallots"]["exhaustedChoices"]) - Fraction(
+        this["inactiveBallots"]["exhaustedChoices"]
+    )
+    if exhausted:
+        gained["exhausted"] = exhausted
+    assert {k: v for k, v in into.items() if v} == gained, f"round {number}"
+
+
+def _counted(method: str, ballots: dict, labels: list[str], **rules) -> Round:
+    """A closed round with options ``labels`` (ids 11, 12...), counted from ``ballots``
+    (rankings of label indexes → weight) by the engine with ``rules``."""
+    options = [RoundOption(label=label, position=i, id=11 + i) for i, label in enumerate(labels)]
+    round_ = Round(
+        convening_id=1,
+        title="Which campaign comes first?",
+        method=Method(method),
+        created_at=datetime(2026, 12, 4, 18, 0, tzinfo=UTC),
+        options=options,
+        seats=rules.pop("seats", 1),
+        closed_at=datetime(2026, 12, 4, 19, 0, tzinfo=UTC),
+        id=1,
+    )
+    result = count(
+        method,
+        {tuple(str(11 + i) for i in ranking): w for ranking, w in ballots.items()},
+        [str(o.id) for o in options],
+        seats=round_.seats,
+        **rules,
+    )
+    round_.result = round_.result_json(result)
+    return round_
+
+
+def test_options_leaving_in_one_round_each_get_their_own_transfers(tmp_path):
+    # batch elimination: c, d and e (4 votes together, fewer than b's 8) are out at once;
+    # c's 2 go to b, d's 1 to b, e's 1 to a
+    labels = ["Alba", "Bruno", "Carme", "Dídac", "Eulàlia"]
+    ballots = {(0,): 9, (1,): 8, (2, 1): 2, (3, 1): 1, (4, 0): 1}
+    round_ = _counted("irv", ballots, labels, batch_elimination=True)
+    assert round_.result["rounds"][0]["eliminated"] == ["14", "15", "13"]
+    summary = rctab.summary_data(round_)
+    first = summary["results"][0]["tallyResults"]
+    assert first == [
+        {"eliminated": "Dídac", "transfers": {"Bruno": "1"}},
+        {"eliminated": "Eulàlia", "transfers": {"Alba": "1"}},
+        {"eliminated": "Carme", "transfers": {"Bruno": "2"}},
+    ]
+    _adds_up(summary, 1)
+    check_summary(rctab.rctab_summary(round_), round_.result, tmp_path)
+    # Scottish STV, an election and an elimination in one round: Alba reaches the quota
+    # exactly (no surplus), Eulàlia is excluded in the same round; Alba passes on nothing
+    ballots = {(0,): 3, (1, 2): 2, (2, 1): 2, (3, 1): 2, (4, 3): 1}
+    round_ = _counted("stv", ballots, labels, rule="scottish", seats=2)
+    both = [r for r in round_.result["rounds"] if r["elected"] and r["eliminated"]]
+    assert both, "the case must elect and exclude in one round"
+    summary = rctab.summary_data(round_)
+    for r in both:
+        entries = summary["results"][r["number"] - 1]["tallyResults"]
+        by_name = {e.get("elected", e.get("eliminated")): e["transfers"] for e in entries}
+        for c in r["elected"]:
+            assert by_name[round_.result["labels"][c]] == {}
+        _adds_up(summary, r["number"])
+    check_summary(rctab.rctab_summary(round_), round_.result, tmp_path)
 
 
 def test_only_the_listed_fields_are_removed_and_the_schema_refuses_any_other(services):
