@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import uuid
 from urllib.parse import urlsplit
@@ -11,9 +12,11 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convene import i18n
+from convene.bootstrap import build_services
 from convene.config import ROOT, load_config
 from convene.extensions import babel, socketio
 from convene.monitoring import logs, metrics
+from convene.services import lookup
 from convene.services.core import Services
 from convene.services.presence import LocalPresence, Presence, RedisPresence
 from convene.services.ratelimits import RULES, RateLimits, shared_storage
@@ -55,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from convene.realtime.publisher import SocketIOPublisher
 
     shared = _redis(app.config) if app.config["SOCKETIO_MESSAGE_QUEUE"] else None
-    services = Services(
+    services = build_services(
         make_session_factory(engine),
         publisher=SocketIOPublisher(socketio),
         presence=_presence(app.config, shared),
@@ -66,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         limits=_rate_limits(app.config, shared),
     )
     app.extensions["convene"] = services
+    app.extensions["convene.language_of"] = functools.partial(lookup.language_of, services)
     app.extensions["convene.engine"] = engine
 
     babel.init_app(app, locale_selector=i18n.select_locale)

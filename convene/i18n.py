@@ -30,6 +30,9 @@ from babel.support import Translations
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale, get_translations
 
+from convene.domain.convening import normalise_join_code
+from convene.domain.errors import DomainError
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = ROOT / "translations"
 #: How strings are marked (besides gettext/ngettext/_): N_() marks a message translated when
@@ -58,19 +61,15 @@ def device_choice() -> str | None:
 
 
 def convening_language() -> str | None:
-    """The language of the convening this request is about (its ``code`` in the URL)."""
+    """The language of the convening this request is about (its ``code`` in the URL), as
+    the application's ``convene.language_of`` finds it (set by the factory, convene/app.py:
+    the services' lookup, which this module, used by the services, cannot import)."""
     if "convening_language" not in g:
         code = (request.view_args or {}).get("code")
         language = None
         if isinstance(code, str):
-            from convene.domain.convening import normalise_join_code
-            from convene.domain.errors import DomainError
-            from convene.services import lookup
-
             try:
-                language = lookup.language_of(
-                    current_app.extensions["convene"], normalise_join_code(code)
-                )
+                language = current_app.extensions["convene.language_of"](normalise_join_code(code))
             except DomainError:
                 language = None
         g.convening_language = language if language in offered() else None

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from convene.bootstrap import build_services
 from convene.i18n import compile_catalogues
-from convene.services.core import Services
 from convene.store.database import make_engine, make_session_factory
 from tests.support import (
     TEST_SECRET,
@@ -105,7 +105,7 @@ def engine(database_url):
 
 @pytest.fixture
 def services(engine, publisher, clock):
-    return Services(
+    return build_services(
         make_session_factory(engine), publisher=publisher, clock=clock, ballot_secret=TEST_SECRET
     )
 

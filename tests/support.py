@@ -417,13 +417,13 @@ def seed_crowd(database_url: str, code: str, n: int) -> list[int]:
     """Join :func:`crowd` (``n`` people) to the convening ``code`` through the services, on
     the server's own database (the HTTP join is limited per address); returns member ids.
     The server's screens learn of them from their next snapshot."""
+    from convene.bootstrap import build_services
     from convene.services import convenings
-    from convene.services.core import Services
     from convene.store.database import make_session_factory
 
     engine = make_engine(database_url)
     try:
-        services = Services(make_session_factory(engine))
+        services = build_services(make_session_factory(engine))
         return [
             convenings.join(services, code=code, name=name, caucus=caucus).id
             for name, caucus in crowd(n)

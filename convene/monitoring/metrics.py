@@ -132,27 +132,6 @@ def page(engine) -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def command_label(name: object) -> str:
-    """A command's name as a label; anything not in the catalogue is one "unknown" (a
-    client must not grow the label set)."""
-    from convene.services.commands import COMMANDS, OPEN_COMMANDS
-
-    if isinstance(name, str) and (name in COMMANDS or name in OPEN_COMMANDS):
-        return name
-    return "unknown"
-
-
-def outcome_of(error: BaseException | None) -> str:
-    from convene.domain.errors import DomainError
-    from convene.web.errors import BAD_INPUT_ERRORS
-
-    if error is None:
-        return "ok"
-    if isinstance(error, DomainError):
-        return str(error.code)
-    return "bad_request" if isinstance(error, BAD_INPUT_ERRORS) else "server_error"
-
-
 def prepare_multiprocess_folder(folder: str) -> None:
     """An empty folder for one server process's metric files (before gunicorn starts)."""
     from pathlib import Path

@@ -22,9 +22,9 @@ from convene.domain.errors import N_, DomainError, InvalidInput, TooMany
 from convene.monitoring import logs, metrics
 from convene.realtime.rooms import member_room, projector_room, public_room, staff_room
 from convene.services import live
-from convene.services.commands import cost_of, run_command
+from convene.services.commands import command_label, cost_of, run_command
 from convene.services.schemas import Resync, parse
-from convene.web.errors import error_body, unexpected_error_body
+from convene.web.errors import error_body, outcome_of, unexpected_error_body
 from convene.web.jsonbody import RefusedMessage
 
 log = logging.getLogger(__name__)
@@ -175,5 +175,5 @@ def register(socketio: SocketIO) -> None:
 def _measure(name: object, error: BaseException | None, started: float) -> None:
     if metrics.METRICS.enabled:
         metrics.METRICS.command(
-            metrics.command_label(name), metrics.outcome_of(error), time.perf_counter() - started
+            command_label(name), outcome_of(error), time.perf_counter() - started
         )

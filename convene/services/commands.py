@@ -135,6 +135,14 @@ COSTS = {
 DEMANDS_PER_MESSAGE = 20
 
 
+def command_label(name: object) -> str:
+    """A command's name as a metrics label; anything not in the catalogue is one "unknown"
+    (a client must not grow the label set)."""
+    if isinstance(name, str) and (name in COMMANDS or name in OPEN_COMMANDS):
+        return name
+    return "unknown"
+
+
 def cost_of(name: object, args: object) -> int:
     """How many messages command ``name`` with ``args`` counts as against a rate limit.
     Works on the raw arguments (before they are checked): whatever they hold, a number from

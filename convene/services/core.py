@@ -19,7 +19,6 @@ from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ratelimits import RateLimits
 from convene.services.sealing import ANONYMITY, Sealer
-from convene.services.ticker import LiveTicker, PublishLock
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write, single_read
 from convene.store.eventlog import LoggedEvent
@@ -63,17 +62,95 @@ class NullPublisher:
         pass
 
 
+class Ticker(Protocol):
+    """What the commands and the sockets tell the live ticker (convene/services/ticker.py),
+    which the services are wired with (convene/bootstrap.py)."""
+
+    def mark(self, convening_id: int, round_id: int) -> None:
+        """A round's ballots or state changed: recount and send its turnout soon."""
+
+    def shred_soon(self) -> None:
+        """A secret round closed: wipe what the database files keep of its sealed ballots."""
+
+    def mark_presence(self, convening_id: int) -> None:
+        """Someone connected or disconnected: send who is connected soon."""
+
+    def stop(self, timeout: float = 5.0) -> None: ...
+
+
+class NullTicker:
+    """For services built without their wiring (convene/bootstrap.py builds the real one)."""
+
+    def mark(self, convening_id: int, round_id: int) -> None:
+        pass
+
+    def shred_soon(self) -> None:
+        pass
+
+    def mark_presence(self, convening_id: int) -> None:
+        pass
+
+    def stop(self, timeout: float = 5.0) -> None:
+        pass
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+#: ``handler(uow, convening, actor, event)``: the events it caused (recorded after the
+#: command's own, by the same actor; ``actor`` is None when no person acted: a deadline).
+Handler = Callable[["UnitOfWork", Convening, "Actor | None", DomainEvent], list[DomainEvent]]
+
+
+class Handlers:
+    """What one aggregate's events make happen to another, by event type, run inside the
+    command's transaction.
+
+    A command records its own events (:meth:`UnitOfWork.record`); the handlers registered
+    for their types then run in the same transaction, before the commit and before anything
+    is published, and the events they return are recorded after them (and handled in turn).
+    So "a round decided a demand" is a handler that the demands side registers for
+    ``round.closed``, not a call from the rounds into the demands: a new consequence is a
+    new handler. A handler that raises rolls the whole command back (nothing is written,
+    nothing published). Which handlers run is wired with the services (convene/bootstrap.py).
+    """
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, list[Handler]] = {}
+
+    def on(self, event_type: str, handler: Handler) -> None:
+        self._by_type.setdefault(event_type, []).append(handler)
+
+    def handled(self) -> frozenset[str]:
+        """The event types that have a handler."""
+        return frozenset(self._by_type)
+
+    def run(
+        self, uow: UnitOfWork, convening: Convening, actor: Actor | None, events: list[DomainEvent]
+    ) -> list[DomainEvent]:
+        """The events that ``events``' handlers caused, in the order of ``events``."""
+        caused: list[DomainEvent] = []
+        for event in events:
+            for handler in self._by_type.get(event.type, ()):
+                caused += handler(uow, convening, actor, event)
+        return caused
 
 
 class UnitOfWork:
     """One command's transaction. Rolls back unless :meth:`commit` ran; publishes after commit."""
 
-    def __init__(self, session: Session, publisher: Publisher, now: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        publisher: Publisher,
+        now: datetime,
+        handlers: Handlers | None = None,
+    ) -> None:
         self.session = session
         self.now = now
         self._publisher = publisher
+        self._handlers = handlers or Handlers()
         self._logged: list[LoggedEvent] = []
         self._after_commit: list[Callable[[], None]] = []
 
@@ -87,8 +164,13 @@ class UnitOfWork:
         return convening
 
     def record(self, convening: Convening, actor: Actor | None, events: list[DomainEvent]) -> None:
+        """Append ``events`` to the convening's log, then what their handlers cause
+        (convene/services/core.py: Handlers), in this transaction."""
         actor_id = actor.member_id if actor else None
         self._logged += eventlog.append(self.session, convening.id, actor_id, events, self.now)
+        caused = self._handlers.run(self, convening, actor, events)
+        if caused:
+            self.record(convening, actor, caused)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
@@ -126,7 +208,6 @@ class Services:
         publisher: Publisher | None = None,
         presence: Presence | None = None,
         clock: Callable[[], datetime] = utcnow,
-        publish_lock: PublishLock | None = None,
         languages: tuple[str, ...] = ("en",),
         ballot_secret: str | bytes | None = None,
         ballot_secret_fallbacks: tuple = (),
@@ -145,7 +226,10 @@ class Services:
         self.signal_limiter = SignalLimiter()
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
-        self.ticker = LiveTicker(self, publish_lock)
+        # Wired by convene/bootstrap.py: the live ticker, and the handlers that carry one
+        # aggregate's events to another inside each command's transaction.
+        self.ticker: Ticker = NullTicker()
+        self.handlers = Handlers()
         # Secret ballots are sealed with keys from the application's secret (never stored in
         # the database) and opened only k voters at a time (convene/services/sealing.py).
         self.sealer = Sealer(ballot_secret, ballot_secret_fallbacks)
@@ -164,7 +248,7 @@ class Services:
     def write(self) -> Iterator[UnitOfWork]:
         with self.session_factory() as session:
             begin_write(session)
-            uow = UnitOfWork(session, self.publisher, self.clock())
+            uow = UnitOfWork(session, self.publisher, self.clock(), self.handlers)
             try:
                 yield uow
             finally:

@@ -37,7 +37,7 @@ from convene.domain.rounds import Round
 from convene.domain.text import clean_line
 from convene.i18n import gettext_in
 from convene.rendering import render_diff, render_markdown
-from convene.services.core import Services, UnitOfWork
+from convene.services.core import Handlers, Services, UnitOfWork
 from convene.store import tables
 
 _d = tables.demands
@@ -987,7 +987,7 @@ def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object
         return {"demand_id": demand.id, **result}
 
 
-# -- decided by rounds (convene/services/rounds.py) -------------------------------------------
+# -- put to the vote and decided by rounds (convene/services/rounds.py) ------------------------
 
 
 def demand_for_vote(
@@ -1147,3 +1147,28 @@ def round_followed_up(
         view = _view(uow.session, convening, demand)
         events.append(_event("demand.updated", view, change="followed_up", round_id=round_.id))
     return events
+
+
+def _round_of(uow: UnitOfWork, round_id: int) -> Round:
+    return uow.session.get(Round, round_id)  # the command's own, loaded already
+
+
+def _on_round_opened(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return round_opened(uow, convening, actor, _round_of(uow, event.data["id"]))
+
+
+def _on_round_closed(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return round_closed(uow, convening, actor, _round_of(uow, event.data["id"]))
+
+
+def _on_round_followed_up(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    data = event.data
+    round_ = _round_of(uow, data["round_id"])
+    return round_followed_up(uow, convening, actor, round_, data["path"], data["reasons"])
+
+
+def register(handlers: Handlers) -> None:
+    """What the rounds' events do to the demands and amendments on their ballots."""
+    handlers.on("round.opened", _on_round_opened)
+    handlers.on("round.closed", _on_round_closed)
+    handlers.on("round.followed_up", _on_round_followed_up)

@@ -197,8 +197,7 @@ def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
         events = round_.open(uow.now, present)
         if round_.secret:
             round_.seal = svc.sealer.new_seal()
-        uow.record(convening, actor, events)
-        uow.record(convening, actor, demand_service.round_opened(uow, convening, actor, round_))
+        uow.record(convening, actor, events)  # and the demands put to the vote (their handler)
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         uow.commit()
         return round_.public()
@@ -662,9 +661,7 @@ def close_round(
             _open_all_and_reshuffle(svc, uow.session, round_)
         seed = secrets.token_hex(8)
         events = round_.close(uow.now, present, _count(uow.session, round_, seed), seed)
-        uow.record(convening, actor, events)
-        if round_.state is RoundState.CLOSED:
-            uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
+        uow.record(convening, actor, events)  # closed: the demands decided (their handler)
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         if round_.secret:
             uow.after_commit(svc.ticker.shred_soon)
@@ -693,8 +690,6 @@ def draw_lot(svc: Services, actor: Actor, *, round_id: object, option_id: object
         events = [DomainEvent("round.lot_drawn", drawn)]
         events += round_.settle(_count(uow.session, round_, round_.seed), uow.now)
         uow.record(convening, actor, events)
-        if round_.state is RoundState.CLOSED:
-            uow.record(convening, actor, demand_service.round_closed(uow, convening, actor, round_))
         uow.after_commit(lambda: svc.ticker.mark(convening.id, round_.id))
         uow.commit()
         return round_.public(with_result=True)
@@ -753,11 +748,6 @@ def follow_up(
             data["new_round"] = follow.public()
             uow.record(convening, actor, [DomainEvent("round.created", follow.public())])
         uow.record(convening, actor, [DomainEvent("round.followed_up", data)])
-        uow.record(
-            convening,
-            actor,
-            demand_service.round_followed_up(uow, convening, actor, blocked, path, reasons),
-        )
         uow.commit()
         return data
 

@@ -72,10 +72,32 @@ class RedisLock:
         return bool(self._redis.set(name, "1", nx=True, px=int(seconds * 1000)))
 
 
+class RoundFeed(Protocol):
+    """What the ticker reads and does to rounds: convene/services/rounds.py, given to it by
+    convene/bootstrap.py (so neither the services nor the ticker import the other)."""
+
+    def current_round(self, session, svc, round_id: int): ...
+
+    def turnout(self, session, svc, round_, *, staff: bool) -> dict: ...
+
+    def live_tally(self, session, round_) -> dict | None: ...
+
+    def sealed_waiting(self, session, round_id: int) -> int: ...
+
+    def open_sealed_batch(self, svc, round_id: int) -> dict | None: ...
+
+    def due_for_closing(self, svc, now) -> list[tuple[int, int]]: ...
+
+    def close_round(self, svc, actor, *, round_id: object, convening_id=None) -> dict: ...
+
+
 class LiveTicker:
-    def __init__(self, services, lock: PublishLock | None = None) -> None:
+    def __init__(
+        self, services, lock: PublishLock | None = None, *, rounds: RoundFeed | None = None
+    ) -> None:
         self.services = services
         self.lock = lock or LocalLock()
+        self.rounds = rounds
         self._dirty: dict[int, int] = {}  # round id → convening id
         # per round: when turnout last went to the screens / the phones, and which still
         # owe the latest
@@ -168,8 +190,7 @@ class LiveTicker:
 
     def tick(self, now: float | None = None) -> None:
         """Publish what changed since the last tick (and close rounds past their deadline)."""
-        from convene.services import rounds as round_service
-
+        round_service = self.rounds
         now = time.monotonic() if now is None else now
         if self.collector is not None:
             self.collector.tick()

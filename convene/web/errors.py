@@ -70,6 +70,16 @@ def error_body(error: DomainError) -> dict:
 BAD_INPUT_ERRORS = (OverflowError, RecursionError, UnicodeError, DataError)
 
 
+def outcome_of(error: BaseException | None) -> str:
+    """A command's outcome as a metrics label: ok, the domain error's code, bad_request or
+    server_error."""
+    if error is None:
+        return "ok"
+    if isinstance(error, DomainError):
+        return str(error.code)
+    return "bad_request" if isinstance(error, BAD_INPUT_ERRORS) else "server_error"
+
+
 def unexpected_error_body(error: Exception) -> dict:
     """The reply to an exception that is not a DomainError (logged with its trace)."""
     if isinstance(error, BAD_INPUT_ERRORS):

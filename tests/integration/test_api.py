@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from convene.web.api.spec import openapi_document
+from convene.web.api import openapi_document
 
 DOC = openapi_document()
 

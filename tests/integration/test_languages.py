@@ -170,14 +170,14 @@ ENGLISH = re.compile(
 def spanish_meeting(app, monkeypatch):
     from sqlalchemy.orm import sessionmaker
 
+    from convene.bootstrap import build_services
     from convene.services import convenings
-    from convene.services.core import Services
     from tests.integration.minutes_meeting import fixed_seeds, run_meeting
     from tests.support import FakeClock
 
     fixed_seeds(monkeypatch)
     engine = app.extensions["convene.engine"]
-    services = Services(sessionmaker(engine, expire_on_commit=False), languages=("en", "es"))
+    services = build_services(sessionmaker(engine, expire_on_commit=False), languages=("en", "es"))
     services.clock = clock = FakeClock()
     meeting = run_meeting(services, clock)
     convenings.update_convening(services, meeting["facilitator"], language="es")
@@ -343,11 +343,11 @@ def test_the_pdf_minutes_of_a_spanish_convening_are_in_spanish(app, spanish_meet
 def bilingual(app):
     from sqlalchemy.orm import sessionmaker
 
-    from convene.services.core import Services
+    from convene.bootstrap import build_services
     from tests.support import FakeClock
 
     engine = app.extensions["convene.engine"]
-    services = Services(sessionmaker(engine, expire_on_commit=False), languages=("en", "es"))
+    services = build_services(sessionmaker(engine, expire_on_commit=False), languages=("en", "es"))
     services.clock = FakeClock()
     return services
 

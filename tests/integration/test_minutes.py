@@ -201,8 +201,8 @@ def test_action_items(services, engine, publisher, meeting):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_archive_moves_a_convening_to_postgresql(services, engine, meeting, request):
     """SQLite → PostgreSQL (and back into PostgreSQL under a new code): nothing is lost."""
+    from convene.bootstrap import build_services
     from convene.exports.archive import ArchiveError, export_convening, import_convening
-    from convene.services.core import Services
     from convene.store.database import make_engine, make_session_factory
 
     assert engine.dialect.name == "sqlite"
@@ -235,7 +235,7 @@ def test_the_archive_moves_a_convening_to_postgresql(services, engine, meeting, 
                 {k: v for k, v in r.items() if k not in strip and not k.endswith("_id")}
                 for r in archive["tables"][name]
             ], name
-        moved = Services(make_session_factory(target))
+        moved = build_services(make_session_factory(target))
         token = meeting["created"].facilitator_token
         after = minutes.get_minutes(moved, moved.authenticate(token, code), live=True)
         assert minutes_markdown(after) == minutes_markdown(before)

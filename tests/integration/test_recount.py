@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
 from convene import tallycli
+from convene.bootstrap import build_services
 from convene.domain.rounds import Round
 from convene.exports import recount
 from convene.exports.archive import export_convening, import_convening
@@ -275,7 +276,7 @@ def test_the_recount_is_the_same_on_another_installation(services, engine, tmp_p
     template = request.getfixturevalue("_sqlite_template")
     other = make_engine(template.fresh(tmp_path / "other"))
     try:
-        elsewhere = Services(
+        elsewhere = build_services(
             make_session_factory(other), publisher=RecordingPublisher(), clock=FakeClock()
         )
         # another meeting there first, so the imported options get other ids
@@ -353,7 +354,7 @@ def _round_ids(svc: Services, code: str) -> list[int]:
 
 def _installation(template, folder: Path):
     engine = make_engine(template.fresh(folder))
-    return engine, Services(
+    return engine, build_services(
         make_session_factory(engine), publisher=RecordingPublisher(), clock=FakeClock()
     )
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from convene.bootstrap import build_services
 from convene.domain.errors import (
     Conflict,
     Forbidden,
@@ -20,7 +21,6 @@ from convene.domain.errors import (
 from convene.domain.floor import SignalLimiter
 from convene.services import convenings, demands, rounds
 from convene.services.commands import run_command
-from convene.services.core import Services
 from convene.store import tables
 from convene.store.database import make_session_factory
 from tests.integration.test_api import check
@@ -323,7 +323,7 @@ def test_a_round_closed_by_another_process_takes_no_more_ballots(services, engin
     """Each process keeps the form of an open round; the round's state is still read from
     the database for every ballot, so a close on another process is seen at once."""
     # a second server process, same database and secret
-    other = Services(make_session_factory(engine), ballot_secret=TEST_SECRET)
+    other = build_services(make_session_factory(engine), ballot_secret=TEST_SECRET)
     round_id, (rent, wages, _) = new_round(services, room)
     rounds.open_round(services, room["facilitator"], round_id=round_id)
     rounds.cast_ballot(services, room["Ana"], round_id=round_id, ranking=[rent])
@@ -496,7 +496,7 @@ def test_a_process_owing_turnout_does_not_keep_the_count_from_another(services, 
     clock = [100.0]
     lock = SharedLock(clock)
     other_publisher = RecordingPublisher()
-    other = Services(
+    other = build_services(
         make_session_factory(engine), publisher=other_publisher, ballot_secret=TEST_SECRET
     )
     for svc in (services, other):

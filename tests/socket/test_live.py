@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
+from convene.bootstrap import build_services
 from convene.extensions import socketio
 from convene.services.convenings import remove_member
-from convene.services.core import Services
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ def test_a_socket_of_someone_removed_elsewhere_cannot_vote_or_act(app, client, c
     ana = join(client, convening)
     phone = connect(app, client, ana["token"])
     services = app.extensions["convene"]
-    elsewhere = Services(services.session_factory)  # a process that does not hold her socket
+    elsewhere = build_services(services.session_factory)  # a process that does not hold her socket
     facilitator = elsewhere.authenticate(convening["facilitator_token"])
     remove_member(elsewhere, facilitator, member_id=ana["id"])
     assert phone.is_connected()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from convene.bootstrap import build_services
 from convene.services import convenings
-from convene.services.core import Services
 from convene.services.lookup import join_info
 from convene.store.database import make_engine, make_session_factory
 from convene.store.migrate import upgrade
@@ -15,7 +15,7 @@ from convene.store.migrate import upgrade
 def svc(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'lookup.db'}")
     upgrade(engine)
-    yield Services(make_session_factory(engine))
+    yield build_services(make_session_factory(engine))
     engine.dispose()
 
 

@@ -6,9 +6,10 @@ the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/error
 
 from __future__ import annotations
 
+import functools
 import time
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from convene.domain.convening import hash_token, normalise_join_code
 from convene.domain.errors import N_
@@ -18,8 +19,8 @@ from convene.services import minutes as minutes_service
 from convene.services import schemas as s
 from convene.services.commands import cost_of, run_command, run_open_command, to_json
 from convene.web.api import replies as r
-from convene.web.api.spec import openapi_document, operation
-from convene.web.errors import BadRequest
+from convene.web.api.spec import build, operation
+from convene.web.errors import BadRequest, outcome_of
 from convene.web.jsonbody import parse_json
 from convene.web.links import external_url, links_for
 
@@ -77,7 +78,15 @@ def _run(code: str, name: str, args: dict, *, from_query: bool = False):
         raise
     finally:
         if metrics.METRICS.enabled:
-            metrics.METRICS.command(name, metrics.outcome_of(error), time.perf_counter() - started)
+            metrics.METRICS.command(name, outcome_of(error), time.perf_counter() - started)
+
+
+@functools.cache
+def openapi_document() -> dict:
+    """The document of this blueprint's routes (built once: they do not change)."""
+    app = Flask("convene-openapi")
+    app.register_blueprint(blueprint)
+    return build(app)
 
 
 @blueprint.get("/openapi.json")

@@ -8,7 +8,6 @@ and the replies from convene/web/api/replies.py; msgspec turns both into JSON Sc
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,16 +71,6 @@ def _json(schema: dict, description: str) -> dict:
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-@functools.cache
-def openapi_document() -> dict:
-    """The document of the API blueprint's routes (built once: they do not change)."""
-    from convene.web import api
-
-    app = Flask("convene-openapi")
-    app.register_blueprint(api.blueprint)
-    return build(app)
 
 
 def build(app: Flask) -> dict:

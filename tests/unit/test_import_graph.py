@@ -1,0 +1,102 @@
+"""convene's modules import one another without a cycle, counting the imports inside
+functions too (a lazy import hides a cycle, it does not remove it)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import convene
+
+PACKAGE = Path(convene.__file__).parent
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = ["convene", *path.relative_to(PACKAGE).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
+
+
+def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The convene modules that ``name`` imports anywhere in its file."""
+
+    def known(dotted: str) -> str | None:  # the module itself, or the package holding it
+        while dotted and dotted not in modules:
+            dotted = dotted.rpartition(".")[0]
+        return dotted or None
+
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str | None] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {known(a.name) for a in node.names if a.name.startswith("convene")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            if source == "convene" or source.startswith("convene."):
+                for alias in node.names:  # `from convene.services import rounds` names a module
+                    full = f"{source}.{alias.name}"
+                    found.add(full if full in modules else known(source))
+    return {m for m in found if m and m != name}
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(name, path, modules) for name, path in modules.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of ``graph`` (its modules in order, the first repeated at the end), or None."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(node: str) -> list[str] | None:
+        path.append(node)
+        on_path.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in done and (cycle := visit(nxt)):
+                return cycle
+        on_path.discard(path.pop())
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        if start not in done and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def test_the_import_graph_of_convene_has_no_cycle():
+    graph = import_graph()
+    assert len(graph) > 50
+    assert "convene.services.rounds" in graph["convene.bootstrap"]
+    assert find_cycle(graph) is None, " → ".join(find_cycle(graph))
+
+
+def test_an_import_inside_a_function_counts_and_closes_a_cycle(tmp_path):
+    # as it was: the ticker reached the rounds by a lazy import, and the rounds import core
+    ticker = tmp_path / "ticker.py"
+    ticker.write_text(
+        "def tick():\n    from convene.services import rounds as round_service\n",
+        encoding="utf-8",
+    )
+    modules = _modules()
+    found = _imports("convene.services.ticker", ticker, modules)
+    assert found == {"convene.services.rounds"}
+    graph = import_graph()
+    graph["convene.services.ticker"] = found
+    graph["convene.services.core"] = graph["convene.services.core"] | {"convene.services.ticker"}
+    cycle = find_cycle(graph)
+    assert cycle is not None
+    assert cycle[0] == cycle[-1]
+    assert {"convene.services.core", "convene.services.ticker"} <= set(cycle)
