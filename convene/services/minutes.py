@@ -27,6 +27,7 @@ from convene.services import floor
 from convene.services.core import Services
 from convene.services.rounds import _load as load_round
 from convene.store import eventlog, tables
+from convene.store.rounds import published_ballots
 
 #: What a finalized version is compared on: everything but its own stamp and the log position.
 _STAMP = ("final", "version", "approved_by", "approved_at", "last_seq")
@@ -114,7 +115,7 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
                 "voted": voted,
                 "voted_weight": int(weight),
                 # each export's name, SHA-256 and recount command, printed beside the round
-                "exports": recount.listing(r, round_ballots(session, r)) if closed else [],
+                "exports": recount.listing(r, published_ballots(session, r)) if closed else [],
             }
         )
     history = floor._history(session, convening_id)
@@ -344,34 +345,14 @@ def add_action(
 # -- ballots of a round, for the CSV and BLT exports ----------------------------------------------
 
 
-def round_ballots(session: Session, round_: Round) -> list:
-    """A round's ballots ``(receipt, content, weight, name or None)``, sorted by receipt.
-    Names only for named rounds: a secret round's rows never carry one."""
-    rows = session.execute(
-        select(
-            tables.ballots.c.receipt,
-            tables.ballots.c.content,
-            tables.ballots.c.weight,
-            tables.members.c.name,
-        )
-        .outerjoin(tables.members, tables.members.c.id == tables.ballots.c.member_id)
-        .where(tables.ballots.c.round_id == round_.id)
-        .order_by(tables.ballots.c.receipt)
-    ).all()
-    return [
-        (receipt, json.loads(content), weight, None if round_.secret else name)
-        for receipt, content, weight, name in rows
-    ]
-
-
 def closed_round_ballots(svc: Services, actor: Actor, round_id: object) -> tuple[Round, list]:
-    """A closed round and its ballots (see :func:`round_ballots`)."""
+    """A closed round and its ballots (see convene/store/rounds.py: published_ballots)."""
     with svc.read() as session:
         round_ = load_round(session, actor.convening_id, round_id)
         if round_.state is not RoundState.CLOSED:
             raise Conflict(N_("The ballots are published when the round closes."))
         _ = list(round_.options)  # loaded before the session closes
-        return round_, round_ballots(session, round_)
+        return round_, published_ballots(session, round_)
 
 
 def round_export(svc: Services, actor: Actor, round_id: object, kind: str) -> tuple[str, str]:

@@ -53,6 +53,7 @@ from convene.services.core import Services, UnitOfWork, parse_after_page
 from convene.services.presence import presence_views
 from convene.services.schemas import NOT_VOTED_PAGE_MAX as s_NOT_VOTED_PAGE_MAX
 from convene.services.sealing import ENVELOPE, RoundSeal
+from convene.store import rounds as store_rounds
 from convene.store import tables
 from convene.store.database import insert_or_ignore
 
@@ -914,20 +915,10 @@ def published_ballots(svc: Services, actor: Actor, *, round_id: object) -> dict:
         round_ = _load(session, actor.convening_id, round_id)
         if round_.state is not RoundState.CLOSED:
             raise Conflict(N_("The ballots are published when the round closes."))
-        rows = session.execute(
-            select(
-                tables.ballots.c.receipt,
-                tables.ballots.c.content,
-                tables.ballots.c.weight,
-                tables.members.c.name,
-            )
-            .outerjoin(tables.members, tables.members.c.id == tables.ballots.c.member_id)
-            .where(tables.ballots.c.round_id == round_.id)
-            .order_by(tables.ballots.c.receipt)
-        ).all()
+        rows = store_rounds.published_ballots(session, round_)
     ballots = []
     for receipt, content, weight, name in rows:
-        entry = {"receipt": receipt, "ballot": json.loads(content), "weight": weight}
+        entry = {"receipt": receipt, "ballot": content, "weight": weight}
         if not round_.secret:
             entry["name"] = name
         ballots.append(entry)

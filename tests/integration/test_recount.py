@@ -30,6 +30,7 @@ from convene.services import convenings, minutes, rounds
 from convene.services.core import Services
 from convene.store import tables
 from convene.store.database import make_engine, make_session_factory
+from convene.store.rounds import published_ballots
 from tests.integration.published_schemas import SCHEMA_DIR, check_summary
 from tests.support import FakeClock, RecordingPublisher
 
@@ -244,7 +245,7 @@ def _load(svc: Services, round_id: int) -> tuple[Round, list]:
     with svc.read() as session:
         round_ = session.get(Round, round_id)
         _ = list(round_.options)
-        return round_, minutes.round_ballots(session, round_)
+        return round_, published_ballots(session, round_)
 
 
 @settings(

@@ -15,9 +15,10 @@ from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.rounds import Round
 from convene.domain.times import iso
 from convene.exports import archive, recount
-from convene.services import convenings, minutes, rounds
+from convene.services import convenings, rounds
 from convene.services.commands import run_command
 from convene.store import tables
+from convene.store.rounds import published_ballots
 from tests.integration.test_recount import _by_label, _installation, _recounts_exactly
 from tests.integration.test_services import assert_refused
 
@@ -74,7 +75,7 @@ def _stored(services, round_id):
     with services.read() as session:
         round_ = session.get(Round, round_id)
         _ = list(round_.options)
-        return round_, minutes.round_ballots(session, round_)
+        return round_, published_ballots(session, round_)
 
 
 def test_the_count_pauses_for_each_lot_and_closes_with_them(services, publisher, room, tmp_path):
