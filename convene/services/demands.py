@@ -12,7 +12,6 @@ demands for non-facilitators. Stances are never published with member ids or nam
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -38,6 +37,8 @@ from convene.domain.text import clean_line
 from convene.i18n import gettext_in
 from convene.rendering import render_diff, render_markdown
 from convene.services.core import Handlers, Services, UnitOfWork
+from convene.store import demands as store_demands
+from convene.store import members as store_members
 from convene.store import tables
 
 _d = tables.demands
@@ -45,47 +46,6 @@ _m = tables.members
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-
-def _names(session: Session, member_ids: Iterable[int]) -> dict[int, str]:
-    ids = set(member_ids)
-    if not ids:
-        return {}
-    return dict(session.execute(select(_m.c.id, _m.c.name).where(_m.c.id.in_(ids))).all())
-
-
-def _supporters(session: Session, demand_ids: list[int]) -> dict[int, list[int]]:
-    """Active members supporting each demand, in the order they gave their support."""
-    if not demand_ids:
-        return {}
-    s = tables.demand_supports
-    rows = session.execute(
-        select(s.c.demand_id, s.c.member_id)
-        .join(_m, _m.c.id == s.c.member_id)
-        .where(s.c.demand_id.in_(demand_ids), _m.c.removed_at.is_(None))
-        .order_by(s.c.id)
-    ).all()
-    result: dict[int, list[int]] = {i: [] for i in demand_ids}
-    for demand_id, member_id in rows:
-        result[demand_id].append(member_id)
-    return result
-
-
-def _agreement(session: Session, demand_ids: list[int]) -> dict[int, dict]:
-    """Agreement figures of each demand from one grouped query (active members only)."""
-    if not demand_ids:
-        return {}
-    a = tables.demand_agreements
-    rows = session.execute(
-        select(a.c.demand_id, _m.c.caucus, a.c.stance, func.count())
-        .join(_m, _m.c.id == a.c.member_id)
-        .where(a.c.demand_id.in_(demand_ids), _m.c.removed_at.is_(None))
-        .group_by(a.c.demand_id, _m.c.caucus, a.c.stance)
-    ).all()
-    grouped: dict[int, list] = {i: [] for i in demand_ids}
-    for demand_id, caucus, stance, number in rows:
-        grouped[demand_id].append((caucus, str(stance), number))
-    return {i: rules.agreement_figures(r) for i, r in grouped.items()}
 
 
 SUPPORTERS_SHOWN, SUPPORTERS_PAGE_MAX = rules.SUPPORTERS_SHOWN, rules.SUPPORTERS_PAGE_MAX
@@ -160,8 +120,8 @@ def _summaries(
     amendments: dict[int, list[Amendment]] | None,
 ) -> tuple[list[dict], dict[int, str]]:
     ids = [d.id for d in demands]
-    supporters = _supporters(session, ids)
-    agreement = _agreement(session, ids)
+    supporters = store_demands.supporters(session, ids)
+    agreement = store_demands.agreement(session, ids)
     if amendments is None:
         counts, pending = _pending_ids(session, ids)
         authors_of_amendments: set[int] = set()
@@ -174,7 +134,7 @@ def _summaries(
     people = {m for d in demands for m in d.authors}
     if not convening.anonymous:
         people |= _shown_supporters(supporters)
-    names = _names(session, people | authors_of_amendments)
+    names = store_members.names(session, people | authors_of_amendments)
     views = []
     for demand in demands:
         core = demand.core()
@@ -546,7 +506,7 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
         except InvalidInput:
             raise InvalidInput(N_("into must be a demand id."), field="into") from None
         source.merge_into(actor, target, uow.now)
-        supporters = _supporters(uow.session, [source.id, target.id])
+        supporters = store_demands.supporters(uow.session, [source.id, target.id])
         keep = rules.merged_support(supporters[source.id], supporters[target.id], target)
         s = tables.demand_supports
         uow.session.execute(
@@ -602,8 +562,12 @@ def reorder(svc: Services, actor: Actor, *, order: object) -> dict:
 
 def _support_change(uow: UnitOfWork, convening: Convening, demand: Demand) -> dict:
     uow.session.flush()
-    supporters = _supporters(uow.session, [demand.id])[demand.id]
-    names = {} if convening.anonymous else _names(uow.session, supporters[:SUPPORTERS_SHOWN])
+    supporters = store_demands.supporters(uow.session, [demand.id])[demand.id]
+    names = (
+        {}
+        if convening.anonymous
+        else store_members.names(uow.session, supporters[:SUPPORTERS_SHOWN])
+    )
     return {
         "demand_id": demand.id,
         "hidden": demand.hidden,
@@ -665,7 +629,7 @@ def agree(svc: Services, actor: Actor, *, demand_id: object, stance: object) -> 
         elif changed:
             row.stance, row.updated_at = chosen, uow.now
         uow.session.flush()
-        figures = _agreement(uow.session, [demand.id])[demand.id]
+        figures = store_demands.agreement(uow.session, [demand.id])[demand.id]
         if changed:
             data = {"demand_id": demand.id, "hidden": demand.hidden, "agreement": figures}
             # No actor id in the log either: a stance is anonymous even to facilitators.
@@ -681,9 +645,11 @@ def recount(session: Session, convening: Convening, demands: list[Demand]) -> Do
         return None
     session.flush()
     ids = [d.id for d in demands]
-    supporters = _supporters(session, ids)
-    agreement = _agreement(session, ids)
-    names = {} if convening.anonymous else _names(session, _shown_supporters(supporters))
+    supporters = store_demands.supporters(session, ids)
+    agreement = store_demands.agreement(session, ids)
+    names = (
+        {} if convening.anonymous else store_members.names(session, _shown_supporters(supporters))
+    )
     entries = [
         {
             "demand_id": d.id,
@@ -906,7 +872,7 @@ def list_demands(
             )
         visible = [d for d in candidates if d.visible_to(actor)]
         by_position = sort in (None, "", "position")  # needs no figures
-        agreement = {} if by_position else _agreement(session, [d.id for d in visible])
+        agreement = {} if by_position else store_demands.agreement(session, [d.id for d in visible])
         ordered = rules.sort_demands(visible, agreement, sort)
         page = ordered[offset : offset + limit]
         end = offset + len(page)
@@ -945,9 +911,9 @@ def list_supporters(
         demand = _demand(session, convening, demand_id, actor)
         if convening.anonymous:
             raise Forbidden(N_("Support is anonymous in this convening."))
-        everyone = _supporters(session, [demand.id])[demand.id]
+        everyone = store_demands.supporters(session, [demand.id])[demand.id]
         page = everyone[offset : offset + limit]
-        names = _names(session, page)
+        names = store_members.names(session, page)
         end = offset + len(page)
         return {
             "demand_id": demand.id,
@@ -998,13 +964,13 @@ def demand_for_vote(
     demand = uow.session.get(Demand, demand_id)
     if demand is None or demand.convening_id != convening.id or demand.hidden:
         raise NotFound(N_("There is no demand %(id)s in this convening."), id=demand_id)
-    supporters = len(_supporters(uow.session, [demand.id]).get(demand.id, []))
+    supporters = len(store_demands.supporters(uow.session, [demand.id]).get(demand.id, []))
     demand.check_for_vote(supporters, convening.support_required, again=again)
     return demand
 
 
 def _amendment_name(uow: UnitOfWork, amendment: Amendment, demand: Demand) -> dict:
-    author = _names(uow.session, [amendment.author_id]).get(amendment.author_id, "")
+    author = store_members.names(uow.session, [amendment.author_id]).get(amendment.author_id, "")
     return {"author": author or "—", "title": demand.title}
 
 

@@ -24,6 +24,7 @@ from convene.domain.floor import (
 from convene.domain.ids import is_id_list, parse_id
 from convene.domain.times import iso
 from convene.services.core import Services, UnitOfWork
+from convene.store import members as store_members
 from convene.store import tables
 
 _OPEN = (RequestState.WAITING, RequestState.SPEAKING)
@@ -57,17 +58,6 @@ def _history(session: Session, convening_id: int) -> list[FloorRequest]:
     )
 
 
-def _names(session: Session, member_ids: set[int]) -> dict[int, str]:
-    if not member_ids:
-        return {}
-    rows = session.execute(
-        select(tables.members.c.id, tables.members.c.name).where(
-            tables.members.c.id.in_(member_ids)
-        )
-    ).all()
-    return dict(rows)
-
-
 def floor_state(session: Session, convening: Convening, item: AgendaItem | None) -> dict | None:
     """The speaker list of ``item`` as every screen shows it (None without an item)."""
     if item is None:
@@ -82,7 +72,7 @@ def floor_state(session: Session, convening: Convening, item: AgendaItem | None)
             seconds[speech.member_id] = seconds.get(speech.member_id, 0.0) + speech.seconds_spoken
     places = queue_order(open_requests, settings, spoke_on_item, seconds)
     speaker = next((r for r in open_requests if r.state is RequestState.SPEAKING), None)
-    names = _names(session, {r.member_id for r in open_requests})
+    names = store_members.names(session, {r.member_id for r in open_requests})
     return {
         "item_id": item.id,
         "queue_open": item.queue_open,
@@ -294,7 +284,7 @@ def speaking_statistics(svc: Services, actor: Actor) -> dict:
     actor.require(Role.FACILITATOR)
     with svc.read() as session:
         history = _history(session, actor.convening_id)
-        names = _names(session, {s.member_id for s in history})
+        names = store_members.names(session, {s.member_id for s in history})
         items = dict(
             session.execute(
                 select(tables.agenda_items.c.id, tables.agenda_items.c.title).where(
