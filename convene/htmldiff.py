@@ -10,7 +10,9 @@ How: each fragment is read (standard library's :class:`html.parser.HTMLParser`) 
 sequence of atoms: a word, a run of spaces or a punctuation mark, with the elements it sits
 in, plus a mark where each block (paragraph, list item, heading...) starts. Atoms are equal
 when their text and the tags around them are equal, so a word that became bold is a
-deletion and an insertion. :class:`difflib.SequenceMatcher` aligns the two sequences; the
+deletion and an insertion. :class:`difflib.SequenceMatcher` aligns the two sequences (through
+:func:`convene.domain.textdiff.opcodes`, which gives its result in about linear time for a
+change in one place); the
 output is written from the new text's elements, and a deleted atom goes into the element
 of the new text its own element was matched to (else into a copy of its own element).
 """
@@ -21,8 +23,9 @@ import html
 import itertools
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from html.parser import HTMLParser
+
+from convene.domain.textdiff import opcodes
 
 #: Elements that hold running text; whitespace directly inside others is layout only.
 _LAYOUT = {"ul", "ol", "blockquote", "table", "thead", "tbody", "tr"}
@@ -125,9 +128,8 @@ def _atoms(fragment: str, prefix: str) -> list[_Atom]:
 
 def _chunks(old: list[_Atom], new: list[_Atom]) -> list[tuple[str, list, list]]:
     """("equal" | "change", old atoms, new atoms), a lone space between changes folded in."""
-    matcher = SequenceMatcher(None, [a.key for a in old], [a.key for a in new], autojunk=False)
     chunks: list[tuple[str, list, list]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([a.key for a in old], [a.key for a in new]):
         kind = "equal" if tag == "equal" else "change"
         part = (kind, old[i1:i2], new[j1:j2])
         if chunks and chunks[-1][0] == kind == "change":
