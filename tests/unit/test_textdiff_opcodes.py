@@ -50,7 +50,7 @@ def test_an_edit_of_the_real_demand(data):
     new = words[:start] + middle + words[end:]
     assert opcodes(words, new) == _slow(words, new)
     again = data.draw(st.integers(0, len(new)))
-    newer = new[:again] + ["changed"] + new[again + 1 :]
+    newer = [*new[:again], "changed", *new[again + 1 :]]
     assert opcodes(new, newer) == _slow(new, newer)
 
 
