@@ -79,6 +79,7 @@ REFS: dict[str, dict[str, str]] = {
         "author_id": "members",
     },
     "minutes_notes": {"convening_id": "convenings", "agenda_item_id": "agenda_items"},
+    "roster_entries": {"convening_id": "convenings"},
     "minutes_versions": {"convening_id": "convenings", "approved_by_id": "members"},
     "events": {"convening_id": "convenings", "actor_id": "members"},
 }
@@ -91,6 +92,8 @@ SELF_REFS = {
 NOT_ARCHIVED = {"seal"}
 #: Columns added since the archive format began: an older archive's rows lack them (NULL).
 ADDED_LATER = {"rounds": {"tie_break", "lots", "pending_lot", "settled_at"}}
+#: Tables added since the archive format began: an older archive has none of their rows.
+TABLES_ADDED_LATER = {"roster_entries"}
 #: Tables keyed by something else than their own ``id`` column.
 NO_ID = {"round_voters", "ballots"}
 ORDER = {
@@ -182,8 +185,9 @@ def check_archive(archive: object) -> dict:
     if archive.get("sha256") != _digest(body):
         raise ArchiveError("the archive is damaged: its checksum does not match its content")
     data = archive.get("tables")
-    if not isinstance(data, dict) or set(data) != set(REFS):
+    if not isinstance(data, dict) or not set(REFS) - TABLES_ADDED_LATER <= set(data) <= set(REFS):
         raise ArchiveError("the archive is damaged: its list of tables is not Convene's")
+    data = {**{name: [] for name in TABLES_ADDED_LATER}, **data}
     if len(data["convenings"]) != 1:
         raise ArchiveError("the archive must hold exactly one convening")
     return data

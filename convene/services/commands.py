@@ -16,7 +16,17 @@ from typing import NamedTuple
 from convene.domain import demands as demand_rules
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, InvalidInput
-from convene.services import agenda, convenings, demands, floor, live, minutes, projector, rounds
+from convene.services import (
+    agenda,
+    convenings,
+    demands,
+    floor,
+    live,
+    minutes,
+    projector,
+    roster,
+    rounds,
+)
 from convene.services import schemas as s
 from convene.services.core import Services
 
@@ -58,6 +68,7 @@ COMMANDS: dict[str, Command] = {
     "rounds.not_voted": Command(rounds.not_voted, s.ListNotVoted),
     "members.set_weight": Command(convenings.set_vote_weight, s.SetWeight),
     "members.set_caucus": Command(demands.set_caucus, s.SetCaucus),
+    "roster.import": Command(roster.import_roster, s.ImportRoster),
     "demands.list": Command(demands.list_demands, s.ListDemands),
     "demands.get": Command(demands.get_demand, s.DemandRef),
     "demands.supporters": Command(demands.list_supporters, s.ListSupporters),
@@ -129,6 +140,7 @@ COSTS = {
     "actions.list": 2,
     "demands.versions": 2,
     "floor.stats": 2,
+    "roster.import": 5,
 }
 #: ``demands.list`` counts one message per this many demands asked for (``limit``, or the
 #: ids asked for when fewer): a page of 100 counts 5, the 20 texts a screen reads at a time 1.

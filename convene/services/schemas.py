@@ -124,6 +124,24 @@ class SetCaucus(Args):
     caucus: Text | None
 
 
+# -- the roster ---------------------------------------------------------------------------------
+
+#: One cell of a JSON roster row: the domain checks each against its column and reports it
+#: with its line (convene/domain/roster.py), so a bad cell is one problem among all of them.
+RosterCell = str | int | float | bool | None
+
+
+class ImportRoster(Args):
+    """A whole roster: ``csv`` (a CSV file's text: a header line naming the columns name,
+    delegation, role, vote_weight, external_id, contact, then one person a line) or ``rows``
+    (objects with those keys), at most 5,000 people; ``dry_run``: say what it would do and
+    change nothing."""
+
+    csv: Text | UnsetType = UNSET
+    rows: list[dict[str, RosterCell]] | UnsetType = UNSET
+    dry_run: bool | UnsetType = UNSET
+
+
 # -- agenda -------------------------------------------------------------------------------------
 
 
@@ -364,6 +382,12 @@ class Resync(Args):
 class MinutesQuery(Args):
     format: Literal["json", "md", "html", "pdf"] | UnsetType = UNSET
     live: Literal["0", "1", "true", "false"] | UnsetType = UNSET
+
+
+class RosterQuery(Args):
+    """``POST …/roster?dry_run=true``: say what the import would do, change nothing."""
+
+    dry_run: Literal["0", "1", "true", "false"] | UnsetType = UNSET
 
 
 # -- checking -----------------------------------------------------------------------------------

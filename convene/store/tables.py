@@ -26,6 +26,7 @@ from sqlalchemy import (
 from convene.domain.convening import ItemState, Role
 from convene.domain.demands import AmendmentStatus, DemandStatus, Stance, VersionKind
 from convene.domain.floor import RequestKind, RequestState
+from convene.domain.roster import RosterRole
 from convene.domain.rounds import Method, RoundState
 
 
@@ -361,6 +362,27 @@ action_items = Table(
     Column("author_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_action_items_convening", "convening_id"),
+)
+
+# The people chapters sent (convene/domain/roster.py): imported from a file, updated by a
+# re-import (by external id, else by name and delegation), never deleted by one.
+roster_entries = Table(
+    "roster_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("external_id", String(64), nullable=True),
+    Column("name", String(60), nullable=False),
+    Column("delegation", String(200), nullable=False, default=""),
+    Column("role", _enum(RosterRole, 10), nullable=False),
+    Column("vote_weight", Integer, nullable=False, default=1),
+    Column("contact", String(200), nullable=False, default=""),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("convening_id", "external_id", name="uq_roster_entries_external_id"),
+    Index("ix_roster_entries_convening", "convening_id"),
 )
 
 # The facilitator's notes on an agenda item, written for the minutes.

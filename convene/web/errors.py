@@ -20,6 +20,7 @@ from convene.domain.errors import (
     TooLarge,
     TooMany,
 )
+from convene.domain.roster import RosterInvalid
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,12 @@ def error_body(error: DomainError) -> dict:
         body["field"] = field
     if isinstance(error, TooMany):
         body["retry_after"] = error.retry_after
+    if isinstance(error, RosterInvalid):
+        body["errors"] = [
+            {"line": p.line, "field": p.field, "message": gettext(p.message, **p.params)}
+            for p in error.problems
+        ]
+        body["error_count"] = error.count
     return {"error": body}
 
 

@@ -24,7 +24,7 @@ def check_request(request, operation: dict) -> None:
     stream = request.environ["wsgi.input"]  # the test client's buffer, already read once
     stream.seek(0)
     raw = stream.read()
-    if raw and "requestBody" in operation:
+    if raw and "requestBody" in operation and request.mimetype == "application/json":
         _validate(
             operation["requestBody"]["content"]["application/json"]["schema"], json.loads(raw)
         )

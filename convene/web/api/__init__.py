@@ -11,6 +11,7 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from convene.domain import roster as roster_rules
 from convene.domain.convening import hash_token, normalise_join_code
 from convene.domain.errors import N_
 from convene.monitoring import metrics
@@ -193,6 +194,32 @@ def remove_member(code: str, member_id: int):
 def invite(code: str):
     admission = _run(code, "members.invite", _body())
     return {**admission, "url": external_url("pages.enter", token=admission["token"])}, 201
+
+
+@blueprint.post("/convenings/<code>/roster")
+@operation(
+    "Import the whole roster (facilitator): CSV as `text/csv` (a header line naming the "
+    'columns, then one person a line), or JSON `{"rows": [...]}`; `?dry_run=true` says what '
+    "it would do and changes nothing. Every row is checked first: one bad row and nothing is "
+    "imported (422 `invalid_roster`, with every problem's line and field). A re-import updates "
+    "people by external id (else by name and delegation) and lists those it no longer has in "
+    "`not_in_file` without removing them. At most 5,000 people and 2 MB (docs/limits.md).",
+    command="roster.import",
+    query=s.RosterQuery,
+    reply=r.RosterImport,
+    errors=(403,),
+    body_content={"text/csv": {"schema": {"type": "string"}}},
+)
+def import_roster(code: str):
+    request.max_content_length = roster_rules.ROSTER_MAX_BYTES
+    if request.mimetype == "text/csv":
+        args: dict = {"csv": roster_rules.decode(request.get_data(cache=True))}
+    else:
+        args = _body()
+    query = s.parse(s.RosterQuery, _query(), strict=False)
+    if "dry_run" in query:
+        args["dry_run"] = query["dry_run"] in ("1", "true")
+    return _run(code, "roster.import", args)
 
 
 @blueprint.post("/convenings/<code>/agenda")

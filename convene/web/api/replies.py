@@ -23,10 +23,28 @@ class Reply(Struct, kw_only=True):
     """Base of every reply model (documentation only: replies may carry more fields)."""
 
 
+class RosterProblem(Reply, kw_only=True):
+    line: Annotated[
+        int, Meta(description="The line of the CSV file (1: its header), or the JSON row, from 1.")
+    ]
+    field: str | None
+    message: str
+
+
 class ErrorDetail(Reply, kw_only=True):
     code: Annotated[str, Meta(examples=["invalid_input", "forbidden"])]
     message: str
     field: str | UnsetType = UNSET
+    errors: (
+        Annotated[
+            list[RosterProblem],
+            Meta(description="`invalid_roster`: every problem (the first 200), with its line."),
+        ]
+        | UnsetType
+    ) = UNSET
+    error_count: (
+        Annotated[int, Meta(description="`invalid_roster`: how many problems in all.")] | UnsetType
+    ) = UNSET
 
 
 class Error(Reply, kw_only=True):
@@ -684,6 +702,42 @@ class NotVotedList(Reply, kw_only=True):
 class Admission(Reply, kw_only=True):
     id: int
     token: Annotated[str, Meta(description="The participant's secret identity.")]
+
+
+class RosterRow(Reply, kw_only=True):
+    line: int
+    name: str
+    delegation: str
+    role: Literal["delegate", "alternate", "observer"]
+    vote_weight: int
+    external_id: str | None
+    contact: str
+    action: Literal["added", "updated", "unchanged"]
+
+
+class NotInFile(Reply, kw_only=True):
+    id: int
+    external_id: str | None
+    name: str
+    delegation: str
+
+
+class RosterImport(Reply, kw_only=True):
+    """What a roster import did (or, with ``dry_run``, would do)."""
+
+    added: int
+    updated: int
+    unchanged: int
+    not_in_file: Annotated[
+        list[NotInFile],
+        Meta(description="People on the roster that the file does not list: kept, not removed."),
+    ]
+    total: Annotated[int, Meta(description="People on the roster after the import.")]
+    dry_run: bool
+    rows: (
+        Annotated[list[RosterRow], Meta(description="A dry run's rows, each with its action.")]
+        | UnsetType
+    ) = UNSET
 
 
 class Invitation(Reply, kw_only=True):

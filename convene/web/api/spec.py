@@ -47,6 +47,8 @@ class Operation:
     errors: tuple[int, ...] = ()
     public: bool = False
     content: dict = field(default_factory=dict)
+    #: other media types the request body may be sent as (besides the command's JSON)
+    body_content: dict = field(default_factory=dict)
 
 
 def operation(summary: str, **details: Any):
@@ -173,6 +175,7 @@ def _operation(method: str, params: list, op: Operation, refs: dict, components:
     if parameters:
         result["parameters"] = parameters
     if body is not None:
+        body["content"].update(op.body_content)
         result["requestBody"] = body
     statuses = set(op.errors) | set(COMMON_ERRORS)
     if not op.public:
