@@ -56,6 +56,9 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     go("get", "/convenings/{code}/events", query={"after": 1})
     go("get", "/convenings/{code}/participants")
     go("post", "/convenings/{code}/invitations", 201, json={"role": "observer"})
+    roster = {"rows": [{"name": "Dana Ortiz", "delegation": "Norte", "external_id": "D-1"}]}
+    imported = go("post", "/convenings/{code}/roster", json=roster)
+    assert (imported["added"], imported["total"]) == (1, 1)
     go(
         "patch",
         "/convenings/{code}/participants/{member_id}",
