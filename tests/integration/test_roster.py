@@ -326,7 +326,7 @@ def test_hostile_rosters_get_a_clear_4xx_and_change_nothing(client, room):
 
 
 def test_the_roster_route_is_in_the_document():
-    from convene.web.api.spec import openapi_document
+    from convene.web.api import openapi_document
 
     operation = openapi_document()["paths"][PATH]["post"]
     assert set(operation["requestBody"]["content"]) == {"application/json", "text/csv"}
