@@ -31,6 +31,8 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
 PLACE_MAX = 200
 NAME_MAX = 60
+#: the most votes one member may carry (set by hand or by a roster)
+VOTE_WEIGHT_MAX = 10_000
 CAUCUS_MAX = 60
 NOTES_MAX = 4000
 PASSCODE_MAX = 64

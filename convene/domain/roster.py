@@ -18,6 +18,7 @@ import enum
 import io
 from dataclasses import dataclass, field
 
+from convene.domain.convening import NAME_MAX, VOTE_WEIGHT_MAX
 from convene.domain.errors import N_, DomainError, InvalidInput
 from convene.domain.text import clean_line
 
@@ -29,11 +30,9 @@ ROSTER_MAX_ROWS = 5000
 ROSTER_MAX_BYTES = 2 * 1024 * 1024
 #: At most this many problems are listed (the count says how many there were in all).
 ROSTER_MAX_ERRORS = 200
-NAME_MAX = 60  # the same as a member's name (convene/domain/convening.py)
 DELEGATION_MAX = 200
 EXTERNAL_ID_MAX = 64
 CONTACT_MAX = 200
-VOTE_WEIGHT_MAX = 10_000  # the same as convenings.set_vote_weight
 
 #: The columns of a roster, in the order the file format lists them.
 COLUMNS = ("name", "delegation", "role", "vote_weight", "external_id", "contact")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from convene.domain.convening import (
     NAME_MAX,
+    VOTE_WEIGHT_MAX,
     Actor,
     Convening,
     Member,
@@ -251,7 +252,6 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
 
 
 _UNSET = object()
-VOTE_WEIGHT_MAX = 10_000
 
 
 def set_vote_weight(
