@@ -9,7 +9,8 @@
 //     that each fit, shown in turn every PAGE_MS, with "1/2" in the corner. An item too big
 //     for a page of its own (a long paragraph) pages by its [data-page-part]s (sentences,
 //     dom.js pageParts); [data-page-early] items (a round's notes) go to the pages as their
-//     own run, beside the others (its bars).
+//     own run, beside the others (its bars). The pages split, the type grows back as far as
+//     every page still fits (pages made more even leave room on each).
 // A region with data-fit-layouts="stacked columns" is fitted in the first of its layouts
 // (data-layout, for the CSS) where all of it fits one page, else in the one with the fewest
 // pages above the minimum.
@@ -154,7 +155,22 @@ class Region {
       for (const item of el.querySelectorAll("[data-page-item], [data-page-part]")) item.classList.remove("off-page");
       this.paginate(this.units(items.filter(visible)));
     }
+    if (!belowFloor && this.pages.length > 1) this.grow(floor);
     return { pages: Math.max(1, this.pages.length), belowFloor };
+  }
+
+  /** Paged at the minimum, each page may have room to spare (12 bars on two pages of 6):
+   * the type grows back, up to its own size, as far as every page still fits. */
+  grow(floor) {
+    let lo = floor;
+    let hi = 1;
+    for (let i = 0; i < STEPS; i += 1) {
+      const mid = (lo + hi) / 2;
+      this.setFit(mid);
+      if (this.overflowing()) hi = mid;
+      else lo = mid;
+    }
+    this.setFit(lo);
   }
 
   overflowing() {
