@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from limits import parse_many  # noqa: E402
-from limits.storage import MemoryStorage  # noqa: E402
-from limits.strategies import SlidingWindowCounterRateLimiter  # noqa: E402
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 
-from config import default  # noqa: E402
-from convene.services.ratelimits import SweptMemoryStorage  # noqa: E402
+from config import default
+from convene.services.ratelimits import SweptMemoryStorage
 
 SOCKET = parse_many(default.RATELIMIT_SOCKET)
 COMMANDS = parse_many(default.RATELIMIT_COMMANDS)
@@ -67,10 +67,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"{args.rate} hits/s for {args.seconds:g} s; CPU share of one core, median of {args.runs}")
+    print(f"{args.rate} hits/s for {args.seconds:g} s; share of one core, median of {args.runs}")
     print("phones  store                 CPU/s   of which hits")
     for phones in args.phones:
-        for name, cls in (("MemoryStorage", MemoryStorage), ("SweptMemoryStorage", SweptMemoryStorage)):
+        stores = (("MemoryStorage", MemoryStorage), ("SweptMemoryStorage", SweptMemoryStorage))
+        for name, cls in stores:
             runs = [run(cls, phones, args.rate, args.seconds) for _ in range(args.runs)]
             total = statistics.median(r[0] for r in runs) / args.seconds
             hits = statistics.median(r[1] for r in runs) / args.seconds
