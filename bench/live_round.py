@@ -178,7 +178,7 @@ def _http(method: str, url: str, body: dict | None = None, token: str | None = N
 
 #: Secret rounds (the default) seal their ballots and move the live count only k at a time:
 #: once 2k wait, all but k are opened, so up to 2k - 1 wait for the close and the
-#: projector's last live count is at least N - 2k + 1 (convene/services/rounds.py:
+#: projector's last live count is at least N - 2k + 1 (convene/services/rounds/ballots.py:
 #: open_sealed_batch); the lag is measured to that. ``--named`` measures named rounds.
 SECRET = {"on": True}
 K = 5

@@ -25,9 +25,8 @@ from convene.domain.times import iso
 from convene.exports import recount
 from convene.services import floor
 from convene.services.core import Services
-from convene.services.rounds import _load as load_round
 from convene.store import eventlog, tables
-from convene.store.rounds import published_ballots
+from convene.store.rounds import load_round, published_ballots
 
 #: What a finalized version is compared on: everything but its own stamp and the log position.
 _STAMP = ("final", "version", "approved_by", "approved_at", "last_seq")

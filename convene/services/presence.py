@@ -76,6 +76,11 @@ def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
     return staff, public
 
 
+def participants_connected(presence: Presence, convening_id: int) -> int:
+    """Participants connected right now (a round's quorum counts them as present)."""
+    return presence_views(presence.connected(convening_id))[1]["participants_connected"]
+
+
 class RedisPresence:
     """Presence shared by several server processes through Redis.
 

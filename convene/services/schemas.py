@@ -101,7 +101,7 @@ class MemberRef(Args):
 #: The largest page of a paged read of members or events (convene/services/live.py).
 MEMBERS_PAGE_MAX = 500
 EVENTS_PAGE_MAX = 500
-#: The largest page of rounds.not_voted (convene/services/rounds.py).
+#: The largest page of rounds.not_voted (convene/services/rounds/views.py).
 NOT_VOTED_PAGE_MAX = 500
 
 

@@ -13,7 +13,7 @@ the salt is wiped when the round closes. ``SECRET_KEY_FALLBACKS`` still open the
 sealed before a key rotation: each round stores a short check value of the key it was
 sealed with.
 
-Sealed ballots are opened (``convene/services/rounds.py``) only in groups of at least
+Sealed ballots are opened (``convene/services/rounds/ballots.py``) only in groups of at least
 ``k`` voters: into the ballots table in a random order, in one transaction, and at the
 close. See docs/rounds.md for the threat model.
 """

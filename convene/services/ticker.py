@@ -6,7 +6,7 @@
 - **Live rounds**: a ballot only marks its round dirty; the round is recounted from the
   stored ballots, grouped by content, at most every 250 ms and the count sent to the
   projector and the facilitators (a secret round's count only when at least k sealed
-  ballots were opened together, see convene/services/rounds.py: open_sealed_batch);
+  ballots were opened together, see convene/services/rounds/ballots.py: open_sealed_batch);
   turnout goes to them at most once a second, and to the phones at most once a second too,
   less often above 1,000 phones (see :func:`phones_turnout_interval`).
 - **Deadlines**: rounds whose deadline passed are closed (checked once a second).
@@ -73,7 +73,7 @@ class RedisLock:
 
 
 class RoundFeed(Protocol):
-    """What the ticker reads and does to rounds: convene/services/rounds.py, given to it by
+    """What the ticker reads and does to rounds: convene/services/rounds/, given to it by
     convene/bootstrap.py (so neither the services nor the ticker import the other)."""
 
     def current_round(self, session, svc, round_id: int): ...

@@ -13,7 +13,9 @@ from convene.services import agenda, convenings, demands, floor, minutes, rounds
 
 def fixed_seeds(monkeypatch) -> None:
     seeds = (f"5eed{n:012d}" for n in count(1))
-    monkeypatch.setattr("convene.services.rounds.secrets.token_hex", lambda _n: next(seeds))
+    monkeypatch.setattr(
+        "convene.services.rounds.commands.secrets.token_hex", lambda _n: next(seeds)
+    )
 
 
 def run_meeting(services, clock) -> dict:

@@ -1,6 +1,7 @@
 """Consent on one proposal: agree, stand aside or block; one block stops it, and so do
 stand-asides at their limit (convene/domain/tally/consent.py). A blocked proposal goes back
-to the room: amendments, a new consent round or a fallback vote (convene/services/rounds.py)."""
+to the room: amendments, a new consent round or a fallback vote
+(convene/services/rounds/commands.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,440 @@
+"""The ballot path: a participant's ballot stored (named, or sealed while a secret round is
+open), the same ballot sent again acknowledged once more, and sealed ballots opened into the
+count at least k voters at a time.
+
+Secret ballots: who has voted (``round_voters``) is stored apart from what was voted
+(``ballots``); a ballot row carries no member id, no timestamp and no row id, only a random
+receipt. To change a secret ballot, the phone sends the receipt of its last one (it keeps
+it); nothing in the database links a voter to a receipt.
+
+While the round is open a secret ballot is stored only sealed (``sealed_ballots``, see
+convene/services/sealing.py), in the transaction that marks its voter; sealed ballots are
+opened into ``ballots`` at least k voters at a time, in random order (``open_sealed_batch``,
+for the live count) and at the close (``open_all_and_reshuffle``). The threat model and what
+this code must keep: docs/rounds.md, "Secret ballots".
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from convene.domain.convening import Actor, Role
+from convene.domain.errors import N_, Conflict, Forbidden, NotAuthenticated, NotFound, TooMany
+from convene.domain.ids import parse_id
+from convene.domain.rounds import Round, RoundState, new_receipt, parse_receipt, require_open
+from convene.services.core import Services
+from convene.services.sealing import ENVELOPE, RoundSeal
+from convene.store import rounds as store_rounds
+from convene.store import tables
+from convene.store.database import insert_or_ignore
+
+# The ballot path runs for every ballot of every phone, so its statements are built once and
+# run on the transaction's connection (Core, no ORM objects).
+_carried = tables.members.alias("carried")
+# One statement for the round's state and the voter's weight (own + carried as a proxy).
+_ROUND_AND_VOTER = (
+    select(
+        tables.rounds.c.state,
+        tables.members.c.vote_weight,
+        tables.members.c.carried_by_id,
+        tables.members.c.removed_at,
+        select(func.coalesce(func.sum(_carried.c.vote_weight), 0))
+        .where(_carried.c.carried_by_id == tables.members.c.id, _carried.c.removed_at.is_(None))
+        .scalar_subquery(),
+    )
+    .select_from(
+        tables.rounds.join(
+            tables.members, tables.members.c.convening_id == tables.rounds.c.convening_id
+        )
+    )
+    .where(
+        tables.rounds.c.id == bindparam("round_id"),
+        tables.rounds.c.convening_id == bindparam("convening_id"),
+        tables.members.c.id == bindparam("member_id"),
+    )
+    # Shared lock on the round: ballots go in side by side; closing takes the round
+    # exclusively and so waits for them (no acknowledged ballot is left out of the count).
+    .with_for_update(read=True, of=tables.rounds)
+)
+_ADD_VOTER = {d: insert_or_ignore(tables.round_voters, d) for d in ("sqlite", "postgresql")}
+_REWEIGH_VOTER = (
+    update(tables.round_voters)
+    .where(
+        tables.round_voters.c.round_id == bindparam("voter_round_id"),
+        tables.round_voters.c.member_id == bindparam("voter_member_id"),
+    )
+    .values(weight=bindparam("weight"))
+)
+_ADD_BALLOT = insert(tables.ballots)
+
+
+def _round_and_weight(
+    svc: Services, connection: Connection, actor: Actor, round_id: object
+) -> tuple[int, Round, int]:
+    """The open round and the weight the actor votes with. Raises NotFound or
+    Conflict when there is no such open round, and refuses a voter removed meanwhile or
+    whose vote a proxy carries."""
+    round_id = parse_id(round_id, "round_id")
+    row = connection.execute(
+        _ROUND_AND_VOTER,
+        {"round_id": round_id, "convening_id": actor.convening_id, "member_id": actor.member_id},
+    ).one_or_none()
+    if row is None:
+        raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
+    state, own, carried_by, removed_at, carried = row
+    if removed_at is not None:
+        raise NotAuthenticated(N_("This access link is not valid (any more)."))
+    if _kept_open_round(svc, round_id, state) is None:
+        require_open(state)
+    if carried_by is not None:
+        raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
+    return round_id, _open_round(svc, connection, round_id, state), own + carried
+
+
+def _kept_open_round(svc: Services, round_id: int, state: RoundState) -> Round | None:
+    """This process's copy of the round if its current ``state`` is open; a round that is
+    no longer open (closed here or elsewhere) is forgotten."""
+    if state is RoundState.OPEN:
+        return svc.open_rounds.get(round_id)
+    svc.open_rounds.pop(round_id, None)
+    return None
+
+
+def _open_round(svc: Services, connection: Connection, round_id: int, state: RoundState) -> Round:
+    """The round whose current ``state`` was just read; an open one from this process's
+    copy once seen (nothing else about it can change)."""
+    if (kept := _kept_open_round(svc, round_id, state)) is not None:
+        return kept
+    with Session(bind=connection) as session:
+        round_ = session.get(Round, round_id)
+        round_.options  # noqa: B018 - loaded now, for use after the session
+    if round_.state is RoundState.OPEN:
+        svc.remember_open_round(round_)
+    return round_
+
+
+def current_round(session: Session, svc: Services, round_id: int) -> Round | None:
+    """A round as it is now, or None; for the live ticker, which reads it every 250 ms."""
+    state = store_rounds.round_state(session, round_id)
+    return None if state is None else _open_round(svc, session.connection(), round_id, state)
+
+
+_BALLOT_BY_RECEIPT = select(
+    tables.ballots.c.content, tables.ballots.c.weight, tables.ballots.c.member_id
+).where(
+    tables.ballots.c.round_id == bindparam("round_id"),
+    tables.ballots.c.receipt == bindparam("receipt"),
+)
+_sealed = tables.sealed_ballots
+# A sealed ballot goes in unless its tag is taken (the same receipt sealed before) or its
+# receipt is taken by a ballot already opened: one statement, its rowcount says which.
+_ADD_SEALED = {
+    d: insert_or_ignore(_sealed, d).from_select(
+        ["round_id", "tag", "box", "revokes"],
+        select(
+            bindparam("round_id"), bindparam("tag"), bindparam("box"), bindparam("revokes")
+        ).where(
+            ~exists().where(
+                tables.ballots.c.round_id == bindparam("round_id"),
+                tables.ballots.c.receipt == bindparam("receipt"),
+            )
+        ),
+    )
+    for d in ("sqlite", "postgresql")
+}
+_SEALED_BY_TAG = select(_sealed.c.box).where(
+    _sealed.c.round_id == bindparam("round_id"), _sealed.c.tag == bindparam("tag")
+)
+
+
+def _seal_of(svc: Services, round_: Round) -> RoundSeal:
+    return svc.sealer.keys(
+        round_.seal, lambda: 2 * round_.ballot_form().longest_stored() + ENVELOPE
+    )
+
+
+def cast_ballot(
+    svc: Services,
+    actor: Actor,
+    *,
+    round_id: object,
+    replaces: object = None,
+    receipt: object = None,
+    **ballot: object,
+) -> dict:
+    """Record a participant's ballot; the last one counts. Returns its receipt.
+
+    ``receipt``: drawn by the phone (else by the server). The same ballot sent again with
+    the same receipt, because its acknowledgement was lost, is acknowledged again and
+    changes nothing.
+
+    A secret ballot is stored sealed, in the transaction that marks its voter (see
+    convene/services/sealing.py), and opened later together with at least k others.
+    """
+    actor.require(Role.PARTICIPANT)
+    receipt = new_receipt() if receipt is None else parse_receipt(receipt)
+    if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
+        raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
+    with svc.write() as uow:
+        connection = uow.session.connection()
+        round_id, round_, weight = _round_and_weight(svc, connection, actor, round_id)
+        form = round_.ballot_form()
+        content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
+        voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
+        first = connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount == 1
+        if form.secret:
+            again = _cast_sealed(
+                svc, connection, round_, actor, receipt, content, weight, replaces, first
+            )
+        else:
+            again = _cast_named(connection, round_id, actor, receipt, content, weight, first)
+        if again is not None:
+            return {"round_id": round_id, "receipt": receipt, "weight": again}
+        convening_id = actor.convening_id
+        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
+        uow.commit()
+        return {"round_id": round_id, "receipt": receipt, "weight": weight}
+
+
+def _cast_named(
+    connection: Connection,
+    round_id: int,
+    actor: Actor,
+    receipt: str,
+    content: str,
+    weight: int,
+    first: bool,
+) -> int | None:
+    """A named ballot, stored as it is with its voter. Returns the stored weight of the
+    same ballot sent again, else None (stored; to be committed)."""
+    if not first:
+        stored = connection.execute(
+            _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
+        ).first()
+        if stored is not None and stored.content == content and stored.member_id == actor.member_id:
+            return stored.weight
+        # voted before: this ballot replaces the last one
+        connection.execute(
+            delete(tables.ballots).where(
+                tables.ballots.c.round_id == round_id,
+                tables.ballots.c.member_id == actor.member_id,
+            )
+        )
+        connection.execute(
+            _REWEIGH_VOTER,
+            {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
+        )
+    try:
+        connection.execute(
+            _ADD_BALLOT,
+            {
+                "round_id": round_id,
+                "receipt": receipt,
+                "content": content,
+                "weight": weight,
+                "member_id": actor.member_id,
+            },
+        )
+    except IntegrityError:
+        raise Conflict(N_("That receipt is already taken in this round: draw another.")) from None
+    return None
+
+
+# Only a weight that changed (a proxy or a delegate's weight changed meanwhile) is written:
+# an unchanged voter row stays out of the transaction that changes a secret ballot.
+_REWEIGH_CHANGED = _REWEIGH_VOTER.where(tables.round_voters.c.weight != bindparam("weight"))
+
+
+def _cast_sealed(
+    svc: Services,
+    connection: Connection,
+    round_: Round,
+    actor: Actor,
+    receipt: str,
+    content: str,
+    weight: int,
+    replaces: object,
+    first: bool,
+) -> int | None:
+    """A secret ballot, sealed. Nothing in the transaction but the voter's mark (when they
+    vote for the first time) says who sent it. Returns the stored weight of the same
+    ballot sent again, else None (sealed; to be committed)."""
+    round_id = round_.id
+    seal = _seal_of(svc, round_)
+    tag = seal.tag(receipt)
+    revokes = ""
+    if not first:
+        stored = _sealed_or_opened(connection, seal, round_id, tag, receipt)
+        if stored is not None and stored[0] == content:
+            return stored[1]
+        # voted before: this ballot replaces the last one
+        revokes = _drop_previous_sealed(connection, seal, round_id, replaces)
+        connection.execute(
+            _REWEIGH_CHANGED,
+            {"voter_round_id": round_id, "voter_member_id": actor.member_id, "weight": weight},
+        )
+    added = connection.execute(
+        _ADD_SEALED[connection.dialect.name],
+        {
+            "round_id": round_id,
+            "tag": tag,
+            "box": seal.seal(tag, receipt, content, weight, revokes),
+            "revokes": seal.tag(revokes) if revokes else None,
+            "receipt": receipt,
+        },
+    ).rowcount
+    if added != 1:
+        raise Conflict(N_("That receipt is already taken in this round: draw another."))
+    return None
+
+
+def _sealed_or_opened(
+    connection: Connection, seal: RoundSeal, round_id: int, tag: str, receipt: str
+) -> tuple[str, int] | None:
+    """(content, weight) of the secret ballot stored under ``receipt``, sealed or opened."""
+    box = connection.execute(_SEALED_BY_TAG, {"round_id": round_id, "tag": tag}).scalar()
+    if box is not None:
+        _, content, weight, _ = seal.open(tag, box)
+        return content, weight
+    stored = connection.execute(
+        _BALLOT_BY_RECEIPT, {"round_id": round_id, "receipt": receipt}
+    ).first()
+    return None if stored is None else (stored.content, stored.weight)
+
+
+def _drop_previous_sealed(
+    connection: Connection, seal: RoundSeal, round_id: int, replaces: object
+) -> str:
+    """Take out the ballot that ``replaces`` names. A sealed one is deleted; an opened one
+    stays in the count until the sealed ballot replacing it is opened (the ballots table
+    changes only k voters at a time). Returns the opened receipt that the new ballot
+    revokes ("" if none)."""
+    if not isinstance(replaces, str) or not replaces:
+        raise Conflict(
+            N_(
+                "You have already voted. To change your ballot, send the receipt of your last "
+                "ballot (the phone you voted with keeps it)."
+            )
+        )
+    replaces = replaces[:16]
+    old_tag = seal.tag(replaces)
+    box = connection.execute(
+        delete(_sealed)
+        .where(_sealed.c.round_id == round_id, _sealed.c.tag == old_tag)
+        .returning(_sealed.c.box)
+    ).scalar()
+    if box is not None:
+        return seal.open(old_tag, box)[3]  # what that one revoked, this one revokes
+    is_opened, is_revoked = connection.execute(
+        select(
+            exists().where(
+                tables.ballots.c.round_id == round_id, tables.ballots.c.receipt == replaces
+            ),
+            exists().where(_sealed.c.round_id == round_id, _sealed.c.revokes == old_tag),
+        )
+    ).one()
+    if not is_opened or is_revoked:
+        raise Conflict(N_("That receipt is not a ballot of yours in this round."))
+    return replaces
+
+
+# -- opening sealed ballots ---------------------------------------------------------------------
+
+_shuffle = secrets.SystemRandom().shuffle
+_sample = secrets.SystemRandom().sample
+
+
+def _open_sealed(connection: Connection, seal: RoundSeal, round_id: int, rows) -> None:
+    """Open sealed ballots into the ballots table in one random order, in the caller's
+    transaction; each takes out the opened ballot it replaces."""
+    opened, revoked = [], []
+    for tag, box in rows:
+        receipt, content, weight, replaces = seal.open(tag, box)
+        opened.append(
+            {"round_id": round_id, "receipt": receipt, "content": content, "weight": weight}
+        )
+        if replaces:
+            revoked.append(replaces)
+    _shuffle(opened)
+    connection.execute(
+        delete(_sealed).where(
+            _sealed.c.round_id == round_id, _sealed.c.tag.in_([tag for tag, _ in rows])
+        )
+    )
+    if revoked:
+        connection.execute(
+            delete(tables.ballots).where(
+                tables.ballots.c.round_id == round_id, tables.ballots.c.receipt.in_(revoked)
+            )
+        )
+    if opened:
+        connection.execute(insert(tables.ballots), opened)
+
+
+def open_sealed_batch(svc: Services, round_id: int) -> dict | None:
+    """During a secret round with a live count: once at least 2k sealed ballots wait, open
+    all but k of them (chosen at random), so that every opening, and the one at the close,
+    takes in at least k voters. Returns the live count this opening made (read in its own
+    transaction: each process sends the count of its own opening), or None."""
+    k = svc.anonymity
+    with svc.write() as uow:
+        connection = uow.session.connection()
+        state = connection.execute(
+            select(tables.rounds.c.state)
+            .where(tables.rounds.c.id == round_id)
+            .with_for_update()  # ballots wait meanwhile (they take the round shared)
+        ).scalar_one_or_none()
+        if state is not RoundState.OPEN:
+            return None
+        round_ = _open_round(svc, connection, round_id, state)
+        if not round_.secret:
+            return None
+        rows = connection.execute(
+            select(_sealed.c.tag, _sealed.c.box).where(_sealed.c.round_id == round_id)
+        ).all()
+        if len(rows) < 2 * k:
+            return None
+        _open_sealed(connection, _seal_of(svc, round_), round_id, _sample(rows, len(rows) - k))
+        profile = store_rounds.profile_of(uow.session, round_)
+        uow.commit()
+    result = round_.tally(profile, seed="live", live=True)
+    return {"round_id": round_id, "result": round_.result_json(result)}
+
+
+_SEALED_WAITING = (
+    select(func.count()).select_from(_sealed).where(_sealed.c.round_id == bindparam("round_id"))
+)
+
+
+def sealed_waiting(session: Session, round_id: int) -> int:
+    """How many sealed ballots of the round are not opened yet."""
+    return session.execute(_SEALED_WAITING, {"round_id": round_id}).scalar_one()
+
+
+def open_all_and_reshuffle(svc: Services, session: Session, round_: Round) -> None:
+    """At the close of a secret round, in its transaction: open every sealed ballot, write
+    every ballot of the round again in one random order (PostgreSQL keeps rows in the order
+    they were written, each stamped with its transaction), and wipe the salt."""
+    connection = session.connection()
+    rows = connection.execute(
+        select(_sealed.c.tag, _sealed.c.box).where(_sealed.c.round_id == round_.id)
+    ).all()
+    if rows:
+        _open_sealed(connection, _seal_of(svc, round_), round_.id, rows)
+    stored = [
+        dict(row)
+        for row in connection.execute(
+            select(tables.ballots).where(tables.ballots.c.round_id == round_.id)
+        ).mappings()
+    ]
+    connection.execute(delete(tables.ballots).where(tables.ballots.c.round_id == round_.id))
+    _shuffle(stored)
+    if stored:
+        connection.execute(insert(tables.ballots), stored)
+    round_.seal = None
