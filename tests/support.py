@@ -52,6 +52,7 @@ class RecordingPublisher:
         self.events = []
         self.presences = []
         self.removed = []
+        self.revoked = []
         self.signals = []
         self.lives = []
 
@@ -63,6 +64,9 @@ class RecordingPublisher:
 
     def member_removed(self, member_id) -> None:
         self.removed.append(member_id)
+
+    def member_revoked(self, member_id) -> None:
+        self.revoked.append(member_id)
 
     def signal(self, convening_id, data) -> None:
         self.signals.append((convening_id, data))

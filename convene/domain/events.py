@@ -17,6 +17,8 @@ _MEMBER_EVENTS = {
     "member.invited",
     "participant.updated",
 }
+#: Event types only facilitators see anything of (a badge reissued names its person).
+_STAFF_ONLY = {"roster.credential_reissued", "roster.credentials_issued"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ def public_view(event_type: str, data: dict) -> dict:
     """What a non-facilitator may see of an event's data."""
     if event_type in _MEMBER_EVENTS:
         return {"id": data.get("id"), "participants": data.get("participants")}
+    if event_type in _STAFF_ONLY:
+        return {}
     if event_type.startswith(("demand.", "amendment.")) and data.get("hidden"):
         # A hidden demand does not exist outside the facilitators' screens: drop it.
         return {"demand_id": data.get("demand_id"), "hidden": True}

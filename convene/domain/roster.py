@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import secrets
 from dataclasses import dataclass, field
 
-from convene.domain.convening import NAME_MAX, VOTE_WEIGHT_MAX
-from convene.domain.errors import N_, DomainError, InvalidInput
+from convene.domain.convening import CAUCUS_MAX, CODE_ALPHABET, NAME_MAX, VOTE_WEIGHT_MAX, Role
+from convene.domain.errors import N_, DomainError, InvalidInput, NotFound
 from convene.domain.text import clean_line
 
 #: At most this many rows in one roster (the largest convening seats about 1,300 delegates;
@@ -103,6 +104,8 @@ class RosterEntry:
     external_id: str | None = None
     contact: str = ""
     id: int | None = None
+    #: the member this entry became when their link or badge code was first used
+    member_id: int | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -488,3 +491,45 @@ def new_entry(row: RosterRow) -> RosterEntry:
         external_id=row.external_id,
         contact=row.contact,
     )
+
+
+# -- credentials ---------------------------------------------------------------------------------
+
+#: A badge code: 8 characters of the join codes' alphabet (no 0/O, 1/I/L, 5/S, 2/Z, 8/B), about
+#: 37 bits, printed and typed as two groups of four ("K7PQ-MX3A"). Distinct from a convening's
+#: join code (6 characters), so neither can be taken for the other.
+BADGE_CODE_LENGTH = 8
+
+
+def new_badge_code() -> str:
+    """A fresh badge code, drawn with :mod:`secrets`."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
+
+
+def normalise_badge_code(value: object) -> str:
+    """What a person typed as a badge code: upper-cased, without spaces and dashes. Anything
+    that cannot be a badge code is refused as "no such badge" (the same as a wrong one)."""
+    if not isinstance(value, str):
+        raise InvalidInput(N_("The badge code must be text."), field="badge_code")
+    code = "".join(ch for ch in value.upper() if ch not in " -")
+    if len(code) != BADGE_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        raise NotFound(N_("No badge has that code in this convening."))
+    return code
+
+
+def show_badge_code(code: str) -> str:
+    """A badge code as printed: two groups of four."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def member_role(role: RosterRole) -> Role:
+    """What an entry joins as: delegates and alternates as participants (who may vote; the
+    check-in desk and seating, issue 17 items 3 and 4, will narrow that), observers as
+    observers (they follow the meeting and do not vote)."""
+    return Role.OBSERVER if role is RosterRole.OBSERVER else Role.PARTICIPANT
+
+
+def caucus_of(delegation: str) -> str | None:
+    """An entry's delegation as their caucus (the demands' agreement figures), when it fits a
+    caucus (60 characters); a longer delegation name leaves the caucus unset rather than cut."""
+    return delegation if delegation and len(delegation) <= CAUCUS_MAX else None

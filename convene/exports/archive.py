@@ -79,7 +79,7 @@ REFS: dict[str, dict[str, str]] = {
         "author_id": "members",
     },
     "minutes_notes": {"convening_id": "convenings", "agenda_item_id": "agenda_items"},
-    "roster_entries": {"convening_id": "convenings"},
+    "roster_entries": {"convening_id": "convenings", "member_id": "members"},
     "minutes_versions": {"convening_id": "convenings", "approved_by_id": "members"},
     "events": {"convening_id": "convenings", "actor_id": "members"},
 }
@@ -91,7 +91,13 @@ SELF_REFS = {
 }
 NOT_ARCHIVED = {"seal"}
 #: Columns added since the archive format began: an older archive's rows lack them (NULL).
-ADDED_LATER = {"rounds": {"tie_break", "lots", "pending_lot", "settled_at"}}
+ADDED_LATER = {
+    "rounds": {"tie_break", "lots", "pending_lot", "settled_at"},
+    # Roster credentials (migration 0016). An entry's link works after a move (its hash is
+    # kept as members' tokens are); its badge code and the sealed pair need the same
+    # SECRET_KEY (or it in SECRET_KEY_FALLBACKS) on the new installation, else reissue.
+    "roster_entries": {"link_hash", "code_tag", "credential", "issued_at", "member_id"},
+}
 #: Tables added since the archive format began: an older archive has none of their rows.
 TABLES_ADDED_LATER = {"roster_entries"}
 #: Tables keyed by something else than their own ``id`` column.
@@ -211,9 +217,21 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                     f"the code {code} is already taken here; import with --new-code CODE"
                 )
             hashes = [m.get("token_hash") for m in data["members"] if isinstance(m, dict)]
-            used = connection.execute(
-                select(tables.members.c.id).where(tables.members.c.token_hash.in_(hashes))
-            ).first()
+            links = [
+                e.get("link_hash")
+                for e in data["roster_entries"]
+                if isinstance(e, dict) and e.get("link_hash")
+            ]
+            used = (
+                connection.execute(
+                    select(tables.members.c.id).where(tables.members.c.token_hash.in_(hashes))
+                ).first()
+                or connection.execute(
+                    select(tables.roster_entries.c.id).where(
+                        tables.roster_entries.c.link_hash.in_(links)
+                    )
+                ).first()
+            )
             if used:
                 raise ArchiveError(
                     "its access links are already in use here (was it imported before?)"

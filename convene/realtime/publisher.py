@@ -50,7 +50,15 @@ class SocketIOPublisher:
         # Every screen of the member (on any server process) shows "you were removed"; this
         # process closes the connections it holds. Their token no longer works anywhere, so a
         # reconnect or a command elsewhere is refused as well.
+        self._leave(member_id, "removed")
+
+    def member_revoked(self, member_id: int) -> None:
+        # A badge reissued: the old link's screens show "this link was replaced" and are
+        # closed; the token they hold no longer works (the member now has the new one's).
+        self._leave(member_id, "revoked")
+
+    def _leave(self, member_id: int, message: str) -> None:
         room = member_room(member_id)
-        self.socketio.emit("removed", {}, to=room)
+        self.socketio.emit(message, {}, to=room)
         for sid, _ in list(self.socketio.server.manager.get_participants("/", room)):
             self.socketio.server.disconnect(sid, namespace="/")

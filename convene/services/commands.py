@@ -69,6 +69,9 @@ COMMANDS: dict[str, Command] = {
     "members.set_weight": Command(convenings.set_vote_weight, s.SetWeight),
     "members.set_caucus": Command(demands.set_caucus, s.SetCaucus),
     "roster.import": Command(roster.import_roster, s.ImportRoster),
+    "roster.list": Command(roster.list_entries, s.ListRoster),
+    "roster.credentials": Command(roster.credentials, s.NoArgs),
+    "roster.reissue": Command(roster.reissue, s.RosterEntryRef),
     "demands.list": Command(demands.list_demands, s.ListDemands),
     "demands.get": Command(demands.get_demand, s.DemandRef),
     "demands.supporters": Command(demands.list_supporters, s.ListSupporters),
@@ -102,6 +105,7 @@ COMMANDS: dict[str, Command] = {
 OPEN_COMMANDS: dict[str, Command] = {
     "convenings.create": Command(convenings.create_convening, s.CreateConvening),
     "convenings.join": Command(convenings.join, s.Join),
+    "roster.redeem": Command(roster.redeem, s.RedeemBadge),
 }
 
 
@@ -141,6 +145,7 @@ COSTS = {
     "demands.versions": 2,
     "floor.stats": 2,
     "roster.import": 5,
+    "roster.credentials": 5,
 }
 #: ``demands.list`` counts one message per this many demands asked for (``limit``, or the
 #: ids asked for when fewer): a page of 100 counts 5, the 20 texts a screen reads at a time 1.

@@ -18,7 +18,7 @@ from convene.domain.ids import is_whole
 from convene.domain.rounds import Round
 from convene.services.presence import LocalPresence, Presence
 from convene.services.ratelimits import RateLimits
-from convene.services.sealing import ANONYMITY, Sealer
+from convene.services.sealing import ANONYMITY, Credentials, Sealer
 from convene.store import eventlog, tables
 from convene.store.database import begin_consistent_read, begin_write, single_read
 from convene.store.eventlog import LoggedEvent
@@ -35,6 +35,10 @@ class Publisher(Protocol):
     def presence(self, convening_id: int, staff: dict, public: dict) -> None: ...
 
     def member_removed(self, member_id: int) -> None: ...
+
+    def member_revoked(self, member_id: int) -> None:
+        """The member's link was replaced (a badge reissued): their screens are told so and
+        disconnected; the new link or code works."""
 
     def signal(self, convening_id: int, data: dict) -> None: ...
 
@@ -53,6 +57,9 @@ class NullPublisher:
         pass
 
     def member_removed(self, member_id: int) -> None:
+        pass
+
+    def member_revoked(self, member_id: int) -> None:
         pass
 
     def signal(self, convening_id: int, data: dict) -> None:
@@ -233,6 +240,9 @@ class Services:
         # Secret ballots are sealed with keys from the application's secret (never stored in
         # the database) and opened only k voters at a time (convene/services/sealing.py).
         self.sealer = Sealer(ballot_secret, ballot_secret_fallbacks)
+        # Roster credentials (personal links, badge codes) are sealed with keys from the same
+        # secret, so the badges can be printed again (convene/services/sealing.py).
+        self.credentials = Credentials(ballot_secret, ballot_secret_fallbacks)
         self.anonymity = ANONYMITY
         # Open rounds as last read (round id → Round, detached). Nothing but its state
         # changes once a round is open, so ballots and the live count read only the state

@@ -9,16 +9,28 @@ from convene.store import tables
 
 
 def join_info(svc: Services, code: str) -> dict | None:
-    """What the join form shows before someone joins: the title and whether a passcode is asked.
+    """What the join form shows before someone joins: the title, whether a passcode is asked,
+    whether it has a roster (badges).
 
     ``code`` must already be normalised. Returns None when no convening has that code.
     """
-    c = tables.convenings.c
+    c, r = tables.convenings.c, tables.roster_entries.c
     with svc.read() as session:
-        row = session.execute(select(c.title, c.passcode_hash).where(c.code == code)).one_or_none()
-    if row is None:
-        return None
-    return {"code": code, "title": row.title, "requires_passcode": row.passcode_hash is not None}
+        query = select(c.id, c.title, c.passcode_hash).where(c.code == code)
+        row = session.execute(query).one_or_none()
+        if row is None:
+            return None
+        has_roster = (
+            session.execute(select(r.id).where(r.convening_id == row.id).limit(1)).first()
+            is not None
+        )
+    return {
+        "code": code,
+        "title": row.title,
+        "requires_passcode": row.passcode_hash is not None,
+        # a convening with a roster shows the badge code's form too
+        "has_roster": has_roster,
+    }
 
 
 def language_of(svc: Services, code: str) -> str | None:

@@ -142,6 +142,39 @@ class ImportRoster(Args):
     dry_run: bool | UnsetType = UNSET
 
 
+#: The most roster entries one ``roster.list`` returns.
+ROSTER_PAGE_MAX = 500
+
+
+class ListRoster(Args):
+    """One page of the roster, by id (those after ``after``, at most ``limit``), or only
+    the entries whose name, delegation or external id contain ``search`` (case aside)."""
+
+    after: Annotated[int, Meta(ge=0, le=INT_MAX)] | UnsetType = UNSET
+    limit: Annotated[int, Meta(ge=1, le=ROSTER_PAGE_MAX)] | UnsetType = UNSET
+    search: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
+
+
+class RosterEntryRef(Args):
+    """A roster entry (``…/roster/{entry_id}/reissue``)."""
+
+    entry_id: Id
+
+
+class RedeemBadge(Args):
+    """Arrive with a badge: its code as typed (``K7PQ-MX3A``; case, spaces and dashes do
+    not matter), or its personal link's token; one of the two."""
+
+    badge_code: Text | UnsetType = UNSET
+    token: Text | UnsetType = UNSET
+
+
+class BadgesQuery(Args):
+    """``GET …/roster/badges.pdf?paper=a4|letter`` (A4 when left out)."""
+
+    paper: Literal["a4", "letter"] | UnsetType = UNSET
+
+
 # -- agenda -------------------------------------------------------------------------------------
 
 

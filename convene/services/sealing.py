@@ -20,6 +20,7 @@ close. See docs/rounds.md for the threat model.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import os
@@ -124,3 +125,56 @@ class Sealer:
             self._cache.clear()
         found = self._cache[seal] = RoundSeal(material, size())
         return found
+
+
+# -- roster credentials --------------------------------------------------------------------------
+
+_CREDENTIAL_SALT = b"convene roster credentials v1"
+
+
+class Credentials:
+    """Keeps each roster entry's personal link and badge code exportable (the credentials CSV,
+    the badge PDF) without either being readable from the database alone.
+
+    A link's token is stored only as its SHA-256 (``link_hash``, as every member's token), and
+    a badge code only as an HMAC under a key from ``SECRET_KEY`` (``code_tag``: 37 bits are
+    too few for a plain hash, which anyone holding the database could reverse by trying every
+    code). The pair itself is stored sealed (``credential``: AES-256-GCM under another key
+    from ``SECRET_KEY``, bound to its ``link_hash``), so the facilitator can download the
+    badges again at any time. ``SECRET_KEY_FALLBACKS`` still open and find credentials made
+    before a key rotation."""
+
+    def __init__(self, secret: bytes | str | None, fallbacks: Iterable[bytes | str] = ()) -> None:
+        keys = [secret or secrets.token_bytes(32), *fallbacks]
+        raw = [k.encode() if isinstance(k, str) else bytes(k) for k in keys if k]
+        derived = [_derive(k, _CREDENTIAL_SALT) for k in raw]
+        self._aeads = [AESGCM(m[:32]) for m in derived]
+        self._tag_keys = [m[32:] for m in derived]
+
+    def tag(self, code: str) -> str:
+        """The ``code_tag`` of badge code ``code`` under the current key."""
+        return self.tags(code)[0]
+
+    def tags(self, code: str) -> list[str]:
+        """Its tag under every configured key (a badge made before a rotation still works)."""
+        return [hmac.digest(k, code.encode(), sha256)[:16].hex() for k in self._tag_keys]
+
+    def seal(self, link_hash: str, token: str, code: str) -> str:
+        nonce = os.urandom(NONCE)
+        box = self._aeads[0].encrypt(nonce, f"{token} {code}".encode(), link_hash.encode())
+        return base64.urlsafe_b64encode(nonce + box).decode()
+
+    def open(self, link_hash: str, sealed: str) -> tuple[str, str]:
+        """(token, code); SealBroken if no configured key opens it."""
+        box = base64.urlsafe_b64decode(sealed.encode())
+        for aead in self._aeads:
+            try:
+                data = aead.decrypt(box[:NONCE], box[NONCE:], link_hash.encode())
+            except InvalidTag:
+                continue
+            token, _, code = data.decode().partition(" ")
+            return token, code
+        raise SealBroken(
+            "a roster credential was sealed with another SECRET_KEY: put the old key in "
+            "SECRET_KEY_FALLBACKS, or reissue the badges"
+        )

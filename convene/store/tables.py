@@ -381,7 +381,16 @@ roster_entries = Table(
     Column("contact", String(200), nullable=False, default=""),
     Column("added_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # The entry's credential (convene/services/sealing.py: Credentials): its personal link's
+    # token hashed as members' tokens are, its badge code as an HMAC, both sealed for
+    # printing again; the member it became when the link or the code was first used.
+    Column("link_hash", String(64), nullable=True, unique=True),
+    Column("code_tag", String(32), nullable=True),
+    Column("credential", String(200), nullable=True),
+    Column("issued_at", UTCDateTime(), nullable=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
     UniqueConstraint("convening_id", "external_id", name="uq_roster_entries_external_id"),
+    UniqueConstraint("convening_id", "code_tag", name="uq_roster_entries_code_tag"),
     Index("ix_roster_entries_convening", "convening_id"),
 )
 

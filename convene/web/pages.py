@@ -32,7 +32,7 @@ from convene.domain.convening import Role, normalise_join_code
 from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
 from convene.domain.minutes import METHOD_NAMES
-from convene.services import convenings, lookup
+from convene.services import convenings, lookup, roster
 from convene.web.errors import error_body, status_of
 from convene.web.links import external_url, links_for
 
@@ -210,6 +210,23 @@ def join(code: str):
     return redirect(url_for("pages.convening", code=code))
 
 
+@blueprint.post("/c/<code>/badge")
+def join_badge(code: str):
+    """Join with a roster badge's code: the phone becomes that person (no name to type)."""
+    _check_csrf()
+    code = normalise_join_code(code)
+    try:
+        _services().limits.hit("join", request.remote_addr)
+        admission = roster.redeem(_services(), code=code, badge_code=request.form.get("badge_code"))
+    except DomainError as error:
+        info = lookup.join_info(_services(), code) or {"code": code, "title": ""}
+        return _render_refusal(
+            "join.html", error, code=code, info=info, badge_error=error_body(error)["error"]
+        )
+    _remember(code, admission.role, admission.token)
+    return redirect(url_for(_ROLE_PAGE[admission.role], code=code))
+
+
 @blueprint.post("/c/<code>/leave")
 def leave(code: str):
     """Forget this device's participant identity (the participant stays in the record)."""
@@ -224,6 +241,14 @@ def enter(token: str):
     """A private link (facilitator, co-facilitator, projector, observer): remember, go on."""
     try:
         actor = _services().authenticate(token)
+    except NotAuthenticated:
+        # A roster badge's personal link: its member is made the first time it is opened.
+        try:
+            _services().limits.hit("join", request.remote_addr)
+            roster.redeem_link(_services(), token=token)
+            actor = _services().authenticate(token)
+        except DomainError as error:
+            return render_template("error.html", message=error_body(error)["error"]["message"]), 404
     except DomainError as error:
         return render_template("error.html", message=error_body(error)["error"]["message"]), 404
     code = _services().code_of(actor)

@@ -106,6 +106,8 @@ export class LiveConnection {
       for (const fn of this.signalListeners) fn(signal);
     });
     socket.on("removed", () => this.die("removed", this.t("removed_body")));
+    // A roster badge reissued: this phone's link was replaced by the new badge's.
+    socket.on("revoked", () => this.die("invalid", this.t("revoked_body")));
     socket.on("disconnect", (reason) => {
       if (this.fatal) return;
       // "io server disconnect": the server closed us on purpose (removed); no auto-reconnect.

@@ -56,9 +56,23 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     go("get", "/convenings/{code}/events", query={"after": 1})
     go("get", "/convenings/{code}/participants")
     go("post", "/convenings/{code}/invitations", 201, json={"role": "observer"})
-    roster = {"rows": [{"name": "Dana Ortiz", "delegation": "Norte", "external_id": "D-1"}]}
+    roster = {
+        "rows": [
+            {"name": "Dana Ortiz", "delegation": "Norte", "external_id": "D-1", "role": "observer"}
+        ]
+    }
     imported = go("post", "/convenings/{code}/roster", json=roster)
     assert (imported["added"], imported["total"]) == (1, 1)
+    listed = go("get", "/convenings/{code}/roster", query={"search": "ortiz"})
+    dana_entry = listed["entries"][0]["entry_id"]
+    sheet = go("get", "/convenings/{code}/roster/credentials.csv")
+    dana_code = sheet.splitlines()[1].split(",")[3]
+    go("post", "/convenings/{code}/badges", 201, token="", json={"badge_code": dana_code})
+    go(
+        "post",
+        "/convenings/{code}/roster/{entry_id}/reissue",
+        ids={"entry_id": dana_entry},
+    )
     go(
         "patch",
         "/convenings/{code}/participants/{member_id}",

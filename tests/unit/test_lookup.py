@@ -26,6 +26,7 @@ def test_join_info_names_the_convening_and_its_passcode_rule(svc):
         "code": open_one.code,
         "title": "Chapter meeting",
         "requires_passcode": False,
+        "has_roster": False,
     }
     assert join_info(svc, locked.code)["requires_passcode"] is True
 

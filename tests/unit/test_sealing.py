@@ -59,3 +59,21 @@ def test_a_seal_opens_only_with_its_key_and_untouched():
     with pytest.raises(SealBroken):
         keys.open(tag, tampered)
     assert old.new_seal() != seal, "a salt per round"
+
+
+def test_roster_credentials_open_with_their_key_or_a_fallback_and_never_without():
+    from convene.services.sealing import Credentials
+
+    old = Credentials("old secret")
+    sealed = old.seal("hash-1", "the-token", "K7PQMX3A")
+    assert "the-token" not in sealed
+    assert "K7PQMX3A" not in sealed
+    assert old.open("hash-1", sealed) == ("the-token", "K7PQMX3A")
+    rotated = Credentials("new secret", ["old secret"])
+    assert rotated.open("hash-1", sealed) == ("the-token", "K7PQMX3A")
+    assert old.tag("K7PQMX3A") in rotated.tags("K7PQMX3A")
+    assert rotated.tag("K7PQMX3A") != old.tag("K7PQMX3A")
+    with pytest.raises(SealBroken):
+        Credentials("another secret").open("hash-1", sealed)
+    with pytest.raises(SealBroken):
+        old.open("hash-2", sealed)  # bound to its row's link hash

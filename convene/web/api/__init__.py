@@ -222,6 +222,80 @@ def import_roster(code: str):
     return _run(code, "roster.import", args)
 
 
+@blueprint.post("/convenings/<code>/badges")
+@operation(
+    "Arrive with a roster badge (no token needed): its `badge_code` as typed, or its personal "
+    "link's `token`. The first time, the badge holder becomes a member with the roster's "
+    "name, delegation (as caucus), vote weight and role (delegates and alternates as "
+    "participants, observers as observers); afterwards the same member, on any phone. "
+    "No passcode is asked. Limited per address as joins are (docs/limits.md).",
+    command="roster.redeem",
+    reply=r.BadgeAdmission,
+    status=201,
+    public=True,
+)
+def redeem_badge(code: str):
+    _services().limits.hit("join", request.remote_addr)
+    admission = run_open_command(_services(), "roster.redeem", _body(), code=code)
+    return {
+        "id": admission.id,
+        "token": admission.token,
+        "role": str(admission.role),
+        "url": external_url("pages.enter", token=admission.token),
+    }, 201
+
+
+def _credential_url(entry: dict) -> dict:
+    return {**entry, "url": external_url("pages.enter", token=entry["token"])}
+
+
+@blueprint.get("/convenings/<code>/roster")
+@operation(
+    "One page of the roster by id, without secrets (facilitator), or the entries whose name, "
+    "delegation or external id contain `search`: to find the one whose badge to reissue.",
+    command="roster.list",
+    reply=r.RosterList,
+    errors=(403,),
+)
+def list_roster(code: str):
+    return _run(code, "roster.list", _query(), from_query=True)
+
+
+@blueprint.get("/convenings/<code>/roster/credentials.csv")
+@operation(
+    "Every roster entry's credential as CSV for a mail merge (facilitator): name, "
+    "delegation, role, code, link, external_id, contact; by delegation, then name. UTF-8 "
+    "with a byte-order mark; a cell starting with = + - @ is written after an apostrophe. "
+    "Entries without a credential yet get one. The links are secret: keep the file so.",
+    command="roster.credentials",
+    errors=(403, 409),
+    content={"text/csv": {"schema": {"type": "string"}}},
+)
+def roster_credentials_csv(code: str):
+    from convene.exports.credentials import credentials_csv
+
+    listing = _run(code, "roster.credentials", {})
+    text = credentials_csv(
+        listing["entries"], lambda token: external_url("pages.enter", token=token)
+    )
+    response = _download(text, "text/csv", f"credentials-{normalise_join_code(code)}.csv")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.post("/convenings/<code>/roster/<int:entry_id>/reissue")
+@operation(
+    "A new badge for a roster entry whose badge was lost (facilitator): a new link and code; "
+    "the old ones stop working at once, and a phone that used them is told so "
+    "(Socket.IO `revoked`) and disconnected.",
+    command="roster.reissue",
+    reply=r.RosterCredential,
+    errors=(403,),
+)
+def reissue_badge(code: str, entry_id: int):
+    return _credential_url(_run(code, "roster.reissue", {"entry_id": entry_id}))
+
+
 @blueprint.post("/convenings/<code>/agenda")
 @operation(
     "Add an agenda item at the end (facilitator).",
