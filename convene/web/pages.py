@@ -32,6 +32,7 @@ from convene.domain.convening import Role, normalise_join_code
 from convene.domain.demands import STATUS_NAMES
 from convene.domain.errors import N_, DomainError, NotAuthenticated, NotFound
 from convene.domain.minutes import METHOD_NAMES
+from convene.domain.roster import ROSTER_MAX_BYTES
 from convene.services import convenings, lookup, roster
 from convene.web.errors import error_body, status_of
 from convene.web.links import external_url, links_for
@@ -275,6 +276,8 @@ def console(code: str):
         anonymity=current_app.extensions["convene"].anonymity,
         # The console builds private links from invitation tokens with this pattern.
         enter_url_pattern=external_url("pages.enter", token="TOKEN"),  # noqa: S106 - a placeholder
+        # The roster card refuses a larger file before sending it (the route would, with 413).
+        roster_max_bytes=ROSTER_MAX_BYTES,
     )
 
 

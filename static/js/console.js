@@ -1,13 +1,14 @@
 // @ts-check
 // The facilitator console: the page that mounts its panels (agenda editor, people, floor,
-// rounds, demands, the projector), the one message region they share, the current item,
-// invitations and settings.
+// rounds, demands, the roster import, the projector), the one message region they share, the
+// current item, invitations and settings.
 
 import { $, h, replaceChildren, setText, wireCopyButtons } from "./dom.js";
 import { config, locale, t } from "./i18n.js";
 import { mountConsoleAgenda } from "./agenda-console.js";
 import { mountConsoleFloor } from "./floor-console.js";
 import { mountConsolePeople } from "./people-console.js";
+import { mountConsoleRoster } from "./roster-console.js";
 import { mountConsoleRounds } from "./rounds-console.js";
 import { mountProjectorControl } from "./projector-control.js";
 import { mountConsoleDemands } from "./demands-console.js";
@@ -226,6 +227,7 @@ mountConsolePeople(live, t, run, say, locale);
 mountConsoleFloor(live, t, run, say);
 mountConsoleRounds(live, t, run, say, locale);
 mountConsoleDemands(live, t, run, say);
+mountConsoleRoster({ token: cfg.token, code: cfg.code, maxBytes: cfg.roster_max_bytes }, t);
 mountProjectorControl(live, t, run, say);
 live.connect();
 everySecond(tick);
