@@ -17,7 +17,7 @@ Order, from the front:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -238,6 +238,79 @@ def _plain_where_no_difference(places: list[Place], seconds: Mapping[int, float]
                 place = Place(place.request, Reason.IN_ORDER)
         result.append(place)
     return result
+
+
+def floor_change(before: Sequence[tuple[int, str]], after: dict) -> dict:
+    """What a floor event tells every screen: the speaker list ``after`` (as ``floor_state``
+    gives it) against the one the screens have, ``before`` (its requests' ``(id, reason)``
+    from the front), as a change bounded by what moved, not by the list's length.
+
+    ``removed``: the ids no longer waiting; ``added``: the new entries, whole; ``moved``:
+    ``{id, position, reason}`` of the others that changed place (those outside one longest
+    run kept in order); ``reasons``: ``{reason: [ids]}`` of those in place whose reason
+    changed (a facilitator's first reorder makes every plain request "moved by the
+    facilitator": ids only). The small parts (``item_id``, ``queue_open``,
+    ``settings``, ``speaker``) are whole; ``length`` is the list's new length. A screen
+    drops the removed, moved and added ids from its list, then puts the moved and added
+    entries at their positions, from the front, and sets the new reasons (``applyFloorChange`` in
+    static/js/live-state.js); what stayed keeps its order, so that gives ``after``.
+    """
+    queue = after["queue"]
+    where = {entry["id"]: index for index, entry in enumerate(queue)}
+    reasons = dict(before)
+    kept = [where[request_id] for request_id, _ in before if request_id in where]
+    in_place = {queue[index]["id"] for index in _longest_increasing(kept)}
+    added, moved, renamed = [], [], {}
+    for entry in queue:
+        request_id, reason = entry["id"], entry["reason"]
+        if request_id not in reasons:
+            added.append(entry)
+        elif request_id not in in_place:
+            moved.append({"id": request_id, "position": entry["position"], "reason": reason})
+        elif reasons[request_id] != reason:
+            renamed.setdefault(reason, []).append(request_id)
+    return {
+        "item_id": after["item_id"],
+        "queue_open": after["queue_open"],
+        "settings": after["settings"],
+        "speaker": after["speaker"],
+        "length": len(queue),
+        "removed": [request_id for request_id, _ in before if request_id not in where],
+        "added": added,
+        "moved": moved,
+        "reasons": renamed,
+    }
+
+
+def _longest_increasing(values: Sequence[int]) -> list[int]:
+    """One longest strictly increasing subsequence of ``values`` (O(n log n))."""
+    tails: list[int] = []  # tails[k]: index in values of the smallest end of a run of k + 1
+    before: list[int] = [-1] * len(values)
+    for index, value in enumerate(values):
+        k = _bisect(values, tails, value)
+        if k > 0:
+            before[index] = tails[k - 1]
+        if k == len(tails):
+            tails.append(index)
+        else:
+            tails[k] = index
+    run = []
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        run.append(values[index])
+        index = before[index]
+    return run[::-1]
+
+
+def _bisect(values: Sequence[int], tails: list[int], value: int) -> int:
+    low, high = 0, len(tails)
+    while low < high:
+        middle = (low + high) // 2
+        if values[tails[middle]] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def check_can_raise(

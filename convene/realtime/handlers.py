@@ -4,7 +4,8 @@ Protocol (docs/realtime.md):
 - connect with ``auth={"token": ...}``; refused without a valid token.
 - the server sends ``snapshot`` (state with ``seq``), then ``event`` ``{seq, type, data, at}``
   for each change, and ``presence`` (who is connected) whenever that changes.
-- ``resync`` ``{seq}`` → ack with ``{events, seq}`` or ``{snapshot}``.
+- ``resync`` ``{seq}`` → ack with ``{events, seq}`` or ``{snapshot}``; ``{seq, snapshot: true}``
+  → ``{snapshot}``.
 - ``command`` ``{name, args}`` → ack with ``{ok: true, result}`` or ``{ok: false, error}``.
 """
 
@@ -138,6 +139,8 @@ def register(socketio: SocketIO) -> None:
             if not isinstance(message, dict):
                 raise InvalidInput(N_("seq must be a whole number."), field="seq")
             page = parse(Resync, message)
+            if page.get("snapshot"):
+                return {"snapshot": live.snapshot(_services(), actor)}
             return live.events_since(
                 _services(), actor, page["seq"], page.get("limit", live.RESYNC_MAX_EVENTS)
             )

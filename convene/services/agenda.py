@@ -36,9 +36,10 @@ def edit_item(svc: Services, actor: Actor, *, item_id: object, **changes: object
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
+        floor_before = floor.rules_may_change(uow, convening, set(changes), item_id=item_id)
         events = convening.edit_item(_item_id(item_id), changes)
         uow.record(convening, actor, events)
-        floor.rules_changed(uow, convening, actor, set(changes), item_id=item_id)
+        floor.rules_changed(uow, convening, actor, floor_before)
         uow.commit()
         return convening.item(item_id).public()
 

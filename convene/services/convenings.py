@@ -124,12 +124,13 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         before = convening.language
+        floor_before = floor.rules_may_change(uow, convening, set(changes))
         events = convening.update_settings(changes, svc.languages)
         events += demands.settings_changed(uow, convening, changes)
         if convening.language != before:
             events += _names_follow_language(uow, convening, before)
         uow.record(convening, actor, events)
-        floor.rules_changed(uow, convening, actor, set(changes))
+        floor.rules_changed(uow, convening, actor, floor_before)
         uow.commit()
         return convening.public()
 
@@ -232,6 +233,7 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
         member = uow.session.get(Member, member_id)
         if member is None or member.convening_id != convening.id or not member.active:
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
+        floor_before = floor.queue_of(uow.session, convening, convening.current_item)
         member.removed_at = uow.now
         floor.member_removed(uow, member)
         uow.session.flush()
@@ -243,9 +245,9 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
         }
         events = [DomainEvent("participant.removed", data)]
         events += demands.member_removed(uow, convening, member)
-        if convening.current_item is not None:
-            state = floor.floor_state(uow.session, convening, convening.current_item)
-            events.append(DomainEvent("floor.changed", {"floor": state}))
+        floor_event = floor.changed_event(uow.session, convening, floor_before)
+        if floor_event is not None:
+            events.append(floor_event)
         uow.record(convening, actor, events)
         uow.after_commit(lambda: svc.publisher.member_removed(member_id))
         uow.commit()

@@ -16,6 +16,7 @@ from convene.domain.floor import (
     RequestKind,
     RequestState,
     check_can_raise,
+    floor_change,
     parse_kind,
     parse_signal,
     queue_order,
@@ -58,10 +59,8 @@ def _history(session: Session, convening_id: int) -> list[FloorRequest]:
     )
 
 
-def floor_state(session: Session, convening: Convening, item: AgendaItem | None) -> dict | None:
-    """The speaker list of ``item`` as every screen shows it (None without an item)."""
-    if item is None:
-        return None
+def _places(session: Session, convening: Convening, item: AgendaItem):
+    """The open requests of ``item`` and its waiting ones in order, each with its reason."""
     settings = convening.floor_settings(item)
     open_requests = _requests(session, item.id, _OPEN)
     history = _history(session, convening.id)
@@ -70,7 +69,14 @@ def floor_state(session: Session, convening: Convening, item: AgendaItem | None)
     for speech in history:
         if speech.state is RequestState.DONE:
             seconds[speech.member_id] = seconds.get(speech.member_id, 0.0) + speech.seconds_spoken
-    places = queue_order(open_requests, settings, spoke_on_item, seconds)
+    return settings, open_requests, queue_order(open_requests, settings, spoke_on_item, seconds)
+
+
+def floor_state(session: Session, convening: Convening, item: AgendaItem | None) -> dict | None:
+    """The speaker list of ``item`` as every screen shows it (None without an item)."""
+    if item is None:
+        return None
+    settings, open_requests, places = _places(session, convening, item)
     speaker = next((r for r in open_requests if r.state is RequestState.SPEAKING), None)
     names = store_members.names(session, {r.member_id for r in open_requests})
     return {
@@ -92,6 +98,35 @@ def floor_state(session: Session, convening: Convening, item: AgendaItem | None)
     }
 
 
+Order = list[tuple[int, str]]
+
+
+def queue_of(session: Session, convening: Convening, item: AgendaItem | None) -> Order | None:
+    """The waiting requests of ``item`` as the screens have them now, ``(id, reason)`` from
+    the front (no names): what a floor event's change is taken against. None without an
+    item."""
+    if item is None:
+        return None
+    _, _, places = _places(session, convening, item)
+    return [(place.request.id, str(place.reason)) for place in places]
+
+
+def changed_event(
+    session: Session, convening: Convening, before: Order | None, type_: str = "floor.changed"
+) -> DomainEvent | None:
+    """The running item's floor event after a change that ``before`` (``queue_of`` the same
+    item, taken before it) was the list of: its ``change``; the whole ``floor`` when there
+    was no list before (None when no item runs)."""
+    item = convening.current_item
+    if item is None:
+        return None
+    session.flush()
+    state = floor_state(session, convening, item)
+    if before is None:
+        return DomainEvent(type_, {"floor": state})
+    return DomainEvent(type_, {"change": floor_change(before, state)})
+
+
 def _current_item(convening: Convening) -> AgendaItem:
     item = convening.current_item
     if item is None:
@@ -100,11 +135,21 @@ def _current_item(convening: Convening) -> AgendaItem:
 
 
 def _record(
-    uow: UnitOfWork, convening: Convening, actor: Actor | None, item, type_: str, data: dict
+    uow: UnitOfWork,
+    convening: Convening,
+    actor: Actor | None,
+    item,
+    type_: str,
+    data: dict,
+    before: Order,
 ) -> dict:
+    """Record a floor event: ``data`` and the list's change since ``before``. Returns the
+    whole new floor (the command's reply)."""
     uow.session.flush()
     state = floor_state(uow.session, convening, item)
-    uow.record(convening, actor, [DomainEvent(type_, {**data, "floor": state})])
+    uow.record(
+        convening, actor, [DomainEvent(type_, {**data, "change": floor_change(before, state)})]
+    )
     return state
 
 
@@ -127,6 +172,7 @@ def raise_hand(svc: Services, actor: Actor, *, kind: object = "speak") -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         item = _current_item(convening)
+        before = queue_of(uow.session, convening, item)
         open_requests = _requests(uow.session, item.id, _OPEN)
         check_can_raise(
             request_kind,
@@ -145,7 +191,15 @@ def raise_hand(svc: Services, actor: Actor, *, kind: object = "speak") -> dict:
         )
         uow.session.add(request)
         uow.session.flush()
-        _record(uow, convening, actor, item, "floor.hand_raised", {"request": request.public()})
+        _record(
+            uow,
+            convening,
+            actor,
+            item,
+            "floor.hand_raised",
+            {"request": request.public()},
+            before,
+        )
         uow.commit()
         return request.public()
 
@@ -162,17 +216,12 @@ def lower_hand(svc: Services, actor: Actor, *, request_id: object) -> None:
         if request.state is not RequestState.WAITING:
             raise Conflict(N_("This request is no longer waiting."))
         mine = request.member_id == actor.member_id
+        item = convening.item(request.item_id)
+        before = queue_of(uow.session, convening, item)
         request.state = RequestState.WITHDRAWN if mine else RequestState.REMOVED
         request.ended_at = uow.now
         event = "floor.hand_lowered" if mine else "floor.request_removed"
-        _record(
-            uow,
-            convening,
-            actor,
-            convening.item(request.item_id),
-            event,
-            {"request": request.public()},
-        )
+        _record(uow, convening, actor, item, event, {"request": request.public()}, before)
         uow.commit()
 
 
@@ -182,6 +231,7 @@ def next_speaker(svc: Services, actor: Actor) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         item = _current_item(convening)
+        before = queue_of(uow.session, convening, item)
         finished = _finish_speaker(uow, item)
         state = floor_state(uow.session, convening, item)
         called = None
@@ -202,6 +252,7 @@ def next_speaker(svc: Services, actor: Actor) -> dict:
                 "finished": finished.public() if finished else None,
                 "called": called.public() if called else None,
             },
+            before,
         )
         uow.commit()
         return state
@@ -220,6 +271,7 @@ def reorder_queue(svc: Services, actor: Actor, *, order: object) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         item = _current_item(convening)
+        before = queue_of(uow.session, convening, item)
         waiting = {r.id: r for r in _requests(uow.session, item.id, (RequestState.WAITING,))}
         if sorted(order) != sorted(waiting):
             raise InvalidInput(
@@ -228,7 +280,7 @@ def reorder_queue(svc: Services, actor: Actor, *, order: object) -> dict:
         for rank, request_id in enumerate(order):
             if waiting[request_id].kind is RequestKind.SPEAK:
                 waiting[request_id].manual_rank = rank
-        state = _record(uow, convening, actor, item, "floor.reordered", {"order": order})
+        state = _record(uow, convening, actor, item, "floor.reordered", {}, before)
         uow.commit()
         return state
 
@@ -252,9 +304,10 @@ def _set_queue_open(svc: Services, actor: Actor, is_open: bool) -> dict:
                 if is_open
                 else N_("The speaker list is already closed.")
             )
+        before = queue_of(uow.session, convening, item)
         item.queue_open = is_open
         event = "floor.queue_opened" if is_open else "floor.queue_closed"
-        state = _record(uow, convening, actor, item, event, {"item_id": item.id})
+        state = _record(uow, convening, actor, item, event, {"item_id": item.id}, before)
         uow.commit()
         return state
 
@@ -340,19 +393,29 @@ def item_ended(uow: UnitOfWork, convening: Convening, actor: Actor, item: Agenda
         )
 
 
-def rules_changed(
-    uow: UnitOfWork, convening: Convening, actor: Actor, changed: set[str], item_id=None
-) -> None:
-    """The floor rules of the running item changed (convening-wide, or that item's own):
-    every screen gets the new settings and the queue in its new order."""
+def rules_may_change(
+    uow: UnitOfWork, convening: Convening, changed: set[str], item_id=None
+) -> Order | None:
+    """Before the floor rules change (convening-wide, or an item's own): the running item's
+    list as the screens have it, if these changes can reorder it (else None)."""
     item = convening.current_item
     if item is None or not changed & set(FLOOR_SETTINGS):
-        return
+        return None
     if item_id is not None and item_id != item.id:
+        return None
+    return queue_of(uow.session, convening, item)
+
+
+def rules_changed(
+    uow: UnitOfWork, convening: Convening, actor: Actor, before: Order | None
+) -> None:
+    """The floor rules of the running item changed (``before``: ``rules_may_change``, None
+    when they could not change its list): every screen gets the new settings and what moved."""
+    if before is None or convening.current_item is None:
         return
-    uow.session.flush()
-    state = floor_state(uow.session, convening, item)
-    uow.record(convening, actor, [DomainEvent("floor.changed", {"floor": state})])
+    event = changed_event(uow.session, convening, before)
+    if event is not None:
+        uow.record(convening, actor, [event])
 
 
 def member_removed(uow: UnitOfWork, member: Member) -> None:

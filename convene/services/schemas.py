@@ -406,10 +406,12 @@ class EventsQuery(Args):
 
 
 class Resync(Args):
-    """The Socket.IO ``resync`` message: the events after ``seq``, at most ``limit``."""
+    """The Socket.IO ``resync`` message: the events after ``seq``, at most ``limit``; or,
+    with ``snapshot: true``, a whole snapshot (a screen whose state went stale)."""
 
     seq: Annotated[int, Meta(ge=0, le=INT_MAX)]
     limit: Annotated[int, Meta(ge=1, le=EVENTS_PAGE_MAX)] | UnsetType = UNSET
+    snapshot: bool | UnsetType = UNSET
 
 
 class MinutesQuery(Args):

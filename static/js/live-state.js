@@ -37,7 +37,8 @@ import { applyRoundEvent } from "./rounds-state.js";
  * @property {any} [convening]
  * @property {any[]} agenda
  * @property {number | null} [current_item_id]
- * @property {any} [floor]
+ * @property {Floor | null} [floor]
+ * @property {boolean} [floor_stale]  a floor change did not fit the list we have: read a snapshot
  * @property {any} [projector]
  * @property {any} [presence]
  * @property {number} [participants]
@@ -51,6 +52,85 @@ import { applyRoundEvent } from "./rounds-state.js";
  * @property {object} [demand_spotlight]
  * @property {object} [minutes_final]
  */
+
+/**
+ * One entry of the speaker list (docs/realtime.md, "floor").
+ * @typedef {{id: number, position: number, reason?: string, [key: string]: any}} FloorEntry
+ */
+
+/**
+ * The speaker list of the running item, as the snapshot has it.
+ * @typedef {object} Floor
+ * @property {number} item_id
+ * @property {boolean} queue_open
+ * @property {object} settings
+ * @property {any} speaker
+ * @property {FloorEntry[]} queue
+ */
+
+/**
+ * What a floor event changed (docs/realtime.md, "floor"): the small parts whole, the list
+ * by what left it, what joined it and what moved in it.
+ * @typedef {object} FloorChange
+ * @property {number} item_id
+ * @property {boolean} queue_open
+ * @property {object} settings
+ * @property {any} speaker
+ * @property {number} length  the list's length after the change
+ * @property {number[]} removed
+ * @property {FloorEntry[]} added
+ * @property {{id: number, position: number, reason: string}[]} moved
+ * @property {Record<string, number[]>} [reasons]  reason → ids of entries in place whose reason changed
+ */
+
+/**
+ * The speaker list after a change, or null when the change does not fit this list (another
+ * item's, an id we do not have, a length that does not add up): then only a snapshot can
+ * tell the list. The list given is not modified.
+ * @param {Floor | null | undefined} floor
+ * @param {FloorChange} change
+ * @returns {Floor | null}
+ */
+export function applyFloorChange(floor, change) {
+  if (!floor || !change || floor.item_id !== change.item_id || !Array.isArray(floor.queue)) return null;
+  const removed = change.removed || [];
+  const added = change.added || [];
+  const moved = change.moved || [];
+  const have = new Map(floor.queue.map((entry) => [entry.id, entry]));
+  if (removed.some((id) => !have.has(id))) return null;
+  /** @type {FloorEntry[]} */
+  const placed = [...added];
+  for (const { id, position, reason } of moved) {
+    const entry = have.get(id);
+    if (!entry) return null;
+    placed.push({ ...entry, position, reason });
+  }
+  const leaving = new Set([...removed, ...placed.map((entry) => entry.id)]);
+  const queue = floor.queue.filter((entry) => !leaving.has(entry.id));
+  // What stayed keeps its order: putting the others at their positions from the front
+  // leaves every one where the server has it.
+  placed.sort((a, b) => a.position - b.position);
+  for (const entry of placed) {
+    if (!(entry.position >= 1 && entry.position <= queue.length + 1)) return null;
+    queue.splice(entry.position - 1, 0, entry);
+  }
+  if (queue.length !== change.length) return null;
+  /** @type {Map<number, string>} */
+  const reasons = new Map();
+  for (const [reason, ids] of Object.entries(change.reasons || {})) for (const id of ids) reasons.set(id, reason);
+  if ([...reasons.keys()].some((id) => !have.has(id) || leaving.has(id))) return null;
+  return {
+    ...floor,
+    item_id: change.item_id,
+    queue_open: change.queue_open,
+    settings: change.settings,
+    speaker: change.speaker,
+    queue: queue.map((entry, index) => {
+      const reason = reasons.get(entry.id) ?? entry.reason;
+      return entry.position === index + 1 && reason === entry.reason ? entry : { ...entry, position: index + 1, reason };
+    }),
+  };
+}
 
 /**
  * Apply a member event to state.members only (replayed over a page read before it).
@@ -70,6 +150,27 @@ export function replayMemberEvent(state, { type, data, at }) {
   } else if (!member) {
     state.members.push({ id: data.id, name: data.name, role: data.role, caucus: data.caucus, joined_at: at });
   }
+}
+
+/**
+ * A floor.* event: the whole list (`floor`: an item started) replaces ours; a `change` is
+ * applied to ours. One for another item than the running one changes nothing on the
+ * screens; one that does not fit our list marks it stale (live.js reads a snapshot).
+ * @param {LiveState} state
+ * @param {any} data
+ */
+function applyFloorEvent(state, data) {
+  if ("floor" in data) {
+    state.floor = data.floor;
+    state.floor_stale = false;
+    return;
+  }
+  const change = data.change;
+  if (!change || state.floor_stale) return;
+  if (change.item_id !== state.current_item_id) return; // a hand lowered on an item not running
+  const next = applyFloorChange(state.floor, change);
+  if (next) state.floor = next;
+  else state.floor_stale = true;
 }
 
 /**
@@ -151,8 +252,7 @@ export function applyEvent(state, event) {
     default:
       if (applyRoundEvent(state, event)) break; // round.* (rounds-state.js)
       if (applyDemandEvent(state, event)) break; // demand.*, demands.*, amendment.* (demands-state.js)
-      // Every other floor.* event carries the whole new speaker list: replace ours.
-      if (type.startsWith("floor.") && data && "floor" in data) state.floor = data.floor;
+      if (type.startsWith("floor.") && data) applyFloorEvent(state, data);
       break; // an event this screen does not show (newer server): its seq still counts
   }
 }

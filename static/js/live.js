@@ -277,7 +277,8 @@ export class LiveConnection {
     if (event.seq <= this.seq) return; // already applied
     this.pending.set(event.seq, event);
     const applied = this.drain();
-    if (this.pending.size) this.resync(); // a gap: something is missing
+    // A gap: something is missing. A floor change that did not fit: only a snapshot helps.
+    if (this.pending.size || this.state.floor_stale) this.resync({ snapshot: Boolean(this.state.floor_stale) });
     if (applied) this.notify();
     if (this.state.removed_me) this.die("removed", this.t("removed_body"));
   }
@@ -301,8 +302,12 @@ export class LiveConnection {
     return applied;
   }
 
-  /** Ask the server for the events after ours (a gap, a reconnect, a wake-up): one at a time. */
-  resync() {
+  /**
+   * Ask the server for the events after ours (a gap, a reconnect, a wake-up), or for a whole
+   * snapshot (`snapshot`: the state went stale, as a floor change that did not fit): one at a time.
+   * @param {{snapshot?: boolean}} [options]
+   */
+  resync({ snapshot = false } = {}) {
     const socket = this.socket;
     if (!socket || !this.state || this.fatal) return;
     if (this.resyncing) {
@@ -311,7 +316,8 @@ export class LiveConnection {
     }
     this.resyncing = true;
     const before = this.seq;
-    socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { seq: this.seq }, (err, reply) => {
+    const message = snapshot ? { seq: this.seq, snapshot: true } : { seq: this.seq };
+    socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", message, (err, reply) => {
       this.resyncing = false;
       if (!err && reply) {
         if (reply.snapshot) {
@@ -330,10 +336,12 @@ export class LiveConnection {
       }
       // A bounded page of events: ask for the next one until they reach the latest.
       const more = !err && reply && Array.isArray(reply.events) && reply.next_after != null;
-      const again = this.resyncAgain || this.pending.size > 0 || more;
+      const stale = Boolean(this.state?.floor_stale);
+      const again = this.resyncAgain || this.pending.size > 0 || more || stale;
       this.resyncAgain = false;
-      const pause = err ? 1000 : more && this.seq > before ? 0 : this.stalls * 1000;
-      if (again && socket.connected) setTimeout(() => this.resync(), pause);
+      // Stale again straight after a snapshot (should not happen): not in a tight loop.
+      const pause = err ? 1000 : stale ? (snapshot ? 1000 : 0) : more && this.seq > before ? 0 : this.stalls * 1000;
+      if (again && socket.connected) setTimeout(() => this.resync({ snapshot: Boolean(this.state?.floor_stale) }), pause);
     });
   }
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 import pytest
 
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from convene.services import agenda, convenings, floor, live
 from convene.services.commands import run_command
-from tests.integration.test_api import check
+from tests.integration.test_api import _validate, check
 from tests.integration.test_services import assert_refused
 
 
@@ -50,7 +53,9 @@ def test_hands_points_of_order_and_calling_speakers(services, publisher, clock, 
         "in_order_raised",
     ]
     assert publisher.events[-1].type == "floor.hand_raised"
-    assert names(publisher.events[-1].data["floor"]) == ["Cy", "Ben", "Ana"]
+    change = publisher.events[-1].data["change"]
+    assert [e["name"] for e in change["added"]] == ["Cy"]
+    assert (change["length"], change["added"][0]["position"]) == (3, 1)
 
     state = floor.next_speaker(services, facilitator)
     assert state["speaker"]["name"] == "Cy"
@@ -104,12 +109,174 @@ def test_changing_the_rules_sends_the_new_floor(services, publisher, clock, room
     floor.raise_hand(services, room["Ana"])
     convenings.update_convening(services, facilitator, allow_direct_responses=False)
     assert publisher.events[-1].type == "floor.changed"
-    assert publisher.events[-1].data["floor"]["settings"]["allow_direct_responses"] is False
+    assert publisher.events[-1].data["change"]["settings"]["allow_direct_responses"] is False
     agenda.edit_item(services, facilitator, item_id=room["item"]["id"], speaker_limit_seconds=60)
     assert publisher.events[-1].type == "floor.changed"
-    assert publisher.events[-1].data["floor"]["settings"]["speaker_limit_seconds"] == 60
+    assert publisher.events[-1].data["change"]["settings"]["speaker_limit_seconds"] == 60
     convenings.update_convening(services, facilitator, title="Assembly (spring)")
     assert publisher.events[-1].type == "convening.updated"
+
+
+def apply_change(floor: dict | None, change: dict) -> dict | None:
+    """What every screen does with a floor event's change (applyFloorChange in
+    static/js/live-state.js), in Python: None when it does not fit."""
+    if floor is None or floor["item_id"] != change["item_id"]:
+        return None
+    have = {e["id"]: e for e in floor["queue"]}
+    if any(i not in have for i in change["removed"]):
+        return None
+    placed = list(change["added"])
+    for moved in change["moved"]:
+        if moved["id"] not in have:
+            return None
+        placed.append({**have[moved["id"]], **moved})
+    leaving = set(change["removed"]) | {e["id"] for e in placed}
+    queue = [e for e in floor["queue"] if e["id"] not in leaving]
+    for entry in sorted(placed, key=lambda e: e["position"]):
+        assert 1 <= entry["position"] <= len(queue) + 1
+        queue.insert(entry["position"] - 1, entry)
+    assert len(queue) == change["length"]
+    reasons = {i: reason for reason, ids in change["reasons"].items() for i in ids}
+    assert set(reasons) <= set(have) - leaving
+    queue = [
+        {**e, "position": i + 1, "reason": reasons.get(e["id"], e["reason"])}
+        for i, e in enumerate(queue)
+    ]
+    small = ("item_id", "queue_open", "settings", "speaker")
+    return {**{k: change[k] for k in small}, "queue": queue}
+
+
+def floor_events(publisher, since: int) -> list:
+    return [e for e in publisher.events[since:] if e.type.startswith("floor.")]
+
+
+def try_to(command, *args, **kwargs) -> None:
+    """A command a scenario may find refused (a hand already up, nobody waiting)."""
+    with contextlib.suppress(Conflict):
+        command(*args, **kwargs)
+
+
+@pytest.mark.parametrize("progressive", ["off", "item", "convening"])
+def test_every_floor_change_gives_the_new_floor(services, publisher, clock, room, progressive):
+    """Each floor event carries what changed, not the whole list: applied in order over the
+    list before it (as the screens do), it gives the list the server has after it, in every
+    progressive mode, through raises, points of order, calls, reorders, lowered and removed
+    hands, closing, rule changes and a removed participant."""
+    facilitator = room["facilitator"]
+    people = {}
+    for n in range(8):
+        joined = convenings.join(services, code=room["created"].code, name=f"Señora Núñez {n}")
+        people[n] = services.authenticate(joined.token)
+    everyone = [room["Ana"], room["Ben"], room["Cy"], *people.values()]
+    convenings.update_convening(services, facilitator, progressive=progressive)
+    shown = floor.current_floor(services, facilitator)["floor"]
+    mark = len(publisher.events)
+
+    def check_events() -> None:
+        nonlocal shown, mark
+        for event in floor_events(publisher, mark):
+            if "floor" in event.data:
+                shown = event.data["floor"]
+            else:
+                assert set(event.data["change"]) == {
+                    "item_id",
+                    "queue_open",
+                    "settings",
+                    "speaker",
+                    "length",
+                    "removed",
+                    "added",
+                    "moved",
+                    "reasons",
+                }
+                _validate({"$ref": "#/components/schemas/FloorChange"}, event.data["change"])
+                shown = apply_change(shown, event.data["change"])
+        mark = len(publisher.events)
+        assert shown == floor.current_floor(services, facilitator)["floor"]
+
+    kinds = ["speak", "speak", "clarifying_question", "speak", "point_of_order", "speak"]
+    for step in range(3):
+        for index, actor in enumerate(everyone[:6]):
+            clock.advance(seconds=3)
+            try_to(floor.raise_hand, services, actor, kind=kinds[(index + step) % len(kinds)])
+            check_events()
+        for _ in range(2):
+            clock.advance(seconds=20 + 15 * step)
+            floor.next_speaker(services, facilitator)
+            check_events()
+        waiting = floor.current_floor(services, facilitator)["floor"]["queue"]
+        order = [e["id"] for e in waiting]
+        if len(order) > 2:
+            order.insert(0, order.pop())  # the last one to the front
+            floor.reorder_queue(services, facilitator, order=order)
+            check_events()
+        for actor in everyone[6:]:
+            try_to(floor.raise_hand, services, actor)
+            check_events()
+        waiting = floor.current_floor(services, facilitator)["floor"]["queue"]
+        floor.lower_hand(services, facilitator, request_id=waiting[1]["id"])
+        check_events()
+        mine = next(e for e in waiting[2:] if e["member_id"] in {a.member_id for a in everyone})
+        owner = next(a for a in everyone if a.member_id == mine["member_id"])
+        floor.lower_hand(services, owner, request_id=mine["id"])
+        check_events()
+        floor.close_queue(services, facilitator)
+        check_events()
+        floor.open_queue(services, facilitator)
+        check_events()
+        convenings.update_convening(services, facilitator, allow_direct_responses=step % 2 == 0)
+        check_events()
+        while floor.current_floor(services, facilitator)["floor"]["speaker"]:
+            try:
+                floor.next_speaker(services, facilitator)
+            except Conflict:
+                break
+            check_events()
+            if len(floor.current_floor(services, facilitator)["floor"]["queue"]) < 4:
+                break
+    agenda.edit_item(services, facilitator, item_id=room["item"]["id"], progressive="item")
+    check_events()
+    waiting = floor.current_floor(services, facilitator)["floor"]["queue"]
+    if waiting:
+        convenings.remove_member(services, facilitator, member_id=waiting[0]["member_id"])
+        check_events()
+
+
+def test_a_floor_event_is_bounded_by_what_changed(services, publisher, clock, room):
+    """With many hands up, raising, lowering, calling or moving one sends about one entry."""
+    facilitator = room["facilitator"]
+    people = [
+        services.authenticate(
+            convenings.join(services, code=room["created"].code, name=f"José Ñandú {n}").token
+        )
+        for n in range(60)
+    ]
+    for person in people:
+        floor.raise_hand(services, person)
+        clock.advance(seconds=1)
+    whole = len(json.dumps(floor.current_floor(services, facilitator)["floor"]))
+    floor.raise_hand(services, room["Ana"], kind="point_of_order")
+    floor.lower_hand(
+        services,
+        people[30],
+        request_id=floor.current_floor(services, facilitator)["floor"]["queue"][31]["id"],
+    )
+    floor.next_speaker(services, facilitator)
+    order = [e["id"] for e in floor.current_floor(services, facilitator)["floor"]["queue"]]
+    order.insert(0, order.pop(30))
+    floor.reorder_queue(services, facilitator, order=order)
+    events = floor_events(publisher, len(publisher.events) - 4)
+    assert [e.type for e in events] == [
+        "floor.hand_raised",
+        "floor.hand_lowered",
+        "floor.speaker_called",
+        "floor.reordered",
+    ]
+    for event in events:
+        assert len(json.dumps(event.data)) < whole / 8, event.type
+    reordered = events[-1].data["change"]
+    assert [m["position"] for m in reordered["moved"]] == [1]
+    assert len(reordered["reasons"]["moved_by_facilitator"]) == 58  # and the one moved
 
 
 def test_facilitator_reorders_and_removes(services, publisher, clock, room):

@@ -115,6 +115,43 @@ describe("a gap", () => {
     assert.equal(socket.emits.length, 1, "nothing more to ask for");
   });
 
+  test("a floor change that does not fit the list we have asks for a snapshot, which replaces the state", () => {
+    const { live, socket } = connection();
+    const floor = { item_id: 2, queue_open: true, settings: {}, speaker: null, queue: [{ id: 1, position: 1 }] };
+    live.applySnapshot(snapshot(5, { current_item_id: 2, floor }));
+    const change = { item_id: 2, queue_open: true, settings: {}, speaker: null, length: 0, removed: [1], added: [], moved: [] };
+    live.receive({ seq: 6, type: "floor.hand_lowered", data: { change } });
+    assert.deepEqual(live.state.floor.queue, [], "a change that fits is applied");
+    assert.equal(socket.emits.length, 0);
+    live.receive({ seq: 7, type: "floor.request_removed", data: { change: { ...change, removed: [4] } } });
+    assert.equal(live.seq, 7, "its seq still counts");
+    assert.equal(live.state.floor_stale, true);
+    assert.equal(socket.emits.length, 1);
+    assert.equal(socket.emits[0].name, "resync");
+    assert.deepEqual(socket.emits[0].data, { seq: 7, snapshot: true });
+    const fresh = { ...floor, queue: [{ id: 3, position: 1 }] };
+    socket.emits[0].ack(null, { snapshot: snapshot(9, { current_item_id: 2, floor: fresh }) });
+    assert.equal(live.seq, 9);
+    assert.equal(live.state.floor_stale, undefined);
+    assert.deepEqual(live.state.floor.queue.map((e) => e.id), [3]);
+    mock.timers.tick(5000);
+    assert.equal(socket.emits.length, 1, "nothing more to ask for");
+  });
+
+  test("a floor change ahead of a gap waits for the missing events, then fits", () => {
+    const { live, socket } = connection();
+    const floor = { item_id: 2, queue_open: true, settings: {}, speaker: null, queue: [] };
+    live.applySnapshot(snapshot(5, { current_item_id: 2, floor }));
+    const base = { item_id: 2, queue_open: true, settings: {}, speaker: null, removed: [], moved: [] };
+    const raised = (seq, id, position, length) => ({ seq, type: "floor.hand_raised", data: { change: { ...base, length, added: [{ id, position }] } } });
+    live.receive(raised(7, 11, 1, 2)); // 11 raised a point of order ahead of 10
+    assert.equal(live.state.floor.queue.length, 0);
+    assert.deepEqual(socket.emits[0].data, { seq: 5 }, "a gap: the events, not a snapshot");
+    socket.emits[0].ack(null, { events: [raised(6, 10, 1, 1)] });
+    assert.deepEqual(live.state.floor.queue.map((e) => [e.id, e.position]), [[11, 1], [10, 2]]);
+    assert.equal(live.state.floor_stale, undefined);
+  });
+
   test("one resync at a time: a second gap meanwhile asks again after the answer", () => {
     const { live, socket } = connection();
     live.applySnapshot(snapshot(5));

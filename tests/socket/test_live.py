@@ -106,6 +106,17 @@ def test_resync_from_too_far_ahead_gets_a_snapshot(app, client, convening):
     assert bad["error"]["code"] == "invalid_input"
 
 
+def test_a_stale_screen_asks_for_a_snapshot(app, client, convening):
+    """A screen whose floor went stale (a change that did not fit) asks for a snapshot."""
+    phone = connect(app, client, join(client, convening)["token"])
+    reply = phone.emit("resync", {"seq": 2, "snapshot": True}, callback=True)
+    assert reply["snapshot"]["seq"] == 2
+    assert set(reply) == {"snapshot"}
+    assert phone.emit("resync", {"seq": 2, "snapshot": False}, callback=True)["events"] == []
+    bad = phone.emit("resync", {"seq": 2, "snapshot": "yes"}, callback=True)
+    assert bad["error"]["code"] == "invalid_input"
+
+
 def test_commands_over_the_socket_share_the_api_rules(app, client, convening):
     staff = connect(app, client, convening["facilitator_token"])
     phone = connect(app, client, join(client, convening)["token"])

@@ -306,6 +306,39 @@ class Floor(Reply, kw_only=True):
     queue: list[FloorRequest]
 
 
+class FloorMove(Reply, kw_only=True):
+    id: int
+    position: Annotated[int, Meta(description="1 is next.")]
+    reason: str
+
+
+class FloorChange(Reply, kw_only=True):
+    """What a ``floor.*`` event changed on the running item's speaker list (its
+    ``data.change``; docs/realtime.md, "The floor in events"). Apply it to the list you have:
+    drop the ``removed``, ``moved`` and ``added`` ids, put the ``moved`` and ``added``
+    entries at their positions from the front, set ``reasons``; what stayed keeps its order.
+    ``length`` is the list's length after it: a change that does not fit means read a
+    snapshot."""
+
+    item_id: int
+    queue_open: bool
+    settings: FloorSettings
+    speaker: FloorRequest | None
+    length: int
+    removed: list[int]
+    added: list[FloorRequest]
+    moved: list[FloorMove]
+    reasons: Annotated[
+        dict[str, list[int]],
+        Meta(description="reason → the ids, in place, whose reason changed"),
+    ]
+
+
+#: Models of event data (not replies of a route), published in the document's components
+#: for clients of the Socket.IO events (docs/realtime.md).
+EVENT_DATA = (FloorChange,)
+
+
 class SpeakingStatsPerPersonItem(Reply, kw_only=True):
     member_id: int | UnsetType = UNSET
     name: str | UnsetType = UNSET

@@ -98,6 +98,7 @@ def build(app: Flask) -> dict:
             types.add(op.query)
         if op.reply is not None:
             types.add(op.reply)
+    types.update(replies.EVENT_DATA)
     named, components = msgspec.json.schema_components(
         sorted(types, key=str), ref_template="#/components/schemas/{name}"
     )
