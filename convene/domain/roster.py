@@ -522,6 +522,14 @@ def show_badge_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+#: A roster role in words (on the badges, in the convening's language).
+ROLE_LABELS = {
+    RosterRole.DELEGATE: N_("Delegate"),
+    RosterRole.ALTERNATE: N_("Alternate"),
+    RosterRole.OBSERVER: N_("Observer"),
+}
+
+
 def member_role(role: RosterRole) -> Role:
     """What an entry joins as: delegates and alternates as participants (who may vote; the
     check-in desk and seating, issue 17 items 3 and 4, will narrow that), observers as

@@ -303,7 +303,16 @@ def credentials(svc: Services, actor: Actor) -> dict:
             .where(_t.c.convening_id == actor.convening_id)
             .order_by(_t.c.delegation, _t.c.name, _t.c.id)
         ).all()
-    return {"entries": [_entry_view(row, *_credential(svc, row)) for row in rows]}
+        convening = session.execute(
+            select(tables.convenings.c.title, tables.convenings.c.language).where(
+                tables.convenings.c.id == actor.convening_id
+            )
+        ).one()
+    return {
+        "title": convening.title,
+        "language": convening.language,
+        "entries": [_entry_view(row, *_credential(svc, row)) for row in rows],
+    }
 
 
 def list_entries(

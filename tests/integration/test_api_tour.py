@@ -34,6 +34,9 @@ class Tour:
         if "application/json" in content or not content:
             return check(response, template, method, status)
         assert response.status_code == status, response.get_data(as_text=True)
+        if response.mimetype == "application/pdf":
+            assert response.data.startswith(b"%PDF")
+            return response.data
         return response.get_data(as_text=True)
 
 
@@ -66,6 +69,7 @@ def test_every_operation_once_with_request_and_reply_validated(client):
     listed = go("get", "/convenings/{code}/roster", query={"search": "ortiz"})
     dana_entry = listed["entries"][0]["entry_id"]
     sheet = go("get", "/convenings/{code}/roster/credentials.csv")
+    go("get", "/convenings/{code}/roster/badges.pdf", query={"paper": "letter"})
     dana_code = sheet.splitlines()[1].split(",")[3]
     go("post", "/convenings/{code}/badges", 201, token="", json={"badge_code": dana_code})
     go(

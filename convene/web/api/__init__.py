@@ -283,6 +283,42 @@ def roster_credentials_csv(code: str):
     return response
 
 
+@blueprint.get("/convenings/<code>/roster/badges.pdf")
+@operation(
+    "Every roster entry's badge, 8 a page, as PDF to print (facilitator): name, delegation, "
+    "role, the QR of the personal link and the badge code; `paper` a4 (the default) or "
+    "letter. Long names and delegations get a smaller type and wrap, never cut. Entries "
+    "without a credential yet get one. 503 when the server cannot make PDFs.",
+    command="roster.credentials",
+    query=s.BadgesQuery,
+    errors=(403, 409, 503),
+    content={"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+)
+def roster_badges_pdf(code: str):
+    from convene.exports import badges
+    from convene.exports.pdf import PdfUnavailable
+    from convene.i18n import gettext_in
+
+    query = s.parse(s.BadgesQuery, _query(), strict=False)
+    listing = _run(code, "roster.credentials", {})
+    language = listing["language"]
+    try:
+        data = badges.badges_pdf(
+            listing["entries"],
+            lambda token: external_url("pages.enter", token=token),
+            lambda role: gettext_in(language, roster_rules.ROLE_LABELS[role]),
+            paper=query.get("paper", "a4"),
+            title=listing["title"],
+        )
+    except PdfUnavailable as error:
+        current_app.logger.error("%s", error)
+        message = "PDF export is not available on this server; use the credentials CSV."
+        return {"error": {"code": "pdf_unavailable", "message": message}}, 503
+    response = _download(data, "application/pdf", f"badges-{normalise_join_code(code)}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @blueprint.post("/convenings/<code>/roster/<int:entry_id>/reissue")
 @operation(
     "A new badge for a roster entry whose badge was lost (facilitator): a new link and code; "
