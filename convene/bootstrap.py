@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from convene.services import demands, rounds
+from convene.services import convenings, demands, floor, rounds
 from convene.services.core import Services
 from convene.services.ticker import LiveTicker, PublishLock
 
@@ -25,5 +25,11 @@ def build_services(
     in-transaction handlers (convene/services/core.py: Handlers) registered."""
     services = Services(session_factory, **options)
     services.ticker = LiveTicker(services, publish_lock, rounds=rounds)
+    services.ballot_options = demands.BALLOT_OPTIONS
+    # The events an event causes are recorded in the order of its handlers, so this order is
+    # the log's: a settings change is followed by the demands' figures, then the staff's
+    # names in a new language, then the floor; a removal by the figures, then the floor.
     demands.register(services.handlers)
+    convenings.register(services.handlers)
+    floor.register(services.handlers)
     return services

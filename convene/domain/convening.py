@@ -38,6 +38,8 @@ NOTES_MAX = 4000
 PASSCODE_MAX = 64
 TIMEBOX_MAX_MINUTES = 24 * 60
 FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds", "allow_direct_responses")
+#: The floor settings an agenda item may set for itself (else the convening's hold).
+ITEM_FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds")
 DEMAND_SETTINGS = ("anonymous", "support_required")
 ROUND_SETTINGS = ("fallback_threshold",)
 MINUTES_SETTINGS = ("minutes_public", "participants_add_actions")
@@ -201,6 +203,16 @@ class Member:
         }
 
 
+@dataclass(frozen=True)
+class Admission:
+    """Someone let in (by a code, an invitation, a roster's link or badge): their member id,
+    the token that is now their identity (shown once) and their role."""
+
+    id: int
+    token: str
+    role: Role
+
+
 @dataclass(eq=False)
 class Actor:
     """Who is running a command: resolved from a token by the service layer."""
@@ -319,8 +331,9 @@ class Convening:
             raise InvalidInput(
                 N_("Unknown field: %(name)s."), field=sorted(unknown)[0], name=sorted(unknown)[0]
             )
+        before = {name: getattr(self, name, None) for name in changes}
         self._apply_settings(changes, languages)
-        return [DomainEvent("convening.updated", self.public())]
+        return [DomainEvent("convening.updated", self.public(), before)]
 
     def _apply_settings(self, changes: dict, languages: tuple[str, ...]) -> None:
         # Validate everything first so a refused change leaves the convening untouched.
@@ -407,12 +420,19 @@ class Convening:
             "participants_add_actions": self.participants_add_actions,
         }
 
-    def floor_settings(self, item: AgendaItem) -> FloorSettings:
-        """The floor rules in force on ``item``: its own where it sets them, else ours."""
+    def floor_settings(
+        self, item: AgendaItem, *, was: dict | None = None, item_was: dict | None = None
+    ) -> FloorSettings:
+        """The floor rules in force on ``item``: its own where it sets them, else ours. ``was``
+        (ours) and ``item_was`` (the item's): settings' values before a change, to read the
+        rules as they were (a handler's ``event.before``)."""
+        ours = {name: getattr(self, name) for name in FLOOR_SETTINGS} | (was or {})
+        its = {name: getattr(item, name) for name in ITEM_FLOOR_SETTINGS}
+        its |= {name: value for name, value in (item_was or {}).items() if name in its}
         return FloorSettings(
-            progressive=Progressive(item.progressive or self.progressive),
-            speaker_limit_seconds=item.speaker_limit_seconds or self.speaker_limit_seconds,
-            allow_direct_responses=self.allow_direct_responses,
+            progressive=Progressive(its["progressive"] or ours["progressive"]),
+            speaker_limit_seconds=its["speaker_limit_seconds"] or ours["speaker_limit_seconds"],
+            allow_direct_responses=ours["allow_direct_responses"],
         )
 
     # -- members ---------------------------------------------------------------------------
@@ -491,9 +511,10 @@ class Convening:
             cleaned["progressive"] = None if value in (None, "") else str(parse_progressive(value))
         if "speaker_limit_seconds" in changes:
             cleaned["speaker_limit_seconds"] = parse_speaker_limit(changes["speaker_limit_seconds"])
+        before = {name: getattr(item, name) for name in cleaned}
         for name, value in cleaned.items():
             setattr(item, name, value)
-        return [DomainEvent("agenda.item_updated", item.public())]
+        return [DomainEvent("agenda.item_updated", item.public(), before)]
 
     def remove_item(self, item_id: object) -> list[DomainEvent]:
         item = self.item(item_id)

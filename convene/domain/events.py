@@ -7,7 +7,7 @@ audiences receive every sequence number, so nobody sees a gap that is not there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Event types whose data names people; the public sees only the member id (so a removed
 #: participant's own screen knows it was removed) and the new participant count.
@@ -25,6 +25,9 @@ _STAFF_ONLY = {"roster.credential_reissued", "roster.credentials_issued"}
 class DomainEvent:
     type: str
     data: dict
+    #: For the event's handlers only (convene/services/core.py: Handlers), never logged or
+    #: sent: the fields the command changed, each with its value before the change.
+    before: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def public_view(event_type: str, data: dict) -> dict:

@@ -6,7 +6,6 @@ from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_
 from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
-from convene.services import floor
 from convene.services.core import Services
 
 
@@ -36,10 +35,8 @@ def edit_item(svc: Services, actor: Actor, *, item_id: object, **changes: object
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
-        floor_before = floor.rules_may_change(uow, convening, set(changes), item_id=item_id)
         events = convening.edit_item(_item_id(item_id), changes)
-        uow.record(convening, actor, events)
-        floor.rules_changed(uow, convening, actor, floor_before)
+        uow.record(convening, actor, events)  # and the floor's new rules (its handler)
         uow.commit()
         return convening.item(item_id).public()
 
@@ -68,20 +65,10 @@ def start_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         events = convening.start_item(_item_id(item_id), uow.now)
+        # and the floor: the last speaker finished, the new item's list (its handlers)
         uow.record(convening, actor, events)
-        _after_items_ended(uow, convening, actor, events)
-        item = convening.item(item_id)
-        uow.record(
-            convening,
-            actor,
-            [
-                DomainEvent(
-                    "floor.changed", {"floor": floor.floor_state(uow.session, convening, item)}
-                )
-            ],
-        )
         uow.commit()
-        return item.public()
+        return convening.item(item_id).public()
 
 
 def end_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
@@ -89,13 +76,6 @@ def end_item(svc: Services, actor: Actor, *, item_id: object) -> dict:
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         events = convening.end_item(_item_id(item_id), uow.now)
-        uow.record(convening, actor, events)
-        _after_items_ended(uow, convening, actor, events)
+        uow.record(convening, actor, events)  # and the speaker finished (the floor's handler)
         uow.commit()
         return convening.item(item_id).public()
-
-
-def _after_items_ended(uow, convening, actor: Actor, events: list[DomainEvent]) -> None:
-    for event in events:
-        if event.type == "agenda.item_ended":
-            floor.item_ended(uow, convening, actor, convening.item(event.data["id"]))

@@ -11,6 +11,7 @@ from convene.domain.convening import (
     NAME_MAX,
     VOTE_WEIGHT_MAX,
     Actor,
+    Admission,
     Convening,
     Member,
     Role,
@@ -25,8 +26,7 @@ from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.domain.text import clean_line
 from convene.i18n import gettext_in
-from convene.services import demands, floor
-from convene.services.core import Services, convening_id_for_code, count_participants
+from convene.services.core import Handlers, Services, convening_id_for_code, count_participants
 from convene.store import tables
 
 _CODE_ATTEMPTS = 20
@@ -52,13 +52,6 @@ class CreatedConvening:
     code: str
     facilitator_token: str
     projector_token: str
-
-
-@dataclass(frozen=True)
-class Admission:
-    id: int
-    token: str
-    role: Role
 
 
 def create_convening(
@@ -123,21 +116,21 @@ def update_convening(svc: Services, actor: Actor, **changes: object) -> dict:
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
-        before = convening.language
-        floor_before = floor.rules_may_change(uow, convening, set(changes))
-        events = convening.update_settings(changes, svc.languages)
-        events += demands.settings_changed(uow, convening, changes)
-        if convening.language != before:
-            events += _names_follow_language(uow, convening, before)
-        uow.record(convening, actor, events)
-        floor.rules_changed(uow, convening, actor, floor_before)
+        # and what the change does elsewhere, by the handlers of convening.updated
+        # (convene/bootstrap.py): the demands' figures, the staff's default names in a new
+        # language, the floor's rules
+        uow.record(convening, actor, convening.update_settings(changes, svc.languages))
         uow.commit()
         return convening.public()
 
 
-def _names_follow_language(uow, convening: Convening, before: str) -> list[DomainEvent]:
-    """Staff still called by a default name ("Facilitator", "Projector") take it in the
-    convening's new language; a name someone typed stays as typed."""
+def _names_follow_language(uow, convening: Convening, actor, event) -> list[DomainEvent]:
+    """The language changed: staff still called by a default name ("Facilitator",
+    "Projector") take it in the convening's new language; a name someone typed stays as
+    typed. (A handler of ``convening.updated``.)"""
+    before = event.before.get("language")
+    if before is None or before == convening.language:
+        return []
     events = []
     staff = uow.session.execute(
         select(Member).where(
@@ -233,9 +226,7 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
         member = uow.session.get(Member, member_id)
         if member is None or member.convening_id != convening.id or not member.active:
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
-        floor_before = floor.queue_of(uow.session, convening, convening.current_item)
         member.removed_at = uow.now
-        floor.member_removed(uow, member)
         uow.session.flush()
         data = {
             "id": member.id,
@@ -243,12 +234,9 @@ def remove_member(svc: Services, actor: Actor, *, member_id: object) -> None:
             "role": str(member.role),
             "participants": count_participants(uow.session, convening.id),
         }
-        events = [DomainEvent("participant.removed", data)]
-        events += demands.member_removed(uow, convening, member)
-        floor_event = floor.changed_event(uow.session, convening, floor_before)
-        if floor_event is not None:
-            events.append(floor_event)
-        uow.record(convening, actor, events)
+        # and their supports and stances stop counting, their requests leave the floor (the
+        # demands' and the floor's handlers)
+        uow.record(convening, actor, [DomainEvent("participant.removed", data)])
         uow.after_commit(lambda: svc.publisher.member_removed(member_id))
         uow.commit()
 
@@ -320,3 +308,8 @@ def _participant(uow, convening: Convening, member_id: int) -> Member:
     ):
         raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
     return member
+
+
+def register(handlers: Handlers) -> None:
+    """What a convening's own events make happen to it."""
+    handlers.on("convening.updated", _names_follow_language)

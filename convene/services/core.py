@@ -101,6 +101,34 @@ class NullTicker:
         pass
 
 
+class BallotOptions(Protocol):
+    """What a round may put on its ballot besides plain labels: a demand or an amendment,
+    each checked and named by the demands (convene/services/demands.py provides it,
+    convene/bootstrap.py wires it), so the rounds do not import the demands. Each returns
+    ``(id, label)`` or raises the domain error that refuses it."""
+
+    def demand(
+        self, uow: UnitOfWork, convening: Convening, demand_id: int, *, again: bool = False
+    ) -> tuple[int, str]:
+        """A demand that may go to a vote now (``again``: the follow-up of a blocked consent
+        round on it), labelled by its title."""
+
+    def amendment(
+        self, uow: UnitOfWork, convening: Convening, amendment_id: int
+    ) -> tuple[int, str]:
+        """A pending amendment that may go to a vote, labelled in the convening's language."""
+
+
+class NoBallotOptions:
+    """For services built without their wiring: only labels go on a ballot."""
+
+    def demand(self, uow, convening, demand_id: int, *, again: bool = False) -> tuple[int, str]:
+        raise NotFound(N_("There is no demand %(id)s in this convening."), id=demand_id)
+
+    def amendment(self, uow, convening, amendment_id: int) -> tuple[int, str]:
+        raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -233,10 +261,12 @@ class Services:
         self.signal_limiter = SignalLimiter()
         # A person may send a few ballots a second (changing their mind), not a flood.
         self.ballot_limiter = SignalLimiter(rate=2.0, burst=5)
-        # Wired by convene/bootstrap.py: the live ticker, and the handlers that carry one
-        # aggregate's events to another inside each command's transaction.
+        # Wired by convene/bootstrap.py: the live ticker, the handlers that carry one
+        # aggregate's events to another inside each command's transaction, and what the
+        # demands let a round put on its ballot.
         self.ticker: Ticker = NullTicker()
         self.handlers = Handlers()
+        self.ballot_options: BallotOptions = NoBallotOptions()
         # Secret ballots are sealed with keys from the application's secret (never stored in
         # the database) and opened only k voters at a time (convene/services/sealing.py).
         self.sealer = Sealer(ballot_secret, ballot_secret_fallbacks)

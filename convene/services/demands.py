@@ -953,7 +953,7 @@ def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object
         return {"demand_id": demand.id, **result}
 
 
-# -- put to the vote and decided by rounds (convene/services/rounds.py) ------------------------
+# -- put to the vote and decided by rounds (convene/services/rounds/) ------------------------
 
 
 def demand_for_vote(
@@ -1012,6 +1012,26 @@ def amendment_label(
         title=names["title"],
         words=words,
     )
+
+
+class DemandBallotOptions:
+    """The demands and amendments a round may put on its ballot (convene/services/core.py:
+    BallotOptions, wired by convene/bootstrap.py)."""
+
+    def demand(
+        self, uow: UnitOfWork, convening: Convening, demand_id: int, *, again: bool = False
+    ) -> tuple[int, str]:
+        demand = demand_for_vote(uow, convening, demand_id, again=again)
+        return demand.id, demand.title
+
+    def amendment(
+        self, uow: UnitOfWork, convening: Convening, amendment_id: int
+    ) -> tuple[int, str]:
+        amendment, demand = amendment_for_vote(uow, convening, amendment_id)
+        return amendment.id, amendment_label(uow, convening, amendment, demand)
+
+
+BALLOT_OPTIONS = DemandBallotOptions()
 
 
 def round_opened(
@@ -1133,8 +1153,19 @@ def _on_round_followed_up(uow, convening, actor, event: DomainEvent) -> list[Dom
     return round_followed_up(uow, convening, actor, round_, data["path"], data["reasons"])
 
 
+def _on_settings_changed(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return settings_changed(uow, convening, event.before)
+
+
+def _on_participant_removed(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return member_removed(uow, convening, uow.session.get(Member, event.data["id"]))
+
+
 def register(handlers: Handlers) -> None:
-    """What the rounds' events do to the demands and amendments on their ballots."""
+    """What the rounds' events do to the demands and amendments on their ballots, and what a
+    change of the settings or a removal does to the demands' figures."""
     handlers.on("round.opened", _on_round_opened)
     handlers.on("round.closed", _on_round_closed)
     handlers.on("round.followed_up", _on_round_followed_up)
+    handlers.on("convening.updated", _on_settings_changed)
+    handlers.on("participant.removed", _on_participant_removed)

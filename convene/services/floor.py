@@ -8,11 +8,12 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from convene.domain.convening import FLOOR_SETTINGS, Actor, AgendaItem, Convening, Member, Role
+from convene.domain.convening import FLOOR_SETTINGS, Actor, AgendaItem, Convening, Role
 from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.floor import (
     FloorRequest,
+    FloorSettings,
     RequestKind,
     RequestState,
     check_can_raise,
@@ -24,7 +25,8 @@ from convene.domain.floor import (
 )
 from convene.domain.ids import is_id_list, parse_id
 from convene.domain.times import iso
-from convene.services.core import Services, UnitOfWork
+from convene.services.core import Handlers, Services, UnitOfWork
+from convene.store import floor as store_floor
 from convene.store import members as store_members
 from convene.store import tables
 
@@ -47,23 +49,14 @@ def _requests(session: Session, item_id: int, states) -> list[FloorRequest]:
     )
 
 
-def _history(session: Session, convening_id: int) -> list[FloorRequest]:
-    """Every speech given or under way in the convening."""
-    return list(
-        session.execute(
-            select(FloorRequest).where(
-                tables.floor_requests.c.convening_id == convening_id,
-                tables.floor_requests.c.started_at.is_not(None),
-            )
-        ).scalars()
-    )
-
-
-def _places(session: Session, convening: Convening, item: AgendaItem):
-    """The open requests of ``item`` and its waiting ones in order, each with its reason."""
-    settings = convening.floor_settings(item)
+def _places(
+    session: Session, convening: Convening, item: AgendaItem, settings: FloorSettings | None = None
+):
+    """The open requests of ``item`` and its waiting ones in order, each with its reason
+    (``settings``: by these rules, not those in force)."""
+    settings = settings or convening.floor_settings(item)
     open_requests = _requests(session, item.id, _OPEN)
-    history = _history(session, convening.id)
+    history = store_floor.speeches(session, convening.id)
     spoke_on_item = {s.member_id for s in history if s.item_id == item.id}
     seconds = {}
     for speech in history:
@@ -101,13 +94,18 @@ def floor_state(session: Session, convening: Convening, item: AgendaItem | None)
 Order = list[tuple[int, str]]
 
 
-def queue_of(session: Session, convening: Convening, item: AgendaItem | None) -> Order | None:
+def queue_of(
+    session: Session,
+    convening: Convening,
+    item: AgendaItem | None,
+    settings: FloorSettings | None = None,
+) -> Order | None:
     """The waiting requests of ``item`` as the screens have them now, ``(id, reason)`` from
-    the front (no names): what a floor event's change is taken against. None without an
-    item."""
+    the front (no names): what a floor event's change is taken against (``settings``: as
+    the rules before a change ordered them). None without an item."""
     if item is None:
         return None
-    _, _, places = _places(session, convening, item)
+    _, _, places = _places(session, convening, item, settings)
     return [(place.request.id, str(place.reason)) for place in places]
 
 
@@ -336,7 +334,7 @@ def speaking_statistics(svc: Services, actor: Actor) -> dict:
     """Who spoke, for how long, per agenda item and for the convening (facilitators)."""
     actor.require(Role.FACILITATOR)
     with svc.read() as session:
-        history = _history(session, actor.convening_id)
+        history = store_floor.speeches(session, actor.convening_id)
         names = store_members.names(session, {s.member_id for s in history})
         items = dict(
             session.execute(
@@ -366,7 +364,7 @@ def speaking_statistics(svc: Services, actor: Actor) -> dict:
     }
 
 
-# -- when the agenda moves on ----------------------------------------------------------------
+# -- what the agenda, the settings and removals do to the floor (its handlers) --------------
 
 
 def _finish_speaker(uow: UnitOfWork, item: AgendaItem) -> FloorRequest | None:
@@ -377,57 +375,69 @@ def _finish_speaker(uow: UnitOfWork, item: AgendaItem) -> FloorRequest | None:
     return speaker
 
 
-def item_ended(uow: UnitOfWork, convening: Convening, actor: Actor, item: AgendaItem) -> None:
+def _on_item_ended(uow, convening: Convening, actor, event: DomainEvent) -> list[DomainEvent]:
     """An item ended: whoever had the floor on it has finished speaking."""
+    item = convening.item(event.data["id"])
     finished = _finish_speaker(uow, item)
-    if finished is not None:
-        uow.session.flush()
-        uow.record(
-            convening,
-            actor,
-            [
-                DomainEvent(
-                    "floor.speaker_finished", {"request": finished.public(), "item_id": item.id}
-                )
-            ],
-        )
+    if finished is None:
+        return []
+    uow.session.flush()
+    data = {"request": finished.public(), "item_id": item.id}
+    return [DomainEvent("floor.speaker_finished", data)]
 
 
-def rules_may_change(
-    uow: UnitOfWork, convening: Convening, changed: set[str], item_id=None
-) -> Order | None:
-    """Before the floor rules change (convening-wide, or an item's own): the running item's
-    list as the screens have it, if these changes can reorder it (else None)."""
+def _on_item_started(uow, convening: Convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    """An item started: every screen gets its whole speaker list."""
+    item = convening.item(event.data["id"])
+    return [DomainEvent("floor.changed", {"floor": floor_state(uow.session, convening, item)})]
+
+
+def _rules_changed(
+    uow: UnitOfWork, convening: Convening, before: dict, item_id: int | None = None
+) -> list[DomainEvent]:
+    """The floor rules of the running item changed (convening-wide, or ``item_id``'s own;
+    ``before``: the changed settings' old values): every screen gets the new settings and
+    what moved, against the list as the old rules made it."""
     item = convening.current_item
-    if item is None or not changed & set(FLOOR_SETTINGS):
-        return None
+    if item is None or not set(before) & set(FLOOR_SETTINGS):
+        return []
     if item_id is not None and item_id != item.id:
-        return None
-    return queue_of(uow.session, convening, item)
+        return []
+    was = convening.floor_settings(item, **{"item_was" if item_id else "was": before})
+    event = changed_event(uow.session, convening, queue_of(uow.session, convening, item, was))
+    return [event] if event else []
 
 
-def rules_changed(
-    uow: UnitOfWork, convening: Convening, actor: Actor, before: Order | None
-) -> None:
-    """The floor rules of the running item changed (``before``: ``rules_may_change``, None
-    when they could not change its list): every screen gets the new settings and what moved."""
-    if before is None or convening.current_item is None:
-        return
-    event = changed_event(uow.session, convening, before)
-    if event is not None:
-        uow.record(convening, actor, [event])
+def _on_settings_changed(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return _rules_changed(uow, convening, event.before)
 
 
-def member_removed(uow: UnitOfWork, member: Member) -> None:
+def _on_item_updated(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    return _rules_changed(uow, convening, event.before, event.data["id"])
+
+
+def _on_participant_removed(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
     """A removed participant's waiting requests leave the list with them."""
+    before = queue_of(uow.session, convening, convening.current_item)
     for request in uow.session.execute(
         select(FloorRequest).where(
-            tables.floor_requests.c.member_id == member.id,
+            tables.floor_requests.c.member_id == event.data["id"],
             tables.floor_requests.c.state == RequestState.WAITING,
         )
     ).scalars():
         request.state = RequestState.REMOVED
         request.ended_at = uow.now
+    floor_event = changed_event(uow.session, convening, before)
+    return [floor_event] if floor_event else []
+
+
+def register(handlers: Handlers) -> None:
+    """What the agenda's events, the convening's settings and a removal do to the floor."""
+    handlers.on("agenda.item_ended", _on_item_ended)
+    handlers.on("agenda.item_started", _on_item_started)
+    handlers.on("agenda.item_updated", _on_item_updated)
+    handlers.on("convening.updated", _on_settings_changed)
+    handlers.on("participant.removed", _on_participant_removed)
 
 
 def current_floor(svc: Services, actor: Actor) -> dict:

@@ -23,9 +23,9 @@ from convene.domain.ids import parse_id
 from convene.domain.rounds import Method, Round, RoundState, profile_key
 from convene.domain.times import iso
 from convene.exports import recount
-from convene.services import floor
 from convene.services.core import Services
 from convene.store import eventlog, tables
+from convene.store import floor as store_floor
 from convene.store.rounds import load_round, published_ballots
 
 #: What a finalized version is compared on: everything but its own stamp and the log position.
@@ -117,7 +117,7 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
                 "exports": recount.listing(r, published_ballots(session, r)) if closed else [],
             }
         )
-    history = floor._history(session, convening_id)
+    history = store_floor.speeches(session, convening_id)
     for speech in history:  # a speech under way counts up to now
         if speech.state is RequestState.SPEAKING:
             speech.ended_at = now

@@ -17,14 +17,21 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 
 from convene.domain import roster as rules
-from convene.domain.convening import Actor, Member, Role, hash_token, new_token, normalise_join_code
+from convene.domain.convening import (
+    Actor,
+    Admission,
+    Member,
+    Role,
+    hash_token,
+    new_token,
+    normalise_join_code,
+)
 from convene.domain.errors import N_, Conflict, InvalidInput, NotAuthenticated, NotFound
 from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.domain.roster import Action, RosterEntry, RosterRole
 from convene.domain.text import clean_line
 from convene.domain.times import iso
-from convene.services.convenings import Admission
 from convene.services.core import (
     Services,
     UnitOfWork,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from convene.services import convenings, demands, rounds
+from convene.bootstrap import build_services
+from convene.services import agenda, convenings, demands, floor, rounds
+from convene.store.database import make_session_factory
 from tests.integration.test_services import assert_refused
 
 
@@ -94,3 +96,56 @@ def test_a_handler_that_raises_rolls_the_whole_command_back(
 @pytest.mark.parametrize("event_type", ["round.opened", "round.closed", "round.followed_up"])
 def test_the_demands_side_handles_the_rounds_events(services, event_type):
     assert event_type in services.handlers.handled()
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "convening.updated",
+        "participant.removed",
+        "agenda.item_started",
+        "agenda.item_ended",
+        "agenda.item_updated",
+    ],
+)
+def test_the_demands_and_floor_handle_the_convening_and_agenda_events(services, event_type):
+    assert event_type in services.handlers.handled()
+
+
+def test_a_removal_is_followed_by_the_demands_figures_then_the_floor(services, publisher, room):
+    facilitator, ana, ben = room["facilitator"], room["Ana"], room["Ben"]
+    item = agenda.add_item(services, facilitator, title="Rents")
+    agenda.start_item(services, facilitator, item_id=item["id"])
+    rent = demands.propose(services, ana, title="Rent freeze", body="Freeze rents.")
+    demands.agree(services, ben, demand_id=rent["id"], stance="agree")
+    hand = floor.raise_hand(services, ben)
+    published = len(publisher.events)
+    convenings.remove_member(services, facilitator, member_id=ben.member_id)
+    removal = publisher.events[published:]
+    expected = ["participant.removed", "demands.recounted", "floor.changed"]
+    assert [e.type for e in removal] == expected
+    assert [e.seq for e in removal] == list(range(removal[0].seq, removal[0].seq + 3))
+    assert (removal[2].data["change"]["removed"], removal[2].data["change"]["length"]) == (
+        [hand["id"]],
+        0,
+    )
+
+
+def test_a_settings_change_is_followed_by_the_figures_the_names_then_the_floor(
+    engine, publisher, clock, room
+):
+    services = build_services(
+        make_session_factory(engine), publisher=publisher, clock=clock, languages=("en", "es")
+    )
+    facilitator, ana = room["facilitator"], room["Ana"]
+    item = agenda.add_item(services, facilitator, title="Rents")
+    agenda.start_item(services, facilitator, item_id=item["id"])
+    demands.propose(services, ana, title="Rent freeze", body="Freeze rents.")
+    published = len(publisher.events)
+    convenings.update_convening(
+        services, facilitator, language="es", support_required=2, progressive="item"
+    )
+    types = [e.type for e in publisher.events[published:]]
+    assert types[:2] == ["convening.updated", "demands.recounted"]
+    assert types[-1] == "floor.changed"
+    assert set(types[2:-1]) == {"participant.updated"}

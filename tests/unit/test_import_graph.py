@@ -100,3 +100,31 @@ def test_an_import_inside_a_function_counts_and_closes_a_cycle(tmp_path):
     assert cycle is not None
     assert cycle[0] == cycle[-1]
     assert {"convene.services.core", "convene.services.ticker"} <= set(cycle)
+
+
+#: The services' areas: each owns its aggregate's commands and views. What one does to another
+#: is a handler of its events or a protocol (convene/services/core.py), wired by
+#: convene/bootstrap.py; only the catalogue (commands) and the snapshot (live) read several.
+AREAS = ("agenda", "convenings", "demands", "floor", "minutes", "projector", "roster", "rounds")
+
+
+def _area(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[:2] == ["convene", "services"] and len(parts) > 2 and parts[2] in AREAS:
+        return parts[2]
+    return None
+
+
+def test_no_service_area_imports_another():
+    graph = import_graph()
+    crossing = {
+        (module, imported)
+        for module, imports in graph.items()
+        if (area := _area(module))
+        for imported in imports
+        if _area(imported) not in (None, area)
+    }
+    assert crossing == set()
+    assert {f"convene.services.{a}" for a in ("convenings", "demands", "floor", "rounds")} <= graph[
+        "convene.bootstrap"
+    ]

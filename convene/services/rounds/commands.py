@@ -17,7 +17,6 @@ from convene.domain.ids import parse_id
 from convene.domain.rounds import LABEL_MAX, Method, Round, RoundOption, RoundState
 from convene.domain.tally import LotNeeded, Result
 from convene.domain.text import clean_block, clean_line
-from convene.services import demands as demand_service
 from convene.services.core import Services, UnitOfWork
 from convene.services.presence import participants_connected
 from convene.services.rounds.ballots import open_all_and_reshuffle
@@ -48,9 +47,10 @@ def _parse_deadline(value: object, now: datetime) -> datetime | None:
 
 
 def _options(
-    uow: UnitOfWork, convening: Convening, specs: object, *, again: bool = False
+    svc: Services, uow: UnitOfWork, convening: Convening, specs: object, *, again: bool = False
 ) -> list[RoundOption]:
-    """The options of a new round. ``again``: a follow-up of a blocked consent round."""
+    """The options of a new round: labels, and demands and amendments as the demands allow
+    (``svc.ballot_options``). ``again``: a follow-up of a blocked consent round."""
     if not isinstance(specs, list):
         raise InvalidInput(N_("options must be a list."), field="options")
     options = []
@@ -63,17 +63,16 @@ def _options(
         if kind == "label":
             options.append(RoundOption(label=clean_line(value, "label", LABEL_MAX), position=0))
         elif kind == "demand_id":
-            demand = demand_service.demand_for_vote(
+            demand_id, label = svc.ballot_options.demand(
                 uow, convening, parse_id(value, "demand_id"), again=again
             )
-            options.append(RoundOption(label=demand.title, position=0, demand_id=demand.id))
+            options.append(RoundOption(label=label, position=0, demand_id=demand_id))
         elif kind == "amendment_id":
-            amendment, demand = demand_service.amendment_for_vote(
+            amendment_id, label = svc.ballot_options.amendment(
                 uow, convening, parse_id(value, "amendment_id")
             )
-            label = demand_service.amendment_label(uow, convening, amendment, demand)
             options.append(
-                RoundOption(label=label[:LABEL_MAX], position=0, amendment_id=amendment.id)
+                RoundOption(label=label[:LABEL_MAX], position=0, amendment_id=amendment_id)
             )
         else:
             raise InvalidInput(
@@ -114,7 +113,7 @@ def create_round(
             convening_id=convening.id,
             title=title,
             method=method,
-            options=_options(uow, convening, options),
+            options=_options(svc, uow, convening, options),
             now=uow.now,
             seats=seats,
             rule=rule,
@@ -238,7 +237,7 @@ def follow_up(
                 convening_id=convening.id,
                 title=blocked.title,
                 method=Method.YES_NO if fallback else Method.CONSENT,
-                options=_options(uow, convening, [spec], again=True),
+                options=_options(svc, uow, convening, [spec], again=True),
                 now=uow.now,
                 threshold=convening.fallback_threshold if fallback else None,
                 stand_aside_limit=None if fallback else blocked.stand_aside_limit,
