@@ -23,6 +23,7 @@ import html
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from convene.domain.textdiff import opcodes
@@ -119,17 +120,29 @@ class _Reader(HTMLParser):
             self.atoms.append(_Atom("text", token, stack))
 
 
-def _atoms(fragment: str, prefix: str) -> list[_Atom]:
+def _atoms(fragment: str, prefix: str) -> tuple[list[_Atom], list[tuple]]:
+    """The atoms of ``fragment`` and their keys (what the alignment compares)."""
     reader = _Reader(prefix)
     reader.feed(fragment)
     reader.close()
-    return reader.atoms
+    return reader.atoms, [a.key for a in reader.atoms]
 
 
-def _chunks(old: list[_Atom], new: list[_Atom]) -> list[tuple[str, list, list]]:
+@lru_cache(maxsize=16)
+def _old_atoms(fragment: str) -> tuple[tuple[_Atom, ...], tuple[tuple, ...]]:
+    """The atoms of an old text, remembered: after a rewrite every pending amendment of the
+    demand is diffed against the same new body (200 of them: parsed once, not 200 times).
+    Atoms are immutable, and each diff keeps its own maps of them."""
+    atoms, keys = _atoms(fragment, "o")
+    return tuple(atoms), tuple(keys)
+
+
+def _chunks(
+    old: list[_Atom], new: list[_Atom], old_keys: list[tuple], new_keys: list[tuple]
+) -> list[tuple[str, list, list]]:
     """("equal" | "change", old atoms, new atoms), a lone space between changes folded in."""
     chunks: list[tuple[str, list, list]] = []
-    for tag, i1, i2, j1, j2 in opcodes([a.key for a in old], [a.key for a in new]):
+    for tag, i1, i2, j1, j2 in opcodes(old_keys, new_keys):
         kind = "equal" if tag == "equal" else "change"
         part = (kind, old[i1:i2], new[j1:j2])
         if chunks and chunks[-1][0] == kind == "change":
@@ -208,8 +221,10 @@ def _pair_replaced(old: list[_Atom], new: list[_Atom], mapped: dict[str, _Elemen
 def diff_html(old_html: str, new_html: str) -> str:
     """One HTML fragment: the new text with its deleted words in ``<del>`` and its new words
     in ``<ins>``. Both inputs must be sanitized HTML (the output is not sanitized here)."""
-    old, new = _atoms(old_html, "o"), _atoms(new_html, "n")
-    chunks = _chunks(old, new)
+    old_atoms, old_keys = _old_atoms(old_html)
+    old = list(old_atoms)
+    new, new_keys = _atoms(new_html, "n")
+    chunks = _chunks(old, new, list(old_keys), new_keys)
     mapped: dict[str, _Element] = {}
     for kind, a, b in chunks:
         if kind == "equal":

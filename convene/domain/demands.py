@@ -691,8 +691,10 @@ class Amendment:
     def diff(self) -> list[dict]:
         return word_diff(self.old_text, self.new_text)
 
-    def core(self) -> dict:
-        return {
+    def core(self, *, diff: bool = True) -> dict:
+        """The amendment as screens read it; without its word ``diff`` when ``diff`` is
+        false (what an event says of the others: their status)."""
+        core = {
             "id": self.id,
             "demand_id": self.demand_id,
             "author_id": self.author_id,
@@ -705,10 +707,15 @@ class Amendment:
             "base_version": self.base_version,
             "result_version": self.result_version,
             "new_text": self.new_text,
-            "diff": self.diff(),
+            "diff": None,
             "created_at": iso(self.created_at),
             "decided_at": iso(self.decided_at),
         }
+        if diff:
+            core["diff"] = self.diff()
+        else:
+            del core["diff"]
+        return core
 
 
 def propose_amendment(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
 from sqlalchemy import select
 
+from convene.domain import demands as rules
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from convene.services import convenings, demands, live
 from convene.services.commands import run_command
@@ -891,3 +893,75 @@ def test_demands_through_the_api(client):
         )["support_required"]
         == 3
     )
+
+
+def test_a_rewrite_builds_its_diffs_outside_the_write_lock(services, publisher, room, monkeypatch):
+    """After a rewrite every pending amendment's diff against the new text is new (about
+    10 ms each, seconds at 200): the command's reply computes them after its commit, so the
+    convening's write lock is held for the rebase only; the events carry none of them but
+    the adopted amendment's. Replies and events say what they said before."""
+    facilitator = room["facilitator"]
+    body = "We demand a rent freeze for all tenants. Repairs within a week. Heating in winter."
+    demand = propose(services, room["Ana"], body=body)
+    demands.open_demand(services, facilitator, demand_id=demand["id"])
+    passages = {"rent freeze": "rent cap", "within a week": "within days", "in winter": "always"}
+    for who, (passage, text) in zip(("Ben", "Cy", "Di"), passages.items(), strict=True):
+        demands.amend(services, room[who], demand_id=demand["id"], passage=passage, body=text)
+
+    writing = []
+    write = services.write
+
+    @contextlib.contextmanager
+    def watched():
+        with write() as uow:
+            writing.append(uow)
+            commit = uow.commit
+
+            def committed():
+                logged = commit()
+                writing.remove(uow)
+                return logged
+
+            uow.commit = committed
+            try:
+                yield uow
+            finally:
+                if uow in writing:
+                    writing.remove(uow)
+
+    diffed_while_writing = []
+
+    def spy(module, name):
+        real = getattr(module, name)
+
+        def wrapped(*args):
+            diffed_while_writing.append(bool(writing))
+            return real(*args)
+
+        monkeypatch.setattr(module, name, wrapped)
+
+    monkeypatch.setattr(services, "write", watched)
+    spy(demands, "render_diff")
+    spy(rules, "word_diff")
+
+    edited = demands.edit(
+        services, facilitator, demand_id=demand["id"], body=body + " Now.", typo=True
+    )
+    assert diffed_while_writing
+    assert not any(diffed_while_writing)
+    assert edited == demands.get_demand(services, facilitator, demand_id=demand["id"])
+    assert all(a["diff"] and a["diff_html"] for a in edited["amendments"])
+    event = last(publisher, "demand.updated").data
+    assert len(event["rebased"]) == 3
+    assert "diff" not in json.dumps(event)
+
+    diffed_while_writing.clear()
+    adopted = edited["amendments"][1]
+    reply = demands.decide(services, facilitator, amendment_id=adopted["id"], outcome="adopted")
+    # The adopted amendment's diff (its event carries it) is the only one inside the lock.
+    assert diffed_while_writing.count(True) == 2  # its word diff and its rendered diff
+    assert reply == demands.get_demand(services, facilitator, demand_id=demand["id"])
+    event = last(publisher, "amendment.adopted").data
+    assert event["amendment"]["diff"] == reply["amendments"][1]["diff"]
+    assert event["amendment"]["diff_html"] == reply["amendments"][1]["diff_html"]
+    assert [a["status"] for a in reply["amendments"]] == ["pending", "adopted", "pending"]

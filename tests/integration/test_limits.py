@@ -12,6 +12,7 @@ from convene.config import load_config
 from convene.domain import demands as rules
 from convene.domain.errors import Conflict, InvalidInput
 from convene.extensions import socketio
+from convene.i18n import gettext_in
 from convene.services import convenings, demands
 from convene.services.commands import cost_of
 from tests.support import REDIS_URL, ServerProcess, need, redis_available
@@ -408,3 +409,31 @@ def test_forwarded_headers_count_only_behind_a_trusted_proxy(limited):
     ]
     assert [r.status_code for r in forged] == [201, 201, 429]
     assert all("Secure" not in c for r in forged for c in r.headers.getlist("Set-Cookie"))
+
+
+def test_a_demand_holds_a_bounded_number_of_amendments(services, monkeypatch):
+    """However many people amend one demand, it holds at most AMENDMENTS_MAX amendments
+    (withdrawn and decided ones included; facilitators too): the next is refused (409, in
+    the convening's language), so no rewrite of it carries more than that many."""
+    monkeypatch.setattr(rules, "AMENDMENTS_MAX", 3)
+    created = convenings.create_convening(services, title="Asamblea")
+    facilitator = services.authenticate(created.facilitator_token)
+    people = [
+        services.authenticate(convenings.join(services, code=created.code, name=n).token)
+        for n in ("Ana Núñez", "Ben", "Cy", "Dolores")
+    ]
+    demand = demands.propose(services, people[0], title="Vivienda digna", body=BODY)
+    demands.open_demand(services, facilitator, demand_id=demand["id"])
+    first = demands.amend(services, people[1], demand_id=demand["id"], body=f"{BODY} Una.")
+    demands.amend(services, people[2], demand_id=demand["id"], body=f"{BODY} Dos.")
+    demands.withdraw_amendment(services, people[1], amendment_id=first["id"])
+    demands.amend(services, facilitator, demand_id=demand["id"], body=f"{BODY} Tres.")
+    for who in (people[3], facilitator):
+        with pytest.raises(Conflict) as refused:
+            demands.amend(services, who, demand_id=demand["id"], body=f"{BODY} Cuatro.")
+        assert refused.value.params == {"max": 3}
+    assert gettext_in("es", refused.value.message, max=3) == (
+        "Una demanda tiene como máximo 3 enmiendas."
+    )
+    full = demands.get_demand(services, facilitator, demand_id=demand["id"])
+    assert len(full["amendments"]) == 3
