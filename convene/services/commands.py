@@ -70,7 +70,7 @@ COMMANDS: dict[str, Command] = {
     "members.set_caucus": Command(demands.set_caucus, s.SetCaucus),
     "roster.import": Command(roster.import_roster, s.ImportRoster),
     "roster.list": Command(roster.list_entries, s.ListRoster),
-    "roster.credentials": Command(roster.credentials, s.NoArgs),
+    "roster.credentials": Command(roster.credentials, s.RosterCredentials),
     "roster.reissue": Command(roster.reissue, s.RosterEntryRef),
     "demands.list": Command(demands.list_demands, s.ListDemands),
     "demands.get": Command(demands.get_demand, s.DemandRef),

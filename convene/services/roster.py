@@ -284,11 +284,14 @@ def _entry_view(row, token: str, code: str) -> dict:
     }
 
 
-def credentials(svc: Services, actor: Actor) -> dict:
+def credentials(svc: Services, actor: Actor, *, entry_id: object = None) -> dict:
     """Every roster entry with its badge code and link token (facilitator), by delegation
-    then name, for the credentials CSV and the badge PDF. Entries without a credential yet
-    (imported before credentials existed) get one first."""
+    then name, for the credentials CSV and the badge PDF; or only ``entry_id``'s (a badge
+    printed again). Entries without a credential yet (imported before credentials existed)
+    get one first."""
     actor.require(Role.FACILITATOR)
+    if entry_id is not None:
+        entry_id = parse_id(entry_id, "entry_id", N_("The roster entry id must be a number."))
     with svc.read() as session:
         missing = session.execute(
             select(_t.c.id)
@@ -305,11 +308,12 @@ def credentials(svc: Services, actor: Actor) -> dict:
                 )
             uow.commit()
     with svc.read() as session:
-        rows = session.execute(
-            select(_t)
-            .where(_t.c.convening_id == actor.convening_id)
-            .order_by(_t.c.delegation, _t.c.name, _t.c.id)
-        ).all()
+        query = select(_t).where(_t.c.convening_id == actor.convening_id)
+        if entry_id is not None:
+            query = query.where(_t.c.id == entry_id)
+        rows = session.execute(query.order_by(_t.c.delegation, _t.c.name, _t.c.id)).all()
+        if entry_id is not None and not rows:
+            raise NotFound(N_("There is no roster entry %(id)s in this convening."), id=entry_id)
         convening = session.execute(
             select(tables.convenings.c.title, tables.convenings.c.language).where(
                 tables.convenings.c.id == actor.convening_id

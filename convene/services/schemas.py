@@ -155,6 +155,12 @@ class ListRoster(Args):
     search: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
+class RosterCredentials(Args):
+    """Every entry's credential, or only ``entry_id``'s (one badge to print again)."""
+
+    entry_id: Id | UnsetType = UNSET
+
+
 class RosterEntryRef(Args):
     """A roster entry (``…/roster/{entry_id}/reissue``)."""
 

@@ -160,3 +160,36 @@ def test_the_badges_route_is_in_the_document():
     assert "application/pdf" in operation["responses"]["200"]["content"]
     [paper] = [p for p in operation["parameters"] if p["name"] == "paper"]
     assert set(paper["schema"]["enum"]) == {"a4", "letter"}
+
+
+def test_one_badge_printed_again(client, room):
+    listed = client.get(
+        f"/api/convenings/{room['code']}/roster?search=pat lee", headers=room["staff"]
+    ).get_json()["entries"]
+    [pat] = listed
+    base = f"/api/convenings/{room['code']}/roster"
+    one = client.get(
+        f"{base}/badges.pdf?entry_id={pat['entry_id']}&paper=letter", headers=room["staff"]
+    )
+    assert one.status_code == 200
+    reader = PdfReader(io.BytesIO(one.data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Pat Lee" in text
+    assert "Delegate Number" not in text
+    sheet = client.get(f"{base}/credentials.csv?entry_id={pat['entry_id']}", headers=room["staff"])
+    assert len(sheet.get_data(as_text=True).strip().splitlines()) == 2
+    other = client.post("/api/convenings", json={"title": "Other"}).get_json()
+    theirs = bearer(other["facilitator_token"])
+    other_base = f"/api/convenings/{other['code']}/roster"
+    for response, status in [
+        (client.get(f"{base}/badges.pdf?entry_id=abc", headers=room["staff"]), 422),
+        (client.get(f"{base}/badges.pdf?entry_id=0", headers=room["staff"]), 422),
+        (client.get(f"{base}/credentials.csv?entry_id=999999", headers=room["staff"]), 404),
+        (client.get(f"{other_base}/badges.pdf?entry_id={pat['entry_id']}", headers=theirs), 404),
+        (
+            client.get(f"{base}/badges.pdf?entry_id={pat['entry_id']}&x=1", headers=room["staff"]),
+            422,
+        ),
+    ]:
+        assert response.status_code == status, response.get_data(as_text=True)[:200]

@@ -264,7 +264,8 @@ def list_roster(code: str):
 @blueprint.get("/convenings/<code>/roster/credentials.csv")
 @operation(
     "Every roster entry's credential as CSV for a mail merge (facilitator): name, "
-    "delegation, role, code, link, external_id, contact; by delegation, then name. UTF-8 "
+    "delegation, role, code, link, external_id, contact; by delegation, then name (or "
+    "`entry_id`'s line only). UTF-8 "
     "with a byte-order mark; a cell starting with = + - @ is written after an apostrophe. "
     "Entries without a credential yet get one. The links are secret: keep the file so.",
     command="roster.credentials",
@@ -274,7 +275,7 @@ def list_roster(code: str):
 def roster_credentials_csv(code: str):
     from convene.exports.credentials import credentials_csv
 
-    listing = _run(code, "roster.credentials", {})
+    listing = _run(code, "roster.credentials", _query(), from_query=True)
     text = credentials_csv(
         listing["entries"], lambda token: external_url("pages.enter", token=token)
     )
@@ -287,7 +288,8 @@ def roster_credentials_csv(code: str):
 @operation(
     "Every roster entry's badge, 8 a page, as PDF to print (facilitator): name, delegation, "
     "role, the QR of the personal link and the badge code; `paper` a4 (the default) or "
-    "letter. Long names and delegations get a smaller type and wrap, never cut. Entries "
+    "letter; `entry_id`: that entry's badge only (one printed again). Long names and "
+    "delegations get a smaller type and wrap, never cut. Entries "
     "without a credential yet get one. 503 when the server cannot make PDFs.",
     command="roster.credentials",
     query=s.BadgesQuery,
@@ -299,8 +301,10 @@ def roster_badges_pdf(code: str):
     from convene.exports.pdf import PdfUnavailable
     from convene.i18n import gettext_in
 
-    query = s.parse(s.BadgesQuery, _query(), strict=False)
-    listing = _run(code, "roster.credentials", {})
+    args = _query()
+    query = s.parse(s.BadgesQuery, {k: v for k, v in args.items() if k == "paper"}, strict=False)
+    args.pop("paper", None)
+    listing = _run(code, "roster.credentials", args, from_query=True)
     language = listing["language"]
     try:
         data = badges.badges_pdf(
