@@ -71,6 +71,8 @@ class Role(enum.StrEnum):
     PARTICIPANT = "participant"
     PROJECTOR = "projector"
     OBSERVER = "observer"
+    #: enters paper ballots for participants without a phone, and reads what they may
+    TELLER = "teller"
 
 
 class ItemState(enum.StrEnum):

@@ -36,6 +36,9 @@ def public_view(event_type: str, data: dict) -> dict:
         return {"id": data.get("id"), "participants": data.get("participants")}
     if event_type in _STAFF_ONLY:
         return {}
+    if event_type == "round.paper_ballot":
+        # who voted on paper, and which teller entered it, is for the facilitators
+        return {"round_id": data.get("round_id"), "paper": data.get("paper")}
     if event_type.startswith(("demand.", "amendment.")) and data.get("hidden"):
         # A hidden demand does not exist outside the facilitators' screens: drop it.
         return {"demand_id": data.get("demand_id"), "hidden": True}

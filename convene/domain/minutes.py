@@ -253,6 +253,8 @@ def _round(round_: dict, by_id: dict) -> dict:
         "closed_at": round_.get("closed_at"),
         "voted": round_.get("voted", 0),
         "voted_weight": voted_weight,
+        "paper": round_.get("paper", 0),
+        "paper_names": list(round_.get("paper_names") or []),
         "present_at_open": round_.get("present_at_open"),
         "present_at_close": round_.get("present_at_close"),
         "quorum": quorum,

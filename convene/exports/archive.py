@@ -97,7 +97,11 @@ ADDED_LATER = {
     # kept as members' tokens are); its badge code and the sealed pair need the same
     # SECRET_KEY (or it in SECRET_KEY_FALLBACKS) on the new installation, else reissue.
     "roster_entries": {"link_hash", "code_tag", "credential", "issued_at", "member_id"},
+    # Paper ballots (migration 0017): an older archive's voters voted by phone.
+    "round_voters": {"paper"},
 }
+#: What a column of ADDED_LATER holds in an older archive's rows, when not NULL.
+ADDED_LATER_DEFAULTS = {"round_voters": {"paper": False}}
 #: Tables added since the archive format began: an older archive has none of their rows.
 TABLES_ADDED_LATER = {"roster_entries"}
 #: Tables keyed by something else than their own ``id`` column.
@@ -241,7 +245,11 @@ def import_convening(engine: Engine, archive: object, *, new_code: str | None = 
                 table = _table(name)
                 for row in data[name]:
                     if isinstance(row, dict) and name in ADDED_LATER:
-                        row = {**dict.fromkeys(ADDED_LATER[name]), **row}
+                        row = {
+                            **dict.fromkeys(ADDED_LATER[name]),
+                            **ADDED_LATER_DEFAULTS.get(name, {}),
+                            **row,
+                        }
                     if not isinstance(row, dict) or set(row) != set(table.c.keys()):
                         raise ArchiveError(f"the archive is damaged: a row of {name} is malformed")
                     values = {k: _load_value(table.c[k], v) for k, v in row.items()}

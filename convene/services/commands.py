@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from convene.domain import demands as demand_rules
 from convene.domain.convening import Actor, Role
-from convene.domain.errors import N_, InvalidInput
+from convene.domain.errors import N_, Forbidden, InvalidInput
 from convene.services import (
     agenda,
     convenings,
@@ -60,6 +60,8 @@ COMMANDS: dict[str, Command] = {
     "rounds.create": Command(rounds.create_round, s.CreateRound),
     "rounds.open": Command(rounds.open_round, s.RoundRef),
     "rounds.cast": Command(rounds.cast_ballot, s.CastBallot),
+    "rounds.paper_ballot": Command(rounds.paper_ballot, s.PaperBallot),
+    "rounds.paper_roll": Command(rounds.paper_roll, s.PaperRoll),
     "rounds.close": Command(rounds.close_round, s.RoundRef),
     "rounds.draw_lot": Command(rounds.draw_lot, s.DrawLot),
     "rounds.follow_up": Command(rounds.follow_up, s.FollowUp),
@@ -109,6 +111,12 @@ OPEN_COMMANDS: dict[str, Command] = {
 }
 
 
+#: All a teller may run: read a round (as a participant reads it), find whose paper ballot
+#: is still to come, enter it. Every other command is refused them, reads included (a named
+#: round's published ballots, the minutes, the members, anything a facilitator reads).
+TELLER_COMMANDS = frozenset({"rounds.get", "rounds.paper_roll", "rounds.paper_ballot"})
+
+
 #: Commands that check inside their own transaction that their actor is still an active
 #: member (a ballot reads its voter's row anyway). A socket may run them on the identity it
 #: resolved when it connected instead of looking the token up again for every ballot.
@@ -140,6 +148,7 @@ COSTS = {
     "minutes.get": 5,
     "rounds.ballots": 5,
     "rounds.not_voted": 5,
+    "rounds.paper_roll": 2,
     "demands.supporters": 2,
     "actions.list": 2,
     "demands.versions": 2,
@@ -214,6 +223,8 @@ def run_command(
         actor = connected_as
     else:
         actor = services.authenticate(token, code)
+    if actor.role is Role.TELLER and name not in TELLER_COMMANDS:
+        raise Forbidden(N_("A teller may only enter paper ballots."))
     kwargs = s.parse(command.schema, args, strict=not from_query)
     if actor.role is Role.PARTICIPANT:
         if name in PROPOSALS:

@@ -38,6 +38,7 @@ DEFAULT_NAMES = {
     Role.FACILITATOR: N_("Co-facilitator"),
     Role.OBSERVER: N_("Observer"),
     Role.PROJECTOR: N_("Projector"),
+    Role.TELLER: N_("Teller"),
 }
 
 
@@ -187,15 +188,17 @@ def join(
 
 
 def invite(svc: Services, actor: Actor, *, role: object, name: object = None) -> Admission:
-    """A facilitator hands out a link for a co-facilitator, an observer or another projector."""
+    """A facilitator hands out a link for a co-facilitator, an observer, another projector
+    or a teller (who enters paper ballots)."""
     actor.require(Role.FACILITATOR)
     try:
         invited_role = Role(role)
     except ValueError:
         invited_role = None
-    if invited_role not in (Role.FACILITATOR, Role.OBSERVER, Role.PROJECTOR):
+    if invited_role not in (Role.FACILITATOR, Role.OBSERVER, Role.PROJECTOR, Role.TELLER):
         raise InvalidInput(
-            N_("An invitation is for a facilitator, an observer or a projector."), field="role"
+            N_("An invitation is for a facilitator, an observer, a projector or a teller."),
+            field="role",
         )
     token = new_token()
     with svc.write() as uow:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from convene.domain import minutes as model
@@ -26,6 +26,7 @@ from convene.exports import recount
 from convene.services.core import Services
 from convene.store import eventlog, tables
 from convene.store import floor as store_floor
+from convene.store import rounds as store_rounds
 from convene.store.rounds import load_round, published_ballots
 
 #: What a finalized version is compared on: everything but its own stamp and the log position.
@@ -101,11 +102,7 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
     for r in session.execute(
         select(Round).where(tables.rounds.c.convening_id == convening_id)
     ).scalars():
-        voted, weight = session.execute(
-            select(func.count(), func.coalesce(func.sum(tables.round_voters.c.weight), 0)).where(
-                tables.round_voters.c.round_id == r.id
-            )
-        ).one()
+        voted, weight, paper = store_rounds.voters(session, r.id)
         closed = r.state is RoundState.CLOSED
         rounds.append(
             {
@@ -113,6 +110,12 @@ def load_state(session: Session, convening_id: int, now) -> tuple[dict, list[dic
                 "decision": r.decision() if closed else "",
                 "voted": voted,
                 "voted_weight": int(weight),
+                "paper": paper,
+                # named rounds: whose ballot a teller entered from paper (a secret round
+                # says only how many)
+                "paper_names": (
+                    store_rounds.paper_names(session, r.id) if paper and not r.secret else []
+                ),
                 # each export's name, SHA-256 and recount command, printed beside the round
                 "exports": recount.listing(r, published_ballots(session, r)) if closed else [],
             }
@@ -346,6 +349,8 @@ def add_action(
 
 def closed_round_ballots(svc: Services, actor: Actor, round_id: object) -> tuple[Round, list]:
     """A closed round and its ballots (see convene/store/rounds.py: published_ballots)."""
+    if actor.role is Role.TELLER:
+        raise Forbidden(N_("A teller may only enter paper ballots."))
     with svc.read() as session:
         round_ = load_round(session, actor.convening_id, round_id)
         if round_.state is not RoundState.CLOSED:

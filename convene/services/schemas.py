@@ -27,6 +27,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from convene.domain.convening import NAME_MAX
 from convene.domain.demands import SUPPORTERS_PAGE_MAX, Outcome, Stance
 from convene.domain.errors import N_, InvalidInput, TooLarge
 from convene.domain.floor import Progressive, RequestKind, Signal
@@ -90,7 +91,7 @@ class UpdateConvening(Args):
 
 
 class Invite(Args):
-    role: Literal["facilitator", "observer", "projector"]
+    role: Literal["facilitator", "observer", "projector", "teller"]
     name: Text | UnsetType | None = UNSET
 
 
@@ -268,6 +269,21 @@ class ListNotVoted(Args):
     limit: Annotated[int, Meta(ge=1, le=NOT_VOTED_PAGE_MAX)] | UnsetType = UNSET
 
 
+#: The most people rounds.paper_roll lists at once (a teller types more of the name to find
+#: someone among many), and the longest search it takes (a name's bound).
+PAPER_ROLL_MAX = 100
+PAPER_SEARCH_MAX = NAME_MAX
+
+
+class PaperRoll(Args):
+    """Those whose paper ballot may still be entered in an open round, whose name holds
+    ``search`` (any case), by name, at most ``limit``."""
+
+    round_id: Id
+    search: Text | UnsetType | None = UNSET
+    limit: Annotated[int, Meta(ge=1, le=PAPER_ROLL_MAX)] | UnsetType = UNSET
+
+
 class DrawLot(Args):
     round_id: Id
     #: the tied option the lot drawn in the room chose
@@ -297,6 +313,24 @@ CastBallot = msgspec.defstruct(
     kw_only=True,
 )
 CastBallot.__doc__ = "The hot path (thousands of ballots in seconds): a handful of plain fields."
+
+#: A teller's (or a facilitator's) paper ballot: the participant it is for, and the ballot's
+#: fields as a phone sends them (no receipt: the server draws it).
+PaperBallot = msgspec.defstruct(
+    "PaperBallot",
+    [
+        ("round_id", Id),
+        ("member_id", Id),
+        *((shape.key, BALLOT_WIRES[shape.wire] | UnsetType, UNSET) for shape in shapes()),
+    ],
+    bases=(Args,),
+    module=__name__,
+    kw_only=True,
+)
+PaperBallot.__doc__ = (
+    "A paper ballot entered by a teller for the participant `member_id`: the ballot's "
+    "fields as for a phone ballot. Counted once per seat, final."
+)
 
 
 class FollowUp(Args):

@@ -82,14 +82,49 @@ def follow_ups(session: Session, convening_id: int) -> dict[int, str]:
 # -- voters -------------------------------------------------------------------------------------
 
 
-def voters(session: Session, round_id: int) -> tuple[int, int]:
-    """(how many have voted, their weight)."""
-    count, weight = session.execute(
-        select(func.count(), func.coalesce(func.sum(tables.round_voters.c.weight), 0)).where(
-            tables.round_voters.c.round_id == round_id
-        )
+def voters(session: Session, round_id: int) -> tuple[int, int, int]:
+    """(how many have voted, their weight, how many of them on paper)."""
+    v = tables.round_voters.c
+    count, weight, paper = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(v.weight), 0),
+            func.count().filter(v.paper.is_(True)),
+        ).where(v.round_id == round_id)
     ).one()
-    return count, int(weight)
+    return count, int(weight), int(paper or 0)
+
+
+def paper_names(session: Session, round_id: int) -> list[str]:
+    """The names of those whose ballot a teller entered from paper, by name (who voted is
+    not secret after the close; what they voted, in a secret round, is)."""
+    m, v = tables.members.c, tables.round_voters.c
+    return list(
+        session.execute(
+            select(m.name)
+            .join(tables.round_voters, v.member_id == m.id)
+            .where(v.round_id == round_id, v.paper.is_(True))
+            .order_by(m.name, m.id)
+        ).scalars()
+    )
+
+
+def paper_receipts(session: Session, round_: Round) -> set[str]:
+    """The receipts of a named round's paper ballots (a secret round's ballots name no
+    member, so nothing joins them to a voter: always empty there)."""
+    if round_.secret:
+        return set()
+    b, v = tables.ballots.c, tables.round_voters.c
+    return set(
+        session.execute(
+            select(b.receipt)
+            .join(
+                tables.round_voters,
+                (v.round_id == b.round_id) & (v.member_id == b.member_id),
+            )
+            .where(b.round_id == round_.id, v.paper.is_(True))
+        ).scalars()
+    )
 
 
 def voted_rounds(session: Session, member_id: int) -> list[int]:
@@ -117,6 +152,44 @@ def _not_voted(round_: Round):
             )
         ),
     )
+
+
+def paper_roll(
+    session: Session, round_: Round, search: str, limit: int
+) -> tuple[int, list[tuple[int, str, int]]]:
+    """For a teller: the participants whose paper ballot may still be entered, whose name
+    holds ``search`` (any case), by name: (how many, the first ``limit`` as (id, name,
+    weight)). A named round leaves out everyone who voted; a secret round only those who
+    voted on paper (nobody sees who voted there by phone: entering their ballot is refused)."""
+    m, v = tables.members.c, tables.round_voters.c
+    voted = select(v.member_id).where(v.round_id == round_.id)
+    if round_.secret:
+        voted = voted.where(v.paper.is_(True))
+    carried = tables.members.alias("carried")
+    weight = (
+        m.vote_weight
+        + select(func.coalesce(func.sum(carried.c.vote_weight), 0))
+        .where(carried.c.carried_by_id == m.id, carried.c.removed_at.is_(None))
+        .scalar_subquery()
+    )
+    where = [
+        m.convening_id == round_.convening_id,
+        m.role == Role.PARTICIPANT,
+        m.removed_at.is_(None),
+        m.carried_by_id.is_(None),
+        m.id.not_in(voted),
+    ]
+    if search:
+        where.append(func.lower(m.name).like(f"%{_escape_like(search.lower())}%", escape="\\"))
+    total = session.execute(select(func.count()).where(*where)).scalar_one()
+    rows = session.execute(
+        select(m.id, m.name, weight).where(*where).order_by(m.name, m.id).limit(limit)
+    ).all()
+    return total, [(i, n, int(w)) for i, n, w in rows]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def not_voted_count(session: Session, round_: Round) -> int:

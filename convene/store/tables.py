@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 from convene.domain.convening import ItemState, Role
@@ -314,6 +315,10 @@ round_voters = Table(
     Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
     Column("weight", Integer, nullable=False),
+    # A teller entered this voter's ballot from paper (rounds.paper_ballot): their seat is
+    # taken, and no phone ballot replaces it. Marked here, never on the ballot: a secret
+    # paper ballot is sealed and opened like any other.
+    Column("paper", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # The ballots. Keyed by their random receipt, without a row id (SQLite) or a timestamp, so

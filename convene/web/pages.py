@@ -44,6 +44,7 @@ _ROLE_PAGE = {
     Role.PROJECTOR: "pages.projector",
     Role.PARTICIPANT: "pages.convening",
     Role.OBSERVER: "pages.convening",
+    Role.TELLER: "pages.convening",  # the teller's screen: issue 17 item 5, step 4
 }
 
 

@@ -52,8 +52,10 @@ def _ballots(option_ids: list[int], count: int, rng: random.Random) -> list[list
     return ballots
 
 
-def _vote(services, *, on_commit) -> dict:
-    """The meeting: returns who cast what, in which order, and the round."""
+def _vote(services, *, on_commit, on_paper: bool = False) -> dict:
+    """The meeting: returns who cast what, in which order, and the round. ``on_paper``:
+    one voter in five (none of those who change their mind) has a teller enter a paper
+    ballot instead (issue 17 item 5: the same path, marked only on the voter's row)."""
     created = convenings.create_convening(services, title="Asamblea de inquilinas")
     facilitator = services.authenticate(created.facilitator_token)
     people = [
@@ -76,10 +78,24 @@ def _vote(services, *, on_commit) -> dict:
     rng.shuffle(order)
     option_ids = [o["id"] for o in new["options"]]
     rankings = _ballots(option_ids, VOTERS + 3, rng)
+    changing = {order[5], order[17], order[30]}
+    paper = {order[i] for i in range(0, VOTERS, 5)} - changing if on_paper else set()
+    teller = services.authenticate(convenings.invite(services, facilitator, role="teller").token)
     cast, receipts = {}, {}  # every ballot ever cast (all differ) → its voter
     now = 1000.0
     for step, who in enumerate(order):
-        reply = rounds.cast_ballot(services, people[who], round_id=round_id, ranking=rankings[step])
+        if who in paper:
+            reply = rounds.paper_ballot(
+                services,
+                teller,
+                round_id=round_id,
+                member_id=people[who].member_id,
+                ranking=rankings[step],
+            )
+        else:
+            reply = rounds.cast_ballot(
+                services, people[who], round_id=round_id, ranking=rankings[step]
+            )
         receipts[who] = reply["receipt"]
         cast[_content(rankings[step])] = people[who].member_id
         on_commit()
@@ -128,14 +144,17 @@ def _sqlite_path(database_url: str) -> Path:
     return Path(database_url.removeprefix("sqlite:///"))
 
 
+@pytest.mark.parametrize("on_paper", [False, True], ids=["phones", "paper"])
 def test_sqlite_files_and_log_link_no_ballot_to_fewer_than_k_voters(
-    services, database_url, tmp_path
+    services, database_url, tmp_path, on_paper
 ):
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's files and write-ahead log")
     path = _sqlite_path(database_url)
     history = attacks.SqliteHistory()  # a copy of the files after every commit
-    meeting = _vote(services, on_commit=lambda: history.add(attacks.read_tables(path)))
+    meeting = _vote(
+        services, on_commit=lambda: history.add(attacks.read_tables(path)), on_paper=on_paper
+    )
     # One backup of the files during the vote (database + -wal), its log replayed.
     backup = tmp_path / "backup"
     backup.mkdir()
@@ -178,15 +197,16 @@ def test_sqlite_files_and_log_link_no_ballot_to_fewer_than_k_voters(
     assert None in seal[0], "the round's salt is wiped"
 
 
+@pytest.mark.parametrize("on_paper", [False, True], ids=["phones", "paper"])
 def test_postgres_row_versions_link_no_ballot_to_fewer_than_k_voters(
-    services, engine, database_url
+    services, engine, database_url, on_paper
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's row versions")
     with engine.begin() as connection:
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
     names = [t.name for t in tables.metadata.sorted_tables]
-    meeting = _vote(services, on_commit=lambda: None)
+    meeting = _vote(services, on_commit=lambda: None, on_paper=on_paper)
     round_id, k = meeting["round_id"], services.anonymity
     voters = {p.member_id for p in meeting["people"]}
     truth = meeting["by_content"]

@@ -18,6 +18,7 @@ from convene.services.rounds.ballots import (
     cast_ballot,
     current_round,
     open_sealed_batch,
+    paper_ballot,
     sealed_waiting,
 )
 from convene.services.rounds.commands import (
@@ -36,6 +37,7 @@ from convene.services.rounds.views import (
     get_round,
     live_tally,
     not_voted,
+    paper_roll,
     published_ballots,
     round_view,
     rounds_for_snapshot,
@@ -60,6 +62,8 @@ __all__ = [
     "not_voted",
     "open_round",
     "open_sealed_batch",
+    "paper_ballot",
+    "paper_roll",
     "profile_of",
     "published_ballots",
     "round_view",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, Conflict, Forbidden, NotAuthenticated, NotFound, TooMany
+from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.domain.rounds import Round, RoundState, new_receipt, parse_receipt, require_open
 from convene.services.core import Services
@@ -72,14 +73,24 @@ _REWEIGH_VOTER = (
     .values(weight=bindparam("weight"))
 )
 _ADD_BALLOT = insert(tables.ballots)
+_ON_PAPER = select(tables.round_voters.c.paper).where(
+    tables.round_voters.c.round_id == bindparam("round_id"),
+    tables.round_voters.c.member_id == bindparam("member_id"),
+)
 
 
 def _round_and_weight(
-    svc: Services, connection: Connection, actor: Actor, round_id: object
+    svc: Services,
+    connection: Connection,
+    actor: Actor,
+    round_id: object,
+    *,
+    for_someone: bool = False,
 ) -> tuple[int, Round, int]:
     """The open round and the weight the actor votes with. Raises NotFound or
     Conflict when there is no such open round, and refuses a voter removed meanwhile or
-    whose vote a proxy carries."""
+    whose vote a proxy carries (``for_someone``: a teller's paper ballot, whose caller
+    says that in words of its own)."""
     round_id = parse_id(round_id, "round_id")
     row = connection.execute(
         _ROUND_AND_VOTER,
@@ -92,7 +103,7 @@ def _round_and_weight(
         raise NotAuthenticated(N_("This access link is not valid (any more)."))
     if _kept_open_round(svc, round_id, state) is None:
         require_open(state)
-    if carried_by is not None:
+    if carried_by is not None and not for_someone:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
     return round_id, _open_round(svc, connection, round_id, state), own + carried
 
@@ -188,6 +199,8 @@ def cast_ballot(
         content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
         voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
         first = connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount == 1
+        if not first and connection.execute(_ON_PAPER, voter).scalar():
+            raise Conflict(N_("A paper ballot was entered for you in this round: it is final."))
         if form.secret:
             again = _cast_sealed(
                 svc, connection, round_, actor, receipt, content, weight, replaces, first
@@ -200,6 +213,102 @@ def cast_ballot(
         uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
         uow.commit()
         return {"round_id": round_id, "receipt": receipt, "weight": weight}
+
+
+def paper_ballot(
+    svc: Services, actor: Actor, *, round_id: object, member_id: object, **ballot: object
+) -> dict:
+    """A teller (or a facilitator) enters the paper ballot of participant ``member_id``.
+
+    Counted once per seat and final: refused when the participant already voted in the
+    round (by phone or on paper) or a proxy carries their vote, and no phone ballot
+    replaces it afterwards. Checked by the round's ballot form and stored through the same
+    path as a phone ballot (a secret one sealed, opened k at a time with the others); only
+    the voter's row says "on paper", and the event names the voter and the teller, never
+    the ballot."""
+    actor.require(Role.TELLER, Role.FACILITATOR)
+    member_id = parse_id(member_id, "member_id", N_("The participant id must be a number."))
+    if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
+        raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)  # the event's number
+        connection = uow.session.connection()
+        seat = connection.execute(
+            _SEAT, {"member_id": member_id, "convening_id": convening.id}
+        ).one_or_none()
+        if seat is None or seat.role is not Role.PARTICIPANT or seat.removed_at is not None:
+            raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
+        voter_actor = Actor(member_id, convening.id, Role.PARTICIPANT, seat.name)
+        round_id, round_, weight = _round_and_weight(
+            svc, connection, voter_actor, round_id, for_someone=True
+        )
+        if seat.carried_by_id is not None:
+            raise Conflict(
+                N_("The vote of %(name)s is carried by a proxy (%(proxy)s): the proxy votes."),
+                name=seat.name,
+                proxy=seat.proxy_name or "?",
+            )
+        form = round_.ballot_form()
+        content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
+        voter = {"round_id": round_id, "member_id": member_id, "weight": weight, "paper": True}
+        if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
+            if connection.execute(_ON_PAPER, voter).scalar():
+                raise Conflict(
+                    N_("A paper ballot was already entered for %(name)s in this round."),
+                    name=seat.name,
+                )
+            raise Conflict(N_("%(name)s has already voted in this round."), name=seat.name)
+        receipt = new_receipt()
+        if form.secret:
+            _cast_sealed(svc, connection, round_, voter_actor, receipt, content, weight, None, True)
+        else:
+            _cast_named(connection, round_id, voter_actor, receipt, content, weight, True)
+        paper = connection.execute(_PAPER_COUNT, {"round_id": round_id}).scalar_one()
+        data = {
+            "round_id": round_id,
+            "member_id": member_id,
+            "name": seat.name,
+            "teller_id": actor.member_id,
+            "paper": paper,
+        }
+        uow.record(convening, actor, [DomainEvent("round.paper_ballot", data)])
+        convening_id = convening.id
+        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
+        uow.commit()
+    return {
+        "round_id": round_id,
+        "member_id": member_id,
+        "name": seat.name,
+        "receipt": receipt,
+        "weight": weight,
+        "paper": paper,
+    }
+
+
+_proxy = tables.members.alias("proxy")
+# The participant a paper ballot is for: who they are, and who carries their vote.
+_SEAT = (
+    select(
+        tables.members.c.name,
+        tables.members.c.role,
+        tables.members.c.removed_at,
+        tables.members.c.carried_by_id,
+        _proxy.c.name.label("proxy_name"),
+    )
+    .select_from(tables.members.outerjoin(_proxy, _proxy.c.id == tables.members.c.carried_by_id))
+    .where(
+        tables.members.c.id == bindparam("member_id"),
+        tables.members.c.convening_id == bindparam("convening_id"),
+    )
+)
+_PAPER_COUNT = (
+    select(func.count())
+    .select_from(tables.round_voters)
+    .where(
+        tables.round_voters.c.round_id == bindparam("round_id"),
+        tables.round_voters.c.paper.is_(True),
+    )
+)
 
 
 def _cast_named(

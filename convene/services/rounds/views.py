@@ -9,11 +9,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from convene.domain.convening import Actor, Role
-from convene.domain.errors import N_, Conflict, Forbidden
+from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput
 from convene.domain.rounds import Round, RoundState
+from convene.domain.text import clean_line
 from convene.services.core import Services, parse_after_page
 from convene.services.presence import participants_connected
 from convene.services.schemas import NOT_VOTED_PAGE_MAX as s_NOT_VOTED_PAGE_MAX
+from convene.services.schemas import PAPER_ROLL_MAX, PAPER_SEARCH_MAX
 from convene.store import rounds as store_rounds
 from convene.store.rounds import load_round
 
@@ -24,11 +26,12 @@ NOT_VOTED_PAGE_MAX = s_NOT_VOTED_PAGE_MAX
 
 
 def turnout(session: Session, svc: Services, round_: Round, *, staff: bool) -> dict:
-    voters, weight = store_rounds.voters(session, round_.id)
+    voters, weight, paper = store_rounds.voters(session, round_.id)
     data = {
         "round_id": round_.id,
         "voted": voters,
         "voted_weight": weight,
+        "paper": paper,
         "present": participants_connected(svc.presence, round_.convening_id),
         "present_at_open": round_.present_at_open,
     }
@@ -73,6 +76,40 @@ def not_voted(
         "limit": limit,
         "total": total,
         "next_after": rows[-1][0] if more else None,
+    }
+
+
+def paper_roll(
+    svc: Services,
+    actor: Actor,
+    *,
+    round_id: object,
+    search: object = "",
+    limit: object = PAPER_ROLL_MAX,
+) -> dict:
+    """For a teller (or a facilitator): those of an open round whose paper ballot may still
+    be entered, whose name holds ``search``, by name, at most ``limit`` (type more of the
+    name to find someone among many); ``total``: how many match. In a named round those who
+    voted are left out; in a secret round only those who voted on paper (nobody learns who
+    voted there by phone: entering their ballot is refused then)."""
+    actor.require(Role.TELLER, Role.FACILITATOR)
+    search = clean_line(search, "search", PAPER_SEARCH_MAX, required=False) or ""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAPER_ROLL_MAX:
+        raise InvalidInput(
+            N_("limit must be a whole number from 1 to %(max)d."),
+            field="limit",
+            max=PAPER_ROLL_MAX,
+        )
+    with svc.read() as session:
+        round_ = load_round(session, actor.convening_id, round_id)
+        if round_.state is not RoundState.OPEN:
+            raise Conflict(N_("Paper ballots are entered only while the round is open."))
+        total, rows = store_rounds.paper_roll(session, round_, search, limit)
+    return {
+        "round_id": round_.id,
+        "search": search,
+        "people": [{"id": i, "name": n, "weight": w} for i, n, w in rows],
+        "total": total,
     }
 
 
@@ -123,11 +160,13 @@ def published_ballots(svc: Services, actor: Actor, *, round_id: object) -> dict:
         if round_.state is not RoundState.CLOSED:
             raise Conflict(N_("The ballots are published when the round closes."))
         rows = store_rounds.published_ballots(session, round_)
+        on_paper = store_rounds.paper_receipts(session, round_)
     ballots = []
     for receipt, content, weight, name in rows:
         entry = {"receipt": receipt, "ballot": content, "weight": weight}
         if not round_.secret:
             entry["name"] = name
+            entry["paper"] = receipt in on_paper
         ballots.append(entry)
     return {"round_id": round_.id, "secret": round_.secret, "ballots": ballots}
 

@@ -185,7 +185,8 @@ def remove_member(code: str, member_id: int):
 
 @blueprint.post("/convenings/<code>/invitations")
 @operation(
-    "A link for a co-facilitator, an observer or another projector (facilitator).",
+    "A link for a co-facilitator, an observer, another projector or a teller, who enters "
+    "paper ballots (facilitator).",
     command="members.invite",
     reply=r.Invitation,
     status=201,
@@ -808,6 +809,33 @@ def open_round(code: str, round_id: int):
 )
 def cast_ballot(code: str, round_id: int):
     return _run(code, "rounds.cast", {**_body(), "round_id": round_id})
+
+
+@blueprint.post("/convenings/<code>/rounds/<int:round_id>/paper-ballots")
+@operation(
+    "Enter a participant's paper ballot (teller or facilitator): `member_id` and the "
+    "ballot's fields as for a phone ballot. Counted once per seat and final: 409 when they "
+    "already voted (by phone or on paper) or a proxy carries their vote.",
+    command="rounds.paper_ballot",
+    reply=r.PaperBallotReceipt,
+    status=201,
+    errors=(403, 409),
+)
+def paper_ballot(code: str, round_id: int):
+    return _run(code, "rounds.paper_ballot", {**_body(), "round_id": round_id}), 201
+
+
+@blueprint.get("/convenings/<code>/rounds/<int:round_id>/paper-roll")
+@operation(
+    "Those whose paper ballot may still be entered in an open round, whose name holds "
+    "`search`, by name, at most `limit` (teller or facilitator). A named round leaves out "
+    "everyone who voted, a secret round those who voted on paper.",
+    command="rounds.paper_roll",
+    reply=r.PaperRoll,
+    errors=(403, 409),
+)
+def paper_roll(code: str, round_id: int):
+    return _run(code, "rounds.paper_roll", {**_query(), "round_id": round_id}, from_query=True)
 
 
 @blueprint.get("/convenings/<code>/rounds/<int:round_id>/ballots")

@@ -129,7 +129,7 @@ class AgendaItem(Reply, kw_only=True):
 class Member(Reply, kw_only=True):
     id: int
     name: str
-    role: Literal["facilitator", "participant", "projector", "observer"]
+    role: Literal["facilitator", "participant", "projector", "observer", "teller"]
     caucus: str | UnsetType | None = UNSET
     joined_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
@@ -693,6 +693,7 @@ class Turnout(Reply, kw_only=True):
     round_id: int
     voted: int
     voted_weight: int
+    paper: Annotated[int, Meta(description="How many of those who voted did so on paper.")]
     present: int
     present_at_open: int | UnsetType | None = UNSET
     not_voted: (
@@ -823,7 +824,7 @@ class BadgeAdmission(Reply, kw_only=True):
 class Invitation(Reply, kw_only=True):
     id: int
     token: str
-    role: Literal["facilitator", "observer", "projector"]
+    role: Literal["facilitator", "observer", "projector", "teller"]
     url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
 
 
@@ -901,6 +902,33 @@ class VersionComparison(Reply, kw_only=True):
             "with deleted words in <del> and inserted ones in <ins>."
         ),
     ]
+
+
+class PaperBallotReceipt(Reply, kw_only=True):
+    """A paper ballot entered: whose it is, its receipt (to hand to the voter, who can find
+    it in the published list after the close), the weight it counts with."""
+
+    round_id: int
+    member_id: int
+    name: str
+    receipt: str
+    weight: int
+    paper: Annotated[int, Meta(description="Paper ballots entered in the round so far.")]
+
+
+class PaperRollPerson(Reply, kw_only=True):
+    id: int
+    name: str
+    weight: Annotated[int, Meta(description="Their vote weight, with the votes they carry.")]
+
+
+class PaperRoll(Reply, kw_only=True):
+    """Those whose paper ballot may still be entered, whose name holds `search`, by name."""
+
+    round_id: int
+    search: str
+    people: Annotated[list[PaperRollPerson], Meta(max_length=100)]
+    total: Annotated[int, Meta(description="How many match (type more to narrow).")]
 
 
 class BallotReceipt(Reply, kw_only=True):
