@@ -70,7 +70,7 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple]:
     (whitespace tokens occur hundreds of times). When the common start ``P`` and end ``S``
     are longer than any other block the sequences share, it takes them first, whichever
     the order, and then aligns only what lies between: this checks that condition (with a
-    rolling hash of the windows, see :func:`_shares_other_block`) and runs SequenceMatcher on
+    windows looked for by ``str.find``, see :func:`_shares_other_block`) and runs SequenceMatcher on
     the middle alone; when only one of them is taken first, on the rest after it; when
     neither, on everything. The result is the same in every case; the property tests in
     tests/unit/test_demands.py compare it with SequenceMatcher's on random edits.
@@ -84,9 +84,10 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple]:
         s += 1
     if p == n and p == m:
         return [("equal", 0, n, 0, m)] if n else []
+    # Each distinct token as one character, so that windows are compared by str.find, in C.
     ids: dict = {}
-    x = [ids.setdefault(t, len(ids)) for t in a]
-    y = [ids.setdefault(t, len(ids)) for t in b]
+    x = "".join([chr(ids.setdefault(t, len(ids))) for t in a])
+    y = "".join([chr(ids.setdefault(t, len(ids))) for t in b])
     # SequenceMatcher takes P first when P is at least as long as S and every other shared
     # block (ties go to the earliest in a: P); S first when it is longer than P and every
     # other block (a tie with another block goes to that block, earlier in a).
@@ -139,41 +140,24 @@ def _to_opcodes(blocks: list[tuple[int, int, int]], n: int, m: int) -> list[tupl
     return result
 
 
-_MOD = (1 << 61) - 1
-_BASE = 1_000_003
-
-
-def _window_hashes(values: list[int], width: int) -> list[int]:
-    """The rolling hash of every window of ``width`` values, by where it starts."""
-    top = pow(_BASE, width, _MOD)
-    result, h = [], 0
-    for index, value in enumerate(values):
-        h = (h * _BASE + value + 1) % _MOD
-        if index >= width:
-            h = (h - (values[index - width] + 1) * top) % _MOD
-        if index >= width - 1:
-            result.append(h)
-    return result
-
-
-def _shares_other_block(x: list[int], y: list[int], p: int, s: int, width: int) -> bool:
-    """Whether ``x`` and ``y`` share a run of ``width`` values other than inside their
-    common start (``p`` long, at the same place) or their common end (``s`` long)."""
+def _shares_other_block(x: str, y: str, p: int, s: int, width: int) -> bool:
+    """Whether ``x`` and ``y`` (one character per token) share a run of ``width`` other than
+    inside their common start (``p`` long, at the same place) or their common end (``s``
+    long). Each window of ``x`` is looked for in ``y`` by ``str.find`` (C): about twice as
+    fast as a rolling hash in Python over both, and exact."""
     n, m = len(x), len(y)
     if width > n or width > m:
         return False
     if width < 1:
         return True
-    where: dict[int, list[int]] = {}
-    for j, h in enumerate(_window_hashes(y, width)):
-        where.setdefault(h, []).append(j)
     shift = n - m
-    for i, h in enumerate(_window_hashes(x, width)):
-        for j in where.get(h, ()):
-            if (i == j and i < p) or (i - j == shift and i >= n - s):
-                continue  # inside P or inside S
-            if x[i : i + width] == y[j : j + width]:
+    for i in range(n - width + 1):
+        window = x[i : i + width]
+        j = y.find(window)
+        while j >= 0:
+            if not ((i == j and i < p) or (i - j == shift and i >= n - s)):
                 return True
+            j = y.find(window, j + 1)
     return False
 
 
