@@ -18,7 +18,11 @@ _MEMBER_EVENTS = {
     "participant.updated",
 }
 #: Event types only facilitators see anything of (a badge reissued names its person).
-_STAFF_ONLY = {"roster.credential_reissued", "roster.credentials_issued"}
+_STAFF_ONLY = {
+    "roster.credential_reissued",
+    "roster.credentials_issued",
+    "roster.credentials_exported",
+}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ def scrub(value):
     if isinstance(value, dict):
         cleaned = {}
         for key, item in value.items():
-            secret = isinstance(key, str) and (key.lower() in _DROPPED_HEADERS or "token" in key)
+            secret = isinstance(key, str) and (
+                key.lower() in _DROPPED_HEADERS or "token" in key or key == "badge_code"
+            )
             if secret:
                 cleaned[key] = REDACTED
             else:

@@ -7,8 +7,9 @@
   X-Request-ID (nginx's $request_id) and answers with it.
 - No secret reaches a line: the filter rewrites every message and traceback, replacing the
   token of a link ``/t/<token>``, of an ``Authorization`` header or a bearer, and of a
-  ``token`` field or query parameter with ``[redacted]``. gunicorn's access and error logs,
-  werkzeug's and eventlet's request lines go through the same handler.
+  ``token`` (or a roster badge's ``badge_code``) field or query parameter with
+  ``[redacted]``. gunicorn's access and error logs, werkzeug's and eventlet's request lines
+  go through the same handler.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ _SECRETS = [
         rf"\1\2 {REDACTED}",
     ),
     (re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+"), rf"\1{REDACTED}"),
-    # "token": "xyz" in JSON or a repr, token=xyz in a query string or a form
+    # "token": "xyz" in JSON or a repr, token=xyz in a query string or a form; the same for
+    # a roster badge's code (badge_code), which lets its holder in as that delegate
     (
-        re.compile(r"(?i)(['\"]\w*token['\"]\s*:\s*['\"])[^'\"]*"),
+        re.compile(r"(?i)(['\"](?:\w*token|badge_code)['\"]\s*:\s*['\"])[^'\"]*"),
         rf"\1{REDACTED}",
     ),
-    (re.compile(r"(?i)(\b\w*token=)[^&\s'\"]+"), rf"\1{REDACTED}"),
+    (re.compile(r"(?i)(\b(?:\w*token|badge_code)=)[^&\s'\"]+"), rf"\1{REDACTED}"),
 ]
 
 

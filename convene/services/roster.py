@@ -288,40 +288,31 @@ def credentials(svc: Services, actor: Actor, *, entry_id: object = None) -> dict
     """Every roster entry with its badge code and link token (facilitator), by delegation
     then name, for the credentials CSV and the badge PDF; or only ``entry_id``'s (a badge
     printed again). Entries without a credential yet (imported before credentials existed)
-    get one first."""
+    get one first. Each export is a ``roster.credentials_exported`` event in the log (who
+    took everyone's links, and when), with no secret in it."""
     actor.require(Role.FACILITATOR)
     if entry_id is not None:
         entry_id = parse_id(entry_id, "entry_id", N_("The roster entry id must be a number."))
-    with svc.read() as session:
-        missing = session.execute(
-            select(_t.c.id)
-            .where(_t.c.convening_id == actor.convening_id, _t.c.link_hash.is_(None))
-            .limit(1)
-        ).first()
-    if missing:
-        with svc.write() as uow:
-            convening = uow.convening(actor.convening_id)
-            issued = _issue_missing(svc, uow, convening.id)
-            if issued:
-                uow.record(
-                    convening, actor, [DomainEvent("roster.credentials_issued", {"count": issued})]
-                )
-            uow.commit()
-    with svc.read() as session:
-        query = select(_t).where(_t.c.convening_id == actor.convening_id)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        events = []
+        issued = _issue_missing(svc, uow, convening.id)
+        if issued:
+            events.append(DomainEvent("roster.credentials_issued", {"count": issued}))
+        query = select(_t).where(_t.c.convening_id == convening.id)
         if entry_id is not None:
             query = query.where(_t.c.id == entry_id)
-        rows = session.execute(query.order_by(_t.c.delegation, _t.c.name, _t.c.id)).all()
+        rows = uow.session.execute(query.order_by(_t.c.delegation, _t.c.name, _t.c.id)).all()
         if entry_id is not None and not rows:
             raise NotFound(N_("There is no roster entry %(id)s in this convening."), id=entry_id)
-        convening = session.execute(
-            select(tables.convenings.c.title, tables.convenings.c.language).where(
-                tables.convenings.c.id == actor.convening_id
-            )
-        ).one()
+        exported = {"count": len(rows), "entry_id": entry_id}
+        events.append(DomainEvent("roster.credentials_exported", exported))
+        uow.record(convening, actor, events)
+        title, language = convening.title, convening.language
+        uow.commit()
     return {
-        "title": convening.title,
-        "language": convening.language,
+        "title": title,
+        "language": language,
         "entries": [_entry_view(row, *_credential(svc, row)) for row in rows],
     }
 

@@ -444,3 +444,50 @@ def test_the_archive_moves_the_credentials(services, engine, staff, request):
         assert moved.authenticate(first.token, created.code).name == "María José Núñez"
     finally:
         target.dispose()
+
+
+def test_each_export_is_in_the_log_without_a_secret(services, engine, publisher, staff):
+    actor, _ = staff
+    listing = roster.credentials(services, actor)
+    exported = publisher.events[-1]
+    assert exported.type == "roster.credentials_exported"
+    assert exported.data == {"count": 3, "entry_id": None}
+    for entry in listing["entries"]:
+        assert entry["token"] not in str(exported.data)
+    one = listing["entries"][0]["entry_id"]
+    roster.credentials(services, actor, entry_id=one)
+    assert publisher.events[-1].data == {"count": 1, "entry_id": one}
+    from convene.domain.events import public_view
+
+    assert public_view("roster.credentials_exported", exported.data) == {}
+
+
+def test_entries_imported_before_credentials_get_one_when_exported(
+    services, engine, publisher, staff
+):
+    from sqlalchemy import update
+
+    from convene.store import tables
+
+    actor, created = staff
+    with engine.begin() as connection:  # as after migration 0016 on an older roster
+        connection.execute(
+            update(tables.roster_entries).values(
+                link_hash=None, code_tag=None, credential=None, issued_at=None
+            )
+        )
+    listing = roster.credentials(services, actor)
+    assert [e.type for e in publisher.events[-2:]] == [
+        "roster.credentials_issued",
+        "roster.credentials_exported",
+    ]
+    assert publisher.events[-2].data == {"count": 3}
+    entry = listing["entries"][0]
+    assert (
+        roster.redeem(services, code=created.code, badge_code=entry["code"]).token == entry["token"]
+    )
+    again = roster.credentials(services, actor)
+    assert [(e["code"], e["token"]) for e in again["entries"]] == [
+        (e["code"], e["token"]) for e in listing["entries"]
+    ]
+    assert publisher.events[-1].type == "roster.credentials_exported"

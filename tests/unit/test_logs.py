@@ -108,6 +108,21 @@ def test_a_proxy_request_id_is_kept_when_it_looks_like_one():
     assert logs.new_request_id("x" * 65) != "x" * 65
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"badge_code": "K7PQ-MX3A"}',
+        "{'badge_code': 'K7PQ-MX3A', 'token': None}",
+        "badge_code=K7PQ-MX3A&csrf=x",
+    ],
+)
+def test_no_badge_code_survives_redaction(line):
+    redacted = logs.redact(line)
+    assert "K7PQ" not in redacted
+    assert logs.REDACTED in redacted
+    assert "K7PQ" not in json.dumps(scrub({"data": {"badge_code": "K7PQ-MX3A"}}))
+
+
 def test_error_reports_are_scrubbed_like_the_logs():
     event = {
         "request": {
