@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.a11y import axe_violations
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.flows import api_create, expect_live, phone_context
 from tests.e2e.test_roster import fits
 
@@ -101,6 +102,10 @@ def test_print_join_by_code_reissue(server, new_context):
     assert sheet["Pat Lefèvre"]["code"] not in new_code.inner_text()
     # the phone on the old badge is told, and stops following
     expect(phone.get_by_text("Your badge was replaced by a new one")).to_be_visible()
+    if server.backend == "sqlite":  # docs/screenshots/console-badges.png, phone-badge-*.png
+        ARTIFACTS.mkdir(exist_ok=True)
+        badges.screenshot(path=str(ARTIFACTS / "console-badges.png"))
+        phone.screenshot(path=str(ARTIFACTS / "phone-badge-replaced.png"))
     name, data = downloaded(console, entry.get_by_role("button", name="Print this badge (A4)"))
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Pat Lefèvre" in text
