@@ -17,13 +17,16 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 from markupsafe import escape
 
+from convene.domain.errors import N_, TooMany
 from convene.exports.pdf import PdfUnavailable
 
 #: where the ``convene`` package is, for the child process that renders
@@ -145,8 +148,25 @@ body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; color: #000; 
     )
 
 
+#: badge PDFs made at once by one server process (each renderer is about 340 MB at 1,500
+#: badges): another request meanwhile is refused (429) rather than queued
+RENDERS_AT_ONCE = 2
+_renders = threading.BoundedSemaphore(RENDERS_AT_ONCE)
+
 #: the longest a badge PDF may take (1,500 badges take about 20 s; docs/performance.md)
 RENDER_TIMEOUT_S = 600
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """One of the RENDERS_AT_ONCE places for a badge PDF, held while it is made; TooMany
+    (429) when every place is taken."""
+    if not _renders.acquire(blocking=False):
+        raise TooMany(N_("Badges are being made already; try again in a minute."), retry_after=30)
+    try:
+        yield
+    finally:
+        _renders.release()
 
 
 def badges_pdf(entries: list[dict], link, role_label, paper: str = "a4", title: str = "") -> bytes:

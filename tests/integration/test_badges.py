@@ -193,3 +193,13 @@ def test_one_badge_printed_again(client, room):
         ),
     ]:
         assert response.status_code == status, response.get_data(as_text=True)[:200]
+
+
+def test_at_most_two_badge_pdfs_are_made_at_once(client, room):
+    url = f"/api/convenings/{room['code']}/roster/badges.pdf"
+    with badges.rendering(), badges.rendering():  # two being made
+        refused = client.get(url, headers=room["staff"])
+        assert refused.status_code == 429
+        assert refused.get_json()["error"]["code"] == "too_many_requests"
+        assert refused.headers["Retry-After"] == "30"
+    assert client.get(url, headers=room["staff"]).status_code == 200

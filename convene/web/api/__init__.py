@@ -291,7 +291,8 @@ def roster_credentials_csv(code: str):
     "role, the QR of the personal link and the badge code; `paper` a4 (the default) or "
     "letter; `entry_id`: that entry's badge only (one printed again). Long names and "
     "delegations get a smaller type and wrap, never cut. Entries "
-    "without a credential yet get one. 503 when the server cannot make PDFs.",
+    "without a credential yet get one. 503 when the server cannot make PDFs; 429 while "
+    "as many badge PDFs as the server makes at once (2) are being made.",
     command="roster.credentials",
     query=s.BadgesQuery,
     errors=(403, 409, 503),
@@ -305,16 +306,17 @@ def roster_badges_pdf(code: str):
     args = _query()
     query = s.parse(s.BadgesQuery, {k: v for k, v in args.items() if k == "paper"}, strict=False)
     args.pop("paper", None)
-    listing = _run(code, "roster.credentials", args, from_query=True)
-    language = listing["language"]
     try:
-        data = badges.badges_pdf(
-            listing["entries"],
-            lambda token: external_url("pages.enter", token=token),
-            lambda role: gettext_in(language, roster_rules.ROLE_LABELS[role]),
-            paper=query.get("paper", "a4"),
-            title=listing["title"],
-        )
+        with badges.rendering():  # at most RENDERS_AT_ONCE at once: 429 otherwise
+            listing = _run(code, "roster.credentials", args, from_query=True)
+            language = listing["language"]
+            data = badges.badges_pdf(
+                listing["entries"],
+                lambda token: external_url("pages.enter", token=token),
+                lambda role: gettext_in(language, roster_rules.ROLE_LABELS[role]),
+                paper=query.get("paper", "a4"),
+                title=listing["title"],
+            )
     except PdfUnavailable as error:
         current_app.logger.error("%s", error)
         message = "PDF export is not available on this server; use the credentials CSV."
