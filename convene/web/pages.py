@@ -44,7 +44,7 @@ _ROLE_PAGE = {
     Role.PROJECTOR: "pages.projector",
     Role.PARTICIPANT: "pages.convening",
     Role.OBSERVER: "pages.convening",
-    Role.TELLER: "pages.convening",  # the teller's screen: issue 17 item 5, step 4
+    Role.TELLER: "pages.teller",
 }
 
 
@@ -256,6 +256,17 @@ def enter(token: str):
     code = _services().code_of(actor)
     _remember(code, actor.role, token)
     return redirect(url_for(_ROLE_PAGE[actor.role], code=code))
+
+
+@blueprint.get("/c/<code>/teller")
+def teller(code: str):
+    """The teller's screen: enter paper ballots (static/js/teller.js)."""
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.TELLER)
+    if actor is None:
+        message = gettext("Open the teller link the facilitators gave you.")
+        return render_template("error.html", message=message), 403
+    return render_template("teller.html", code=code, token=token)
 
 
 @blueprint.get("/c/<code>/console")

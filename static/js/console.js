@@ -152,13 +152,15 @@ $("#invite").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const name = form.elements.name.value.trim();
-  const args = { role: "facilitator" };
+  const role = form.elements.role.value === "teller" ? "teller" : "facilitator";
+  const args = { role };
   if (name) args.name = name;
   const result = await run("members.invite", args);
   if (!result) return;
   const box = $("#invite-result");
-  const who = name || t("role_facilitator");
-  replaceChildren(box, linkBox(`invite-url-${result.id}`, t("invite_link_title", { name: who }), enterUrl(result.token), t("invite_warning")));
+  const who = name || t(`role_${role}`);
+  const warning = role === "teller" ? t("invite_warning_teller") : t("invite_warning");
+  replaceChildren(box, linkBox(`invite-url-${result.id}`, t("invite_link_title", { name: who }), enterUrl(result.token), warning));
   box.hidden = false;
   form.reset();
   wireCopyButtons(t, messages, box);

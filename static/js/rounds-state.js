@@ -45,6 +45,7 @@
  * @property {number} voted
  * @property {number} [present]
  * @property {number} [voted_weight]
+ * @property {number} [paper]  how many of those who voted did so on paper (a teller entered it)
  * @property {number} [not_voted_count]  named rounds, to facilitators: how many have not voted
  */
 
@@ -110,6 +111,12 @@ export function applyRoundEvent(state, event) {
     case "round.closed": {
       const round = putRound(state, data);
       round.tally = null; // the result replaces the live count
+      break;
+    }
+    case "round.paper_ballot": {
+      // a teller entered a paper ballot: the count of them moves at once (turnout follows)
+      const round = findRound(state, data.round_id);
+      if (round && round.turnout) round.turnout.paper = Math.max(round.turnout.paper ?? 0, data.paper ?? 0);
       break;
     }
     case "round.followed_up": {

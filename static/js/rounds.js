@@ -25,6 +25,7 @@ export function turnoutText(turnout, t, locale) {
   if (turnout.voted_weight !== undefined && turnout.voted_weight !== turnout.voted) {
     text += ` · ${t("turnout_weight", { weight: turnout.voted_weight })}`;
   }
+  if (turnout.paper) text += ` · ${t("turnout_paper", { n: turnout.paper })}`;
   return text;
 }
 

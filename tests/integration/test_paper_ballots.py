@@ -491,3 +491,16 @@ def test_paper_ballots_over_the_socket(app, client, hall):
     assert refused["ok"] is False
     assert refused["error"]["code"] == "forbidden"
     teller.disconnect()
+
+
+def test_the_teller_link_opens_the_teller_screen(client, hall):
+    entered = client.get(f"/t/{hall['teller_token']}")
+    assert entered.status_code == 302
+    assert entered.headers["Location"].endswith(f"/c/{hall['code']}/teller")
+    page = client.get(f"/c/{hall['code']}/teller")
+    assert page.status_code == 200
+    assert b"js/teller.js" in page.data
+    assert hall["teller_token"].encode() in page.data  # the page's config, as other screens
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get(f"/c/{hall['code']}/teller").status_code == 403

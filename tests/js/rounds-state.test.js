@@ -86,3 +86,14 @@ test("participant.updated carries vote weights to the members, and goes on to th
   assert.deepEqual(s.members[0], { id: 5, name: "Ana", vote_weight: 2, carried_by_id: 9 });
   assert.equal(applyRoundEvent(s, { seq: 4, type: "demand.proposed", data: {} }), false);
 });
+
+test("a paper ballot entered moves the round's count of paper ballots", () => {
+  const s = withRound();
+  applyRoundEvent(s, { seq: 3, type: "round.paper_ballot", data: { round_id: 3, paper: 1 } });
+  assert.equal(findRound(s, 3).turnout, null, "no turnout yet: the next round.turnout brings it");
+  applyRoundMessage(s, "round.turnout", { round_id: 3, voted: 4, present: 9, paper: 1 });
+  applyRoundEvent(s, { seq: 4, type: "round.paper_ballot", data: { round_id: 3, paper: 2 } });
+  assert.equal(findRound(s, 3).turnout.paper, 2);
+  applyRoundEvent(s, { seq: 5, type: "round.paper_ballot", data: { round_id: 99, paper: 7 } });
+  assert.equal(findRound(s, 3).turnout.paper, 2);
+});

@@ -66,6 +66,8 @@ describe("a round in words", () => {
     assert.equal(turnoutText({ round_id: 1, voted: 4 }, t), "turnout(voted=4, present=4)");
     assert.equal(turnoutText({ round_id: 1, voted: 12, present: 30, voted_weight: 12 }, t), "turnout(voted=12, present=30)");
     assert.equal(turnoutText({ round_id: 1, voted: 12, present: 30, voted_weight: 15 }, t), "turnout(voted=12, present=30) · turnout_weight(weight=15)");
+    assert.equal(turnoutText({ round_id: 1, voted: 12, present: 30, paper: 0 }, t), "turnout(voted=12, present=30)");
+    assert.equal(turnoutText({ round_id: 1, voted: 12, present: 30, paper: 3 }, t), "turnout(voted=12, present=30) · turnout_paper(n=3)");
   });
 
   test("a stored ballot, for checking a receipt: ranking, approval, scores, a choice", () => {
