@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -57,6 +57,11 @@ class _Element:
     uid: str
     tag: str
     attrs: tuple[tuple[str, str], ...]
+    #: the tag and attributes as one string (no NUL: repr escapes it), for atoms' keys
+    shape_key: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shape_key", repr((self.tag, self.attrs)))
 
     @property
     def shape(self) -> tuple:
@@ -75,10 +80,13 @@ class _Atom:
     kind: str  # "text", "void" or "block" (a block starts)
     text: str
     stack: tuple[_Element, ...]
+    #: what the alignment compares: the kind, the text and the shapes of the elements it
+    #: sits in (as one string, made once per text node: strings keep their hash)
+    key: tuple[str, str, str] = field(compare=False, repr=False)
 
-    @property
-    def key(self) -> tuple:
-        return (self.kind, self.text, tuple(e.shape for e in self.stack))
+
+def _shapes(stack: tuple[_Element, ...]) -> str:
+    return "\x00".join(e.shape_key for e in stack)
 
 
 class _Reader(HTMLParser):
@@ -89,16 +97,20 @@ class _Reader(HTMLParser):
         self._ids = itertools.count()
         self._prefix = prefix
 
+    def _atom(self, kind: str, text: str) -> None:
+        stack = tuple(self.stack)
+        self.atoms.append(_Atom(kind, text, stack, (kind, text, _shapes(stack))))
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in _VOID:
-            self.atoms.append(_Atom("void", tag, tuple(self.stack)))
+            self._atom("void", tag)
             return
         element = _Element(
             f"{self._prefix}{next(self._ids)}", tag, tuple((k, v or "") for k, v in attrs)
         )
         self.stack.append(element)
         if tag in _BLOCKS:
-            self.atoms.append(_Atom("block", "", tuple(self.stack)))
+            self._atom("block", "")
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         self.handle_starttag(tag, attrs)
@@ -116,8 +128,9 @@ class _Reader(HTMLParser):
         if data.isspace() and (inner is None or inner in _LAYOUT):
             return
         stack = tuple(self.stack)
+        shapes = _shapes(stack)
         for token in _TOKEN.findall(data):
-            self.atoms.append(_Atom("text", token, stack))
+            self.atoms.append(_Atom("text", token, stack, ("text", token, shapes)))
 
 
 def _atoms(fragment: str, prefix: str) -> tuple[list[_Atom], list[tuple]]:
@@ -168,6 +181,9 @@ class _Writer:
     def __init__(self) -> None:
         self.out: list[str] = []
         self.open: list[_Element] = []
+        # the last text atom's stack and mark: the next word of the same text node needs
+        # no element opened or closed
+        self._last: tuple | None = None
 
     def ensure(self, stack: tuple[_Element, ...]) -> None:
         same = 0
@@ -182,14 +198,17 @@ class _Writer:
         self.open = list(stack)
 
     def atom(self, atom: _Atom, stack: tuple[_Element, ...], mark: _Element | None) -> None:
-        if atom.kind == "block":
-            self.ensure(stack)
-        elif atom.kind == "void":
-            self.ensure(stack)
-            self.out.append(f"<{atom.text}>")
-        else:
-            self.ensure(stack + ((mark,) if mark else ()))
+        if atom.kind == "text":
+            last = self._last
+            if last is None or last[0] is not stack or last[1] is not mark:
+                self.ensure(stack + ((mark,) if mark else ()))
+                self._last = (stack, mark)
             self.out.append(html.escape(atom.text, quote=False))
+            return
+        self._last = None
+        self.ensure(stack)
+        if atom.kind == "void":
+            self.out.append(f"<{atom.text}>")
 
     def finish(self) -> str:
         self.ensure(())
