@@ -226,7 +226,9 @@ class _Issuer:
 
 def _member_follows(uow: UnitOfWork, entry: RosterEntry) -> list[DomainEvent]:
     """A re-import that changes an entry who already joined changes their member too: name,
-    delegation (as caucus) and vote weight (not their role: a participant stays one)."""
+    delegation (as caucus), vote weight, and role (a delegate the file now lists as an
+    observer no longer votes, from this commit on; the event then carries the new count of
+    participants)."""
     if entry.member_id is None:
         return []
     member = uow.session.get(Member, entry.member_id)
@@ -235,8 +237,14 @@ def _member_follows(uow: UnitOfWork, entry: RosterEntry) -> list[DomainEvent]:
     member.name = entry.name
     member.caucus = rules.caucus_of(entry.delegation)
     member.vote_weight = entry.vote_weight
+    role = rules.member_role(RosterRole(entry.role))
+    moved = member.role is not role
+    member.role = role
     uow.session.flush()
-    return [DomainEvent("participant.updated", member.public())]
+    data = member.public()
+    if moved:
+        data["participants"] = count_participants(uow.session, member.convening_id)
+    return [DomainEvent("participant.updated", data)]
 
 
 def _issue_missing(svc: Services, uow: UnitOfWork, convening_id: int) -> int:

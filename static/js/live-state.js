@@ -180,6 +180,8 @@ function applyFloorEvent(state, data) {
  */
 export function applyEvent(state, event) {
   const { type, data } = event;
+  // a roster re-import that makes a participant an observer (or back) carries the new count
+  if (type === "participant.updated" && typeof data?.participants === "number") state.participants = data.participants;
   /** @param {number} id */
   const byId = (id) => state.agenda.findIndex((item) => item.id === id);
   /** @param {{id: number, position: number}} item */

@@ -101,6 +101,39 @@ def test_a_reimport_changes_the_member_who_joined(services, publisher, staff):
     assert (updated.data["id"], updated.data["vote_weight"]) == (admission.id, 4)
 
 
+def test_a_reimport_that_makes_a_delegate_an_observer_stops_their_vote(services, publisher, staff):
+    from convene.domain.errors import Forbidden as Refused
+    from convene.services import agenda, rounds
+
+    actor, created = staff
+    entry = by_name(services, actor)["María José Núñez"]
+    admission = roster.redeem(services, code=created.code, badge_code=entry["code"])
+    roster.import_roster(
+        services,
+        actor,
+        csv=ROSTER.replace(
+            "Sindicato de Trabajadores de la Enseñanza,delegate,3",
+            "Sindicato de Trabajadores de la Enseñanza,observer,3",
+        ),
+    )
+    updated = [e for e in publisher.events if e.type == "participant.updated"][-1]
+    assert (updated.data["role"], updated.data["participants"]) == ("observer", 0)
+    assert services.authenticate(admission.token).role is Role.OBSERVER
+    agenda.add_item(services, actor, title="Vote")
+    created_round = rounds.create_round(
+        services, actor, title="Yes?", method="approval", options=[{"label": "A"}, {"label": "B"}]
+    )
+    rounds.open_round(services, actor, round_id=created_round["id"])
+    option = created_round["options"][0]["id"]
+    with pytest.raises(Refused):
+        rounds.cast_ballot(
+            services,
+            services.authenticate(admission.token),
+            round_id=created_round["id"],
+            approved=[option],
+        )
+
+
 def test_reissue_revokes_the_old_link_and_code_at_once(services, publisher, staff):
     actor, created = staff
     old = by_name(services, actor)["Pat Lefèvre"]

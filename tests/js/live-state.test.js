@@ -50,6 +50,9 @@ describe("applyEvent", () => {
     assert.deepEqual(state.members.map((m) => m.name), ["Ana", "Bea"]);
     applyEvent(state, { seq: 3, type: "participant.updated", data: { id: 6, name: "Beatriz", role: "participant", caucus: "south" } });
     assert.equal(state.members[1].name, "Beatriz");
+    applyEvent(state, { seq: 3, type: "participant.updated", data: { id: 6, name: "Beatriz", role: "observer", caucus: "south", participants: 2 } });
+    assert.equal(state.participants, 2);
+    assert.equal(state.members[1].role, "observer");
     applyEvent(state, { seq: 4, type: "participant.removed", data: { id: 5, participants: 2 } });
     assert.deepEqual(state.members.map((m) => m.id), [6]);
     assert.equal(state.removed_me, true);
