@@ -178,7 +178,8 @@ demands = Table(
     Column("merged_into_id", Integer, ForeignKey("demands.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=True),
-    # the last consent round that did not pass on it, while it is open again (domain/demands.py)
+    # the last consent round that did not pass on it, while it is open again
+    # (convene/domain/demands/demand.py)
     Column("consent_block", JSON, nullable=True),
     Index("ix_demands_convening", "convening_id", "position"),
 )

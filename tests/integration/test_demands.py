@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from convene.domain import demands as rules
+from convene.domain.demands import amendments as amendment_rules
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from convene.services import convenings, demands, live
 from convene.services.commands import run_command
@@ -942,7 +942,7 @@ def test_a_rewrite_builds_its_diffs_outside_the_write_lock(services, publisher, 
 
     monkeypatch.setattr(services, "write", watched)
     spy(demands, "render_diff")
-    spy(rules, "word_diff")
+    spy(amendment_rules, "word_diff")
 
     edited = demands.edit(
         services, facilitator, demand_id=demand["id"], body=body + " Now.", typo=True
