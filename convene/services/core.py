@@ -103,7 +103,7 @@ class NullTicker:
 
 class BallotOptions(Protocol):
     """What a round may put on its ballot besides plain labels: a demand or an amendment,
-    each checked and named by the demands (convene/services/demands.py provides it,
+    each checked and named by the demands (convene/services/demands/handlers.py provides it,
     convene/bootstrap.py wires it), so the rounds do not import the demands. Each returns
     ``(id, label)`` or raises the domain error that refuses it."""
 

@@ -12,6 +12,7 @@ from convene.domain.demands import amendments as amendment_rules
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from convene.services import convenings, demands, live
 from convene.services.commands import run_command
+from convene.services.demands import views as demand_views
 from convene.store import tables
 from tests.integration.test_api import bearer, check
 from tests.integration.test_services import assert_refused, dump
@@ -941,7 +942,7 @@ def test_a_rewrite_builds_its_diffs_outside_the_write_lock(services, publisher, 
         monkeypatch.setattr(module, name, wrapped)
 
     monkeypatch.setattr(services, "write", watched)
-    spy(demands, "render_diff")
+    spy(demand_views, "render_diff")
     spy(amendment_rules, "word_diff")
 
     edited = demands.edit(

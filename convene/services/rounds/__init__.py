@@ -7,7 +7,7 @@
   count, who has not voted, the snapshot's rounds, the published ballots, deadlines due).
 
 Their queries are convene/store/rounds.py. What a round does to its demands is not here: the
-demands' handlers of the rounds' events (convene/services/demands.py: register). These are
+demands' handlers of the rounds' events (convene/services/demands/handlers.py). These are
 the names the command catalogue, the live ticker (as its ``RoundFeed``), the snapshot and
 the tests call.
 """
