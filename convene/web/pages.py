@@ -222,9 +222,9 @@ def join_badge(code: str):
         admission = roster.redeem(_services(), code=code, badge_code=request.form.get("badge_code"))
     except DomainError as error:
         info = lookup.join_info(_services(), code) or {"code": code, "title": ""}
-        return _render_refusal(
-            "join.html", error, code=code, info=info, badge_error=error_body(error)["error"]
-        )
+        badge_error = error_body(error)["error"]  # under the badge's form, not the name's
+        page = render_template("join.html", code=code, info=info, badge_error=badge_error)
+        return page, status_of(error)
     _remember(code, admission.role, admission.token)
     return redirect(url_for(_ROLE_PAGE[admission.role], code=code))
 

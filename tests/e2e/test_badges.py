@@ -79,10 +79,22 @@ def test_print_join_by_code_reissue(server, new_context):
     # Pat types the code of their badge on the join page: the phone is Pat, no name typed
     phone = phone_context(new_context).new_page()
     phone.goto(f"{server.url}/c/{code}")
+    found = axe_violations(phone)
+    assert not found, "\n".join(found)
+    phone.get_by_label("Badge code").fill("AAAA-AAAA")
+    phone.get_by_role("button", name="Join with my badge").click()
+    expect(phone.get_by_role("alert")).to_have_text("No badge has that code in this convening.")
     phone.get_by_label("Badge code").fill(sheet["Pat Lefèvre"]["code"].lower())
     phone.get_by_role("button", name="Join with my badge").click()
     expect_live(phone)
     assert phone.evaluate("window.convene.state.me.name") == "Pat Lefèvre"
+
+    # María scans the QR of hers: the personal link opens the phone as María
+    maria = phone_context(new_context).new_page()
+    maria.goto(sheet["María José Núñez"]["link"])
+    expect(maria).to_have_url(f"{server.url}/c/{code}")
+    expect_live(maria)
+    assert maria.evaluate("window.convene.state.me.name") == "María José Núñez"
 
     # Pat lost the badge: the facilitator finds Pat and reissues it
     badges.get_by_label("A badge was lost: find the person").fill("lefèvre")

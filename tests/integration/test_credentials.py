@@ -423,6 +423,7 @@ def test_the_join_page_takes_a_badge_code(client, room):
     wrong = client.post(f"/c/{room['code']}/badge", data={"csrf": csrf, "badge_code": "AAAA-AAAA"})
     assert wrong.status_code == 404
     assert "badge-error" in wrong.get_data(as_text=True)
+    assert "join-error" not in wrong.get_data(as_text=True)  # not under the name's form
     right = client.post(f"/c/{room['code']}/badge", data={"csrf": csrf, "badge_code": pat["code"]})
     assert right.status_code == 302
     phone = client.get(f"/c/{room['code']}")
