@@ -11,7 +11,7 @@
 export const PAGE_SIZE = 50;
 
 /** @type {Record<string, number>} */
-const ROLE_ORDER = { facilitator: 0, projector: 1, observer: 2, participant: 3 };
+const ROLE_ORDER = { facilitator: 0, projector: 1, observer: 2, teller: 3, participant: 4 };
 
 /**
  * What the console's filters ask for: a search, a status (all, connected, not_connected,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooMany
 from convene.domain.floor import SignalLimiter
@@ -331,6 +331,7 @@ def hall(client):
         "people": people,
         "teller": bearer(teller["token"]),
         "teller_token": teller["token"],
+        "staff_token": created["facilitator_token"],
         "round": made,
         "options": [o["id"] for o in made["options"]],
         "url": PAPER.format(code=code, round_id=made["id"]),
@@ -458,6 +459,9 @@ def test_paper_ballots_over_the_socket(app, client, hall):
         app, auth={"token": hall["teller_token"]}, flask_test_client=client
     )
     assert teller.is_connected()
+    staff = socketio.test_client(app, auth={"token": hall["staff_token"]}, flask_test_client=client)
+    teller.get_received()
+    staff.get_received()
     ben = hall["people"]["Ben"]["id"]
     reply = teller.emit(
         "command",
@@ -469,6 +473,18 @@ def test_paper_ballots_over_the_socket(app, client, hall):
     )
     assert reply["ok"] is True
     assert reply["result"]["name"] == "Ben"
+
+    def paper_events(socket_client):
+        return [
+            m["args"][0]["data"]
+            for m in socket_client.get_received()
+            if m["name"] == "event" and m["args"][0]["type"] == "round.paper_ballot"
+        ]
+
+    assert paper_events(teller) == [{"round_id": hall["round"]["id"], "paper": 1}]
+    [seen] = paper_events(staff)
+    assert (seen["member_id"], seen["name"], seen["paper"]) == (ben, "Ben", 1)
+    staff.disconnect()
     again = teller.emit(
         "command",
         {
@@ -504,3 +520,43 @@ def test_the_teller_link_opens_the_teller_screen(client, hall):
     with client.session_transaction() as session:
         session.clear()
     assert client.get(f"/c/{hall['code']}/teller").status_code == 403
+
+
+def test_the_archive_keeps_which_voters_were_on_paper(services, engine, room):
+    from convene.exports.archive import _digest, export_convening, import_convening
+
+    round_id, (rent, *_) = new_round(services, room, secret=False)
+    paper(services, room, round_id, "Ana", ranking=[rent])
+    rounds.cast_ballot(services, room["Ben"], round_id=round_id, ranking=[rent])
+    rounds.close_round(services, room["facilitator"], round_id=round_id)
+    archive = json.loads(json.dumps(export_convening(engine, room["created"].code)))
+    assert sorted(v["paper"] for v in archive["tables"]["round_voters"]) == [False, True]
+
+    def on_paper(code: str) -> list[bool]:
+        with engine.connect() as connection:
+            round_ids = select(tables.rounds.c.id).join(
+                tables.convenings, tables.convenings.c.id == tables.rounds.c.convening_id
+            )
+            return sorted(
+                connection.execute(
+                    select(tables.round_voters.c.paper).where(
+                        tables.round_voters.c.round_id.in_(
+                            round_ids.where(tables.convenings.c.code == code)
+                        )
+                    )
+                ).scalars()
+            )
+
+    def forget(code: str) -> None:  # its links may be imported again
+        with engine.begin() as connection:
+            connection.execute(delete(tables.convenings).where(tables.convenings.c.code == code))
+
+    forget(room["created"].code)
+    assert on_paper(import_convening(engine, archive, new_code="PAPER1")) == [False, True]
+    forget("PAPER1")
+    # an archive from before paper ballots: its voters voted by phone
+    body = {k: v for k, v in archive.items() if k != "sha256"}
+    for voter in body["tables"]["round_voters"]:
+        del voter["paper"]
+    older = {**body, "sha256": _digest(body)}
+    assert on_paper(import_convening(engine, older, new_code="PAPER2")) == [False, False]

@@ -834,7 +834,7 @@ def paper_ballot(code: str, round_id: int):
     "everyone who voted, a secret round those who voted on paper.",
     command="rounds.paper_roll",
     reply=r.PaperRoll,
-    errors=(403, 409),
+    errors=(403, 409, 413),
 )
 def paper_roll(code: str, round_id: int):
     return _run(code, "rounds.paper_roll", {**_query(), "round_id": round_id}, from_query=True)
