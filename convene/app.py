@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["js_ngettext"] = i18n.js_ngettext
     app.jinja_env.globals["language_choices"] = i18n.choices
+    app.jinja_env.globals["amendment_note_strings"] = i18n.amendment_note_strings
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

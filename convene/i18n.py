@@ -160,6 +160,16 @@ def js_ngettext(singular: str, plural: str, count: str = "n") -> dict[str, str]:
 
 
 @cache
+def amendment_note_strings() -> dict[str, str]:
+    """Why an amendment was outdated, in the page's language, keyed as the browser looks them
+    up (``amendment_note:`` and the note as stored, static/js/demands.js amendmentNote)."""
+    from flask_babel import gettext
+
+    from convene.domain.demands import AMENDMENT_NOTES
+
+    return {f"amendment_note:{note}": gettext(note) for note in AMENDMENT_NOTES}
+
+
 def _catalogue(language: str) -> Translations:
     return Translations.load(str(CATALOGUES), [language])
 

@@ -11,6 +11,7 @@ import {
   CardList,
   agreementCounts,
   amendmentBadge,
+  amendmentNote,
   authorsText,
   blockNote,
   bodyOrExcerpt,
@@ -262,7 +263,7 @@ export function mountConsoleDemands(live, t, run, say) {
       h("p", { class: "amendment-head" }, h("span", {}, t("amendment_by", { name: a.author.name })), " ", amendmentBadge(a, t), pending && a.conflicts_with.length ? h("span", { class: "badge badge-conflict" }, t("conflicting")) : null),
       diffView(a.diff_html ?? a.diff, t),
       a.rationale ? h("p", { class: "amendment-rationale" }, t("rationale_said", { text: a.rationale })) : null,
-      a.note ? h("p", { class: "amendment-note muted" }, a.note) : null,
+      a.note ? h("p", { class: "amendment-note muted" }, amendmentNote(a.note, t)) : null,
       pending && ACTIVE.has(d.status)
         ? h(
             "div",

@@ -11,6 +11,7 @@ import {
   CardList,
   agreementCounts,
   amendmentBadge,
+  amendmentNote,
   authorsText,
   blockNote,
   bodyOrExcerpt,
@@ -212,7 +213,7 @@ export function mountPhoneDemands(live, t) {
       h("p", { class: "amendment-kind muted" }, a.passage === null ? t("amend_whole") : t("amend_passage")),
       diffView(a.diff_html ?? a.diff, t),
       a.rationale ? h("p", { class: "amendment-rationale" }, t("rationale_said", { text: a.rationale })) : null,
-      a.note ? h("p", { class: "amendment-note muted" }, a.note) : null,
+      a.note ? h("p", { class: "amendment-note muted" }, amendmentNote(a.note, t)) : null,
       pending && ACTIVE.has(d.status)
         ? h(
             "div",

@@ -25,6 +25,18 @@ export function amendmentBadge(amendment, t) {
   return h("span", { class: `badge amendment-status astatus-${amendment.status}`, "data-testid": "amendment-status" }, t(`amendment_status_${key}`));
 }
 
+/** Why an amendment was outdated, in the page's language: the server stores the English
+ * sentence (convene/domain/demands/amendments.py AMENDMENT_NOTES) and the page carries each
+ * one's translation as "amendment_note:<sentence>"; a note it does not know is shown as stored.
+ * @param {string} note
+ * @param {(key: string) => string} t
+ */
+export function amendmentNote(note, t) {
+  const key = `amendment_note:${note}`;
+  const text = t(key);
+  return text === key ? note : text;
+}
+
 /** The demand's text: Markdown rendered and sanitized by the server (nh3). */
 export function demandBody(demand, className = "demand-body") {
   const el = h("div", { class: className, "data-testid": "demand-body" });

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, PROJECTOR
+from tests.e2e.conftest import ARTIFACTS, PHONE, PROJECTOR
 from tests.e2e.flows import (
     Received,
     add_item,
@@ -520,3 +520,40 @@ def test_events_carry_what_changed_and_screens_read_the_rest(server, new_context
     expect(card.get_by_test_id("demand-body")).to_contain_text("Cerrar los lunes.")
     expect(rebased.get_by_test_id("amendment-status")).to_have_text("Rejected")
     expect(card.locator(".amendments-title")).to_have_count(0)  # nothing pending
+
+
+@sqlite_only
+def test_an_outdated_amendment_says_why_in_the_screen_language(server, new_context):
+    """The note on an outdated amendment is stored in English; a Spanish phone shows it in
+    Spanish, as it arrives in the event and after a reload."""
+    from tests.e2e.flows import api_create
+
+    created = api_create(server.url, "Asamblea de vivienda", language="es")
+    boss = created["facilitator_token"]
+    base = f"/api/convenings/{created['code']}"
+    title = "Oficina de inquilinas"
+    body = "Abrir la oficina dos tardes. Asesoría en español."
+    made = api(server.url, f"{base}/demands", {"title": title, "body": body}, boss)
+    api(server.url, f"{base}/demands/{made['id']}/open", {}, boss)
+    ana, bea = (
+        api(server.url, f"{base}/participants", {"name": name})["token"] for name in ("Ana", "Bea")
+    )
+    path = f"{base}/demands/{made['id']}/amendments"
+    tres = api(server.url, path, {"passage": "dos tardes", "body": "tres tardes"}, ana)["id"]
+    cuatro = api(server.url, path, {"passage": "dos tardes", "body": "cuatro tardes"}, bea)["id"]
+
+    phone = new_context(locale="es-ES", viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.goto(f"{server.url}/c/{created['code']}")
+    phone.get_by_label("Tu nombre").fill("Pía Núñez")
+    phone.get_by_role("button", name="Unirse a la reunión").click()
+    expect_live(phone)
+    card = demand(phone, title)
+    expect(card.get_by_test_id("amendment")).to_have_count(2)
+
+    api(server.url, f"{base}/amendments/{tres}/decide", {"outcome": "adopted"}, boss)
+    outdated = card.locator(f'[data-testid="amendment"][data-id="{cuatro}"]')
+    spanish = "El pasaje que cambia ya no aparece exactamente una vez en la demanda."
+    expect(outdated.locator(".amendment-note")).to_have_text(spanish)
+    phone.reload()
+    expect_live(phone)
+    expect(outdated.locator(".amendment-note")).to_have_text(spanish)

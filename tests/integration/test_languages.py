@@ -3,6 +3,7 @@ each device's choice (the switch on every page), then the browser's Accept-Langu
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -127,6 +128,25 @@ def test_the_projector_follows_the_convening_unless_the_device_chose(client):
     assert _lang(client.get(projector, headers={"Accept-Language": "en-US"})) == "es"
     client.get("/language/en")
     assert _lang(client.get(projector, headers={"Accept-Language": "es"})) == "en"
+
+
+def test_a_spanish_projector_carries_the_amendment_notes_in_spanish(client):
+    """An outdated amendment's note is stored in English (convene/domain/demands/amendments.py
+    AMENDMENT_NOTES); the live pages carry each one's translation for the browser."""
+    from convene.domain.demands import AMENDMENT_NOTES
+
+    created = _create(client, language="es")
+    client.get(created["projector_url"].split("localhost", 1)[-1])
+    page = client.get(f"/c/{created['code']}/projector").get_data(as_text=True)
+    block = re.search(
+        r'<script type="application/json" id="i18n-amendment-notes" data-i18n>(.*?)</script>',
+        page,
+        re.S,
+    )
+    assert block, "the notes' strings are on the page"
+    strings = json.loads(block.group(1))
+    assert strings["amendment_note:The demand was withdrawn."] == "La demanda fue retirada."
+    assert set(strings) == {f"amendment_note:{note}" for note in AMENDMENT_NOTES}
 
 
 def test_every_page_shows_the_switch_in_each_language_own_words(client):

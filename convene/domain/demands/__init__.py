@@ -28,6 +28,9 @@ import them.
 from __future__ import annotations
 
 from convene.domain.demands.amendments import (
+    AMENDMENT_NOTES,
+    NOTE_MERGED,
+    NOTE_WITHDRAWN,
     Amendment,
     adopt_amendment,
     check_can_accept,
@@ -97,10 +100,13 @@ __all__ = [
     "ACTIVE",
     "AMENDMENTS_MAX",
     "AMENDMENTS_PER_PERSON",
+    "AMENDMENT_NOTES",
     "BODY_MAX",
     "DEMANDS_MAX",
     "DEMANDS_PER_PERSON",
     "NOTE_MAX",
+    "NOTE_MERGED",
+    "NOTE_WITHDRAWN",
     "PAGE_MAX",
     "RATIONALE_MAX",
     "REASON_MAX",

@@ -33,6 +33,22 @@ from convene.domain.text import clean_block
 from convene.domain.textdiff import word_diff
 from convene.domain.times import iso
 
+#: Why a pending amendment was outdated: stored as the English message id (the amendment's
+#: ``note``), shown in each screen's language (the strings of templates/_demands_strings.html
+#: carry these, as ``amendment_note:<message id>``).
+NOTE_TEXT_CHANGED = N_("The demand's text changed after this amendment was proposed.")
+NOTE_PASSAGE_GONE = N_("The passage it changes no longer occurs exactly once in the demand.")
+NOTE_ALREADY_MADE = N_("The demand's new text already makes this change.")
+NOTE_WITHDRAWN = N_("The demand was withdrawn.")
+NOTE_MERGED = N_("The demand was merged into another one.")
+AMENDMENT_NOTES = (
+    NOTE_TEXT_CHANGED,
+    NOTE_PASSAGE_GONE,
+    NOTE_ALREADY_MADE,
+    NOTE_WITHDRAWN,
+    NOTE_MERGED,
+)
+
 
 @dataclass(eq=False)
 class Amendment:
@@ -280,13 +296,13 @@ def rebase(demand: Demand, amendments: Iterable[Amendment], now: datetime) -> di
             continue
         note = None
         if amendment.passage is None:
-            note = N_("The demand's text changed after this amendment was proposed.")
+            note = NOTE_TEXT_CHANGED
         elif occurrences(demand.body, amendment.passage) != 1:
-            note = N_("The passage it changes no longer occurs exactly once in the demand.")
+            note = NOTE_PASSAGE_GONE
         else:
             new_text = _replace_once(demand.body, amendment.passage, amendment.body).strip()
             if new_text == demand.body or not new_text or len(new_text) > BODY_MAX:
-                note = N_("The demand's new text already makes this change.")
+                note = NOTE_ALREADY_MADE
             else:
                 amendment.old_text, amendment.new_text = demand.body, new_text
                 amendment.base_version = demand.version
@@ -300,7 +316,10 @@ def rebase(demand: Demand, amendments: Iterable[Amendment], now: datetime) -> di
 
 
 def close_amendments(amendments: Iterable[Amendment], note: str, now: datetime) -> list[int]:
-    """The demand left the active statuses: its pending amendments are outdated."""
+    """The demand left the active statuses: its pending amendments are outdated, with
+    ``note`` (one of AMENDMENT_NOTES)."""
+    if note not in AMENDMENT_NOTES:
+        raise ValueError(f"not an amendment note: {note!r}")
     closed = []
     for amendment in amendments:
         if amendment.status is AmendmentStatus.PENDING:

@@ -116,7 +116,7 @@ def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
         demand = _demand(uow.session, convening, demand_id, actor)
         demand.withdraw(actor, uow.now)
         outdated = rules.close_amendments(
-            _amendments_of(uow.session, demand), N_("The demand was withdrawn."), uow.now
+            _amendments_of(uow.session, demand), rules.NOTE_WITHDRAWN, uow.now
         )
         view = _view(uow.session, convening, demand, diffs=set())
         uow.record(
@@ -198,7 +198,7 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
                 uow.session.add(Support(target.id, member_id, uow.now))
         outdated = rules.close_amendments(
             _amendments_of(uow.session, source),
-            N_("The demand was merged into another one."),
+            rules.NOTE_MERGED,
             uow.now,
         )
         source_view = _view(uow.session, convening, source, diffs=set())
