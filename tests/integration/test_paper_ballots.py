@@ -560,3 +560,46 @@ def test_the_archive_keeps_which_voters_were_on_paper(services, engine, room):
         del voter["paper"]
     older = {**body, "sha256": _digest(body)}
     assert on_paper(import_convening(engine, older, new_code="PAPER2")) == [False, False]
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_a_phone_and_a_teller_at_once_take_one_seat_once(services, engine, room, secret):
+    import threading
+
+    services.ballot_limiter = SignalLimiter(rate=1000, burst=1000)
+    round_id, (rent, wages, _) = new_round(services, room, secret=secret)
+    names = ("Ana", "Ben", "Cy", "Dee", "Eve", "Fer")
+    outcomes: dict[str, list[str]] = {name: [] for name in names}
+    start = threading.Barrier(2 * len(names))
+
+    def by_phone(name):
+        start.wait()
+        try:
+            rounds.cast_ballot(services, room[name], round_id=round_id, ranking=[rent])
+            outcomes[name].append("phone")
+        except Conflict:
+            outcomes[name].append("refused")
+
+    def on_paper(name):
+        start.wait()
+        try:
+            paper(services, room, round_id, name, ranking=[wages])
+            outcomes[name].append("paper")
+        except Conflict:
+            outcomes[name].append("refused")
+
+    threads = [threading.Thread(target=f, args=(n,)) for n in names for f in (by_phone, on_paper)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for name, got in outcomes.items():
+        assert sorted(got) in (["phone", "refused"], ["paper", "refused"]), (name, got)
+    on_paper_count = sum("paper" in got for got in outcomes.values())
+    turnout = rounds.get_round(services, room["facilitator"], round_id=round_id)["turnout"]
+    assert (turnout["voted"], turnout["paper"]) == (len(names), on_paper_count)
+    rounds.close_round(services, room["facilitator"], round_id=round_id)
+    published = rounds.published_ballots(services, room["Ana"], round_id=round_id)["ballots"]
+    assert len(published) == len(names)
+    wages_count = sum(b["ballot"] == {"ranking": [wages]} for b in published)
+    assert wages_count == on_paper_count
