@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from convene.bootstrap import build_services
 from convene.i18n import compile_catalogues
@@ -20,6 +21,12 @@ from tests.support import (
     need,
     run_name,
 )
+
+# Property tests assert what is computed, never how fast: Hypothesis's default 200 ms
+# deadline per example is a timed assertion, and it failed a correct test on a loaded
+# machine (load 15). Speed is measured in bench/.
+settings.register_profile("convene", deadline=None)
+settings.load_profile("convene")
 
 # a helper module of the tests that checks with assert: its failures say what differed
 # (before the test modules import it)
