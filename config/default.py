@@ -98,3 +98,8 @@ RATELIMIT_PROPOSALS = "6/minute;60/hour"
 # Per participant: other writes (supports, stances, edits, withdrawals, the floor, notes).
 # Ballots and hand signals keep their own limits.
 RATELIMIT_WRITES = "5/second;120/minute"
+# Per desk (or facilitator): check-ins and check-outs (a desk scans about a badge a second),
+# and the unknown badge codes it sends: past that it waits before any lookup, so codes
+# cannot be guessed at the door (docs/limits.md).
+RATELIMIT_CHECKINS = "5/second;240/minute"
+RATELIMIT_CHECKIN_MISSES = "10/minute;60/hour"

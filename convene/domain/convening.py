@@ -43,6 +43,8 @@ ITEM_FLOOR_SETTINGS = ("progressive", "speaker_limit_seconds")
 DEMAND_SETTINGS = ("anonymous", "support_required")
 ROUND_SETTINGS = ("fallback_threshold",)
 MINUTES_SETTINGS = ("minutes_public", "participants_add_actions")
+#: Only checked-in delegates vote; "present", quorum and turnout count check-ins.
+ACCREDITATION_SETTINGS = ("accredited_voting",)
 #: The languages of the interface (config LANGUAGES passes the offered ones to the services).
 DEFAULT_LANGUAGE = "en"
 #: Every setting a facilitator may change with `convening.update`.
@@ -57,6 +59,7 @@ SETTINGS = (
     *DEMAND_SETTINGS,
     *ROUND_SETTINGS,
     *MINUTES_SETTINGS,
+    *ACCREDITATION_SETTINGS,
 )
 SUPPORT_REQUIRED_MAX = 1000
 AGENDA_MAX_ITEMS = 200
@@ -73,6 +76,8 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
     #: enters paper ballots for participants without a phone, and reads what they may
     TELLER = "teller"
+    #: the credentials desk: checks roster entries in and out, and reads what that needs
+    DESK = "desk"
 
 
 class ItemState(enum.StrEnum):
@@ -291,6 +296,8 @@ class Convening:
     #: minutes: participants may download them once final; participants may add action items
     minutes_public: bool = False
     participants_add_actions: bool = False
+    #: only delegates checked in at the desk may vote; "present" counts check-ins
+    accredited_voting: bool = False
     #: what the projector shows (ProjectorView.dump()); None: it follows the meeting
     projector: str | None = None
     agenda: list[AgendaItem] = field(default_factory=list)
@@ -370,7 +377,7 @@ class Convening:
             if not isinstance(changes["anonymous"], bool):
                 raise InvalidInput(N_("anonymous must be true or false."), field="anonymous")
             cleaned["anonymous"] = changes["anonymous"]
-        for name in MINUTES_SETTINGS:
+        for name in (*MINUTES_SETTINGS, *ACCREDITATION_SETTINGS):
             if name in changes:
                 if not isinstance(changes[name], bool):
                     raise InvalidInput(N_("%(field)s must be true or false."), field=name)
@@ -420,6 +427,7 @@ class Convening:
             "fallback_threshold": self.fallback_threshold,
             "minutes_public": self.minutes_public,
             "participants_add_actions": self.participants_add_actions,
+            "accredited_voting": self.accredited_voting,
         }
 
     def floor_settings(

@@ -40,6 +40,9 @@ def public_view(event_type: str, data: dict) -> dict:
         return {"id": data.get("id"), "participants": data.get("participants")}
     if event_type in _STAFF_ONLY:
         return {}
+    if event_type in ("checkin.in", "checkin.out"):
+        # who came in or left, and at which desk, is for the facilitators: the counts only
+        return {"counts": data.get("counts")}
     if event_type == "round.paper_ballot":
         # who voted on paper, and which teller entered it, is for the facilitators
         return {"round_id": data.get("round_id"), "paper": data.get("paper")}

@@ -86,6 +86,30 @@ def parse_note(text: object) -> str:
 # -- the document ---------------------------------------------------------------------------
 
 
+def _checkins(events: list[dict], anonymous: bool) -> dict:
+    """Check-ins and check-outs at the desk (checkin.in / checkin.out): how many were in at
+    the end and at most, and each one in order (names unless anonymous)."""
+    log = []
+    count = peak = 0
+    for event in events:
+        if event["type"] not in ("checkin.in", "checkin.out"):
+            continue
+        data = event.get("data") or {}
+        count = (data.get("counts") or {}).get("checked_in", count)
+        peak = max(peak, count)
+        log.append(
+            {
+                "at": event["at"],
+                "seq": event["seq"],
+                "in": event["type"] == "checkin.in",
+                "name": "" if anonymous else data.get("name", ""),
+                "delegation": "" if anonymous else data.get("delegation", ""),
+                "count": count,
+            }
+        )
+    return {"at_end": count, "peak": peak, "log": log}
+
+
 def _attendance(state: dict, events: list[dict]) -> dict:
     """Participants over time from participant.joined/removed; names unless anonymous."""
     members = {m["id"]: m for m in state["members"]}
@@ -119,6 +143,7 @@ def _attendance(state: dict, events: list[dict]) -> dict:
     ]
     return {
         "anonymous": anonymous,
+        "checkins": _checkins(events, anonymous),
         "joined": len(participants),
         "present_at_end": count,
         "peak": max((p["count"] for p in timeline), default=0),

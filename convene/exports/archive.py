@@ -79,7 +79,11 @@ REFS: dict[str, dict[str, str]] = {
         "author_id": "members",
     },
     "minutes_notes": {"convening_id": "convenings", "agenda_item_id": "agenda_items"},
-    "roster_entries": {"convening_id": "convenings", "member_id": "members"},
+    "roster_entries": {
+        "convening_id": "convenings",
+        "member_id": "members",
+        "checked_in_by": "members",
+    },
     "minutes_versions": {"convening_id": "convenings", "approved_by_id": "members"},
     "events": {"convening_id": "convenings", "actor_id": "members"},
 }
@@ -99,9 +103,16 @@ ADDED_LATER = {
     "roster_entries": {"link_hash", "code_tag", "credential", "issued_at", "member_id"},
     # Paper ballots (migration 0017): an older archive's voters voted by phone.
     "round_voters": {"paper"},
+    # Check-in (migration 0018): an older archive's entries are not checked in, its
+    # convenings do not need it to vote.
+    "convenings": {"accredited_voting"},
 }
+ADDED_LATER["roster_entries"] = ADDED_LATER["roster_entries"] | {"checked_in_at", "checked_in_by"}
 #: What a column of ADDED_LATER holds in an older archive's rows, when not NULL.
-ADDED_LATER_DEFAULTS = {"round_voters": {"paper": False}}
+ADDED_LATER_DEFAULTS = {
+    "round_voters": {"paper": False},
+    "convenings": {"accredited_voting": False},
+}
 #: Tables added since the archive format began: an older archive has none of their rows.
 TABLES_ADDED_LATER = {"roster_entries"}
 #: Tables keyed by something else than their own ``id`` column.

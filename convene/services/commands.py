@@ -18,6 +18,7 @@ from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, Forbidden, InvalidInput
 from convene.services import (
     agenda,
+    checkins,
     convenings,
     demands,
     floor,
@@ -74,6 +75,9 @@ COMMANDS: dict[str, Command] = {
     "roster.list": Command(roster.list_entries, s.ListRoster),
     "roster.credentials": Command(roster.credentials, s.RosterCredentials),
     "roster.reissue": Command(roster.reissue, s.RosterEntryRef),
+    "checkins.add": Command(checkins.check_in, s.CheckIn),
+    "checkins.remove": Command(checkins.check_out, s.RosterEntryRef),
+    "checkins.search": Command(checkins.search, s.SearchCheckins),
     "demands.list": Command(demands.list_demands, s.ListDemands),
     "demands.get": Command(demands.get_demand, s.DemandRef),
     "demands.supporters": Command(demands.list_supporters, s.ListSupporters),
@@ -115,6 +119,9 @@ OPEN_COMMANDS: dict[str, Command] = {
 #: is still to come, enter it. Every other command is refused them, reads included (a named
 #: round's published ballots, the minutes, the members, anything a facilitator reads).
 TELLER_COMMANDS = frozenset({"rounds.get", "rounds.paper_roll", "rounds.paper_ballot"})
+#: All the credentials desk may run: check roster entries in and out, and find them by name
+#: (name, delegation, role, checked in or not; convene/services/checkins.py).
+DESK_COMMANDS = frozenset({"checkins.add", "checkins.remove", "checkins.search"})
 
 
 #: Commands that check inside their own transaction that their actor is still an active
@@ -149,6 +156,7 @@ COSTS = {
     "rounds.ballots": 5,
     "rounds.not_voted": 5,
     "rounds.paper_roll": 2,
+    "checkins.search": 2,
     "demands.supporters": 2,
     "actions.list": 2,
     "demands.versions": 2,
@@ -225,6 +233,8 @@ def run_command(
         actor = services.authenticate(token, code)
     if actor.role is Role.TELLER and name not in TELLER_COMMANDS:
         raise Forbidden(N_("A teller may only enter paper ballots."))
+    if actor.role is Role.DESK and name not in DESK_COMMANDS:
+        raise Forbidden(N_("The credentials desk may only check people in and out."))
     kwargs = s.parse(command.schema, args, strict=not from_query)
     if actor.role is Role.PARTICIPANT:
         if name in PROPOSALS:

@@ -39,6 +39,7 @@ DEFAULT_NAMES = {
     Role.OBSERVER: N_("Observer"),
     Role.PROJECTOR: N_("Projector"),
     Role.TELLER: N_("Teller"),
+    Role.DESK: N_("Credentials desk"),
 }
 
 
@@ -188,16 +189,25 @@ def join(
 
 
 def invite(svc: Services, actor: Actor, *, role: object, name: object = None) -> Admission:
-    """A facilitator hands out a link for a co-facilitator, an observer, another projector
-    or a teller (who enters paper ballots)."""
+    """A facilitator hands out a link for a co-facilitator, an observer, another projector,
+    a teller (who enters paper ballots) or the credentials desk (who checks people in)."""
     actor.require(Role.FACILITATOR)
     try:
         invited_role = Role(role)
     except ValueError:
         invited_role = None
-    if invited_role not in (Role.FACILITATOR, Role.OBSERVER, Role.PROJECTOR, Role.TELLER):
+    if invited_role not in (
+        Role.FACILITATOR,
+        Role.OBSERVER,
+        Role.PROJECTOR,
+        Role.TELLER,
+        Role.DESK,
+    ):
         raise InvalidInput(
-            N_("An invitation is for a facilitator, an observer, a projector or a teller."),
+            N_(
+                "An invitation is for a facilitator, an observer, a projector, a teller or "
+                "the credentials desk."
+            ),
             field="role",
         )
     token = new_token()

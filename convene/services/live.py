@@ -14,6 +14,7 @@ from convene.services.floor import floor_state
 from convene.services.presence import presence_views
 from convene.services.projector import projector_state
 from convene.services.schemas import EVENTS_PAGE_MAX, MEMBERS_PAGE_MAX
+from convene.store import checkins as store_checkins
 from convene.store import eventlog, tables
 
 #: A client further behind than this gets a fresh snapshot instead of the events; also the
@@ -43,6 +44,8 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             "floor": floor_state(session, convening, current),
             "demands": demands.demand_list(session, convening, actor),
             "projector": projector_state(convening),
+            # checked in at the desk: counts (names go to the facilitators in the events)
+            "checkins": store_checkins.counts(session, convening.id),
         }
         state["me"].update(demands.my_state(session, actor))
         state["rounds"], state["me"]["voted_rounds"] = rounds.rounds_for_snapshot(

@@ -11,6 +11,8 @@ import time
 from collections import Counter, defaultdict
 from typing import Protocol
 
+from convene.store import checkins as store_checkins
+
 
 class Presence(Protocol):
     def connect(self, convening_id: int, member_id: int, role: str, sid: str) -> None: ...
@@ -74,6 +76,19 @@ def presence_views(connected: dict[int, str]) -> tuple[dict, dict]:
     public = {"participants_connected": len(participants)}
     staff = {**public, "connected": sorted(connected)}
     return staff, public
+
+
+def present(svc, convening_id: int, session=None) -> int:
+    """Who is present for a round's quorum, turnout and "present at open/close": with the
+    convening's ``accredited_voting`` on, the delegates and alternates checked in at the
+    desk (convene/services/checkins.py); else the participants connected right now.
+    ``svc``: the Services (their presence and a read transaction unless ``session``)."""
+    if session is None:
+        with svc.read() as own:
+            return present(svc, convening_id, own)
+    if store_checkins.accredited(session, convening_id):
+        return store_checkins.counts(session, convening_id)["voters"]
+    return participants_connected(svc.presence, convening_id)
 
 
 def participants_connected(presence: Presence, convening_id: int) -> int:

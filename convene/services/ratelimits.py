@@ -37,6 +37,8 @@ RULES = (
     "socket_connect",
     "proposals",
     "writes",
+    "checkins",
+    "checkin_misses",
 )
 
 #: Rules counted in this process only (one connection is served by one process).
@@ -99,6 +101,14 @@ class RateLimits:
         for item in items:
             allowed = limiter.hit(item, rule, str(key), cost=cost) and allowed
         return allowed
+
+    def blocked(self, rule: str, key: object) -> bool:
+        """Whether ``key`` is past one of ``rule``'s rates now (nothing is counted)."""
+        items = self._rules.get(rule)
+        if not self.enabled or not items:
+            return False
+        limiter = self._limiter(rule)
+        return not all(limiter.test(item, rule, str(key)) for item in items)
 
     def retry_after(self, rule: str, key: object) -> int:
         """Seconds until ``key`` may ask again under ``rule`` (at least 1)."""

@@ -88,10 +88,11 @@ class UpdateConvening(Args):
     fallback_threshold: Text | UnsetType | None = UNSET
     minutes_public: bool | UnsetType = UNSET
     participants_add_actions: bool | UnsetType = UNSET
+    accredited_voting: bool | UnsetType = UNSET
 
 
 class Invite(Args):
-    role: Literal["facilitator", "observer", "projector", "teller"]
+    role: Literal["facilitator", "observer", "projector", "teller", "desk"]
     name: Text | UnsetType | None = UNSET
 
 
@@ -166,6 +167,20 @@ class RosterEntryRef(Args):
     """A roster entry (``…/roster/{entry_id}/reissue``)."""
 
     entry_id: Id
+
+
+class CheckIn(Args):
+    """A badge at the desk: ``code`` (the badge code typed, or what its QR holds: the
+    personal link or its token), or ``entry_id`` (someone found by name); exactly one."""
+
+    code: Annotated[str, Meta(max_length=400)] | UnsetType = UNSET
+    entry_id: Id | UnsetType = UNSET
+
+
+class SearchCheckins(Args):
+    """The roster entries the desk may read, whose name or delegation holds ``search``."""
+
+    search: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
 
 
 class RedeemBadge(Args):

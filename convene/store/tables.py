@@ -92,6 +92,8 @@ convenings = Table(
     # Minutes: participants may download final minutes; participants may add action items.
     Column("minutes_public", Boolean, nullable=False, default=False),
     Column("participants_add_actions", Boolean, nullable=False, default=False),
+    # Only delegates checked in at the desk vote; "present" counts check-ins.
+    Column("accredited_voting", Boolean, nullable=False, default=False),
     # The meeting's own language (the projector's and the minutes').
     Column("language", String(10), nullable=False, default="en"),
     # What the facilitator put on the projector (convene/domain/projector.py); NULL: auto.
@@ -395,6 +397,10 @@ roster_entries = Table(
     Column("credential", String(200), nullable=True),
     Column("issued_at", UTCDateTime(), nullable=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    # Checked in at the desk (convene/services/checkins.py): since when, by which desk
+    # member; NULL: not in the room (never checked in, or checked out).
+    Column("checked_in_at", UTCDateTime(), nullable=True),
+    Column("checked_in_by", Integer, nullable=True),
     UniqueConstraint("convening_id", "external_id", name="uq_roster_entries_external_id"),
     UniqueConstraint("convening_id", "code_tag", name="uq_roster_entries_code_tag"),
     Index("ix_roster_entries_convening", "convening_id"),

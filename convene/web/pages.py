@@ -45,6 +45,7 @@ _ROLE_PAGE = {
     Role.PARTICIPANT: "pages.convening",
     Role.OBSERVER: "pages.convening",
     Role.TELLER: "pages.teller",
+    Role.DESK: "pages.convening",  # the desk's screen: issue 17 item 3, step 4
 }
 
 

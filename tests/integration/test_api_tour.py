@@ -78,6 +78,11 @@ def test_every_operation_once_with_request_and_reply_validated(client):
         "/convenings/{code}/roster/{entry_id}/reissue",
         ids={"entry_id": dana_entry},
     )
+    # the credentials desk checks Dana in (by name), finds her, checks her out
+    desk = go("post", "/convenings/{code}/invitations", 201, json={"role": "desk"})["token"]
+    go("post", "/convenings/{code}/checkins", token=desk, json={"entry_id": dana_entry})
+    go("get", "/convenings/{code}/checkins", token=desk, query={"search": "dana"})
+    go("delete", "/convenings/{code}/checkins/{entry_id}", token=desk, ids={"entry_id": dana_entry})
     go(
         "patch",
         "/convenings/{code}/participants/{member_id}",

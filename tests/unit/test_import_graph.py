@@ -105,7 +105,17 @@ def test_an_import_inside_a_function_counts_and_closes_a_cycle(tmp_path):
 #: The services' areas: each owns its aggregate's commands and views. What one does to another
 #: is a handler of its events or a protocol (convene/services/core.py), wired by
 #: convene/bootstrap.py; only the catalogue (commands) and the snapshot (live) read several.
-AREAS = ("agenda", "convenings", "demands", "floor", "minutes", "projector", "roster", "rounds")
+AREAS = (
+    "agenda",
+    "checkins",
+    "convenings",
+    "demands",
+    "floor",
+    "minutes",
+    "projector",
+    "roster",
+    "rounds",
+)
 
 
 def _area(module: str) -> str | None:

@@ -48,6 +48,18 @@ _ROUND_AND_VOTER = (
         select(func.coalesce(func.sum(_carried.c.vote_weight), 0))
         .where(_carried.c.carried_by_id == tables.members.c.id, _carried.c.removed_at.is_(None))
         .scalar_subquery(),
+        # accredited voting (convene/services/checkins.py): the setting, and whether the
+        # voter's roster entry is checked in
+        select(tables.convenings.c.accredited_voting)
+        .where(tables.convenings.c.id == tables.rounds.c.convening_id)
+        .scalar_subquery(),
+        exists()
+        .where(
+            tables.roster_entries.c.member_id == tables.members.c.id,
+            tables.roster_entries.c.checked_in_at.is_not(None),
+        )
+        .correlate(tables.members)
+        .label("checked_in"),
     )
     .select_from(
         tables.rounds.join(
@@ -98,13 +110,22 @@ def _round_and_weight(
     ).one_or_none()
     if row is None:
         raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
-    state, own, carried_by, removed_at, carried = row
+    state, own, carried_by, removed_at, carried, accredited, checked_in = row
     if removed_at is not None:
         raise NotAuthenticated(N_("This access link is not valid (any more)."))
     if _kept_open_round(svc, round_id, state) is None:
         require_open(state)
     if carried_by is not None and not for_someone:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
+    if accredited and not checked_in:
+        if for_someone:
+            raise Forbidden(
+                N_("%(name)s is not checked in: only checked-in delegates may vote."),
+                name=actor.name,
+            )
+        raise Forbidden(
+            N_("Only checked-in delegates may vote: check in at the credentials desk first.")
+        )
     return round_id, _open_round(svc, connection, round_id, state), own + carried
 
 

@@ -18,7 +18,7 @@ from convene.domain.rounds import LABEL_MAX, Method, Round, RoundOption, RoundSt
 from convene.domain.tally import LotNeeded, Result
 from convene.domain.text import clean_block, clean_line
 from convene.services.core import Services, UnitOfWork
-from convene.services.presence import participants_connected
+from convene.services.presence import present as present_now
 from convene.services.rounds.ballots import open_all_and_reshuffle
 from convene.store import rounds as store_rounds
 from convene.store.rounds import load_round
@@ -135,8 +135,9 @@ def create_round(
 
 def open_round(svc: Services, actor: Actor, *, round_id: object) -> dict:
     actor.require(Role.FACILITATOR)
-    # Presence may be a Redis call: read it before taking the convening's lock.
-    present = participants_connected(svc.presence, actor.convening_id)
+    # Presence may be a Redis call: read it before taking the convening's lock (under
+    # accredited voting: the checked-in voters).
+    present = present_now(svc, actor.convening_id)
     with svc.write() as uow:
         convening = uow.convening(actor.convening_id)
         round_ = load_round(uow.session, convening.id, round_id, for_update=True)
@@ -156,7 +157,7 @@ def close_round(
     if actor is not None:
         actor.require(Role.FACILITATOR)
         convening_id = actor.convening_id
-    present = participants_connected(svc.presence, convening_id)  # before the lock (Redis?)
+    present = present_now(svc, convening_id)  # before the lock (Redis?)
     with svc.write() as uow:
         convening = uow.convening(convening_id)
         round_ = load_round(uow.session, convening.id, round_id, for_update=True)

@@ -13,7 +13,7 @@ from convene.domain.errors import N_, Conflict, Forbidden, InvalidInput
 from convene.domain.rounds import Round, RoundState
 from convene.domain.text import clean_line
 from convene.services.core import Services, parse_after_page
-from convene.services.presence import participants_connected
+from convene.services.presence import present as present_now
 from convene.services.schemas import NOT_VOTED_PAGE_MAX as s_NOT_VOTED_PAGE_MAX
 from convene.services.schemas import PAPER_ROLL_MAX, PAPER_SEARCH_MAX
 from convene.store import rounds as store_rounds
@@ -32,7 +32,7 @@ def turnout(session: Session, svc: Services, round_: Round, *, staff: bool) -> d
         "voted": voters,
         "voted_weight": weight,
         "paper": paper,
-        "present": participants_connected(svc.presence, round_.convening_id),
+        "present": present_now(svc, round_.convening_id, session),
         "present_at_open": round_.present_at_open,
     }
     if staff and not round_.secret and round_.state is RoundState.OPEN:

@@ -339,6 +339,45 @@ def reissue_badge(code: str, entry_id: int):
     return _credential_url(_run(code, "roster.reissue", {"entry_id": entry_id}))
 
 
+@blueprint.post("/convenings/<code>/checkins")
+@operation(
+    "Check a roster entry in at the desk (desk or facilitator): `code` is the badge code "
+    "typed or what its QR holds (the personal link, or its token), or `entry_id` someone "
+    "found by name. Already checked in: 200 with `already` true, nothing recorded. An "
+    "unknown, revoked or another convening's code is 404; a desk sending many is 429.",
+    command="checkins.add",
+    reply=r.Checkin,
+    errors=(403, 404, 429),
+)
+def check_in(code: str):
+    return _run(code, "checkins.add", _body())
+
+
+@blueprint.delete("/convenings/<code>/checkins/<int:entry_id>")
+@operation(
+    "Check roster entry `entry_id` out (desk or facilitator; the entry's id, as every "
+    "entry has one, whether or not its badge was used). Already out: 200 with `already`.",
+    command="checkins.remove",
+    reply=r.Checkin,
+    errors=(403, 404),
+)
+def check_out(code: str, entry_id: int):
+    return _run(code, "checkins.remove", {"entry_id": entry_id})
+
+
+@blueprint.get("/convenings/<code>/checkins")
+@operation(
+    "The roster entries the desk reads (desk or facilitator): name, delegation, role, "
+    "checked in or not; those whose name or delegation holds `search`, by name, at most "
+    "20; and the counts.",
+    command="checkins.search",
+    reply=r.CheckinSearch,
+    errors=(403,),
+)
+def search_checkins(code: str):
+    return _run(code, "checkins.search", _query(), from_query=True)
+
+
 @blueprint.post("/convenings/<code>/agenda")
 @operation(
     "Add an agenda item at the end (facilitator).",

@@ -89,6 +89,16 @@ class Convening(Reply, kw_only=True):
         ]
         | UnsetType
     ) = UNSET
+    accredited_voting: (
+        Annotated[
+            bool,
+            Meta(
+                description="Only delegates checked in at the desk vote; present, quorum "
+                "and turnout count check-ins."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class CreatedConvening(Reply, kw_only=True):
@@ -129,7 +139,7 @@ class AgendaItem(Reply, kw_only=True):
 class Member(Reply, kw_only=True):
     id: int
     name: str
-    role: Literal["facilitator", "participant", "projector", "observer", "teller"]
+    role: Literal["facilitator", "participant", "projector", "observer", "teller", "desk"]
     caucus: str | UnsetType | None = UNSET
     joined_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
@@ -174,6 +184,12 @@ class ProjectorView(Reply, kw_only=True):
     ]
 
 
+class CheckinCounts(Reply, kw_only=True):
+    checked_in: Annotated[int, Meta(description="Roster entries checked in now.")]
+    voters: Annotated[int, Meta(description="Of them, delegates and alternates (who may vote).")]
+    roster: Annotated[int, Meta(description="Entries on the roster.")]
+
+
 class Snapshot(Reply, kw_only=True):
     seq: Annotated[int, Meta(description="The last event this state includes.")]
     server_time: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
@@ -185,6 +201,7 @@ class Snapshot(Reply, kw_only=True):
     presence: Presence
     floor: Floor | UnsetType | None = UNSET
     projector: ProjectorView | UnsetType = UNSET
+    checkins: CheckinCounts | UnsetType = UNSET
     demands: (
         Annotated[
             list[DemandSummary],
@@ -824,7 +841,7 @@ class BadgeAdmission(Reply, kw_only=True):
 class Invitation(Reply, kw_only=True):
     id: int
     token: str
-    role: Literal["facilitator", "observer", "projector", "teller"]
+    role: Literal["facilitator", "observer", "projector", "teller", "desk"]
     url: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
 
 
@@ -929,6 +946,33 @@ class PaperRoll(Reply, kw_only=True):
     search: str
     people: Annotated[list[PaperRollPerson], Meta(max_length=100)]
     total: Annotated[int, Meta(description="How many match (type more to narrow).")]
+
+
+class CheckinEntry(Reply, kw_only=True):
+    entry_id: int
+    member_id: Annotated[
+        int | None, Meta(description="The member once their badge was first used.")
+    ]
+    name: str
+    delegation: str
+    role: Literal["delegate", "alternate", "observer"]
+    checked_in: bool
+    checked_in_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | None
+
+
+class Checkin(CheckinEntry, kw_only=True):
+    """A roster entry checked in or out, and the counts after it."""
+
+    already: Annotated[
+        bool, Meta(description="It was already so: nothing changed, nothing recorded.")
+    ]
+    counts: CheckinCounts
+
+
+class CheckinSearch(Reply, kw_only=True):
+    entries: Annotated[list[CheckinEntry], Meta(max_length=20)]
+    more: Annotated[bool, Meta(description="More match than shown: type more.")]
+    counts: CheckinCounts
 
 
 class BallotReceipt(Reply, kw_only=True):

@@ -155,7 +155,9 @@ def _operation(method: str, params: list, op: Operation, refs: dict, components:
         result["security"] = []
     else:
         result["security"] = TOKEN
-    in_path = {name for _, name in params}
+    # The convening's code in the path is never a command's argument (run_command takes it
+    # apart), so a command may have a field of that name (checkins.add's badge ``code``).
+    in_path = {name for _, name in params if name != "code"}
     parameters = [_path_parameter(conv, name) for conv, name in params]
     query_schemas = [op.query] if op.query else []
     body = None

@@ -1,0 +1,181 @@
+"""The credentials desk (issue 17 item 3): roster entries checked in and out at the door.
+
+A check-in is kept on the roster entry (``checked_in_at``, ``checked_in_by``), not on a
+member: an entry is checked in by its badge (the code typed, or the personal link its QR
+holds) or found by name, whether or not its link was ever used, and the member it becomes
+on first use is checked in with it. A check-out is addressed by the entry's id (every entry
+has one; a member exists only once the badge was used). Each is an event in the log
+(``checkin.in``, ``checkin.out``: the entry, its member if any, the desk member, the counts
+after it); the public sees the counts only.
+
+With the convening's ``accredited_voting`` on, only checked-in delegates vote (the ballot
+path, convene/services/rounds/ballots.py) and "present" is the checked-in voters
+(convene/services/presence.py: present), for the quorum, turnout and "present at open/close".
+
+A desk's wrong codes are counted (``checkin_misses``, docs/limits.md): past its rate the
+desk is refused for a while before any lookup, so badge codes cannot be guessed at the
+desk's pace, while a desk scanning a badge a second never meets it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from convene.domain import roster as rules
+from convene.domain.convening import Actor, Role, hash_token
+from convene.domain.errors import N_, InvalidInput, NotFound, TooMany
+from convene.domain.events import DomainEvent
+from convene.domain.ids import parse_id
+from convene.domain.text import clean_line
+from convene.domain.times import iso
+from convene.services.core import Services
+from convene.store import tables
+from convene.store.checkins import counts
+
+_t = tables.roster_entries
+#: What a desk's field or scanner may send (a badge code, a link's token, a whole URL).
+SCAN_MAX = 400
+#: The most entries a desk's search by name returns.
+SEARCH_MAX = 20
+
+
+def _scanned(value: object) -> tuple[str | None, str | None]:
+    """What a desk sent: ``(badge_code, None)`` or ``(None, link_token)``. A scanned QR is
+    the personal link (``https://.../t/<token>``); a typed code is 8 characters (dashes and
+    spaces aside); anything else longer is taken for a bare token."""
+    text = clean_line(value, "code", SCAN_MAX)
+    if "/t/" in text:
+        token = text.rsplit("/t/", 1)[1].split("?", 1)[0].split("#", 1)[0].strip("/")
+        return None, token
+    squeezed = "".join(ch for ch in text.upper() if ch not in " -")
+    if len(squeezed) == rules.BADGE_CODE_LENGTH:
+        return rules.normalise_badge_code(squeezed), None
+    if len(text) >= 20 and " " not in text:
+        return None, text
+    raise NotFound(N_("No badge has that code in this convening."))
+
+
+def _entry_view(row) -> dict:
+    return {
+        "entry_id": row.id,
+        "member_id": row.member_id,
+        "name": row.name,
+        "delegation": row.delegation,
+        "role": str(row.role),
+        "checked_in": row.checked_in_at is not None,
+        "checked_in_at": iso(row.checked_in_at),
+    }
+
+
+def check_in(svc: Services, actor: Actor, *, code: object = None, entry_id: object = None) -> dict:
+    """Check a roster entry in (desk or facilitator): by its badge (``code``: the code typed
+    or the personal link the QR holds) or, found by name, by ``entry_id``; exactly one.
+    Already in: nothing changes and the reply says so (``already: true``)."""
+    actor.require(Role.DESK, Role.FACILITATOR)
+    if (code is None) == (entry_id is None):
+        raise InvalidInput(N_("Send the badge's code or the roster entry's id."), field="code")
+    if svc.limits.blocked("checkin_misses", actor.member_id):
+        raise TooMany(
+            N_("Too many unknown badges from this desk: wait a moment and try again."),
+            retry_after=svc.limits.retry_after("checkin_misses", actor.member_id),
+        )
+    svc.limits.hit("checkins", actor.member_id)
+    where = [_t.c.convening_id == actor.convening_id]
+    if entry_id is not None:
+        entry_id = parse_id(entry_id, "entry_id", N_("The roster entry id must be a number."))
+        where.append(_t.c.id == entry_id)
+        missing = NotFound(N_("There is no roster entry %(id)s in this convening."), id=entry_id)
+    else:
+        try:
+            badge_code, token = _scanned(code)
+        except NotFound:
+            svc.limits.allow("checkin_misses", actor.member_id)
+            raise
+        if badge_code is not None:
+            where.append(_t.c.code_tag.in_(svc.credentials.tags(badge_code)))
+        else:
+            where.append(_t.c.link_hash == hash_token(token))
+        missing = NotFound(N_("No badge has that code in this convening."))
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        row = uow.session.execute(select(_t).where(*where)).one_or_none()
+        if row is None:
+            svc.limits.allow("checkin_misses", actor.member_id)
+            raise missing
+        if row.checked_in_at is not None:
+            return {
+                **_entry_view(row),
+                "already": True,
+                "counts": counts(uow.session, convening.id),
+            }
+        uow.session.execute(
+            update(_t)
+            .where(_t.c.id == row.id)
+            .values(checked_in_at=uow.now, checked_in_by=actor.member_id)
+        )
+        row = uow.session.execute(select(_t).where(_t.c.id == row.id)).one()
+        figures = counts(uow.session, convening.id)
+        uow.record(convening, actor, [DomainEvent("checkin.in", _event(row, actor, figures))])
+        uow.commit()
+    return _reply(row, False, figures)
+
+
+def check_out(svc: Services, actor: Actor, *, entry_id: object) -> dict:
+    """Check roster entry ``entry_id`` out (desk or facilitator): a delegate leaving, or a
+    scan undone. Already out: nothing changes and the reply says so."""
+    actor.require(Role.DESK, Role.FACILITATOR)
+    entry_id = parse_id(entry_id, "entry_id", N_("The roster entry id must be a number."))
+    svc.limits.hit("checkins", actor.member_id)
+    with svc.write() as uow:
+        convening = uow.convening(actor.convening_id)
+        row = uow.session.execute(
+            select(_t).where(_t.c.id == entry_id, _t.c.convening_id == convening.id)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(N_("There is no roster entry %(id)s in this convening."), id=entry_id)
+        if row.checked_in_at is None:
+            return {
+                **_entry_view(row),
+                "already": True,
+                "counts": counts(uow.session, convening.id),
+            }
+        uow.session.execute(
+            update(_t).where(_t.c.id == row.id).values(checked_in_at=None, checked_in_by=None)
+        )
+        row = uow.session.execute(select(_t).where(_t.c.id == row.id)).one()
+        figures = counts(uow.session, convening.id)
+        uow.record(convening, actor, [DomainEvent("checkin.out", _event(row, actor, figures))])
+        uow.commit()
+    return _reply(row, False, figures)
+
+
+def _reply(row, already: bool, figures: dict) -> dict:
+    return {**_entry_view(row), "already": already, "counts": figures}
+
+
+def _event(row, actor: Actor, figures: dict) -> dict:
+    return {
+        "entry_id": row.id,
+        "member_id": row.member_id,
+        "name": row.name,
+        "delegation": row.delegation,
+        "desk_id": actor.member_id,
+        "counts": figures,
+    }
+
+
+def search(svc: Services, actor: Actor, *, search: object = None) -> dict:
+    """Roster entries for the desk (desk or facilitator): name, delegation, role and
+    whether checked in; those whose name or delegation contain ``search`` (case aside), by
+    name, at most SEARCH_MAX; and the counts. Nothing else of the roster (no contact, no
+    external id, no credential)."""
+    actor.require(Role.DESK, Role.FACILITATOR)
+    words = clean_line(search, "search", 200, required=False).casefold() if search else ""
+    with svc.read() as session:
+        query = select(_t).where(_t.c.convening_id == actor.convening_id)
+        rows = session.execute(query.order_by(_t.c.name, _t.c.id)).all()
+        figures = counts(session, actor.convening_id)
+    if words:  # a roster is at most 5,000 rows: matched here, the same on every database
+        rows = [r for r in rows if words in r.name.casefold() or words in r.delegation.casefold()]
+    more = len(rows) > SEARCH_MAX
+    return {"entries": [_entry_view(r) for r in rows[:SEARCH_MAX]], "more": more, "counts": figures}
