@@ -404,6 +404,8 @@ roster_entries = Table(
     UniqueConstraint("convening_id", "external_id", name="uq_roster_entries_external_id"),
     UniqueConstraint("convening_id", "code_tag", name="uq_roster_entries_code_tag"),
     Index("ix_roster_entries_convening", "convening_id"),
+    # every ballot asks whether its voter's entry is checked in (accredited voting)
+    Index("ix_roster_entries_member", "member_id"),
 )
 
 # The facilitator's notes on an agenda item, written for the minutes.

@@ -24,9 +24,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("accredited_voting", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    # every ballot asks whether its voter's entry is checked in
+    op.create_index("ix_roster_entries_member", "roster_entries", ["member_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_roster_entries_member", table_name="roster_entries")
     with op.batch_alter_table("convenings") as batch:
         batch.drop_column("accredited_voting")
     with op.batch_alter_table("roster_entries") as batch:
