@@ -4,7 +4,7 @@ the amendments': amend, accept (friendly), decide, withdraw.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from convene.domain import demands as rules
 from convene.domain.convening import Actor, Role
@@ -18,20 +18,17 @@ from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.services.core import Services, UnitOfWork
 from convene.services.demands.events import (
-    _amendment_event,
-    _event,
-    _open_convening,
-    _record_text_change,
-    _text_event,
+    amendment_event,
+    demand_event,
+    open_convening,
+    record_text_change,
+    text_event,
 )
 from convene.services.demands.views import (
-    _all,
-    _amendment,
-    _amendments_of,
-    _d,
-    _demand,
-    _reply,
-    _view,
+    find_amendment,
+    find_demand,
+    reply_view,
+    view_of,
 )
 from convene.store import demands as store_demands
 from convene.store import tables
@@ -43,26 +40,20 @@ def propose(
     """A participant (or facilitator) proposes a demand, optionally under an agenda item."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
+        convening = open_convening(uow, actor)
         item_id = None
         if agenda_item_id is not None:
             item_id = convening.item(parse_id(agenda_item_id, "agenda_item_id")).id
-        count, last = uow.session.execute(
-            select(func.count(), func.max(_d.c.position)).where(_d.c.convening_id == convening.id)
-        ).one()
+        count, mine, last = store_demands.proposal_counts(
+            uow.session, convening.id, actor.member_id
+        )
         if count >= rules.DEMANDS_MAX:
             raise Conflict(N_("A convening has at most %(max)d demands."), max=rules.DEMANDS_MAX)
-        if not actor.is_staff:
-            mine = uow.session.execute(
-                select(func.count()).where(
-                    _d.c.convening_id == convening.id, _d.c.author_id == actor.member_id
-                )
-            ).scalar_one()
-            if mine >= rules.DEMANDS_PER_PERSON:
-                raise Conflict(
-                    N_("One person may propose at most %(max)d demands in a convening."),
-                    max=rules.DEMANDS_PER_PERSON,
-                )
+        if not actor.is_staff and mine >= rules.DEMANDS_PER_PERSON:
+            raise Conflict(
+                N_("One person may propose at most %(max)d demands in a convening."),
+                max=rules.DEMANDS_PER_PERSON,
+            )
         demand = Demand.propose(
             convening_id=convening.id,
             actor=actor,
@@ -75,8 +66,8 @@ def propose(
         uow.session.add(demand)
         uow.session.flush()
         uow.session.add(demand.first_version())
-        view = _view(uow.session, convening, demand)
-        uow.record(convening, actor, [_event("demand.proposed", view, text=True)])
+        view = view_of(uow.session, convening, demand)
+        uow.record(convening, actor, [demand_event("demand.proposed", view, text=True)])
         uow.commit()
         return view
 
@@ -89,41 +80,41 @@ def edit(
     rules.require_participant(actor)
     expected = rules.parse_optional_version(version)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         new = demand.edit(actor, changes, uow.now, version=expected)
-        moved = _record_text_change(uow, convening, actor, demand, new)
-        view = _view(uow.session, convening, demand, diffs=set())
+        moved = record_text_change(uow, convening, actor, demand, new)
+        view = view_of(uow.session, convening, demand, diffs=set())
         change = str(new.kind)
         uow.record(
             convening,
             actor,
             [
-                _text_event(
+                text_event(
                     "demand.updated", view, moved, change="typo" if change == "typo" else "edited"
                 )
             ],
         )
         uow.commit()
-        return _reply(uow, convening, demand)
+        return reply_view(uow, convening, demand)
 
 
 def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     """The author withdraws a draft; its pending amendments are outdated."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         demand.withdraw(actor, uow.now)
         outdated = rules.close_amendments(
-            _amendments_of(uow.session, demand), rules.NOTE_WITHDRAWN, uow.now
+            store_demands.amendments_of(uow.session, demand), rules.NOTE_WITHDRAWN, uow.now
         )
-        view = _view(uow.session, convening, demand, diffs=set())
+        view = view_of(uow.session, convening, demand, diffs=set())
         uow.record(
             convening,
             actor,
             [
-                _text_event(
+                text_event(
                     "demand.updated",
                     view,
                     {"rebased": [], "outdated": outdated},
@@ -132,7 +123,7 @@ def withdraw(svc: Services, actor: Actor, *, demand_id: object) -> dict:
             ],
         )
         uow.commit()
-        return _reply(uow, convening, demand)
+        return reply_view(uow, convening, demand)
 
 
 def open_demand(svc: Services, actor: Actor, *, demand_id: object) -> dict:
@@ -146,11 +137,13 @@ def hide(svc: Services, actor: Actor, *, demand_id: object, reason: object) -> d
     facilitators."""
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         demand.hide(actor, reason, uow.now)
-        view = _view(uow.session, convening, demand)
-        uow.record(convening, actor, [_event("demand.hidden", view, reason=demand.hidden_reason)])
+        view = view_of(uow.session, convening, demand)
+        uow.record(
+            convening, actor, [demand_event("demand.hidden", view, reason=demand.hidden_reason)]
+        )
         uow.commit()
         return view
 
@@ -162,11 +155,11 @@ def unhide(svc: Services, actor: Actor, *, demand_id: object) -> dict:
 
 def _simple_change(svc: Services, actor: Actor, demand_id: object, change: str, apply) -> dict:
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         apply(demand, uow.now)
-        view = _view(uow.session, convening, demand)
-        uow.record(convening, actor, [_event("demand.updated", view, change=change)])
+        view = view_of(uow.session, convening, demand)
+        uow.record(convening, actor, [demand_event("demand.updated", view, change=change)])
         uow.commit()
         return view
 
@@ -176,10 +169,10 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
     its authors are credited; the duplicate becomes ``merged``. Returns the target."""
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        source = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        source = find_demand(uow.session, convening, demand_id, actor)
         try:
-            target = _demand(uow.session, convening, into, actor)
+            target = find_demand(uow.session, convening, into, actor)
         except NotFound:
             raise NotFound(
                 N_("There is no demand %(id)s in this convening."), id=str(into)[:20]
@@ -197,36 +190,36 @@ def merge(svc: Services, actor: Actor, *, demand_id: object, into: object) -> di
             if member_id in keep and member_id not in supporters[target.id]:
                 uow.session.add(Support(target.id, member_id, uow.now))
         outdated = rules.close_amendments(
-            _amendments_of(uow.session, source),
+            store_demands.amendments_of(uow.session, source),
             rules.NOTE_MERGED,
             uow.now,
         )
-        source_view = _view(uow.session, convening, source, diffs=set())
-        target_view = _view(uow.session, convening, target, diffs=set())
+        source_view = view_of(uow.session, convening, source, diffs=set())
+        target_view = view_of(uow.session, convening, target, diffs=set())
         uow.record(
             convening,
             actor,
             [
-                _text_event(
+                text_event(
                     "demand.updated",
                     source_view,
                     {"rebased": [], "outdated": outdated},
                     change="merged",
                     into=target.id,
                 ),
-                _event("demand.updated", target_view, change="merged_in", merged=source.id),
+                demand_event("demand.updated", target_view, change="merged_in", merged=source.id),
             ],
         )
         uow.commit()
-        return _reply(uow, convening, target)
+        return reply_view(uow, convening, target)
 
 
 def reorder(svc: Services, actor: Actor, *, order: object) -> dict:
     """A facilitator orders the list: ``order`` lists every demand id once."""
     actor.require(Role.FACILITATOR)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        everything = _all(uow.session, convening.id)
+        convening = open_convening(uow, actor)
+        everything = store_demands.convening_demands(uow.session, convening.id)
         new_order = rules.reorder(everything, order)
         hidden = [d.id for d in everything if d.hidden]
         uow.record(
@@ -253,9 +246,9 @@ def amend(
     a stale one is refused (409)."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
-        existing = _amendments_of(uow.session, demand)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
+        existing = store_demands.amendments_of(uow.session, demand)
         if len(existing) >= rules.AMENDMENTS_MAX:
             raise Conflict(N_("A demand has at most %(max)d amendments."), max=rules.AMENDMENTS_MAX)
         mine = sum(1 for a in existing if a.author_id == actor.member_id)
@@ -274,24 +267,24 @@ def amend(
             now=uow.now,
         )
         uow.session.add(amendment)
-        view = _view(uow.session, convening, demand)
+        view = view_of(uow.session, convening, demand)
         mine = next(a for a in view["amendments"] if a["id"] == amendment.id)
-        uow.record(convening, actor, [_amendment_event("amendment.proposed", view, amendment.id)])
+        uow.record(convening, actor, [amendment_event("amendment.proposed", view, amendment.id)])
         uow.commit()
         return mine
 
 
 def _adopt(uow: UnitOfWork, convening, actor, demand, amendment, friendly: bool) -> None:
     """Adopt ``amendment``: a new text, the others rebased; its event (the reply is the
-    caller's ``_reply``, after the commit)."""
+    caller's ``reply_view``, after the commit)."""
     version = rules.adopt_amendment(demand, amendment, actor, uow.now, friendly=friendly)
-    moved = _record_text_change(uow, convening, actor, demand, version)
-    view = _view(uow.session, convening, demand, diffs={amendment.id})
+    moved = record_text_change(uow, convening, actor, demand, version)
+    view = view_of(uow.session, convening, demand, diffs={amendment.id})
     uow.record(
         convening,
         actor,
         [
-            _text_event(
+            text_event(
                 "amendment.adopted",
                 view,
                 moved,
@@ -307,12 +300,12 @@ def accept(svc: Services, actor: Actor, *, amendment_id: object) -> dict:
     """The demand's author accepts an amendment as friendly: applied at once."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        convening = open_convening(uow, actor)
+        amendment, demand = find_amendment(uow.session, convening, amendment_id, actor)
         rules.check_can_accept(demand, amendment, actor)
         _adopt(uow, convening, actor, demand, amendment, friendly=True)
         uow.commit()
-        return _reply(uow, convening, demand)
+        return reply_view(uow, convening, demand)
 
 
 def decide(svc: Services, actor: Actor, *, amendment_id: object, outcome: object) -> dict:
@@ -320,30 +313,30 @@ def decide(svc: Services, actor: Actor, *, amendment_id: object, outcome: object
     actor.require(Role.FACILITATOR)
     result = rules.parse_outcome(outcome)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        convening = open_convening(uow, actor)
+        amendment, demand = find_amendment(uow.session, convening, amendment_id, actor)
         rules.check_can_decide(demand, amendment, actor)
         if result is Outcome.ADOPTED:
             _adopt(uow, convening, actor, demand, amendment, friendly=False)
         else:
             rules.reject_amendment(amendment, actor, uow.now)
-            view = _view(uow.session, convening, demand, diffs={amendment.id})
+            view = view_of(uow.session, convening, demand, diffs={amendment.id})
             uow.record(
-                convening, actor, [_amendment_event("amendment.rejected", view, amendment.id)]
+                convening, actor, [amendment_event("amendment.rejected", view, amendment.id)]
             )
         uow.commit()
-        return _reply(uow, convening, demand)
+        return reply_view(uow, convening, demand)
 
 
 def withdraw_amendment(svc: Services, actor: Actor, *, amendment_id: object) -> dict:
     """The author of a pending amendment withdraws it."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        amendment, demand = _amendment(uow.session, convening, amendment_id, actor)
+        convening = open_convening(uow, actor)
+        amendment, demand = find_amendment(uow.session, convening, amendment_id, actor)
         rules.check_can_withdraw_amendment(demand, amendment, actor)
         rules.withdraw_amendment(amendment, uow.now)
-        view = _view(uow.session, convening, demand)
-        uow.record(convening, actor, [_amendment_event("amendment.withdrawn", view, amendment.id)])
+        view = view_of(uow.session, convening, demand)
+        uow.record(convening, actor, [amendment_event("amendment.withdrawn", view, amendment.id)])
         uow.commit()
         return view

@@ -12,20 +12,21 @@ from convene.domain.demands import (
 )
 from convene.domain.events import DomainEvent
 from convene.services.core import UnitOfWork
-from convene.services.demands.views import _amendments_of, summary_of
+from convene.services.demands.views import summary_of
+from convene.store import demands as store_demands
 
 
-def _event(type_: str, view: dict, *, text: bool = False, **extra: object) -> DomainEvent:
+def demand_event(type_: str, view: dict, *, text: bool = False, **extra: object) -> DomainEvent:
     """An event on a demand: its summary (``demand``), and ``text`` (its body, as Markdown and
     rendered) only when ``text`` is true: when the body changed. Bounded whatever the demand
-    holds: never its amendments (see :func:`_text_event`)."""
+    holds: never its amendments (see :func:`text_event`)."""
     data = {"demand_id": view["id"], "hidden": view["hidden"], **extra, "demand": summary_of(view)}
     if text:
         data["text"] = {"body": view["body"], "body_html": view["body_html"]}
     return DomainEvent(type_, data)
 
 
-def _text_event(
+def text_event(
     type_: str,
     view: dict,
     moved: dict[str, list[int]],
@@ -48,7 +49,7 @@ def _text_event(
     if amendment_id is not None:
         extra["amendment_id"] = amendment_id
         extra["amendment"] = next(a for a in view["amendments"] if a["id"] == amendment_id)
-    return _event(
+    return demand_event(
         type_,
         view,
         text=True,
@@ -59,20 +60,20 @@ def _text_event(
     )
 
 
-def _amendment_event(type_: str, view: dict, amendment_id: int, **extra: object) -> DomainEvent:
+def amendment_event(type_: str, view: dict, amendment_id: int, **extra: object) -> DomainEvent:
     """An event on one amendment (proposed, rejected, withdrawn): that amendment in full.
     The others did not change, but for whom they conflict with, which a screen derives:
     conflicts are mutual, so a proposed amendment is added to each one it names in its
     ``conflicts_with``, and one no longer pending leaves every other's list."""
     mine = next(a for a in view["amendments"] if a["id"] == amendment_id)
-    return _event(type_, view, amendment_id=amendment_id, amendment=mine, **extra)
+    return demand_event(type_, view, amendment_id=amendment_id, amendment=mine, **extra)
 
 
-def _open_convening(uow: UnitOfWork, actor: Actor) -> Convening:
+def open_convening(uow: UnitOfWork, actor: Actor) -> Convening:
     return uow.convening(actor.convening_id)
 
 
-def _record_text_change(
+def record_text_change(
     uow: UnitOfWork,
     convening: Convening,
     actor: Actor,
@@ -81,5 +82,5 @@ def _record_text_change(
 ) -> dict:
     """A new version was made: store it and carry pending amendments over to it."""
     uow.session.add(version)
-    moved = rules.rebase(demand, _amendments_of(uow.session, demand), uow.now)
+    moved = rules.rebase(demand, store_demands.amendments_of(uow.session, demand), uow.now)
     return moved

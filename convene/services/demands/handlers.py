@@ -21,13 +21,13 @@ from convene.domain.rounds import Round
 from convene.i18n import gettext_in
 from convene.services.core import Handlers, UnitOfWork
 from convene.services.demands.events import (
-    _amendment_event,
-    _event,
-    _record_text_change,
-    _text_event,
+    amendment_event,
+    demand_event,
+    record_text_change,
+    text_event,
 )
 from convene.services.demands.support import member_removed, settings_changed
-from convene.services.demands.views import _view
+from convene.services.demands.views import view_of
 from convene.store import demands as store_demands
 from convene.store import members as store_members
 
@@ -121,8 +121,10 @@ def round_opened(
         demand = uow.session.get(Demand, option.demand_id)
         if demand.status in rules.ACTIVE:
             demand.put_to_vote()
-            view = _view(uow.session, convening, demand)
-            events.append(_event("demand.updated", view, change="under_vote", round_id=round_.id))
+            view = view_of(uow.session, convening, demand)
+            events.append(
+                demand_event("demand.updated", view, change="under_vote", round_id=round_.id)
+            )
     return events
 
 
@@ -156,8 +158,10 @@ def round_closed(
                 else:
                     demand.decided(adopted, uow.now)
                     change = "adopted" if adopted else "rejected"
-                view = _view(uow.session, convening, demand, diffs=set())
-                events.append(_event("demand.updated", view, change=change, round_id=round_.id))
+                view = view_of(uow.session, convening, demand, diffs=set())
+                events.append(
+                    demand_event("demand.updated", view, change=change, round_id=round_.id)
+                )
         if option.amendment_id is not None:
             amendment = uow.session.get(Amendment, option.amendment_id)
             demand = uow.session.get(Demand, amendment.demand_id)
@@ -167,9 +171,9 @@ def round_closed(
                 continue
             if adopted:
                 version = rules.adopt_amendment(demand, amendment, decider, uow.now, friendly=False)
-                moved = _record_text_change(uow, convening, decider, demand, version)
-                view = _view(uow.session, convening, demand, diffs={amendment.id})
-                event = _text_event(
+                moved = record_text_change(uow, convening, decider, demand, version)
+                view = view_of(uow.session, convening, demand, diffs={amendment.id})
+                event = text_event(
                     "amendment.adopted",
                     view,
                     moved,
@@ -180,8 +184,8 @@ def round_closed(
                 )
             else:
                 rules.reject_amendment(amendment, decider, uow.now)
-                view = _view(uow.session, convening, demand, diffs={amendment.id})
-                event = _amendment_event(
+                view = view_of(uow.session, convening, demand, diffs={amendment.id})
+                event = amendment_event(
                     "amendment.rejected", view, amendment.id, round_id=round_.id
                 )
             events.append(event)
@@ -206,8 +210,10 @@ def round_followed_up(
         if demand is None or demand.status not in rules.ACTIVE:
             continue
         demand.followed_up(round_.id, path, reasons, uow.now)
-        view = _view(uow.session, convening, demand)
-        events.append(_event("demand.updated", view, change="followed_up", round_id=round_.id))
+        view = view_of(uow.session, convening, demand)
+        events.append(
+            demand_event("demand.updated", view, change="followed_up", round_id=round_.id)
+        )
     return events
 
 

@@ -20,14 +20,12 @@ from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.domain.text import clean_line
 from convene.services.core import Services, UnitOfWork
-from convene.services.demands.events import _open_convening
+from convene.services.demands.events import open_convening
 from convene.services.demands.views import (
     SUPPORTERS_SHOWN,
-    _all,
-    _d,
-    _demand,
-    _shown_supporters,
-    _support_figures,
+    find_demand,
+    shown_supporters,
+    support_figures,
 )
 from convene.store import demands as store_demands
 from convene.store import members as store_members
@@ -45,7 +43,7 @@ def _support_change(uow: UnitOfWork, convening: Convening, demand: Demand) -> di
     return {
         "demand_id": demand.id,
         "hidden": demand.hidden,
-        **_support_figures(convening, demand, supporters, names),
+        **support_figures(convening, demand, supporters, names),
     }
 
 
@@ -53,8 +51,8 @@ def support(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     """Second a demand (once). Its author's support is implied and not counted."""
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         s = tables.demand_supports
         already = uow.session.execute(
             select(s.c.id).where(s.c.demand_id == demand.id, s.c.member_id == actor.member_id)
@@ -70,8 +68,8 @@ def support(svc: Services, actor: Actor, *, demand_id: object) -> dict:
 def unsupport(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     rules.require_participant(actor)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         s = tables.demand_supports
         row = uow.session.execute(
             select(Support).where(s.c.demand_id == demand.id, s.c.member_id == actor.member_id)
@@ -90,8 +88,8 @@ def agree(svc: Services, actor: Actor, *, demand_id: object, stance: object) -> 
     rules.require_participant(actor)
     chosen = rules.parse_stance(stance)
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
-        demand = _demand(uow.session, convening, demand_id, actor)
+        convening = open_convening(uow, actor)
+        demand = find_demand(uow.session, convening, demand_id, actor)
         rules.check_can_take_stance(demand, actor)
         a = tables.demand_agreements
         row = uow.session.execute(
@@ -122,13 +120,13 @@ def recount(session: Session, convening: Convening, demands: list[Demand]) -> Do
     supporters = store_demands.supporters(session, ids)
     agreement = store_demands.agreement(session, ids)
     names = (
-        {} if convening.anonymous else store_members.names(session, _shown_supporters(supporters))
+        {} if convening.anonymous else store_members.names(session, shown_supporters(supporters))
     )
     entries = [
         {
             "demand_id": d.id,
             "hidden": d.hidden,
-            **_support_figures(convening, d, supporters[d.id], names),
+            **support_figures(convening, d, supporters[d.id], names),
             "agreement": agreement[d.id],
         }
         for d in demands
@@ -136,19 +134,9 @@ def recount(session: Session, convening: Convening, demands: list[Demand]) -> Do
     return DomainEvent("demands.recounted", {"demands": entries})
 
 
-def _touched_by(session: Session, member_id: int) -> list[Demand]:
-    s, a = tables.demand_supports, tables.demand_agreements
-    ids = (
-        select(s.c.demand_id)
-        .where(s.c.member_id == member_id)
-        .union(select(a.c.demand_id).where(a.c.member_id == member_id))
-    )
-    return list(session.execute(select(Demand).where(_d.c.id.in_(ids)).order_by(_d.c.id)).scalars())
-
-
 def member_removed(uow: UnitOfWork, convening: Convening, member: Member) -> list[DomainEvent]:
     """A removed member's supports and stances stop counting: recount what they touched."""
-    event = recount(uow.session, convening, _touched_by(uow.session, member.id))
+    event = recount(uow.session, convening, store_demands.touched_by(uow.session, member.id))
     return [event] if event else []
 
 
@@ -156,7 +144,9 @@ def settings_changed(uow: UnitOfWork, convening: Convening, changes: dict) -> li
     """``support_required`` or ``anonymous`` changed: every active demand's support figures."""
     if not {"support_required", "anonymous"} & set(changes):
         return []
-    active = [d for d in _all(uow.session, convening.id) if d.status in ACTIVE]
+    active = [
+        d for d in store_demands.convening_demands(uow.session, convening.id) if d.status in ACTIVE
+    ]
     event = recount(uow.session, convening, active)
     return [event] if event else []
 
@@ -167,7 +157,7 @@ def set_caucus(svc: Services, actor: Actor, *, member_id: object, caucus: object
     member_id = parse_id(member_id, "member_id")
     value = clean_line(caucus, "caucus", CAUCUS_MAX, required=False) or None
     with svc.write() as uow:
-        convening = _open_convening(uow, actor)
+        convening = open_convening(uow, actor)
         member = uow.session.get(Member, member_id)
         if member is None or member.convening_id != convening.id or not member.active:
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
@@ -175,14 +165,7 @@ def set_caucus(svc: Services, actor: Actor, *, member_id: object, caucus: object
             raise Conflict(N_("That is already their caucus."))
         member.caucus = value
         events = [DomainEvent("participant.updated", member.public())]
-        a = tables.demand_agreements
-        stanced = list(
-            uow.session.execute(
-                select(Demand)
-                .where(_d.c.id.in_(select(a.c.demand_id).where(a.c.member_id == member.id)))
-                .order_by(_d.c.id)
-            ).scalars()
-        )
+        stanced = store_demands.stanced_by(uow.session, member.id)
         recounted = recount(uow.session, convening, stanced)
         if recounted:
             events.append(recounted)

@@ -17,7 +17,6 @@ from convene.domain.demands import (
     Amendment,
     AmendmentStatus,
     Demand,
-    DemandVersion,
 )
 from convene.domain.errors import N_, Forbidden, InvalidInput, NotFound
 from convene.domain.ids import parse_id
@@ -34,11 +33,11 @@ _m = tables.members
 SUPPORTERS_SHOWN, SUPPORTERS_PAGE_MAX = rules.SUPPORTERS_SHOWN, rules.SUPPORTERS_PAGE_MAX
 
 
-def _shown_supporters(supporters: dict[int, list[int]]) -> set[int]:
+def shown_supporters(supporters: dict[int, list[int]]) -> set[int]:
     return {m for ms in supporters.values() for m in ms[:SUPPORTERS_SHOWN]}
 
 
-def _support_figures(
+def support_figures(
     convening: Convening, demand: Demand, supporters: list[int], names: dict[int, str]
 ) -> dict:
     """``supported_by``: the first SUPPORTERS_SHOWN supporters (``supporters`` counts them
@@ -71,23 +70,6 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~]+|\\")
 
 
-def _pending_ids(session: Session, demand_ids: list[int]) -> tuple[dict, dict]:
-    """Per demand: how many amendments it has, and the ids of the pending ones (no text)."""
-    counts: dict[int, int] = dict.fromkeys(demand_ids, 0)
-    pending: dict[int, list[int]] = {i: [] for i in demand_ids}
-    if demand_ids:
-        am = tables.amendments
-        for demand_id, amendment_id, status in session.execute(
-            select(am.c.demand_id, am.c.id, am.c.status)
-            .where(am.c.demand_id.in_(demand_ids))
-            .order_by(am.c.id)
-        ).all():
-            counts[demand_id] += 1
-            if str(status) == str(AmendmentStatus.PENDING):
-                pending[demand_id].append(amendment_id)
-    return counts, pending
-
-
 def demand_summaries(session: Session, convening: Convening, demands: list[Demand]) -> list[dict]:
     """What every screen keeps of ``demands`` (the snapshot, events): everything but their
     text (``body``, ``body_html``, the amendments), which a screen reads with ``demands.get``
@@ -106,7 +88,7 @@ def _summaries(
     supporters = store_demands.supporters(session, ids)
     agreement = store_demands.agreement(session, ids)
     if amendments is None:
-        counts, pending = _pending_ids(session, ids)
+        counts, pending = store_demands.amendment_counts(session, ids)
         authors_of_amendments: set[int] = set()
     else:
         counts = {i: len(amendments[i]) for i in ids}
@@ -116,7 +98,7 @@ def _summaries(
         authors_of_amendments = {a.author_id for ams in amendments.values() for a in ams}
     people = {m for d in demands for m in d.authors}
     if not convening.anonymous:
-        people |= _shown_supporters(supporters)
+        people |= shown_supporters(supporters)
     names = store_members.names(session, people | authors_of_amendments)
     views = []
     for demand in demands:
@@ -128,7 +110,7 @@ def _summaries(
                 "excerpt": excerpt(body),
                 "author": {"id": demand.author_id, "name": names.get(demand.author_id, "")},
                 "authors": [{"id": m, "name": names.get(m, "")} for m in demand.authors],
-                **_support_figures(convening, demand, supporters[demand.id], names),
+                **support_figures(convening, demand, supporters[demand.id], names),
                 "agreement": agreement[demand.id],
                 "amendment_count": counts[demand.id],
                 "pending_amendments": pending[demand.id],
@@ -197,33 +179,27 @@ def _amendment_view(
     return view
 
 
-def _view(
+def view_of(
     session: Session, convening: Convening, demand: Demand, *, diffs: set[int] | None = None
 ) -> dict:
     session.flush()
     return demand_views(session, convening, [demand], diffs=diffs)[0]
 
 
-def _reply(uow: UnitOfWork, convening: Convening, demand: Demand) -> dict:
+def reply_view(uow: UnitOfWork, convening: Convening, demand: Demand) -> dict:
     """The full view of a demand whose text was rewritten, for the command's reply: read
     after ``uow.commit()``, in a read transaction of its own, so the diffs of every pending
     amendment against the new text (about 10 ms each: 2 s at 200) are computed outside the
     convening's write lock; the events, inside it, carry none of them."""
-    return _view(uow.session, convening, demand)
-
-
-def _all(session: Session, convening_id: int) -> list[Demand]:
-    return list(
-        session.execute(
-            select(Demand).where(_d.c.convening_id == convening_id).order_by(_d.c.position, _d.c.id)
-        ).scalars()
-    )
+    return view_of(uow.session, convening, demand)
 
 
 def demand_list(session: Session, convening: Convening, actor: Actor) -> list:
     """The summaries of the demands ``actor`` may see (hidden ones for facilitators only), in
     the facilitator's order: the snapshot's list (at most DEMANDS_MAX, without their text)."""
-    visible = [d for d in _all(session, convening.id) if d.visible_to(actor)]
+    visible = [
+        d for d in store_demands.convening_demands(session, convening.id) if d.visible_to(actor)
+    ]
     return demand_summaries(session, convening, visible)
 
 
@@ -242,7 +218,7 @@ def my_state(session: Session, actor: Actor) -> dict:
     }
 
 
-def _demand(session: Session, convening: Convening, demand_id: object, actor: Actor) -> Demand:
+def find_demand(session: Session, convening: Convening, demand_id: object, actor: Actor) -> Demand:
     demand_id = parse_id(demand_id, "demand_id")
     demand = session.get(Demand, demand_id)
     if demand is None or demand.convening_id != convening.id or not demand.visible_to(actor):
@@ -250,7 +226,7 @@ def _demand(session: Session, convening: Convening, demand_id: object, actor: Ac
     return demand
 
 
-def _amendment(
+def find_amendment(
     session: Session, convening: Convening, amendment_id: object, actor: Actor
 ) -> tuple[Amendment, Demand]:
     amendment_id = parse_id(amendment_id, "amendment_id")
@@ -261,27 +237,6 @@ def _amendment(
     if not demand.visible_to(actor):
         raise NotFound(N_("There is no amendment %(id)s in this convening."), id=amendment_id)
     return amendment, demand
-
-
-def _amendments_of(session: Session, demand: Demand) -> list[Amendment]:
-    return list(
-        session.execute(
-            select(Amendment)
-            .where(tables.amendments.c.demand_id == demand.id)
-            .order_by(tables.amendments.c.id)
-        ).scalars()
-    )
-
-
-def _versions(session: Session, demand: Demand) -> dict[int, DemandVersion]:
-    return {
-        v.number: v
-        for v in session.execute(
-            select(DemandVersion)
-            .where(tables.demand_versions.c.demand_id == demand.id)
-            .order_by(tables.demand_versions.c.number)
-        ).scalars()
-    }
 
 
 def _read_convening(session: Session, actor: Actor) -> Convening:
@@ -311,7 +266,7 @@ def list_demands(
     with svc.read() as session:
         convening = _read_convening(session, actor)
         if ids is None:
-            candidates = _all(session, convening.id)
+            candidates = store_demands.convening_demands(session, convening.id)
         else:
             wanted = set(ids)
             candidates = list(
@@ -341,7 +296,7 @@ def list_demands(
 def get_demand(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     with svc.read() as session:
         convening = _read_convening(session, actor)
-        return _view(session, convening, _demand(session, convening, demand_id, actor))
+        return view_of(session, convening, find_demand(session, convening, demand_id, actor))
 
 
 def list_supporters(
@@ -359,7 +314,7 @@ def list_supporters(
     offset, limit = rules.parse_page(offset, limit, SUPPORTERS_PAGE_MAX)
     with svc.read() as session:
         convening = _read_convening(session, actor)
-        demand = _demand(session, convening, demand_id, actor)
+        demand = find_demand(session, convening, demand_id, actor)
         if convening.anonymous:
             raise Forbidden(N_("Support is anonymous in this convening."))
         everyone = store_demands.supporters(session, [demand.id])[demand.id]
@@ -380,11 +335,11 @@ def versions(svc: Services, actor: Actor, *, demand_id: object) -> dict:
     """Every version of a demand, oldest first."""
     with svc.read() as session:
         convening = _read_convening(session, actor)
-        demand = _demand(session, convening, demand_id, actor)
+        demand = find_demand(session, convening, demand_id, actor)
         return {
             "demand_id": demand.id,
             "current": demand.version,
-            "versions": [v.public() for v in _versions(session, demand).values()],
+            "versions": [v.public() for v in store_demands.versions_of(session, demand).values()],
         }
 
 
@@ -395,8 +350,8 @@ def compare(svc: Services, actor: Actor, *, demand_id: object, **numbers: object
             raise InvalidInput(N_("%(field)s is required."), field=name)
     with svc.read() as session:
         convening = _read_convening(session, actor)
-        demand = _demand(session, convening, demand_id, actor)
-        versions = _versions(session, demand)
+        demand = find_demand(session, convening, demand_id, actor)
+        versions = store_demands.versions_of(session, demand)
         result = rules.compare(versions, numbers["from"], numbers["to"])
         result["diff_html"] = render_diff(
             versions[result["from"]].body, versions[result["to"]].body
