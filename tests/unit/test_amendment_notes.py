@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-from datetime import UTC, datetime
 
 import pytest
 
@@ -29,9 +28,21 @@ def test_every_note_the_domain_writes_is_a_known_note():
     assert written <= set(demands.AMENDMENT_NOTES)
 
 
-def test_closing_amendments_refuses_a_note_the_screens_cannot_translate():
-    with pytest.raises(ValueError, match="not an amendment note"):
-        demands.close_amendments([], "Some new sentence.", datetime.now(UTC))
+def test_the_services_close_amendments_with_known_notes():
+    from convene.services.demands import commands
+
+    tree = ast.parse(inspect.getsource(commands))
+    notes = [
+        node.args[1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "close_amendments"
+        and len(node.args) > 1
+    ]
+    assert notes, "the services close amendments"
+    for note in notes:
+        assert isinstance(note, ast.Attribute), ast.dump(note)
+        assert getattr(demands, note.attr) in demands.AMENDMENT_NOTES
 
 
 @pytest.mark.parametrize("note", demands.AMENDMENT_NOTES)

@@ -317,9 +317,7 @@ def rebase(demand: Demand, amendments: Iterable[Amendment], now: datetime) -> di
 
 def close_amendments(amendments: Iterable[Amendment], note: str, now: datetime) -> list[int]:
     """The demand left the active statuses: its pending amendments are outdated, with
-    ``note`` (one of AMENDMENT_NOTES)."""
-    if note not in AMENDMENT_NOTES:
-        raise ValueError(f"not an amendment note: {note!r}")
+    ``note``: the services pass one of AMENDMENT_NOTES, which the screens translate."""
     closed = []
     for amendment in amendments:
         if amendment.status is AmendmentStatus.PENDING:
