@@ -45,7 +45,7 @@ _ROLE_PAGE = {
     Role.PARTICIPANT: "pages.convening",
     Role.OBSERVER: "pages.convening",
     Role.TELLER: "pages.teller",
-    Role.DESK: "pages.convening",  # the desk's screen: issue 17 item 3, step 4
+    Role.DESK: "pages.desk",
 }
 
 
@@ -268,6 +268,17 @@ def teller(code: str):
         message = gettext("Open the teller link the facilitators gave you.")
         return render_template("error.html", message=message), 403
     return render_template("teller.html", code=code, token=token)
+
+
+@blueprint.get("/c/<code>/desk")
+def desk(code: str):
+    """The credentials desk's screen: check people in (static/js/desk-screen.js)."""
+    code = normalise_join_code(code)
+    actor, token = _actor_for(code, Role.DESK)
+    if actor is None:
+        message = gettext("Open the desk link the facilitators gave you.")
+        return render_template("error.html", message=message), 403
+    return render_template("desk.html", code=code, token=token)
 
 
 @blueprint.get("/c/<code>/console")

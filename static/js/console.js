@@ -152,14 +152,15 @@ $("#invite").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const name = form.elements.name.value.trim();
-  const role = form.elements.role.value === "teller" ? "teller" : "facilitator";
+  const chosen = form.elements.role.value;
+  const role = chosen === "teller" || chosen === "desk" ? chosen : "facilitator";
   const args = { role };
   if (name) args.name = name;
   const result = await run("members.invite", args);
   if (!result) return;
   const box = $("#invite-result");
   const who = name || t(`role_${role}`);
-  const warning = role === "teller" ? t("invite_warning_teller") : t("invite_warning");
+  const warning = role === "facilitator" ? t("invite_warning") : t(`invite_warning_${role}`);
   replaceChildren(box, linkBox(`invite-url-${result.id}`, t("invite_link_title", { name: who }), enterUrl(result.token), warning));
   box.hidden = false;
   form.reset();
@@ -185,6 +186,7 @@ function renderSettings(state) {
   if (settings.elements.language) settings.elements.language.value = c.language || "en";
   settings.elements.passcode.value = "";
   settings.elements.clear_passcode.checked = false;
+  settings.elements.accredited_voting.checked = Boolean(c.accredited_voting);
 }
 
 settings.addEventListener("submit", async (event) => {
@@ -199,6 +201,7 @@ settings.addEventListener("submit", async (event) => {
   if (f.language) args.language = f.language.value;
   if (f.passcode.value.trim()) args.passcode = f.passcode.value.trim();
   else if (f.clear_passcode.checked) args.passcode = "";
+  args.accredited_voting = f.accredited_voting.checked;
   const result = await run("convening.update", args);
   if (result !== undefined) {
     settingsDirty = false;
@@ -214,7 +217,16 @@ function render(state) {
   document.title = `${state.convening.title} · Convene`;
   renderNow(state);
   renderSettings(state);
+  renderCheckins(state);
   tick();
+}
+
+/** The desk's count, live (checkin.in / checkin.out carry it; the snapshot too). */
+function renderCheckins(state) {
+  const box = $("#checkins-count");
+  const counts = state.checkins;
+  box.hidden = !counts || !counts.roster;
+  if (counts) setText(box, t("checkins_count", { n: counts.checked_in, voters: counts.voters, roster: counts.roster }));
 }
 
 function tick() {

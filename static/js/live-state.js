@@ -41,6 +41,7 @@ import { applyRoundEvent } from "./rounds-state.js";
  * @property {boolean} [floor_stale]  a floor change did not fit the list we have: read a snapshot
  * @property {any} [projector]
  * @property {any} [presence]
+ * @property {{checked_in: number, voters: number, roster: number}} [checkins]
  * @property {number} [participants]
  * @property {Member[]} [members]  facilitators: the first page, then the others (pageMembers)
  * @property {number | null} [members_next]
@@ -206,6 +207,11 @@ export function applyEvent(state, event) {
       break;
     case "projector.shown":
       state.projector = data;
+      break;
+    case "checkin.in":
+    case "checkin.out":
+      // the desk's counts (everyone sees them; facilitators also who and which desk)
+      if (data && data.counts) state.checkins = data.counts;
       break;
     case "participant.joined":
       if (typeof data.participants === "number") state.participants = data.participants;

@@ -23,6 +23,14 @@ describe("applyEvent", () => {
     };
   });
 
+  test("check-ins: the desk's counts follow checkin.in and checkin.out", () => {
+    const counts = { checked_in: 1, voters: 1, roster: 4 };
+    applyEvent(state, { seq: 1, type: "checkin.in", data: { counts } });
+    assert.deepEqual(state.checkins, counts);
+    applyEvent(state, { seq: 2, type: "checkin.out", data: { counts: { ...counts, checked_in: 0, voters: 0 } } });
+    assert.equal(state.checkins.checked_in, 0);
+  });
+
   test("agenda: added, updated in place, reordered, removed", () => {
     applyEvent(state, { seq: 1, type: "agenda.item_added", data: { id: 3, position: 2, title: "Rent" } });
     applyEvent(state, { seq: 2, type: "agenda.item_updated", data: { id: 1, position: 0, title: "Budget 2027" } });
