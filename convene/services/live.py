@@ -32,6 +32,8 @@ def snapshot(svc: Services, actor: Actor) -> dict:
             select(Convening).where(tables.convenings.c.id == actor.convening_id)
         ).scalar_one()
         me = session.get(Member, actor.member_id)
+        if actor.role is Role.DESK:
+            return _desk_snapshot(svc, session, seq, convening, me)
         current = convening.current_item
         state = {
             "seq": seq,
@@ -61,6 +63,23 @@ def snapshot(svc: Services, actor: Actor) -> dict:
     staff_view, public_view = presence_views(svc.presence.connected(actor.convening_id))
     state["presence"] = staff_view if actor.is_staff else public_view
     return state
+
+
+def _desk_snapshot(svc: Services, session, seq: int, convening, me) -> dict:
+    """What the credentials desk reads: the convening's name and settings, the check-in
+    counts, who it is; no agenda, floor, demands, rounds or minutes (DESK_COMMANDS)."""
+    _, public_view = presence_views(svc.presence.connected(convening.id))
+    return {
+        "seq": seq,
+        "server_time": iso(svc.clock()),
+        "me": me.public(),
+        "convening": convening.public(),
+        "agenda": [],
+        "current_item_id": None,
+        "participants": count_participants(session, convening.id),
+        "checkins": store_checkins.counts(session, convening.id),
+        "presence": public_view,
+    }
 
 
 def _minutes_final(session, convening_id: int) -> dict | None:

@@ -324,10 +324,14 @@ def test_checkins_over_http(client, hall):
     found = client.get(hall["url"] + "?search=local", headers=hall["desk"])
     listing = check(found, "/api/convenings/{code}/checkins", "get", 200)
     assert len(listing["entries"]) == 3
-    snapshot = client.get(hall["base"], headers=hall["desk"]).get_json()
+    snapshot = check(
+        client.get(hall["base"], headers=hall["desk"]), "/api/convenings/{code}", "get", 200
+    )
     assert snapshot["me"]["role"] == "desk"
     assert snapshot["checkins"] == {"checked_in": 1, "voters": 1, "roster": 4}
-    assert "members" not in snapshot
+    for hidden in ("members", "demands", "rounds", "floor", "minutes_final"):
+        assert hidden not in snapshot, hidden
+    assert snapshot["agenda"] == []
     out = client.delete(f"{hall['url']}/{body['entry_id']}", headers=hall["desk"])
     left = check(out, "/api/convenings/{code}/checkins/{entry_id}", "delete", 200)
     assert left["checked_in"] is False
