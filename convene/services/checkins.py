@@ -30,7 +30,7 @@ from convene.domain.text import clean_line
 from convene.domain.times import iso
 from convene.services.core import Services
 from convene.store import tables
-from convene.store.checkins import counts
+from convene.store.checkins import counts, open_round_ids
 
 _t = tables.roster_entries
 #: What a desk's field or scanner may send (a badge code, a link's token, a whole URL).
@@ -116,6 +116,7 @@ def check_in(svc: Services, actor: Actor, *, code: object = None, entry_id: obje
         row = uow.session.execute(select(_t).where(_t.c.id == row.id)).one()
         figures = counts(uow.session, convening.id)
         uow.record(convening, actor, [DomainEvent("checkin.in", _event(row, actor, figures))])
+        _turnout_moves(svc, uow, convening)
         uow.commit()
     return _reply(row, False, figures)
 
@@ -145,8 +146,18 @@ def check_out(svc: Services, actor: Actor, *, entry_id: object) -> dict:
         row = uow.session.execute(select(_t).where(_t.c.id == row.id)).one()
         figures = counts(uow.session, convening.id)
         uow.record(convening, actor, [DomainEvent("checkin.out", _event(row, actor, figures))])
+        _turnout_moves(svc, uow, convening)
         uow.commit()
     return _reply(row, False, figures)
+
+
+def _turnout_moves(svc: Services, uow, convening) -> None:
+    """Under accredited voting a check-in moves "present": the open rounds' turnout goes to
+    the screens again at the ticker's next turn."""
+    if not convening.accredited_voting:
+        return
+    for round_id in open_round_ids(uow.session, convening.id):
+        uow.after_commit(lambda round_id=round_id: svc.ticker.mark(convening.id, round_id))
 
 
 def _reply(row, already: bool, figures: dict) -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from convene.domain.roster import RosterRole
+from convene.domain.rounds import RoundState
 from convene.store import tables
 
 _t = tables.roster_entries
@@ -33,6 +34,19 @@ def accredited(session: Session, convening_id: int) -> bool:
                 tables.convenings.c.id == convening_id
             )
         ).scalar()
+    )
+
+
+def open_round_ids(session: Session, convening_id: int) -> list[int]:
+    """The convening's open rounds (whose "present" a check-in moves under accredited
+    voting)."""
+    return list(
+        session.execute(
+            select(tables.rounds.c.id).where(
+                tables.rounds.c.convening_id == convening_id,
+                tables.rounds.c.state == RoundState.OPEN,
+            )
+        ).scalars()
     )
 
 

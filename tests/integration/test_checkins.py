@@ -220,6 +220,10 @@ def test_accredited_voting_lets_only_checked_in_delegates_vote(services, engine,
             services, staff, round_id=made["id"], member_id=quinn.member_id, choice=yes
         )
     rounds.cast_ballot(services, maria, round_id=made["id"], choice=yes)
+    marked = []
+    services.ticker.mark = lambda convening_id, round_id: marked.append(round_id)
+    checkins.check_in(services, desk["desk"], entry_id=desk["entries"]["Obi Server"]["entry_id"])
+    assert marked == [made["id"]]  # "present" moved: the turnout goes out again
     state = rounds.get_round(services, staff, round_id=made["id"])
     assert state["turnout"]["present"] == 1
     assert state["turnout"]["voted"] == 1
