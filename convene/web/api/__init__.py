@@ -372,7 +372,7 @@ def check_out(code: str, entry_id: int):
     "20; and the counts.",
     command="checkins.search",
     reply=r.CheckinSearch,
-    errors=(403,),
+    errors=(403, 413),
 )
 def search_checkins(code: str):
     return _run(code, "checkins.search", _query(), from_query=True)
