@@ -159,10 +159,12 @@ def js_ngettext(singular: str, plural: str, count: str = "n") -> dict[str, str]:
     return forms
 
 
-@cache
 def amendment_note_strings() -> dict[str, str]:
     """Why an amendment was outdated, in the page's language, keyed as the browser looks them
-    up (``amendment_note:`` and the note as stored, static/js/demands.js amendmentNote)."""
+    up (``amendment_note:`` and the note as stored, static/js/demands.js amendmentNote).
+
+    Not cached: the page's language is request state (a cache without it served the first
+    page's language to every later page of the process)."""
     from flask_babel import gettext
 
     from convene.domain.demands import AMENDMENT_NOTES

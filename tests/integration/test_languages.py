@@ -135,16 +135,26 @@ def test_a_spanish_projector_carries_the_amendment_notes_in_spanish(client):
     AMENDMENT_NOTES); the live pages carry each one's translation for the browser."""
     from convene.domain.demands import AMENDMENT_NOTES
 
+    def notes(page_path: str) -> dict[str, str]:
+        page = client.get(page_path).get_data(as_text=True)
+        block = re.search(
+            r'<script type="application/json" id="i18n-amendment-notes" data-i18n>(.*?)</script>',
+            page,
+            re.S,
+        )
+        assert block, "the notes' strings are on the page"
+        return json.loads(block.group(1))
+
+    # An English page first, in the same process: the Spanish page must not get its strings
+    # (a cache of the first page's language once did that, depending on the tests' order).
+    english = _create(client, language="en")
+    client.get(english["projector_url"].split("localhost", 1)[-1])
+    english_notes = notes(f"/c/{english['code']}/projector")
+    assert english_notes["amendment_note:The demand was withdrawn."] == "The demand was withdrawn."
+
     created = _create(client, language="es")
     client.get(created["projector_url"].split("localhost", 1)[-1])
-    page = client.get(f"/c/{created['code']}/projector").get_data(as_text=True)
-    block = re.search(
-        r'<script type="application/json" id="i18n-amendment-notes" data-i18n>(.*?)</script>',
-        page,
-        re.S,
-    )
-    assert block, "the notes' strings are on the page"
-    strings = json.loads(block.group(1))
+    strings = notes(f"/c/{created['code']}/projector")
     assert strings["amendment_note:The demand was withdrawn."] == "La demanda fue retirada."
     assert set(strings) == {f"amendment_note:{note}" for note in AMENDMENT_NOTES}
 
