@@ -16,8 +16,12 @@ export HOST PORT
 # retried, and a changed lock is installed again by the next `make` of any target.
 STAMP := $(VENV)/.installed
 PIP_VERSION := 26.3
+# --no-strip-extras keeps a dependency's extras in the lock (fonttools[woff]==…): the image's
+# pip (the one Python 3.11 ships, 23.2) resolves weasyprint's `fonttools[woff]>=…` to the
+# newest release on the index unless the pinned line names the extra too, and then refuses
+# it in --require-hashes mode (tests/integration/test_image.py caught it on a new release).
 LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	--custom-compile-command "make lock" $(LOCK_ARGS)
+	--no-strip-extras --custom-compile-command "make lock" $(LOCK_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
