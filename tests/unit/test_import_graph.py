@@ -138,3 +138,44 @@ def test_no_service_area_imports_another():
     assert {f"convene.services.{a}" for a in ("convenings", "demands", "floor", "rounds")} <= graph[
         "convene.bootstrap"
     ]
+
+
+#: The JSON API's areas, one module each in convene/web/api/ (the services' areas, with the
+#: participants' and the live state's routes apart). What they share is convene/web/api/common.py
+#: (the blueprint, reading a request, running a command), spec.py and the replies.
+WEB_AREAS = (
+    "agenda",
+    "checkins",
+    "convenings",
+    "demands",
+    "floor",
+    "live",
+    "minutes",
+    "participants",
+    "projector",
+    "roster",
+    "rounds",
+)
+
+
+def _web_area(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[:3] == ["convene", "web", "api"] and len(parts) > 3 and parts[3] in WEB_AREAS:
+        return parts[3]
+    return None
+
+
+def test_no_web_area_imports_another():
+    graph = import_graph()
+    areas = {module for module in graph if _web_area(module)}
+    assert {f"convene.web.api.{a}" for a in WEB_AREAS} == areas
+    crossing = {
+        (module, imported)
+        for module in areas
+        for imported in graph[module]
+        if _web_area(imported) not in (None, _web_area(module))
+    }
+    assert crossing == set()
+    # the package only registers them: every area's routes are on the one blueprint
+    assert areas <= graph["convene.web.api"]
+    assert all("convene.web.api.common" in graph[module] for module in areas)
