@@ -40,8 +40,9 @@ def public_view(event_type: str, data: dict) -> dict:
         return {"id": data.get("id"), "participants": data.get("participants")}
     if event_type in _STAFF_ONLY:
         return {}
-    if event_type in ("checkin.in", "checkin.out"):
-        # who came in or left, and at which desk, is for the facilitators: the counts only
+    if event_type in ("checkin.in", "checkin.out", "seat.taken", "seat.returned"):
+        # who came in or left, who holds whose seat, and at which desk, is for the
+        # facilitators: the counts only
         return {"counts": data.get("counts")}
     if event_type == "round.paper_ballot":
         # who voted on paper, and which teller entered it, is for the facilitators

@@ -87,21 +87,27 @@ def parse_note(text: object) -> str:
 
 
 def _checkins(events: list[dict], anonymous: bool) -> dict:
-    """Check-ins and check-outs at the desk (checkin.in / checkin.out): how many were in at
-    the end and at most, and each one in order (names unless anonymous)."""
+    """Check-ins and check-outs at the desk (checkin.in / checkin.out) and the seats
+    alternates took and gave back (seat.taken / seat.returned: ``seat`` is "taken" or
+    "returned", ``seat_name`` the delegate's): how many were in at the end and at most, and
+    each one in order (names unless anonymous)."""
     log = []
     count = peak = 0
+    kinds = ("checkin.in", "checkin.out", "seat.taken", "seat.returned")
     for event in events:
-        if event["type"] not in ("checkin.in", "checkin.out"):
+        if event["type"] not in kinds:
             continue
         data = event.get("data") or {}
         count = (data.get("counts") or {}).get("checked_in", count)
         peak = max(peak, count)
+        seat = event["type"].removeprefix("seat.") if event["type"].startswith("seat.") else None
         log.append(
             {
                 "at": event["at"],
                 "seq": event["seq"],
                 "in": event["type"] == "checkin.in",
+                "seat": seat,
+                "seat_name": "" if anonymous or seat is None else data.get("seat_name", ""),
                 "name": "" if anonymous else data.get("name", ""),
                 "delegation": "" if anonymous else data.get("delegation", ""),
                 "count": count,

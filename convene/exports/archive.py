@@ -65,13 +65,20 @@ REFS: dict[str, dict[str, str]] = {
     },
     "demand_supports": {"demand_id": "demands", "member_id": "members"},
     "demand_agreements": {"demand_id": "demands", "member_id": "members"},
+    # before the rounds: a voter's mark names the seat they voted in
+    "roster_entries": {
+        "convening_id": "convenings",
+        "member_id": "members",
+        "checked_in_by": "members",
+        "seat_of": "roster_entries",
+    },
     "rounds": {
         "convening_id": "convenings",
         "agenda_item_id": "agenda_items",
         "follows_round_id": "rounds",
     },
     "round_options": {"round_id": "rounds", "demand_id": "demands", "amendment_id": "amendments"},
-    "round_voters": {"round_id": "rounds", "member_id": "members"},
+    "round_voters": {"round_id": "rounds", "member_id": "members", "seat_id": "roster_entries"},
     "ballots": {"round_id": "rounds", "member_id": "members"},
     "action_items": {
         "convening_id": "convenings",
@@ -79,11 +86,6 @@ REFS: dict[str, dict[str, str]] = {
         "author_id": "members",
     },
     "minutes_notes": {"convening_id": "convenings", "agenda_item_id": "agenda_items"},
-    "roster_entries": {
-        "convening_id": "convenings",
-        "member_id": "members",
-        "checked_in_by": "members",
-    },
     "minutes_versions": {"convening_id": "convenings", "approved_by_id": "members"},
     "events": {"convening_id": "convenings", "actor_id": "members"},
 }
@@ -92,6 +94,7 @@ SELF_REFS = {
     ("members", "carried_by_id"),
     ("demands", "merged_into_id"),
     ("rounds", "follows_round_id"),
+    ("roster_entries", "seat_of"),
 }
 NOT_ARCHIVED = {"seal"}
 #: Columns added since the archive format began: an older archive's rows lack them (NULL).
@@ -108,6 +111,10 @@ ADDED_LATER = {
     "convenings": {"accredited_voting"},
 }
 ADDED_LATER["roster_entries"] = ADDED_LATER["roster_entries"] | {"checked_in_at", "checked_in_by"}
+# Alternates (migration 0019): an older archive's alternates hold no seat, its voters voted
+# in none.
+ADDED_LATER["roster_entries"] = ADDED_LATER["roster_entries"] | {"seat_of", "seated_at"}
+ADDED_LATER["round_voters"] = ADDED_LATER["round_voters"] | {"seat_id"}
 #: What a column of ADDED_LATER holds in an older archive's rows, when not NULL.
 ADDED_LATER_DEFAULTS = {
     "round_voters": {"paper": False},

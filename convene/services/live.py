@@ -55,6 +55,7 @@ def snapshot(svc: Services, actor: Actor) -> dict:
         )
         state["minutes_final"] = _minutes_final(session, convening.id)
         if actor.is_staff:
+            state["seats"] = store_checkins.seats(session, convening.id)
             # The first page; a console pages in the rest (members.list, after members_next).
             page = _members_page(session, convening.id, 0, MEMBERS_PAGE_MAX)
             state["members"] = page["members"]

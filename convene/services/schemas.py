@@ -171,10 +171,12 @@ class RosterEntryRef(Args):
 
 class CheckIn(Args):
     """A badge at the desk: ``code`` (the badge code typed, or what its QR holds: the
-    personal link or its token), or ``entry_id`` (someone found by name); exactly one."""
+    personal link or its token), or ``entry_id`` (someone found by name); exactly one.
+    ``seat_of``: an alternate takes the seat of this delegate (their roster entry id)."""
 
     code: Annotated[str, Meta(max_length=400)] | UnsetType = UNSET
     entry_id: Id | UnsetType = UNSET
+    seat_of: Id | UnsetType = UNSET
 
 
 class SearchCheckins(Args):

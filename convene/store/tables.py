@@ -322,6 +322,11 @@ round_voters = Table(
     # taken, and no phone ballot replaces it. Marked here, never on the ballot: a secret
     # paper ballot is sealed and opened like any other.
     Column("paper", Boolean, nullable=False, default=False, server_default=false()),
+    # The seat this voter voted in (a delegate's roster entry: their own, or the one they
+    # held as an alternate; convene/domain/seats.py): a round counts one ballot per seat.
+    # NULL: a voter on no roster. On the voter's mark, never on the ballot.
+    Column("seat_id", Integer, ForeignKey("roster_entries.id", ondelete="SET NULL"), nullable=True),
+    UniqueConstraint("round_id", "seat_id", name="uq_round_voters_round_seat"),
 )
 
 # The ballots. Keyed by their random receipt, without a row id (SQLite) or a timestamp, so
@@ -401,7 +406,12 @@ roster_entries = Table(
     # member; NULL: not in the room (never checked in, or checked out).
     Column("checked_in_at", UTCDateTime(), nullable=True),
     Column("checked_in_by", Integer, nullable=True),
+    # An alternate seated in a delegate's seat (convene/domain/seats.py): the delegate's
+    # entry, since when; one alternate per seat.
+    Column("seat_of", Integer, ForeignKey("roster_entries.id", ondelete="SET NULL"), nullable=True),
+    Column("seated_at", UTCDateTime(), nullable=True),
     UniqueConstraint("convening_id", "external_id", name="uq_roster_entries_external_id"),
+    UniqueConstraint("seat_of", name="uq_roster_entries_seat_of"),
     UniqueConstraint("convening_id", "code_tag", name="uq_roster_entries_code_tag"),
     Index("ix_roster_entries_convening", "convening_id"),
     # every ballot asks whether its voter's entry is checked in (accredited voting)

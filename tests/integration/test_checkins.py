@@ -54,7 +54,7 @@ def test_a_badge_code_checks_in_once_and_is_logged(services, publisher, desk):
     assert reply["entry_id"] == entry["entry_id"]
     assert reply["checked_in"] is True
     assert reply["already"] is False
-    assert reply["counts"] == {"checked_in": 1, "voters": 1, "roster": 4}
+    assert reply["counts"] == {"checked_in": 1, "voters": 1, "seated": 0, "roster": 4}
     event = publisher.events[-1]
     assert event.type == "checkin.in"
     assert event.data["entry_id"] == entry["entry_id"]
@@ -74,7 +74,8 @@ def test_the_qr_link_and_its_token_check_in_too(services, desk):
     quinn = desk["entries"]["Quinn Doe"]
     reply = checkins.check_in(services, desk["staff"], code=quinn["token"])
     assert reply["entry_id"] == quinn["entry_id"]
-    assert reply["counts"] == {"checked_in": 2, "voters": 2, "roster": 4}
+    # an alternate without a seat does not vote (convene/domain/seats.py)
+    assert reply["counts"] == {"checked_in": 2, "voters": 1, "seated": 0, "roster": 4}
 
 
 def test_check_out_by_entry_id_and_search_by_name(services, publisher, desk):
@@ -91,8 +92,10 @@ def test_check_out_by_entry_id_and_search_by_name(services, publisher, desk):
         "role",
         "checked_in",
         "checked_in_at",
+        "seat_of",
+        "held_by",
     }  # no contact, no external id, no credential
-    assert found["counts"] == {"checked_in": 1, "voters": 0, "roster": 4}
+    assert found["counts"] == {"checked_in": 1, "voters": 0, "seated": 0, "roster": 4}
     out = checkins.check_out(services, desk["desk"], entry_id=obi["entry_id"])
     assert out["checked_in"] is False
     assert out["already"] is False
@@ -332,7 +335,7 @@ def test_checkins_over_http(client, hall):
         client.get(hall["base"], headers=hall["desk"]), "/api/convenings/{code}", "get", 200
     )
     assert snapshot["me"]["role"] == "desk"
-    assert snapshot["checkins"] == {"checked_in": 1, "voters": 1, "roster": 4}
+    assert snapshot["checkins"] == {"checked_in": 1, "voters": 1, "seated": 0, "roster": 4}
     for hidden in ("members", "demands", "rounds", "floor", "minutes_final"):
         assert hidden not in snapshot, hidden
     assert snapshot["agenda"] == []
@@ -345,7 +348,7 @@ def test_checkins_over_http(client, hall):
     seen = [e for e in public["events"] if e["type"].startswith("checkin.")]
     assert [e["type"] for e in full] == ["checkin.in", "checkin.out"]
     assert full[0]["data"]["name"] == "María José Núñez"
-    assert seen[0]["data"] == {"counts": {"checked_in": 1, "voters": 1, "roster": 4}}
+    assert seen[0]["data"] == {"counts": {"checked_in": 1, "voters": 1, "seated": 0, "roster": 4}}
     # the setting
     patched = client.patch(hall["base"], json={"accredited_voting": True}, headers=hall["staff"])
     assert check(patched, "/api/convenings/{code}", "patch", 200)["accredited_voting"] is True

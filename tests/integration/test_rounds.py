@@ -205,7 +205,8 @@ def test_no_ballot_can_be_linked_to_a_participant(services, engine, database_url
             assert "WITHOUT ROWID" in ddl.upper()
     assert {r["member_id"] for r in ballot_rows} == {None}
     assert set(ballot_rows[0]) == {"round_id", "receipt", "content", "weight", "member_id"}
-    assert set(voter_rows[0]) == {"round_id", "member_id", "weight", "paper"}
+    # the voter's mark: who, with which weight, on paper or not, in which roster seat
+    assert set(voter_rows[0]) == {"round_id", "member_id", "weight", "paper", "seat_id"}
     member_ids = {room[n].member_id for n in ("Ana", "Ben", "Cy")}
     assert {r["member_id"] for r in voter_rows} == member_ids
     receipts = {r["receipt"] for r in ballot_rows}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +29,9 @@ from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, Conflict, Forbidden, NotAuthenticated, NotFound, TooMany
 from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
+from convene.domain.roster import RosterRole
 from convene.domain.rounds import Round, RoundState, new_receipt, parse_receipt, require_open
+from convene.domain.seats import VotedInAnotherSeat, seat_taken_in_round, voting_seat
 from convene.services.core import Services
 from convene.services.sealing import ENVELOPE, RoundSeal
 from convene.store import rounds as store_rounds
@@ -38,7 +41,15 @@ from convene.store.database import insert_or_ignore
 # The ballot path runs for every ballot of every phone, so its statements are built once and
 # run on the transaction's connection (Core, no ORM objects).
 _carried = tables.members.alias("carried")
-# One statement for the round's state and the voter's weight (own + carried as a proxy).
+# The voter's roster entry (``_entry``), the seat an alternate holds (``_seat`` and its
+# member, whose weight is the seat's), and the alternate who holds a delegate's own seat
+# (``_holder``): convene/domain/seats.py.
+_entry = tables.roster_entries.alias("entry")
+_seat = tables.roster_entries.alias("seat")
+_seat_member = tables.members.alias("seat_member")
+_holder = tables.roster_entries.alias("holder")
+# One statement for the round's state, the voter's weight (own + carried as a proxy) and
+# their seat.
 _ROUND_AND_VOTER = (
     select(
         tables.rounds.c.state,
@@ -53,18 +64,22 @@ _ROUND_AND_VOTER = (
         select(tables.convenings.c.accredited_voting)
         .where(tables.convenings.c.id == tables.rounds.c.convening_id)
         .scalar_subquery(),
-        exists()
-        .where(
-            tables.roster_entries.c.member_id == tables.members.c.id,
-            tables.roster_entries.c.checked_in_at.is_not(None),
-        )
-        .correlate(tables.members)
-        .label("checked_in"),
+        _entry.c.checked_in_at.is_not(None).label("checked_in"),
+        _entry.c.id.label("entry_id"),
+        _entry.c.role.label("entry_role"),
+        _entry.c.seat_of,
+        _seat.c.name.label("seat_name"),
+        func.coalesce(_seat_member.c.vote_weight, _seat.c.vote_weight).label("seat_weight"),
+        _holder.c.name.label("held_by"),
     )
     .select_from(
         tables.rounds.join(
             tables.members, tables.members.c.convening_id == tables.rounds.c.convening_id
         )
+        .outerjoin(_entry, _entry.c.member_id == tables.members.c.id)
+        .outerjoin(_seat, _seat.c.id == _entry.c.seat_of)
+        .outerjoin(_seat_member, _seat_member.c.id == _seat.c.member_id)
+        .outerjoin(_holder, _holder.c.seat_of == _entry.c.id)
     )
     .where(
         tables.rounds.c.id == bindparam("round_id"),
@@ -85,10 +100,64 @@ _REWEIGH_VOTER = (
     .values(weight=bindparam("weight"))
 )
 _ADD_BALLOT = insert(tables.ballots)
-_ON_PAPER = select(tables.round_voters.c.paper).where(
+# The voter's own mark in the round: on paper, and in which seat.
+_MINE = select(tables.round_voters.c.paper, tables.round_voters.c.seat_id).where(
     tables.round_voters.c.round_id == bindparam("round_id"),
     tables.round_voters.c.member_id == bindparam("member_id"),
 )
+# Who voted in a seat (a named round's refusal names them).
+_SEAT_VOTER = (
+    select(tables.members.c.name)
+    .select_from(
+        tables.round_voters.join(
+            tables.members, tables.members.c.id == tables.round_voters.c.member_id
+        )
+    )
+    .where(
+        tables.round_voters.c.round_id == bindparam("round_id"),
+        tables.round_voters.c.seat_id == bindparam("seat_id"),
+    )
+)
+
+
+class Voter(NamedTuple):
+    """Who votes in a round: the open round, the weight and the seat
+    (convene/domain/seats.py; None for a voter on no roster)."""
+
+    round_id: int
+    round: Round
+    weight: int
+    seat_id: int | None
+    seat_name: str
+
+
+def _mark_voter(connection: Connection, round_: Round, voter: Voter, row: dict) -> bool:
+    """Add the voter's mark (``row``: round_voters' values) unless they voted in the round
+    before. True: a first ballot; False: they voted before, in the same seat, not on paper
+    (their ballot is to be replaced). Raises Conflict when the seat already voted (by
+    someone else), or they voted in another seat or on paper (its own words: the caller's)."""
+    if connection.execute(_ADD_VOTER[connection.dialect.name], row).rowcount == 1:
+        return True
+    mine = connection.execute(_MINE, row).one_or_none()
+    if mine is None:  # the seat's mark is someone else's: one ballot per seat
+        voter_name = None
+        if not round_.secret:
+            voter_name = connection.execute(
+                _SEAT_VOTER, {"round_id": voter.round_id, "seat_id": voter.seat_id}
+            ).scalar()
+        raise seat_taken_in_round(voter.seat_name, voter_name)
+    if mine.paper:
+        raise _OnPaper()
+    if mine.seat_id is not None and voter.seat_id is not None and mine.seat_id != voter.seat_id:
+        raise VotedInAnotherSeat()
+    return False
+
+
+class _OnPaper(Conflict):
+    """The voter's ballot in this round was entered on paper (the callers say it)."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("A paper ballot was entered for you in this round: it is final."))
 
 
 def _round_and_weight(
@@ -98,11 +167,12 @@ def _round_and_weight(
     round_id: object,
     *,
     for_someone: bool = False,
-) -> tuple[int, Round, int]:
-    """The open round and the weight the actor votes with. Raises NotFound or
-    Conflict when there is no such open round, and refuses a voter removed meanwhile or
+) -> Voter:
+    """The open round, the weight the actor votes with and their seat. Raises NotFound or
+    Conflict when there is no such open round, and refuses a voter removed meanwhile,
     whose vote a proxy carries (``for_someone``: a teller's paper ballot, whose caller
-    says that in words of its own)."""
+    says that in words of its own), an alternate without a seat or a delegate whose seat
+    an alternate holds (convene/domain/seats.py: voting_seat)."""
     round_id = parse_id(round_id, "round_id")
     row = connection.execute(
         _ROUND_AND_VOTER,
@@ -110,13 +180,21 @@ def _round_and_weight(
     ).one_or_none()
     if row is None:
         raise NotFound(N_("There is no round %(id)s in this convening."), id=round_id)
-    state, own, carried_by, removed_at, carried, accredited, checked_in = row
+    state, own, carried_by, removed_at, carried, accredited, checked_in = row[:7]
     if removed_at is not None:
         raise NotAuthenticated(N_("This access link is not valid (any more)."))
     if _kept_open_round(svc, round_id, state) is None:
         require_open(state)
     if carried_by is not None and not for_someone:
         raise Forbidden(N_("Your vote is carried by a proxy; they vote for you."))
+    seat_id = voting_seat(
+        None if row.entry_role is None else RosterRole(row.entry_role),
+        row.entry_id,
+        seat_of=row.seat_of,
+        held_by=row.held_by,
+        for_someone=for_someone,
+        name=actor.name,
+    )
     if accredited and not checked_in:
         if for_someone:
             raise Forbidden(
@@ -126,7 +204,11 @@ def _round_and_weight(
         raise Forbidden(
             N_("Only checked-in delegates may vote: check in at the credentials desk first.")
         )
-    return round_id, _open_round(svc, connection, round_id, state), own + carried
+    if row.seat_of is not None:  # an alternate votes with the seat's weight
+        own = row.seat_weight
+    seat_name = row.seat_name if row.seat_of is not None else actor.name
+    round_ = _open_round(svc, connection, round_id, state)
+    return Voter(round_id, round_, own + carried, seat_id, seat_name)
 
 
 def _kept_open_round(svc: Services, round_id: int, state: RoundState) -> Round | None:
@@ -215,13 +297,17 @@ def cast_ballot(
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
         connection = uow.session.connection()
-        round_id, round_, weight = _round_and_weight(svc, connection, actor, round_id)
+        seat = _round_and_weight(svc, connection, actor, round_id)
+        round_id, round_, weight = seat.round_id, seat.round, seat.weight
         form = round_.ballot_form()
         content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
-        voter = {"round_id": round_id, "member_id": actor.member_id, "weight": weight}
-        first = connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount == 1
-        if not first and connection.execute(_ON_PAPER, voter).scalar():
-            raise Conflict(N_("A paper ballot was entered for you in this round: it is final."))
+        voter = {
+            "round_id": round_id,
+            "member_id": actor.member_id,
+            "weight": weight,
+            "seat_id": seat.seat_id,
+        }
+        first = _mark_voter(connection, round_, seat, voter)
         if form.secret:
             again = _cast_sealed(
                 svc, connection, round_, actor, receipt, content, weight, replaces, first
@@ -260,9 +346,8 @@ def paper_ballot(
         if seat is None or seat.role is not Role.PARTICIPANT or seat.removed_at is not None:
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
         voter_actor = Actor(member_id, convening.id, Role.PARTICIPANT, seat.name)
-        round_id, round_, weight = _round_and_weight(
-            svc, connection, voter_actor, round_id, for_someone=True
-        )
+        seat_of_voter = _round_and_weight(svc, connection, voter_actor, round_id, for_someone=True)
+        round_id, round_, weight = seat_of_voter.round_id, seat_of_voter.round, seat_of_voter.weight
         if seat.carried_by_id is not None:
             raise Conflict(
                 N_("The vote of %(name)s is carried by a proxy (%(proxy)s): the proxy votes."),
@@ -271,13 +356,23 @@ def paper_ballot(
             )
         form = round_.ballot_form()
         content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
-        voter = {"round_id": round_id, "member_id": member_id, "weight": weight, "paper": True}
-        if connection.execute(_ADD_VOTER[connection.dialect.name], voter).rowcount != 1:
-            if connection.execute(_ON_PAPER, voter).scalar():
-                raise Conflict(
-                    N_("A paper ballot was already entered for %(name)s in this round."),
-                    name=seat.name,
-                )
+        voter = {
+            "round_id": round_id,
+            "member_id": member_id,
+            "weight": weight,
+            "paper": True,
+            "seat_id": seat_of_voter.seat_id,
+        }
+        try:
+            first = _mark_voter(connection, round_, seat_of_voter, voter)
+        except _OnPaper:
+            raise Conflict(
+                N_("A paper ballot was already entered for %(name)s in this round."),
+                name=seat.name,
+            ) from None
+        except VotedInAnotherSeat:
+            first = False
+        if not first:
             raise Conflict(N_("%(name)s has already voted in this round."), name=seat.name)
         receipt = new_receipt()
         if form.secret:

@@ -12,10 +12,14 @@ from convene.web.api.spec import operation
     "Check a roster entry in at the desk (desk or facilitator): `code` is the badge code "
     "typed or what its QR holds (the personal link, or its token), or `entry_id` someone "
     "found by name. Already checked in: 200 with `already` true, nothing recorded. An "
-    "unknown, revoked or another convening's code is 404; a desk sending many is 429.",
+    "unknown, revoked or another convening's code is 404; a desk sending many is 429. "
+    "With `seat_of` (a delegate's roster entry id) the alternate takes that delegate's "
+    "seat (docs/using-convene.md, 'Alternates'): checked in if need be, the delegate "
+    "checked out if still in; not an alternate, not a delegate or another delegation is "
+    "422, a seat or an alternate already taken 409.",
     command="checkins.add",
     reply=r.Checkin,
-    errors=(403, 404, 429),
+    errors=(403, 404, 409, 429),
 )
 def check_in(code: str):
     return run(code, "checkins.add", json_body())

@@ -186,7 +186,10 @@ class ProjectorView(Reply, kw_only=True):
 
 class CheckinCounts(Reply, kw_only=True):
     checked_in: Annotated[int, Meta(description="Roster entries checked in now.")]
-    voters: Annotated[int, Meta(description="Of them, delegates and alternates (who may vote).")]
+    voters: Annotated[
+        int, Meta(description="Of them, who vote: delegates, and alternates in a seat.")
+    ]
+    seated: Annotated[int, Meta(description="Alternates in a delegate's seat.")]
     roster: Annotated[int, Meta(description="Entries on the roster.")]
 
 
@@ -202,6 +205,13 @@ class Snapshot(Reply, kw_only=True):
     floor: Floor | UnsetType | None = UNSET
     projector: ProjectorView | UnsetType = UNSET
     checkins: CheckinCounts | UnsetType = UNSET
+    seats: (
+        Annotated[
+            list[Seat],
+            Meta(description="Facilitators: the seats alternates hold now."),
+        ]
+        | UnsetType
+    ) = UNSET
     demands: (
         Annotated[
             list[DemandSummary],
@@ -948,6 +958,11 @@ class PaperRoll(Reply, kw_only=True):
     total: Annotated[int, Meta(description="How many match (type more to narrow).")]
 
 
+class EntryRef(Reply, kw_only=True):
+    entry_id: int
+    name: str
+
+
 class CheckinEntry(Reply, kw_only=True):
     entry_id: int
     member_id: Annotated[
@@ -958,6 +973,25 @@ class CheckinEntry(Reply, kw_only=True):
     role: Literal["delegate", "alternate", "observer"]
     checked_in: bool
     checked_in_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | None
+    seat_of: Annotated[
+        EntryRef | None, Meta(description="An alternate: the delegate whose seat they hold.")
+    ]
+    held_by: Annotated[
+        EntryRef | None, Meta(description="A delegate: the alternate who holds their seat.")
+    ]
+
+
+class Seat(Reply, kw_only=True):
+    """A delegate's seat an alternate holds."""
+
+    entry_id: Annotated[int, Meta(description="The alternate's roster entry.")]
+    member_id: int | None
+    name: str
+    delegation: str
+    seat_of: Annotated[int, Meta(description="The delegate's roster entry.")]
+    seat_member_id: int | None
+    seat_name: str
+    seated_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | None
 
 
 class Checkin(CheckinEntry, kw_only=True):
