@@ -22,6 +22,16 @@ _STAFF_ONLY = {
     "roster.credential_reissued",
     "roster.credentials_issued",
     "roster.credentials_exported",
+    "feeder.invited",
+    "feeder.invitation_revoked",
+}
+#: Links between convenings (convene/services/feeders.py): the other convening's join code
+#: is for the facilitators; everyone else sees its title.
+_LINK_EVENTS = {
+    "upstream.linked": "upstream",
+    "upstream.unlinked": "upstream",
+    "feeder.linked": "feeder",
+    "feeder.unlinked": "feeder",
 }
 
 
@@ -40,6 +50,10 @@ def public_view(event_type: str, data: dict) -> dict:
         return {"id": data.get("id"), "participants": data.get("participants")}
     if event_type in _STAFF_ONLY:
         return {}
+    if event_type in _LINK_EVENTS:
+        key = _LINK_EVENTS[event_type]
+        other = {"title": (data.get(key) or {}).get("title")}
+        return {k: v for k, v in data.items() if k != "invitation_id"} | {key: other}
     if event_type in ("checkin.in", "checkin.out", "seat.taken", "seat.returned"):
         # who came in or left, who holds whose seat, and at which desk, is for the
         # facilitators: the counts only

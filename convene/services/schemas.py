@@ -199,6 +199,33 @@ class BadgesQuery(Args):
     paper: Literal["a4", "letter"] | UnsetType = UNSET
 
 
+# -- linked convenings (issue 18) ---------------------------------------------------------------
+
+
+class InviteFeeder(Args):
+    """A feeder invitation; ``label``: whom it is for (the facilitator's note, no secret)."""
+
+    label: Text | UnsetType | None = UNSET
+
+
+class FeederInvitationRef(Args):
+    invitation_id: Id
+
+
+class LinkUpstream(Args):
+    """Send this convening's demands to convening ``code`` (its join code), with the feeder
+    ``invitation`` its facilitator made."""
+
+    code: Annotated[str, Meta(max_length=40)]
+    invitation: Annotated[str, Meta(max_length=200)]
+
+
+class FeederRef(Args):
+    """A feeder, by its join code (``…/feeders/{feeder_code}``)."""
+
+    feeder_code: Text
+
+
 # -- agenda -------------------------------------------------------------------------------------
 
 

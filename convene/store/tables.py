@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 
 from convene.domain.convening import ItemState, Role
@@ -464,4 +465,53 @@ events = Table(
     Column("data", JSON, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     UniqueConstraint("convening_id", "seq", name="uq_events_convening_seq"),
+)
+
+# Issue 18: convenings linked into a tree (convene/domain/feeders.py). A feeder invitation
+# is the upstream's secret for chapters to link with: only its SHA-256 is kept.
+feeder_invitations = Table(
+    "feeder_invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", Integer, nullable=True),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Index("ix_feeder_invitations_convening", "convening_id"),
+)
+
+# A feeder (a chapter's convening) sends its demands to its upstream (the regional one).
+# Kept when removed (ended_at, and which side removed it): the record of who fed whom.
+# At most one link per feeder is current (ended_at NULL), which the partial index holds.
+convening_links = Table(
+    "convening_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feeder_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False),
+    Column("upstream_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "invitation_id",
+        Integer,
+        ForeignKey("feeder_invitations.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    # The feeder's seat in the upstream convening (a member of role chapter): the author of
+    # the demands it forwards; made when it first forwards one, kept across links.
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    Column("linked_at", UTCDateTime(), nullable=False),
+    Column("linked_by", Integer, nullable=True),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("ended_by", String(10), nullable=True),
+    Index(
+        "uq_convening_links_current",
+        "feeder_id",
+        unique=True,
+        sqlite_where=text("ended_at IS NULL"),
+        postgresql_where=text("ended_at IS NULL"),
+    ),
+    Index("ix_convening_links_upstream", "upstream_id", "ended_at"),
 )

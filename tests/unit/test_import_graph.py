@@ -110,6 +110,7 @@ AREAS = (
     "checkins",
     "convenings",
     "demands",
+    "feeders",
     "floor",
     "minutes",
     "projector",

@@ -2,8 +2,8 @@
 
 Routes are thin: they read JSON and the bearer token, call a service command, and shape
 the reply. Errors become ``{"error": {"code", "message"}}`` in convene/web/errors.py.
-One module an area, as the services are (agenda, checkins, convenings, demands, floor, live,
-minutes, participants, projector, roster, rounds), each adding its routes to the one
+One module an area, as the services are (agenda, checkins, convenings, demands, feeders,
+floor, live, minutes, participants, projector, roster, rounds), each adding its routes to the one
 blueprint of ``common``, which also holds what they share; an area's routes import no other
 area's (tests/unit/test_import_graph.py).
 """
@@ -20,6 +20,7 @@ from convene.web.api import (  # noqa: F401
     checkins,
     convenings,
     demands,
+    feeders,
     floor,
     live,
     minutes,
