@@ -33,7 +33,8 @@ PLACE_MAX = 200
 NAME_MAX = 60
 #: the most votes one member may carry (set by hand or by a roster)
 VOTE_WEIGHT_MAX = 10_000
-CAUCUS_MAX = 60
+#: A caucus is often a roster's delegation (a chapter's full name), so it holds as much.
+CAUCUS_MAX = 200
 NOTES_MAX = 4000
 PASSCODE_MAX = 64
 TIMEBOX_MAX_MINUTES = 24 * 60

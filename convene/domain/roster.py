@@ -31,7 +31,8 @@ ROSTER_MAX_ROWS = 5000
 ROSTER_MAX_BYTES = 2 * 1024 * 1024
 #: At most this many problems are listed (the count says how many there were in all).
 ROSTER_MAX_ERRORS = 200
-DELEGATION_MAX = 200
+#: A delegation is its members' caucus (the demands' agreement figures): the same limit.
+DELEGATION_MAX = CAUCUS_MAX
 EXTERNAL_ID_MAX = 64
 CONTACT_MAX = 200
 
@@ -538,6 +539,6 @@ def member_role(role: RosterRole) -> Role:
 
 
 def caucus_of(delegation: str) -> str | None:
-    """An entry's delegation as their caucus (the demands' agreement figures), when it fits a
-    caucus (60 characters); a longer delegation name leaves the caucus unset rather than cut."""
-    return delegation if delegation and len(delegation) <= CAUCUS_MAX else None
+    """An entry's delegation as their caucus (the demands' agreement and bridging figures):
+    the whole name, whatever its length (a delegation fits a caucus); none without one."""
+    return delegation or None

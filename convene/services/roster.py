@@ -89,7 +89,9 @@ def import_roster(
                     for row in added
                 ],
             )
-        events = []
+        events: list[DomainEvent] = []
+        #: member id → their caucus before, for those whose delegation changed
+        caucuses: dict[int, str | None] = {}
         for row, action, entry in plan.steps:
             if action is Action.UPDATED and entry is not None:
                 rules.apply_row(entry, row)
@@ -98,14 +100,14 @@ def import_roster(
                     .where(_t.c.id == entry.id)
                     .values(**_columns(entry), updated_at=uow.now)
                 )
-                events += _member_follows(uow, entry)
+                events += _member_follows(uow, entry, caucuses)
         summary = plan.summary()
         total = len(plan.steps) + len(plan.not_in_file)
-        uow.record(
-            convening,
-            actor,
-            [DomainEvent("roster.imported", {**summary, "total": total}), *events],
+        # The demands recount once for every new caucus (their handler of roster.imported).
+        imported = DomainEvent(
+            "roster.imported", {**summary, "total": total}, {"caucuses": caucuses}
         )
+        uow.record(convening, actor, [imported, *events])
         uow.commit()
     return _reply(plan, dry_run=False)
 
@@ -224,18 +226,23 @@ class _Issuer:
         )
 
 
-def _member_follows(uow: UnitOfWork, entry: RosterEntry) -> list[DomainEvent]:
+def _member_follows(
+    uow: UnitOfWork, entry: RosterEntry, caucuses: dict[int, str | None]
+) -> list[DomainEvent]:
     """A re-import that changes an entry who already joined changes their member too: name,
-    delegation (as caucus), vote weight, and role (a delegate the file now lists as an
-    observer no longer votes, from this commit on; the event then carries the new count of
-    participants)."""
+    delegation (as caucus: a member whose caucus changes goes into ``caucuses`` with the one
+    before), vote weight, and role (a delegate the file now lists as an observer no longer
+    votes, from this commit on; the event then carries the new count of participants)."""
     if entry.member_id is None:
         return []
     member = uow.session.get(Member, entry.member_id)
     if member is None or not member.active:
         return []
+    caucus = rules.caucus_of(entry.delegation)
+    if member.caucus != caucus:
+        caucuses[member.id] = member.caucus
     member.name = entry.name
-    member.caucus = rules.caucus_of(entry.delegation)
+    member.caucus = caucus
     member.vote_weight = entry.vote_weight
     role = rules.member_role(RosterRole(entry.role))
     moved = member.role is not role

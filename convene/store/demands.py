@@ -108,13 +108,13 @@ def touched_by(session: Session, member_id: int) -> list[Demand]:
     return list(session.execute(select(Demand).where(_d.c.id.in_(ids)).order_by(_d.c.id)).scalars())
 
 
-def stanced_by(session: Session, member_id: int) -> list[Demand]:
-    """The demands a member has taken a stance on."""
+def stanced_by(session: Session, member_ids: list[int]) -> list[Demand]:
+    """The demands any of these members has taken a stance on."""
     a = tables.demand_agreements
     return list(
         session.execute(
             select(Demand)
-            .where(_d.c.id.in_(select(a.c.demand_id).where(a.c.member_id == member_id)))
+            .where(_d.c.id.in_(select(a.c.demand_id).where(a.c.member_id.in_(member_ids))))
             .order_by(_d.c.id)
         ).scalars()
     )

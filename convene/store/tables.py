@@ -110,7 +110,7 @@ members = Table(
     ),
     Column("role", _enum(Role, 20), nullable=False),
     Column("name", String(60), nullable=False),
-    Column("caucus", String(60), nullable=True),
+    Column("caucus", String(200), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("joined_at", UTCDateTime(), nullable=False),
     Column("removed_at", UTCDateTime(), nullable=True),

@@ -66,7 +66,7 @@ export function caucusControl(member) {
     id: `caucus-input-${member.id}`,
     "data-key": `caucus-input-${member.id}`,
     type: "text",
-    maxlength: 60,
+    maxlength: 200,
     autocomplete: "off",
     value: caucusUi.draft,
     oninput: (e) => (caucusUi.draft = e.target.value),

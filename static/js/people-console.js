@@ -94,9 +94,15 @@ export function mountConsolePeople(live, t, run, say, locale) {
     if (select.dataset.key === key) return;
     select.dataset.key = key;
     const chosen = select.value;
-    replaceChildren(select, h("option", { value: "" }, t("any_caucus")), names.map((n) => h("option", { value: n }, n)));
+    replaceChildren(select, h("option", { value: "" }, t("any_caucus")), names.map((n) => h("option", { value: n, title: n }, n)));
     select.value = names.includes(chosen) ? chosen : "";
     if (select.value !== chosen) people.caucus = "";
+    showChosenCaucus(select);
+  }
+
+  /** A caucus can be a chapter's whole name, longer than the field: its title holds it all. */
+  function showChosenCaucus(select) {
+    select.title = select.value;
   }
 
   /**
@@ -255,7 +261,10 @@ export function mountConsolePeople(live, t, run, say, locale) {
   $("#people-search").addEventListener("input", (e) => peopleChanged({ query: e.target.value }));
   $("#people-status").addEventListener("change", (e) => peopleChanged({ status: e.target.value }));
   $("#people-role").addEventListener("change", (e) => peopleChanged({ role: e.target.value }));
-  $("#people-caucus").addEventListener("change", (e) => peopleChanged({ caucus: e.target.value }));
+  $("#people-caucus").addEventListener("change", (e) => {
+    showChosenCaucus(e.target);
+    peopleChanged({ caucus: e.target.value });
+  });
   $("#people-prev").addEventListener("click", () => peopleChanged({ page: Math.max(0, people.page - 1) }));
   $("#people-next").addEventListener("click", () => peopleChanged({ page: people.page + 1 }));
 

@@ -47,7 +47,8 @@ def open_console(new_context, base: str, title: str, viewport=LAPTOP) -> tuple[P
 
 def fits(page: Page, selector: str = '[data-testid="roster"]') -> list[str]:
     """What sticks out: the page wider than the window, anything in the card past its right
-    edge (a table region that scrolls sideways keeps its insides)."""
+    edge. A box that clips or scrolls its insides (a table region that scrolls sideways, a
+    line that ends in an ellipsis) is checked, not what it keeps inside."""
     return page.evaluate(
         """(selector) => {
           const found = [];
@@ -57,9 +58,11 @@ def fits(page: Page, selector: str = '[data-testid="roster"]') -> list[str]:
           }
           const card = document.querySelector(selector);
           const edge = card.getBoundingClientRect().right;
+          const clips = (el) => getComputedStyle(el).overflowX !== "visible";
           for (const el of card.querySelectorAll("*")) {
-            const wrap = el.closest(".roster-table-wrap");
-            if (wrap && wrap !== el) continue;
+            let up = el.parentElement;
+            while (up && up !== card && !clips(up)) up = up.parentElement;
+            if (up && up !== card) continue;
             const r = el.getBoundingClientRect();
             if (r.width && r.right > edge + 1) {
               found.push(`${el.tagName} ${el.className} ${r.right} > ${edge}`);

@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from convene.domain.convening import CAUCUS_MAX
 from convene.domain.demands import amendments as amendment_rules
 from convene.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from convene.services import convenings, demands, live
@@ -605,7 +606,7 @@ def test_set_caucus_refusals(services, engine, publisher, room):
         ),
         (
             lambda: demands.set_caucus(
-                services, facilitator, member_id=ana.member_id, caucus="x" * 61
+                services, facilitator, member_id=ana.member_id, caucus="x" * (CAUCUS_MAX + 1)
             ),
             TooLarge,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convene.domain import roster
+from convene.domain.convening import CAUCUS_MAX, Convening
 from convene.domain.errors import InvalidInput
 from convene.domain.roster import (
     ROSTER_MAX_BYTES,
@@ -257,3 +259,17 @@ def test_a_roster_reads_the_same_as_csv_and_json_and_reimports_unchanged(rows):
         "unchanged": len(rows),
         "not_in_file": 0,
     }
+
+
+def test_every_delegation_is_a_caucus_whole():
+    """A delegation of any length the roster takes is its members' caucus, never cut or left
+    out (a chapter with a long name counts in the demands' figures too)."""
+
+    longest = parse_csv(HEADER + f"Ana,{'Á' * roster.DELEGATION_MAX},delegate,,,\n")[0]
+    assert roster.caucus_of(longest.delegation) == "Á" * CAUCUS_MAX
+    assert roster.caucus_of("") is None
+    # the same length is accepted when someone joins with it, or a facilitator sets it
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    convening = Convening.create(code="ACDEFG", title="Assembly", now=now)
+    member = convening.admit(name="Ana", token_hash="h", now=now, caucus="Á" * CAUCUS_MAX)
+    assert member.caucus == "Á" * CAUCUS_MAX

@@ -1,8 +1,8 @@
 """What other aggregates do to the demands, as handlers of their events (wired by
 convene/bootstrap.py): a round puts demands under vote and decides them and their
-amendments, a follow-up is recorded on the demand, a settings change or a removal
-recounts the figures; and what a round may put on its ballot (``BALLOT_OPTIONS``,
-convene/services/core.py: BallotOptions).
+amendments, a follow-up is recorded on the demand, a settings change, a removal or a new
+caucus (set, or a delegation re-imported) recounts the figures; and what a round may put on
+its ballot (``BALLOT_OPTIONS``, convene/services/core.py: BallotOptions).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from convene.services.demands.events import (
     record_text_change,
     text_event,
 )
-from convene.services.demands.support import member_removed, settings_changed
+from convene.services.demands.support import caucuses_changed, member_removed, settings_changed
 from convene.services.demands.views import view_of
 from convene.store import demands as store_demands
 from convene.store import members as store_members
@@ -243,11 +243,24 @@ def _on_participant_removed(uow, convening, actor, event: DomainEvent) -> list[D
     return member_removed(uow, convening, uow.session.get(Member, event.data["id"]))
 
 
+def _on_participant_updated(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    if "caucus" not in event.before:  # set in the console (members.set_caucus)
+        return []
+    return caucuses_changed(uow, convening, [event.data["id"]])
+
+
+def _on_roster_imported(uow, convening, actor, event: DomainEvent) -> list[DomainEvent]:
+    # the members whose delegation, so caucus, the re-import changed
+    return caucuses_changed(uow, convening, list(event.before.get("caucuses", ())))
+
+
 def register(handlers: Handlers) -> None:
     """What the rounds' events do to the demands and amendments on their ballots, and what a
-    change of the settings or a removal does to the demands' figures."""
+    change of the settings, a removal or a new caucus does to the demands' figures."""
     handlers.on("round.opened", _on_round_opened)
     handlers.on("round.closed", _on_round_closed)
     handlers.on("round.followed_up", _on_round_followed_up)
     handlers.on("convening.updated", _on_settings_changed)
     handlers.on("participant.removed", _on_participant_removed)
+    handlers.on("participant.updated", _on_participant_updated)
+    handlers.on("roster.imported", _on_roster_imported)

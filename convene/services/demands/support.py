@@ -163,12 +163,20 @@ def set_caucus(svc: Services, actor: Actor, *, member_id: object, caucus: object
             raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
         if member.caucus == value:
             raise Conflict(N_("That is already their caucus."))
+        before = {"caucus": member.caucus}
         member.caucus = value
-        events = [DomainEvent("participant.updated", member.public())]
-        stanced = store_demands.stanced_by(uow.session, member.id)
-        recounted = recount(uow.session, convening, stanced)
-        if recounted:
-            events.append(recounted)
-        uow.record(convening, actor, events)
+        # the figures of the demands they took a stance on follow (caucuses_changed, a handler)
+        uow.record(convening, actor, [DomainEvent("participant.updated", member.public(), before)])
         uow.commit()
         return member.public()
+
+
+def caucuses_changed(
+    uow: UnitOfWork, convening: Convening, member_ids: list[int]
+) -> list[DomainEvent]:
+    """Members' caucuses changed (one set in the console, or delegations in a re-import):
+    one recount of the agreement and bridging figures of the demands they took a stance on."""
+    if not member_ids:
+        return []
+    event = recount(uow.session, convening, store_demands.stanced_by(uow.session, member_ids))
+    return [event] if event else []
