@@ -34,7 +34,7 @@ def test_downgrade_to_base_and_back(engine):
 
 
 def test_the_caucus_widening_keeps_every_member_and_what_refers_to_them(services, engine):
-    """0020 replaces members.caucus in place: on SQLite a table copy would drop the members
+    """0021 replaces members.caucus in place: on SQLite a table copy would drop the members
     table, and with foreign keys on that deletes the demands, ballots and events that refer
     to them. Down again, a caucus over 60 characters is none, as it was before."""
     from alembic import command
@@ -66,7 +66,7 @@ def test_the_caucus_widening_keeps_every_member_and_what_refers_to_them(services
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0019")
+        command.downgrade(config, "0020")
     down = state()
     assert down == ([*before[0][:-1], ("Ben", None)], before[1])
     with engine.begin() as connection:

@@ -6,16 +6,16 @@ replaced in place (added, copied, the old one dropped, renamed) rather than by a
 table copy, which would drop the members table that every other table refers to (with
 foreign keys on, dropping it deletes what refers to it).
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
