@@ -227,6 +227,13 @@ function renderCheckins(state) {
   const counts = state.checkins;
   box.hidden = !counts || !counts.roster;
   if (counts) setText(box, t("checkins_count", { n: counts.checked_in, voters: counts.voters, roster: counts.roster }));
+  // who holds which seat (seat.taken / seat.returned, the snapshot's seats)
+  const seats = state.seats || [];
+  $("#roster-seats").hidden = seats.length === 0;
+  replaceChildren(
+    $("#roster-seats-list"),
+    seats.map((s) => h("li", { "data-testid": "roster-seat" }, t("roster_seat", { name: s.name, seat: s.seat_name, delegation: s.delegation }))),
+  );
 }
 
 function tick() {

@@ -8,7 +8,7 @@
 import { $, h, replaceChildren, setText } from "./dom.js";
 import { config, t } from "./i18n.js";
 import { LiveConnection, showFatal } from "./live.js";
-import { ScanGate, addScan, countsText, markUndone, roleText, scanArgs, scanText } from "./desk.js";
+import { ScanGate, addScan, countsText, markUndone, roleText, scanArgs, scanText, seatAction, seatArgs, seatChoices, seatText } from "./desk.js";
 
 const SEARCH_DELAY_MS = 250;
 const FRAME_MS = 150;
@@ -76,6 +76,84 @@ async function checkOut(entryId) {
   if (searchBox.value.trim()) runSearch();
 }
 
+// -- seats: an alternate in a delegate's seat (issue 17 item 4) -----------------------------------
+
+const seatBox = $("#desk-seat");
+
+/** The button that opens the seat panel for an entry, or null when there is nothing to do. */
+function seatButton(entry) {
+  const action = seatAction(entry);
+  if (!action) return null;
+  const label = action === "take" ? "desk_take_seat" : "desk_hand_over";
+  return h(
+    "button",
+    { type: "button", class: "button button-small", "data-testid": `desk-${action.replace("_", "-")}`, "aria-label": t(`${label}_who`, { name: entry.name }), onclick: () => openSeat(entry) },
+    t(label),
+  );
+}
+
+/** The seat panel: whom the person may seat with (a search of their delegation). */
+async function openSeat(person) {
+  const action = seatAction(person);
+  let found;
+  try {
+    found = await live.command("checkins.search", { search: person.delegation });
+  } catch (error) {
+    say(t("desk_refused", { message: error.message || String(error) }), "error");
+    return;
+  }
+  const choices = seatChoices(person, found.entries);
+  const label = action === "take" ? "desk_seat_in_place_of" : "desk_seat_hand_to";
+  replaceChildren(
+    seatBox,
+    h("h2", { id: "desk-seat-title", class: "section-label", tabindex: "-1" }, t(action === "take" ? "desk_seat_title_take" : "desk_seat_title_hand", { name: person.name, delegation: person.delegation })),
+    h("p", { class: "hint" }, t("desk_seat_hint")),
+    choices.length
+      ? h(
+          "ul",
+          { class: "desk-found-list", "data-testid": "desk-seat-choices" },
+          choices.map((choice) =>
+            h(
+              "li",
+              { class: "desk-person" },
+              h("span", {}, h("strong", {}, choice.name), ` · ${choice.checked_in ? t("desk_is_in") : t("desk_is_out")}`),
+              h("button", { type: "button", class: "button button-small button-primary", "data-testid": "desk-seat-choice", onclick: () => takeSeat(person, choice) }, t(label, { name: choice.name })),
+            ),
+          ),
+        )
+      : h("p", { class: "muted", "data-testid": "desk-seat-none" }, t(action === "take" ? "desk_seat_no_delegate" : "desk_seat_no_alternate")),
+    found.more ? h("p", { class: "muted" }, t("desk_more")) : null,
+    h("button", { type: "button", class: "button", onclick: closeSeat }, t("desk_seat_cancel")),
+  );
+  seatBox.hidden = false;
+  $("#desk-seat-title").focus();
+}
+
+function closeSeat() {
+  seatBox.hidden = true;
+  replaceChildren(seatBox);
+  searchBox.focus();
+}
+
+async function takeSeat(person, choice) {
+  let reply;
+  try {
+    reply = await live.command("checkins.add", seatArgs(person, choice));
+  } catch (error) {
+    say(t("desk_refused", { message: error.message || String(error) }), "error");
+    return;
+  }
+  scans = addScan(scans, reply, Date.now());
+  if (live.state) live.state.checkins = reply.counts;
+  seatBox.hidden = true;
+  replaceChildren(seatBox);
+  renderScans();
+  if (live.state) renderState(live.state);
+  say(t("desk_seated", { who: reply.name, seat: reply.seat_of ? reply.seat_of.name : "" }));
+  if (searchBox.value.trim()) runSearch();
+  searchBox.focus();
+}
+
 function renderScans() {
   const list = $("#desk-scans");
   $("#desk-scans-empty").hidden = scans.length > 0;
@@ -85,7 +163,8 @@ function renderScans() {
       h(
         "li",
         { class: "desk-scan", "data-testid": "desk-scan", "data-undone": String(scan.undone) },
-        h("span", { class: "desk-scan-text" }, scanText(scan, t)),
+        h("span", { class: "desk-scan-text" }, scanText(scan, t), seatText(scan.entry, t) ? h("span", { class: "desk-seat", "data-testid": "desk-seat-text" }, ` · ${seatText(scan.entry, t)}`) : null),
+        scan.undone ? null : seatButton(scan.entry),
         scan.undone
           ? h("button", { type: "button", class: "button button-small", onclick: () => checkIn({ entry_id: scan.entry.entry_id }) }, t("desk_check_in_again"))
           : h(
@@ -144,7 +223,14 @@ async function runSearch() {
             h(
               "li",
               { class: "desk-person", "data-testid": "desk-person" },
-              h("span", {}, h("strong", {}, entry.name), ` · ${entry.delegation || "—"} · ${roleText(entry.role, t)}`),
+              h(
+                "span",
+                {},
+                h("strong", {}, entry.name),
+                ` · ${entry.delegation || "—"} · ${roleText(entry.role, t)}`,
+                seatText(entry, t) ? h("span", { class: "desk-seat", "data-testid": "desk-seat-text" }, ` · ${seatText(entry, t)}`) : null,
+              ),
+              seatButton(entry),
               entry.checked_in
                 ? h("button", { type: "button", class: "button button-small", "aria-label": t("desk_check_out_who", { name: entry.name }), onclick: () => checkOut(entry.entry_id) }, t("desk_check_out"))
                 : h("button", { type: "button", class: "button button-small button-primary", "aria-label": t("desk_check_in_who", { name: entry.name }), onclick: () => checkIn({ entry_id: entry.entry_id }) }, t("desk_check_in")),

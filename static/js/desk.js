@@ -79,12 +79,13 @@ export function markUndone(scans, entryId, undone) {
 }
 
 /**
- * @typedef {{checked_in: number, voters: number, roster: number}} Counts
+ * @typedef {{checked_in: number, voters: number, seated?: number, roster: number}} Counts
  * @param {Counts | null | undefined} counts
  * @param {(key: string, params?: Record<string, unknown>) => string} t
  */
 export function countsText(counts, t) {
   if (!counts) return "";
+  if (counts.seated) return t("desk_counts_seated", { n: counts.checked_in, voters: counts.voters, seated: counts.seated, roster: counts.roster });
   return t("desk_counts", { n: counts.checked_in, voters: counts.voters, roster: counts.roster });
 }
 
@@ -108,3 +109,65 @@ export function scanText(scan, t) {
 export function roleText(role, t) {
   return ["delegate", "alternate", "observer"].includes(role) ? t(`desk_role_${role}`) : role;
 }
+
+// -- seats (issue 17 item 4): an alternate in a delegate's seat ----------------------------------
+
+/**
+ * @typedef {{entry_id: number, name: string}} EntryRef
+ * @typedef {DeskEntry & {seat_of?: EntryRef | null, held_by?: EntryRef | null}} SeatEntry
+ */
+
+/**
+ * Who holds whose seat, in words: an alternate's seat, or who holds a delegate's ("" else).
+ * @param {SeatEntry} entry
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ */
+export function seatText(entry, t) {
+  if (entry.seat_of) return t("desk_in_seat_of", { name: entry.seat_of.name });
+  if (entry.held_by) return t("desk_seat_held_by", { name: entry.held_by.name });
+  return "";
+}
+
+/**
+ * What the desk may do about an entry's seat: an alternate without a seat may take one
+ * ("take"), a delegate whose seat nobody holds may hand it over ("hand_over"); else null.
+ * @param {SeatEntry} entry
+ * @returns {"take" | "hand_over" | null}
+ */
+export function seatAction(entry) {
+  if (entry.role === "alternate" && !entry.seat_of) return "take";
+  if (entry.role === "delegate" && !entry.held_by) return "hand_over";
+  return null;
+}
+
+/** @param {string} text */
+const fold = (text) => (text || "").toLocaleLowerCase();
+
+/**
+ * Whom ``person`` may seat with, among ``entries`` (a search of their delegation): for an
+ * alternate, the delegates of their delegation whose seat nobody holds; for a delegate,
+ * the alternates of their delegation without a seat. The server checks again.
+ * @param {SeatEntry} person
+ * @param {SeatEntry[]} entries
+ * @returns {SeatEntry[]}
+ */
+export function seatChoices(person, entries) {
+  const action = seatAction(person);
+  if (!action) return [];
+  const want = action === "take" ? "delegate" : "alternate";
+  return entries.filter(
+    (e) => e.entry_id !== person.entry_id && e.role === want && fold(e.delegation) === fold(person.delegation) && seatAction(e) !== null,
+  );
+}
+
+/**
+ * The arguments of checkins.add that seat the alternate of the pair in the delegate's seat.
+ * @param {SeatEntry} person who the desk started from
+ * @param {SeatEntry} choice whom they chose
+ * @returns {{entry_id: number, seat_of: number}}
+ */
+export function seatArgs(person, choice) {
+  const [alternate, delegate] = person.role === "alternate" ? [person, choice] : [choice, person];
+  return { entry_id: alternate.entry_id, seat_of: delegate.entry_id };
+}
+

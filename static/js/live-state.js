@@ -41,7 +41,8 @@ import { applyRoundEvent } from "./rounds-state.js";
  * @property {boolean} [floor_stale]  a floor change did not fit the list we have: read a snapshot
  * @property {any} [projector]
  * @property {any} [presence]
- * @property {{checked_in: number, voters: number, roster: number}} [checkins]
+ * @property {{checked_in: number, voters: number, seated?: number, roster: number}} [checkins]
+ * @property {HeldSeat[]} [seats] facilitators: the seats alternates hold (issue 17 item 4)
  * @property {number} [participants]
  * @property {Member[]} [members]  facilitators: the first page, then the others (pageMembers)
  * @property {number | null} [members_next]
@@ -213,6 +214,12 @@ export function applyEvent(state, event) {
       // the desk's counts (everyone sees them; facilitators also who and which desk)
       if (data && data.counts) state.checkins = data.counts;
       break;
+    case "seat.taken":
+    case "seat.returned":
+      // the counts for everyone; who holds which seat for the facilitators (state.seats)
+      if (data && data.counts) state.checkins = data.counts;
+      if (state.seats && data && data.seat_of !== undefined) state.seats = applySeatEvent(state.seats, type, data);
+      break;
     case "participant.joined":
       if (typeof data.participants === "number") state.participants = data.participants;
       if (state.members && data.name !== undefined && !state.members.some((m) => m.id === data.id)) {
@@ -263,4 +270,28 @@ export function applyEvent(state, event) {
       if (type.startsWith("floor.") && data) applyFloorEvent(state, data);
       break; // an event this screen does not show (newer server): its seq still counts
   }
+}
+
+/**
+ * The seats alternates hold, after a seat.taken or seat.returned (facilitators' data), by
+ * delegation and the delegate's name.
+ * @typedef {{entry_id: number, name: string, delegation: string, seat_of: number, seat_name: string}} HeldSeat
+ * @param {HeldSeat[]} seats
+ * @param {string} type
+ * @param {HeldSeat} data
+ * @returns {HeldSeat[]}
+ */
+export function applySeatEvent(seats, type, data) {
+  const rest = seats.filter((s) => s.entry_id !== data.entry_id && s.seat_of !== data.seat_of);
+  if (type !== "seat.taken") return rest;
+  const held = {
+    entry_id: data.entry_id,
+    name: data.name,
+    delegation: data.delegation,
+    seat_of: data.seat_of,
+    seat_name: data.seat_name,
+  };
+  return [...rest, held].sort(
+    (a, b) => a.delegation.localeCompare(b.delegation) || a.seat_name.localeCompare(b.seat_name) || a.seat_of - b.seat_of,
+  );
 }

@@ -49,3 +49,24 @@ test("counts and scans in words", () => {
   assert.equal(roleText("alternate", t), "desk_role_alternate");
   assert.equal(roleText("other", t), "other");
 });
+
+test("seats: who holds whose seat, what the desk may do, whom it may choose, what it sends", async () => {
+  const { seatAction, seatArgs, seatChoices, seatText } = await import("../../static/js/desk.js");
+  const maria = entry(1, { name: "María", held_by: null });
+  const quinn = entry(2, { name: "Quinn", held_by: { entry_id: 9, name: "Bo" } });
+  const ana = entry(3, { name: "Ana", role: "alternate", seat_of: null });
+  const bo = entry(9, { name: "Bo", role: "alternate", seat_of: { entry_id: 2, name: "Quinn" } });
+  const sam = entry(5, { name: "Sam", delegation: "LOCAL 12" });
+  const pat = entry(6, { name: "Pat", role: "alternate", delegation: "local 1", seat_of: null });
+  const obi = entry(7, { name: "Obi", role: "observer" });
+  assert.equal(seatText(bo, t), 'desk_in_seat_of:{"name":"Quinn"}');
+  assert.equal(seatText(quinn, t), 'desk_seat_held_by:{"name":"Bo"}');
+  assert.equal(seatText(maria, t), "");
+  assert.deepEqual([maria, quinn, ana, bo, obi].map(seatAction), ["hand_over", null, "take", null, null]);
+  const all = [maria, quinn, ana, bo, sam, pat, obi];
+  assert.deepEqual(seatChoices(ana, all).map((e) => e.name), ["María"]); // Quinn's seat is held
+  assert.deepEqual(seatChoices(maria, all).map((e) => e.name), ["Ana", "Pat"]); // same delegation, any case
+  assert.deepEqual(seatChoices(obi, all), []);
+  assert.deepEqual(seatArgs(ana, maria), { entry_id: 3, seat_of: 1 });
+  assert.deepEqual(seatArgs(maria, ana), { entry_id: 3, seat_of: 1 });
+});

@@ -31,6 +31,22 @@ describe("applyEvent", () => {
     assert.equal(state.checkins.checked_in, 0);
   });
 
+  test("seats: a facilitator's list of held seats follows seat.taken and seat.returned", () => {
+    state.seats = [];
+    const counts = { checked_in: 2, voters: 2, seated: 1, roster: 7 };
+    const ana = { entry_id: 3, name: "Ana", delegation: "Local 1", seat_of: 1, seat_name: "María", counts };
+    const bo = { entry_id: 9, name: "Bo", delegation: "Local 1", seat_of: 2, seat_name: "Ada", counts };
+    applyEvent(state, { seq: 1, type: "seat.taken", data: ana });
+    applyEvent(state, { seq: 2, type: "seat.taken", data: bo });
+    assert.deepEqual(state.seats.map((s) => s.name), ["Bo", "Ana"]); // by the delegate's name
+    assert.equal(state.checkins.seated, 1);
+    applyEvent(state, { seq: 3, type: "seat.returned", data: { ...ana, reason: "delegate_back" } });
+    assert.deepEqual(state.seats.map((s) => s.name), ["Bo"]);
+    // the public's view (counts only) leaves the list alone
+    applyEvent(state, { seq: 4, type: "seat.returned", data: { counts } });
+    assert.deepEqual(state.seats.map((s) => s.name), ["Bo"]);
+  });
+
   test("agenda: added, updated in place, reordered, removed", () => {
     applyEvent(state, { seq: 1, type: "agenda.item_added", data: { id: 3, position: 2, title: "Rent" } });
     applyEvent(state, { seq: 2, type: "agenda.item_updated", data: { id: 1, position: 0, title: "Budget 2027" } });
