@@ -15,8 +15,8 @@ published to a console as it would be):
 - **check-in by link**: as many again by the personal link the QR holds (other people);
 - **already in**: the first badges scanned again (nothing written);
 - **search**: ``GET .../checkins?search=`` of a surname (the desk's search by name);
-- **ballot, accredited**: checked-in participants' ballots (``rounds.cast``: the voter's
-  entry is looked up by member in the same statement as the round);
+- **ballot, accredited**: checked-in delegates' ballots (``rounds.cast``: the voter's
+  entry and seat are looked up by member in the same statement as the round);
 - **ballot, not accredited**: the same with the setting off (a second round).
 
 Prints the median and 95th percentile wall time of each in ms, and the load before and after.
@@ -124,9 +124,10 @@ def one_size(app, client, rows: int, scans: int) -> None:
         client.get(f"{base}/checkins", query_string={"search": p["name"][-6:]}, headers=desk)
         searched.append(time.perf_counter() - started)
 
-    # the checked-in people arrive on their phones (their links) and vote
+    # the checked-in delegates arrive on their phones (their links) and vote (an alternate
+    # votes only in a seat: convene/domain/seats.py)
     voters = []
-    for p in [p for p in people[:scans] if p["role"] != "observer"]:
+    for p in [p for p in people[:scans] if p["role"] == "delegate"]:
         token = p["link"].rsplit("/t/", 1)[1]
         entered = client.get(f"/t/{token}")
         assert entered.status_code in (200, 302), entered.status_code
