@@ -41,7 +41,6 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     parts = {
       state: h("p", { class: "projector-eyebrow", "data-testid": "round-state" }),
       title: h("h1", { class: "round-big-title", "data-testid": "round-title" }),
-      meta: h("p", { class: "round-big-meta" }),
       verdict: h("p", { class: "round-verdict", "data-testid": "verdict", hidden: true }),
       decision: h("p", { class: "round-big-decision", "data-testid": "projector-decision", hidden: true }),
       ties: h("ul", { class: "round-ties", "data-testid": "tie-notes", hidden: true }),
@@ -58,7 +57,7 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     // the round's sentence, the rule): below the bars, or beside both (projector.css).
     replaceChildren(
       el,
-      h("div", { class: "round-big-head" }, parts.state, parts.title, parts.meta, parts.verdict, parts.decision, parts.turnout, parts.waiting, parts.pool),
+      h("div", { class: "round-big-head" }, parts.state, parts.title, parts.verdict, parts.decision, parts.turnout, parts.waiting, parts.pool),
       h("div", { class: "round-big-main" }, parts.story, parts.bars),
       h("div", { class: "round-big-side" }, parts.ties, parts.explanation, parts.rule),
     );
@@ -222,8 +221,6 @@ export function mountProjectorRounds(live, t, locale, el, view = () => null) {
     const closedTurnout = round.state === "closed" && turnout ? t("turnout_closed", { voted: turnout.voted }) : "";
     setText(parts.state, [stateText(round, t), roundMeta(round, t), closedTurnout].filter(Boolean).join(" · "));
     setText(parts.title, round.title);
-    setText(parts.meta, round.live_results || round.state !== "open" ? "" : t("results_at_close"));
-    parts.meta.hidden = !parts.meta.textContent;
     setText(parts.turnout, turnout && round.state !== "closed" ? turnoutText(turnout, t, locale) : "");
     parts.turnout.hidden = !parts.turnout.textContent;
     draw(round);

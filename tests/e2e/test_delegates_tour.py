@@ -105,4 +105,6 @@ def test_the_delegates_flow_at_1500(server, new_context, camera_browser, tmp_pat
     panel.scroll_into_view_if_needed()
     panel.screenshot(path=str(ARTIFACTS / "delegates-console-round.png"))
     expect(projector.get_by_test_id("projector-turnout")).to_contain_text(f"of {AHEAD + 1} present")
+    # said once, under the turnout (it was said under the question too)
+    expect(projector.get_by_text("Results are shown when the vote closes.")).to_have_count(1)
     projector.screenshot(path=str(ARTIFACTS / "delegates-projector-turnout.png"))
