@@ -79,6 +79,9 @@ class Role(enum.StrEnum):
     TELLER = "teller"
     #: the credentials desk: checks roster entries in and out, and reads what that needs
     DESK = "desk"
+    #: a feeder convening's seat in its upstream (issue 18): the author of the demands it
+    #: forwards; nobody holds its token, which is never accepted
+    CHAPTER = "chapter"
 
 
 class ItemState(enum.StrEnum):

@@ -32,6 +32,7 @@ _LINK_EVENTS = {
     "upstream.unlinked": "upstream",
     "feeder.linked": "feeder",
     "feeder.unlinked": "feeder",
+    "demand.forwarded": "upstream",
 }
 
 

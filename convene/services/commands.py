@@ -95,6 +95,7 @@ COMMANDS: dict[str, Command] = {
     "demands.edit": Command(demands.edit, s.EditDemand),
     "demands.withdraw": Command(demands.withdraw, s.DemandRef),
     "demands.open": Command(demands.open_demand, s.DemandRef),
+    "demands.forward": Command(demands.forward, s.Forward),
     "demands.hide": Command(demands.hide, s.Hide),
     "demands.unhide": Command(demands.unhide, s.DemandRef),
     "demands.merge": Command(demands.merge, s.Merge),

@@ -320,7 +320,7 @@ class Services:
                 .execute(_TOKEN_HOLDER, {"token_hash": hash_token(token)})
                 .one_or_none()
             )
-        if row is None or row.removed_at is not None:
+        if row is None or row.removed_at is not None or row.role == Role.CHAPTER:
             raise NotAuthenticated(N_("This access link is not valid (any more)."))
         if code is not None and row.code != code:
             raise NotFound(N_("There is no convening with that code."))

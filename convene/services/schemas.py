@@ -428,6 +428,16 @@ class EditDemand(Args):
     typo: bool | UnsetType = UNSET
 
 
+class Forward(Args):
+    """An adopted demand sent upstream, with the chapter's instruction to its delegates."""
+
+    demand_id: Id
+    mandate: (
+        Literal["as written", "may accept friendly amendments", "advisory"] | UnsetType | None
+    ) = UNSET
+    note: Text | UnsetType | None = UNSET
+
+
 class Hide(Args):
     demand_id: Id
     reason: Text

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from convene.domain.times import iso
 from convene.store import tables
 
 _l = tables.convening_links
@@ -102,3 +103,73 @@ def convening_by_id(session: Session, convening_id: int):
     return session.execute(
         select(_c.c.id, _c.c.code, _c.c.title).where(_c.c.id == convening_id)
     ).one()
+
+
+# -- forwarded demands (convene/services/demands/forwarding.py) -------------------------------
+
+_o = tables.demand_origins
+
+
+def origins(session: Session, demand_ids: list[int]) -> dict[int, dict]:
+    """The origin of each forwarded demand among ``demand_ids`` (demand id → its view)."""
+    if not demand_ids:
+        return {}
+    rows = session.execute(select(_o).where(_o.c.demand_id.in_(demand_ids))).all()
+    return {row.demand_id: origin_view(row) for row in rows}
+
+
+def origin_view(row) -> dict:
+    """What every screen sees of a demand's origin. The chapter is named by its title: its
+    join code is in the record, for the facilitators' lists, not on every phone."""
+    return {
+        "chapter": {"title": row.feeder_title},
+        "demand_id": row.source_demand_id,
+        "version": row.source_version,
+        "text_sha256": row.text_sha256,
+        "decision": row.decision,
+        "agreement": row.agreement,
+        "mandate": row.mandate,
+        "note": row.note,
+        "sent_at": iso(row.sent_at),
+        "previous_demand_id": row.previous_demand_id,
+    }
+
+
+def forwarded(session: Session, upstream_id: int, feeder_id: int, source_demand_id: int) -> list:
+    """The origins of what feeder ``feeder_id`` forwarded of its demand ``source_demand_id``
+    to ``upstream_id``, by version."""
+    return list(
+        session.execute(
+            select(_o)
+            .where(
+                _o.c.convening_id == upstream_id,
+                _o.c.feeder_id == feeder_id,
+                _o.c.source_demand_id == source_demand_id,
+            )
+            .order_by(_o.c.source_version)
+        ).all()
+    )
+
+
+def adopting_round(session: Session, demand_id: int):
+    """The last closed round with demand ``demand_id`` on its ballot (id, title, method,
+    result), or None."""
+    r, o = tables.rounds, tables.round_options
+    return session.execute(
+        select(r.c.id, r.c.title, r.c.method, r.c.result)
+        .join(o, o.c.round_id == r.c.id)
+        .where(o.c.demand_id == demand_id, r.c.closed_at.is_not(None))
+        .order_by(r.c.closed_at.desc(), r.c.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def seat_of(session: Session, feeder_id: int, upstream_id: int) -> int | None:
+    """The feeder's member in the upstream (role chapter) from any of their links, or None."""
+    return session.execute(
+        select(_l.c.member_id)
+        .join(tables.members, tables.members.c.id == _l.c.member_id)
+        .where(_l.c.feeder_id == feeder_id, _l.c.upstream_id == upstream_id)
+        .order_by(_l.c.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

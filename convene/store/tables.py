@@ -515,3 +515,40 @@ convening_links = Table(
     ),
     Index("ix_convening_links_upstream", "upstream_id", "ended_at"),
 )
+
+# A demand forwarded by a feeder (issue 18 item 2; convene/domain/demands/origins.py): the
+# regional demand it became, the chapter and its demand's version, the text's SHA-256, the
+# chapter's decision, agreement, mandate; ``previous_demand_id``: the regional demand of the
+# version forwarded before. One regional demand per chapter demand version and upstream.
+demand_origins = Table(
+    "demand_origins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "convening_id", Integer, ForeignKey("convenings.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("demand_id", Integer, ForeignKey("demands.id", ondelete="CASCADE"), nullable=False),
+    Column("feeder_id", Integer, ForeignKey("convenings.id", ondelete="SET NULL"), nullable=True),
+    Column("feeder_code", String(12), nullable=False),
+    Column("feeder_title", String(200), nullable=False),
+    Column("source_demand_id", Integer, nullable=False),
+    Column("source_version", Integer, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("decision", JSON, nullable=True),
+    Column("agreement", JSON, nullable=False),
+    Column("mandate", String(40), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("sent_at", UTCDateTime(), nullable=False),
+    Column("sent_by", Integer, nullable=True),
+    Column(
+        "previous_demand_id", Integer, ForeignKey("demands.id", ondelete="SET NULL"), nullable=True
+    ),
+    UniqueConstraint("demand_id", name="uq_demand_origins_demand_id"),
+    UniqueConstraint(
+        "convening_id",
+        "feeder_id",
+        "source_demand_id",
+        "source_version",
+        name="uq_demand_origins_source",
+    ),
+)

@@ -310,5 +310,63 @@ def test_every_operation_once_with_request_and_reply_validated(client):
         ids={"member_id": people["Chiara"]["id"]},
     )
 
+    # A series (issue 18): this convening feeds a regional one and forwards an adopted demand.
+    region = check(
+        client.post("/api/convenings", json={"title": "Región"}), "/api/convenings", "post", 201
+    )
+    up = Tour(client, region["code"], region["facilitator_token"])
+    invitation = up("post", "/convenings/{code}/feeders/invitations", 201, json={"label": "Norte"})
+    link = {"code": region["code"], "invitation": invitation["invitation"]}
+    go("put", "/convenings/{code}/upstream", json=link)
+    go("get", "/convenings/{code}/upstream")
+    up("get", "/convenings/{code}/feeders")
+    adopted = go(
+        "post",
+        "/convenings/{code}/demands",
+        201,
+        token=ana,
+        json={"title": "Bus", "body": "Más buses."},
+    )
+    a = {"demand_id": adopted["id"]}
+    go("post", "/convenings/{code}/demands/{demand_id}/open", ids=a)
+    vote = go(
+        "post",
+        "/convenings/{code}/rounds",
+        201,
+        json={
+            "title": "¿Más buses?",
+            "method": "yes_no",
+            "options": [{"demand_id": adopted["id"]}],
+        },
+    )
+    go("post", "/convenings/{code}/rounds/{round_id}/open", ids={"round_id": vote["id"]})
+    client.post(
+        f"/api/convenings/{created['code']}/rounds/{vote['id']}/ballots",
+        json={"choice": "yes"},
+        headers=bearer(ana),
+    )
+    go("post", "/convenings/{code}/rounds/{round_id}/close", ids={"round_id": vote["id"]})
+    sent = go(
+        "post",
+        "/convenings/{code}/demands/{demand_id}/forward",
+        ids=a,
+        json={"mandate": "advisory"},
+    )
+    assert sent["forwarded"] is True
+    up(
+        "delete",
+        "/convenings/{code}/feeders/{feeder_code}",
+        204,
+        ids={"feeder_code": created["code"]},
+    )
+    go("put", "/convenings/{code}/upstream", json=link)
+    go("delete", "/convenings/{code}/upstream", 204)
+    up(
+        "delete",
+        "/convenings/{code}/feeders/invitations/{invitation_id}",
+        ids={"invitation_id": invitation["id"]},
+    )
+    go.called |= up.called
+
     documented = {(path, method) for path, ops in DOC["paths"].items() for method in ops}
     assert documented - go.called == set()

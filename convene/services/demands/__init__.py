@@ -7,6 +7,7 @@
 - ``views``: what a demand looks like on every screen (summaries, full views, the
   snapshot's list) and the reads (list, get, supporters, versions, compare);
 - ``events``: the events a change of a demand records;
+- ``forwarding``: an adopted demand sent to the convening this one feeds (issue 18);
 - ``handlers``: what other aggregates' events do to the demands (a round opened, closed,
   followed up; the settings changed; a member removed), and what a round may put on its
   ballot (``BALLOT_OPTIONS``), wired by convene/bootstrap.py.
@@ -36,6 +37,7 @@ from convene.services.demands.commands import (
     withdraw,
     withdraw_amendment,
 )
+from convene.services.demands.forwarding import forward
 from convene.services.demands.handlers import (
     BALLOT_OPTIONS,
     DemandBallotOptions,
@@ -95,6 +97,7 @@ __all__ = [
     "demand_views",
     "edit",
     "excerpt",
+    "forward",
     "get_demand",
     "hide",
     "list_demands",

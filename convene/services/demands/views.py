@@ -23,6 +23,7 @@ from convene.domain.ids import parse_id
 from convene.rendering import render_diff, render_markdown
 from convene.services.core import Services, UnitOfWork
 from convene.store import demands as store_demands
+from convene.store import feeders as store_feeders
 from convene.store import members as store_members
 from convene.store import tables
 
@@ -100,6 +101,7 @@ def _summaries(
     if not convening.anonymous:
         people |= shown_supporters(supporters)
     names = store_members.names(session, people | authors_of_amendments)
+    origins = store_feeders.origins(session, ids)
     views = []
     for demand in demands:
         core = demand.core()
@@ -114,6 +116,7 @@ def _summaries(
                 "agreement": agreement[demand.id],
                 "amendment_count": counts[demand.id],
                 "pending_amendments": pending[demand.id],
+                "origin": origins.get(demand.id),
             }
         )
     return views, names

@@ -139,7 +139,9 @@ class AgendaItem(Reply, kw_only=True):
 class Member(Reply, kw_only=True):
     id: int
     name: str
-    role: Literal["facilitator", "participant", "projector", "observer", "teller", "desk"]
+    role: Literal[
+        "facilitator", "participant", "projector", "observer", "teller", "desk", "chapter"
+    ]
     caucus: str | UnsetType | None = UNSET
     joined_at: (
         Annotated[str, Meta(extra_json_schema={"format": "date-time"})] | UnsetType | None
@@ -472,6 +474,44 @@ class ConsentBlock(Reply, kw_only=True):
     path: Literal["amend", "retry", "fallback"] | None
 
 
+class OriginChapter(Reply, kw_only=True):
+    title: str
+
+
+class OriginDecision(Reply, kw_only=True):
+    round_id: int
+    title: str
+    method: str
+    figures: Annotated[
+        dict[str, Any], Meta(description="Each choice's (or option's) count in the round.")
+    ]
+    passed: bool
+
+
+class DemandOrigin(Reply, kw_only=True):
+    """A forwarded demand's origin: the chapter's adopted demand it copies."""
+
+    chapter: OriginChapter
+    demand_id: Annotated[int, Meta(description="The demand's id in the chapter's convening.")]
+    version: Annotated[int, Meta(description="The version forwarded.")]
+    text_sha256: Annotated[
+        str, Meta(description="SHA-256 (hex) of that version's title, a blank line, its body.")
+    ]
+    decision: (
+        Annotated[
+            OriginDecision, Meta(description="The round that adopted it (null: none on record).")
+        ]
+        | None
+    )
+    agreement: dict[str, Any]
+    mandate: Literal["as written", "may accept friendly amendments", "advisory"]
+    note: str
+    sent_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    previous_demand_id: (
+        Annotated[int, Meta(description="The demand an earlier version of it became here.")] | None
+    )
+
+
 class DemandSummary(Reply, kw_only=True):
     """A demand without its text: what the snapshot and events carry. A screen reads the
     text (`body`, `body_html`, `amendments`) with `demands.get` or `demands.list` (`ids`)
@@ -537,6 +577,13 @@ class DemandSummary(Reply, kw_only=True):
     pending_amendments: Annotated[
         list[int], Meta(description="The ids of its pending amendments, oldest first.")
     ]
+    origin: (
+        Annotated[
+            DemandOrigin,
+            Meta(description="Forwarded by a chapter (issue 18): where it came from; null: not."),
+        ]
+        | None
+    )
 
 
 class Demand(DemandSummary, kw_only=True):
@@ -1130,3 +1177,17 @@ class Upstream(Reply, kw_only=True):
         Annotated[bool, Meta(description="Linked there before this request: nothing changed.")]
         | UnsetType
     ) = UNSET
+
+
+class ForwardUpstream(Reply, kw_only=True):
+    code: str
+    title: str
+
+
+class Forwarded(Reply, kw_only=True):
+    forwarded: Annotated[
+        bool, Meta(description="False: this version was forwarded before; nothing changed.")
+    ]
+    upstream: ForwardUpstream
+    demand_id: Annotated[int, Meta(description="The demand it is in the upstream convening.")]
+    origin: DemandOrigin
