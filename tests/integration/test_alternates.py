@@ -281,7 +281,7 @@ def test_a_delegate_whose_vote_a_proxy_carries_cannot_hand_over(services, engine
 
 
 def test_a_flood_of_seatings_is_throttled(services, hall):
-    services.limits = RateLimits({"checkins": "5/second", "checkin_misses": "10/minute"})
+    services.limits = RateLimits({"checkins": "5/hour", "checkin_misses": "10/minute"})
     for _ in range(5):
         _seat(services, hall, "Ana Ruiz", "María Núñez")
     with pytest.raises(TooMany):

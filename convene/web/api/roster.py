@@ -74,7 +74,7 @@ def _credential_url(entry: dict) -> dict:
     "delegation or external id contain `search`: to find the one whose badge to reissue.",
     command="roster.list",
     reply=r.RosterList,
-    errors=(403,),
+    errors=(403, 413),
 )
 def list_roster(code: str):
     return run(code, "roster.list", query_args(), from_query=True)
