@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import axe_violations
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.flows import api_create, expect_live, phone_context
 from tests.e2e.test_checkin import credentials
 from tests.e2e.test_demands import api
@@ -65,17 +66,20 @@ def test_the_desk_seats_an_alternate_who_votes_with_the_seats_weight(server, new
     expect(panel.get_by_role("heading")).to_be_focused()
     expect(panel.get_by_test_id("desk-seat-choices")).to_contain_text("María Núñez")
     assert axe_violations(desk) == []
+    ARTIFACTS.mkdir(exist_ok=True)  # docs/screenshots/delegates-desk-seat-choice.png
+    desk.screenshot(path=str(ARTIFACTS / "delegates-desk-seat-choice.png"), full_page=True)
     panel.get_by_role("button", name="In place of María Núñez").press("Enter")
     expect(desk.get_by_test_id("desk-notice")).to_have_text(
         "Ana Ruiz now holds the seat of María Núñez."
     )
     expect(scans.first).to_contain_text("in the seat of María Núñez")
     expect(desk.get_by_test_id("desk-counts")).to_have_text(
-        "1 checked in (1 who vote, 1 alternates in a seat) of 3 on the roster"
+        "1 checked in (1 who vote, 1 alternate in a seat) of 3 on the roster"
     )
     desk.get_by_label("Find the person by name or delegation").fill("maría")
     expect(desk.get_by_test_id("desk-person")).to_contain_text("seat held by Ana Ruiz")
     assert axe_violations(desk) == []
+    desk.screenshot(path=str(ARTIFACTS / "delegates-desk-seated.png"), full_page=True)
 
     # The console's roster card shows who holds the seat, live.
     expect(console.get_by_test_id("roster-seat")).to_have_text(
