@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, run
+from convene.web.api.replies import agenda as r
 from convene.web.api.spec import operation
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 
 from convene.services.commands import run_open_command, to_json
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, run, services
+from convene.web.api.replies import convenings as r
 from convene.web.api.spec import operation
 from convene.web.links import links_for
 

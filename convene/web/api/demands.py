@@ -1,11 +1,12 @@
-"""Demands and amendments: propose, edit, screen, support, agree; amend, accept, decide."""
+"""Demands and amendments: propose, edit, screen, support, agree; amend, accept, decide;
+forward upstream (issue 18)."""
 
 from __future__ import annotations
 
 from flask import request
 
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, query_args, run
+from convene.web.api.replies import demands as r
 from convene.web.api.spec import operation
 
 
@@ -236,3 +237,20 @@ def decide_amendment(code: str, amendment_id: int):
 )
 def withdraw_amendment(code: str, amendment_id: int):
     return run(code, "amendments.withdraw", {"amendment_id": amendment_id})
+
+
+@blueprint.post("/convenings/<code>/demands/<int:demand_id>/forward")
+@operation(
+    "Forward an adopted demand to the convening this one sends its demands to (facilitator), "
+    "with the chapter's `mandate` to its delegates (as written, the default; may accept "
+    "friendly amendments; advisory) and a `note`. The upstream gets a demand of its own, "
+    "open, whose `origin` records where it came from (`forwarded` true); the same "
+    "version again changes nothing (`forwarded` false); a newer version is a new demand naming the "
+    "earlier one. 409 (naming the demand) unless it was adopted, is not hidden and this "
+    "convening has an upstream.",
+    command="demands.forward",
+    reply=r.Forwarded,
+    errors=(403, 409),
+)
+def forward_demand(code: str, demand_id: int):
+    return run(code, "demands.forward", {**json_body(), "demand_id": demand_id})

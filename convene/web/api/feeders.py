@@ -3,8 +3,8 @@ feeders, a chapter's upstream (convene/services/feeders.py)."""
 
 from __future__ import annotations
 
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, run
+from convene.web.api.replies import feeders as r
 from convene.web.api.spec import operation
 
 
@@ -95,20 +95,3 @@ def get_upstream(code: str):
 def unlink_upstream(code: str):
     run(code, "upstream.unlink", {})
     return "", 204
-
-
-@blueprint.post("/convenings/<code>/demands/<int:demand_id>/forward")
-@operation(
-    "Forward an adopted demand to the convening this one sends its demands to (facilitator), "
-    "with the chapter's `mandate` to its delegates (as written, the default; may accept "
-    "friendly amendments; advisory) and a `note`. The upstream gets a demand of its own, "
-    "open, whose `origin` records where it came from (`forwarded` true); the same "
-    "version again changes nothing (`forwarded` false); a newer version is a new demand naming the "
-    "earlier one. 409 (naming the demand) unless it was adopted, is not hidden and this "
-    "convening has an upstream.",
-    command="demands.forward",
-    reply=r.Forwarded,
-    errors=(403, 409),
-)
-def forward_demand(code: str, demand_id: int):
-    return run(code, "demands.forward", {**json_body(), "demand_id": demand_id})

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from convene.domain.convening import normalise_join_code
 from convene.services import floor
-from convene.web.api import replies as r
 from convene.web.api.common import bearer_token, blueprint, json_body, run, services
+from convene.web.api.replies import floor as r
 from convene.web.api.spec import operation
 
 

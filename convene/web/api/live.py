@@ -6,8 +6,8 @@ from __future__ import annotations
 from convene.domain.convening import normalise_join_code
 from convene.services import live
 from convene.services import schemas as s
-from convene.web.api import replies as r
 from convene.web.api.common import bearer_token, blueprint, query_args, services
+from convene.web.api.replies import live as r
 from convene.web.api.spec import operation
 
 

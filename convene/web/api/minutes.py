@@ -7,8 +7,8 @@ from flask import current_app, request
 from convene.domain.convening import normalise_join_code
 from convene.services import minutes as minutes_service
 from convene.services import schemas as s
-from convene.web.api import replies as r
 from convene.web.api.common import bearer_token, blueprint, download, json_body, run, services
+from convene.web.api.replies import minutes as r
 from convene.web.api.spec import operation
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import request
 
 from convene.services.commands import run_open_command
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, query_args, run, services
+from convene.web.api.replies import participants as r
 from convene.web.api.spec import operation
 from convene.web.links import external_url
 

@@ -9,8 +9,8 @@ from convene.domain import roster as roster_rules
 from convene.domain.convening import normalise_join_code
 from convene.services import schemas as s
 from convene.services.commands import run_open_command
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, download, json_body, query_args, run, services
+from convene.web.api.replies import roster as r
 from convene.web.api.spec import operation
 from convene.web.links import external_url
 

@@ -3,8 +3,8 @@ room, follow-up, who has not voted, the published ballots."""
 
 from __future__ import annotations
 
-from convene.web.api import replies as r
 from convene.web.api.common import blueprint, json_body, query_args, run
+from convene.web.api.replies import rounds as r
 from convene.web.api.spec import operation
 
 

@@ -3,7 +3,7 @@
 Each API route declares its operation with :func:`operation` (a summary, the command it runs,
 its reply model, its status codes). The request side comes from the command's schema (the
 one run_command checks: convene/services/schemas.py), the path parameters from the route,
-and the replies from convene/web/api/replies.py; msgspec turns both into JSON Schema.
+and the replies from convene/web/api/replies/; msgspec turns both into JSON Schema.
 """
 
 from __future__ import annotations
