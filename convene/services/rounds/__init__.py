@@ -1,8 +1,9 @@
-"""Decision rounds, in three parts with one job each:
+"""Decision rounds, in four parts with one job each:
 
 - ``commands``: create, open, close (and count), draw a lot, follow up;
 - ``ballots``: the ballot path (a ballot stored named or sealed, sealed ballots opened at
   least k voters at a time) and the open rounds this process keeps;
+- ``paper``: a teller's paper ballot, through the same path;
 - ``views``: what the screens and the live ticker read (a round, its turnout and live
   count, who has not voted, the snapshot's rounds, the published ballots, deadlines due).
 
@@ -18,7 +19,6 @@ from convene.services.rounds.ballots import (
     cast_ballot,
     current_round,
     open_sealed_batch,
-    paper_ballot,
     sealed_waiting,
 )
 from convene.services.rounds.commands import (
@@ -30,6 +30,7 @@ from convene.services.rounds.commands import (
     follow_up,
     open_round,
 )
+from convene.services.rounds.paper import paper_ballot
 from convene.services.rounds.views import (
     NOT_VOTED_PAGE_MAX,
     NOT_VOTED_SHOWN,

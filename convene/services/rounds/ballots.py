@@ -11,7 +11,8 @@ While the round is open a secret ballot is stored only sealed (``sealed_ballots`
 convene/services/sealing.py), in the transaction that marks its voter; sealed ballots are
 opened into ``ballots`` at least k voters at a time, in random order (``open_sealed_batch``,
 for the live count) and at the close (``open_all_and_reshuffle``). The threat model and what
-this code must keep: docs/rounds.md, "Secret ballots".
+this code must keep: docs/rounds.md, "Secret ballots". A teller's paper ballot takes the same
+path (convene/services/rounds/paper.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from convene.domain.convening import Actor, Role
 from convene.domain.errors import N_, Conflict, Forbidden, NotAuthenticated, NotFound, TooMany
-from convene.domain.events import DomainEvent
 from convene.domain.ids import parse_id
 from convene.domain.roster import RosterRole
 from convene.domain.rounds import Round, RoundState, new_receipt, parse_receipt, require_open
@@ -131,7 +131,7 @@ class Voter(NamedTuple):
     seat_name: str
 
 
-def _mark_voter(connection: Connection, round_: Round, voter: Voter, row: dict) -> bool:
+def mark_voter(connection: Connection, round_: Round, voter: Voter, row: dict) -> bool:
     """Add the voter's mark (``row``: round_voters' values) unless they voted in the round
     before. True: a first ballot; False: they voted before, in the same seat, not on paper
     (their ballot is to be replaced). Raises Conflict when the seat already voted (by
@@ -147,20 +147,20 @@ def _mark_voter(connection: Connection, round_: Round, voter: Voter, row: dict) 
             ).scalar()
         raise seat_taken_in_round(voter.seat_name, voter_name)
     if mine.paper:
-        raise _OnPaper()
+        raise OnPaper()
     if mine.seat_id is not None and voter.seat_id is not None and mine.seat_id != voter.seat_id:
         raise VotedInAnotherSeat()
     return False
 
 
-class _OnPaper(Conflict):
+class OnPaper(Conflict):
     """The voter's ballot in this round was entered on paper (the callers say it)."""
 
     def __init__(self) -> None:
         super().__init__(N_("A paper ballot was entered for you in this round: it is final."))
 
 
-def _round_and_weight(
+def round_and_weight(
     svc: Services,
     connection: Connection,
     actor: Actor,
@@ -297,7 +297,7 @@ def cast_ballot(
         raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
     with svc.write() as uow:
         connection = uow.session.connection()
-        seat = _round_and_weight(svc, connection, actor, round_id)
+        seat = round_and_weight(svc, connection, actor, round_id)
         round_id, round_, weight = seat.round_id, seat.round, seat.weight
         form = round_.ballot_form()
         content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
@@ -307,13 +307,13 @@ def cast_ballot(
             "weight": weight,
             "seat_id": seat.seat_id,
         }
-        first = _mark_voter(connection, round_, seat, voter)
+        first = mark_voter(connection, round_, seat, voter)
         if form.secret:
-            again = _cast_sealed(
+            again = cast_sealed(
                 svc, connection, round_, actor, receipt, content, weight, replaces, first
             )
         else:
-            again = _cast_named(connection, round_id, actor, receipt, content, weight, first)
+            again = cast_named(connection, round_id, actor, receipt, content, weight, first)
         if again is not None:
             return {"round_id": round_id, "receipt": receipt, "weight": again}
         convening_id = actor.convening_id
@@ -322,112 +322,7 @@ def cast_ballot(
         return {"round_id": round_id, "receipt": receipt, "weight": weight}
 
 
-def paper_ballot(
-    svc: Services, actor: Actor, *, round_id: object, member_id: object, **ballot: object
-) -> dict:
-    """A teller (or a facilitator) enters the paper ballot of participant ``member_id``.
-
-    Counted once per seat and final: refused when the participant already voted in the
-    round (by phone or on paper) or a proxy carries their vote, and no phone ballot
-    replaces it afterwards. Checked by the round's ballot form and stored through the same
-    path as a phone ballot (a secret one sealed, opened k at a time with the others); only
-    the voter's row says "on paper", and the event names the voter and the teller, never
-    the ballot."""
-    actor.require(Role.TELLER, Role.FACILITATOR)
-    member_id = parse_id(member_id, "member_id", N_("The participant id must be a number."))
-    if not svc.ballot_limiter.allow(actor.member_id, time.monotonic()):
-        raise TooMany(N_("Too many ballots at once: wait a moment and try again."))
-    with svc.write() as uow:
-        convening = uow.convening(actor.convening_id)  # the event's number
-        connection = uow.session.connection()
-        seat = connection.execute(
-            _SEAT, {"member_id": member_id, "convening_id": convening.id}
-        ).one_or_none()
-        if seat is None or seat.role is not Role.PARTICIPANT or seat.removed_at is not None:
-            raise NotFound(N_("There is no participant %(id)s in this convening."), id=member_id)
-        voter_actor = Actor(member_id, convening.id, Role.PARTICIPANT, seat.name)
-        seat_of_voter = _round_and_weight(svc, connection, voter_actor, round_id, for_someone=True)
-        round_id, round_, weight = seat_of_voter.round_id, seat_of_voter.round, seat_of_voter.weight
-        if seat.carried_by_id is not None:
-            raise Conflict(
-                N_("The vote of %(name)s is carried by a proxy (%(proxy)s): the proxy votes."),
-                name=seat.name,
-                proxy=seat.proxy_name or "?",
-            )
-        form = round_.ballot_form()
-        content = json.dumps(form.check(ballot), sort_keys=True, separators=(",", ":"))
-        voter = {
-            "round_id": round_id,
-            "member_id": member_id,
-            "weight": weight,
-            "paper": True,
-            "seat_id": seat_of_voter.seat_id,
-        }
-        try:
-            first = _mark_voter(connection, round_, seat_of_voter, voter)
-        except _OnPaper:
-            raise Conflict(
-                N_("A paper ballot was already entered for %(name)s in this round."),
-                name=seat.name,
-            ) from None
-        except VotedInAnotherSeat:
-            first = False
-        if not first:
-            raise Conflict(N_("%(name)s has already voted in this round."), name=seat.name)
-        receipt = new_receipt()
-        if form.secret:
-            _cast_sealed(svc, connection, round_, voter_actor, receipt, content, weight, None, True)
-        else:
-            _cast_named(connection, round_id, voter_actor, receipt, content, weight, True)
-        paper = connection.execute(_PAPER_COUNT, {"round_id": round_id}).scalar_one()
-        data = {
-            "round_id": round_id,
-            "member_id": member_id,
-            "name": seat.name,
-            "teller_id": actor.member_id,
-            "paper": paper,
-        }
-        uow.record(convening, actor, [DomainEvent("round.paper_ballot", data)])
-        convening_id = convening.id
-        uow.after_commit(lambda: svc.ticker.mark(convening_id, round_id))
-        uow.commit()
-    return {
-        "round_id": round_id,
-        "member_id": member_id,
-        "name": seat.name,
-        "receipt": receipt,
-        "weight": weight,
-        "paper": paper,
-    }
-
-
-_proxy = tables.members.alias("proxy")
-# The participant a paper ballot is for: who they are, and who carries their vote.
-_SEAT = (
-    select(
-        tables.members.c.name,
-        tables.members.c.role,
-        tables.members.c.removed_at,
-        tables.members.c.carried_by_id,
-        _proxy.c.name.label("proxy_name"),
-    )
-    .select_from(tables.members.outerjoin(_proxy, _proxy.c.id == tables.members.c.carried_by_id))
-    .where(
-        tables.members.c.id == bindparam("member_id"),
-        tables.members.c.convening_id == bindparam("convening_id"),
-    )
-)
-_PAPER_COUNT = (
-    select(func.count())
-    .select_from(tables.round_voters)
-    .where(
-        tables.round_voters.c.round_id == bindparam("round_id"),
-        tables.round_voters.c.paper.is_(True),
-    )
-)
-
-
-def _cast_named(
+def cast_named(
     connection: Connection,
     round_id: int,
     actor: Actor,
@@ -476,7 +371,7 @@ def _cast_named(
 _REWEIGH_CHANGED = _REWEIGH_VOTER.where(tables.round_voters.c.weight != bindparam("weight"))
 
 
-def _cast_sealed(
+def cast_sealed(
     svc: Services,
     connection: Connection,
     round_: Round,
