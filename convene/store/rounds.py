@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from convene.domain.convening import Role
 from convene.domain.errors import N_, NotFound
 from convene.domain.ids import parse_id
+from convene.domain.roster import RosterRole
 from convene.domain.rounds import Method, Round, RoundState, profile_key
 from convene.store import tables
 
@@ -159,18 +160,44 @@ def paper_roll(
 ) -> tuple[int, list[tuple[int, str, int]]]:
     """For a teller: the participants whose paper ballot may still be entered, whose name
     holds ``search`` (any case), by name: (how many, the first ``limit`` as (id, name,
-    weight)). A named round leaves out everyone who voted; a secret round only those who
-    voted on paper (nobody sees who voted there by phone: entering their ballot is refused)."""
+    weight)). A named round leaves out everyone who voted, and every seat that voted; a
+    secret round only those who voted on paper (nobody sees who voted there by phone:
+    entering their ballot is refused). Those who cannot vote by their seat are left out (an
+    alternate without one, a delegate whose seat an alternate holds), and a seated alternate
+    weighs the seat's weight."""
     m, v = tables.members.c, tables.round_voters.c
     voted = select(v.member_id).where(v.round_id == round_.id)
+    voted_seats = select(v.seat_id).where(v.round_id == round_.id, v.seat_id.is_not(None))
     if round_.secret:
         voted = voted.where(v.paper.is_(True))
+        voted_seats = voted_seats.where(v.paper.is_(True))
     carried = tables.members.alias("carried")
+    # Seats (convene/domain/seats.py): an alternate votes only in the seat they hold, with
+    # its weight; a delegate whose seat an alternate holds does not vote; a seat votes once.
+    entry, seat, holder = (tables.roster_entries.alias(n) for n in ("entry", "seat", "holder"))
+    own_weight = func.coalesce(
+        select(seat.c.vote_weight)
+        .join(entry, entry.c.seat_of == seat.c.id)
+        .where(entry.c.member_id == m.id, entry.c.role == RosterRole.ALTERNATE)
+        .scalar_subquery(),
+        m.vote_weight,
+    )
     weight = (
-        m.vote_weight
+        own_weight
         + select(func.coalesce(func.sum(carried.c.vote_weight), 0))
         .where(carried.c.carried_by_id == m.id, carried.c.removed_at.is_(None))
         .scalar_subquery()
+    )
+    cannot_vote = select(entry.c.member_id).where(
+        entry.c.convening_id == round_.convening_id,
+        entry.c.member_id.is_not(None),
+        or_(
+            (entry.c.role == RosterRole.ALTERNATE) & entry.c.seat_of.is_(None),
+            (entry.c.role == RosterRole.ALTERNATE) & entry.c.seat_of.in_(voted_seats),
+            (entry.c.role == RosterRole.DELEGATE)
+            & select(holder.c.id).where(holder.c.seat_of == entry.c.id).exists(),
+            (entry.c.role == RosterRole.DELEGATE) & entry.c.id.in_(voted_seats),
+        ),
     )
     where = [
         m.convening_id == round_.convening_id,
@@ -178,6 +205,7 @@ def paper_roll(
         m.removed_at.is_(None),
         m.carried_by_id.is_(None),
         m.id.not_in(voted),
+        m.id.not_in(cannot_vote),
     ]
     if search:
         where.append(func.lower(m.name).like(f"%{_escape_like(search.lower())}%", escape="\\"))

@@ -205,6 +205,31 @@ def test_a_tellers_paper_ballot_follows_the_seat(services, hall):
     assert entered["weight"] == 3
 
 
+def test_the_tellers_roll_follows_the_seats(services, hall):
+    """The paper roll lists only who may vote by their seat: not an alternate without one,
+    not a delegate whose seat an alternate holds; a seated alternate with the seat's weight;
+    in a named round, not a seat that voted (whoever cast it)."""
+    staff = hall["staff"]
+    maria = _arrive(services, hall, "María Núñez")
+    _arrive(services, hall, "Ana Ruiz")
+    _arrive(services, hall, "Sam Lee")
+    made = _open_round(services, staff)
+
+    def roll() -> dict[str, int]:
+        people = rounds.paper_roll(services, staff, round_id=made["id"])["people"]
+        return {p["name"]: p["weight"] for p in people}
+
+    assert roll() == {"María Núñez": 3, "Sam Lee": 1}  # Ana has no seat
+    _seat(services, hall, "Ana Ruiz", "María Núñez")
+    assert roll() == {"Ana Ruiz": 3, "Sam Lee": 1}  # María's seat is Ana's now
+    checkins.check_in(services, hall["desk"], entry_id=_id(hall, "María Núñez"))
+    assert roll() == {"María Núñez": 3, "Sam Lee": 1}  # the seat returned
+    rounds.cast_ballot(services, maria, round_id=made["id"], choice="yes")
+    checkins.check_out(services, hall["desk"], entry_id=_id(hall, "María Núñez"))
+    _seat(services, hall, "Ana Ruiz", "María Núñez")
+    assert roll() == {"Sam Lee": 1}  # the seat voted (María), so Ana may not
+
+
 def test_an_alternate_votes_once_a_round_in_one_seat(services, hall):
     staff = hall["staff"]
     ana = _arrive(services, hall, "Ana Ruiz")
